@@ -69,8 +69,9 @@ class ValidationReport:
         count: int | None = None,
         action: str = "kept",
         logger: logging.Logger | None = None,
+        level: int = logging.WARNING,
     ) -> ValidationIssue:
-        """Record an issue and log it as a warning."""
+        """Record an issue and log it (a warning unless ``level`` says otherwise)."""
         lines = tuple(int(n) for n in list(lines)[:20])
         issue = ValidationIssue(
             kind=kind,
@@ -81,7 +82,7 @@ class ValidationReport:
             action=action,
         )
         self.issues.append(issue)
-        (logger or logging.getLogger(__name__)).warning("%s", issue)
+        (logger or logging.getLogger(__name__)).log(level, "%s", issue)
         return issue
 
     def extend(self, other: "ValidationReport") -> None:
