@@ -71,7 +71,7 @@ class NetworkSample(Protocol):
 
 def _column(frame: pd.DataFrame, name: str, default: float = np.nan) -> np.ndarray:
     if name in frame.columns:
-        return frame[name].to_numpy(dtype=float)
+        return np.array(frame[name], dtype=float)  # a writable copy
     return np.full(len(frame), default)
 
 

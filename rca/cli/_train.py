@@ -1,0 +1,50 @@
+"""``rca train <model>``: reproduce the shipped GNN weights.
+
+Each shipped model is one subcommand; adding one (``propagation``) is a
+function decorated with ``@train.command("propagation")`` in this module.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from rca.errors import RCAError
+
+__all__ = ["train"]
+
+
+def _shipped(name: str) -> Path:
+    """Where the package keeps the weights file ``name`` (in an editable install, the source tree)."""
+    return Path(str(resources.files("rca.gnn").joinpath("weights", name)))
+
+
+@click.group()
+def train() -> None:
+    """Reproduce the shipped GNN weights (documented data, seed and settings)."""
+
+
+@train.command("congestion")
+@click.option("--data", "data", type=click.Path(file_okay=False), default=None,
+              help="The gnnet-2021 folder with train/ and validation/ "
+                   "(default: $NETRCA_SHARED_DATASETS/gnnet-2021 or ../shared/datasets/gnnet-2021).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write (default: the package's weights/congestion.pt).")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+def congestion(data: str | None, out: str | None, progress: bool) -> None:
+    """Train the congestion predictor on gnnet-2021/train, select on validation/."""
+    from rca.gnn._congestion import PRETRAINED_CONGESTION
+    from rca.gnn._recipes import default_gnnet_dir, train_congestion
+
+    root = Path(data) if data else default_gnnet_dir()
+    if not (root / "train").is_dir():
+        raise click.ClickException(f"{root / 'train'} not found: pass --data pointing at gnnet-2021")
+    target = Path(out) if out else _shipped(PRETRAINED_CONGESTION)
+    try:
+        info = train_congestion(root / "train", root / "validation", target, progress=progress)
+    except RCAError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {target} ({info['bytes'] / 1024:.0f} KiB) in {info['seconds']:.0f} s; "
+               f"seed {info['random_state']}, best epoch {info['best_epoch']}")
