@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from .alarms import AlarmLog
+from .analyze import analyze
 from .errors import (
     InputError,
     ModelFileError,
@@ -20,7 +21,9 @@ from .errors import (
     UnknownEntityError,
 )
 from .incident import Incident, RootCause, Truth, read_incident, read_truth
+from .evaluation import Evaluation, score_incident
 from .metrics import Metrics
+from .result import Candidate, Evidence, EvidenceAlarm, RCAResult
 from .topology import Topology
 from .validation import ValidationIssue, ValidationReport
 
@@ -28,6 +31,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AlarmLog",
+    "Candidate",
+    "Evaluation",
+    "Evidence",
+    "EvidenceAlarm",
+    "RCAResult",
+    "analyze",
+    "score_incident",
     "Incident",
     "InputError",
     "Metrics",

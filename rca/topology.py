@@ -519,6 +519,62 @@ class Topology:
         gw = np.flatnonzero(self.nodes["gateway"].to_numpy(dtype=bool))
         return Reachability(len(self._ids), self._src, self._dst, gw)
 
+    @cached_property
+    def _gateway_tree(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Breadth-first tree from the gateways: parent, parent link, Euler in/out times."""
+        n = len(self._ids)
+        parent = np.full(n, -1, dtype=np.int64)
+        plink = np.full(n, -1, dtype=np.int64)
+        seen = np.zeros(n, dtype=bool)
+        queue = deque(np.flatnonzero(self.nodes["gateway"].to_numpy(dtype=bool)).tolist())
+        seen[list(queue)] = True
+        children: list[list[int]] = [[] for _ in range(n)]
+        while queue:
+            v = queue.popleft()
+            for w, k in self._adj[v]:
+                if not seen[w]:
+                    seen[w] = True
+                    parent[w], plink[w] = v, k
+                    children[v].append(w)
+                    queue.append(w)
+        tin = np.full(n, -1, dtype=np.int64)
+        tout = np.full(n, -1, dtype=np.int64)
+        order: list[int] = []
+        roots = [v for v in range(n) if parent[v] == -1]
+        stack = [(r, False) for r in reversed(roots)]
+        while stack:
+            v, done = stack.pop()
+            if done:
+                tout[v] = len(order)
+                continue
+            tin[v] = len(order)
+            order.append(v)
+            stack.append((v, True))
+            stack.extend((c, False) for c in reversed(children[v]))
+        self._tree_order = np.asarray(order, dtype=np.int64)
+        return parent, plink, tin, tout
+
+    def downstream_of(self, entity: str, kind: str = "node") -> list[str]:
+        """Elements whose (shortest) path to the gateways runs through a node or link.
+
+        This is the traffic view: those elements' services see congestion or
+        overload at ``entity``, whether or not redundancy keeps them reachable.
+        The node itself (or, for a link, its far endpoint) is included.
+        """
+        parent, plink, tin, tout = self._gateway_tree
+        if kind == "node":
+            v = self.index_of(entity)
+        else:
+            k = self.link_index(entity)
+            a, b = int(self._src[k]), int(self._dst[k])
+            if plink[b] == k:
+                v = b
+            elif plink[a] == k:
+                v = a
+            else:
+                return []
+        return [self._ids[i] for i in self._tree_order[tin[v] : tout[v]]]
+
     def lost_if_fails(self, entity: str, kind: str = "auto") -> list[str]:
         """Elements the NMS can no longer reach if one element, link or site fails.
 

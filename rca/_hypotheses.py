@@ -1,0 +1,112 @@
+"""Root-cause hypotheses and what each predicts the network would show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._observe import Observations
+
+__all__ = ["Hypothesis", "generate_hypotheses", "FAULTS"]
+
+#: fault -> kind of entity it applies to
+FAULTS = {
+    "node_down": "node", "card_failure": "node", "cpu_overload": "node",
+    "link_down": "link", "congestion": "link", "site_power": "site",
+}
+
+
+@dataclass
+class Hypothesis:
+    """A fault at one entity, with its predicted footprint.
+
+    Attributes
+    ----------
+    entity, kind, fault : str
+        What failed and how.
+    dead : frozenset of str
+        Elements that stop working (raise nothing more).
+    failed_links : frozenset of str
+        Physical links that go down.
+    lost : frozenset of str
+        Elements the NMS can no longer reach (``dead`` included).
+    affected : frozenset of str
+        Elements whose traffic crosses the fault (for congestion, overload).
+    """
+
+    entity: str
+    kind: str
+    fault: str
+    dead: frozenset = frozenset()
+    failed_links: frozenset = frozenset()
+    lost: frozenset = frozenset()
+    affected: frozenset = frozenset()
+    members: tuple = ()
+    extra: dict = field(default_factory=dict)
+
+
+def generate_hypotheses(obs: Observations, *, hops: int = 1) -> list[Hypothesis]:
+    """Hypotheses near the symptoms: elements, their links and sites, within ``hops``."""
+    topo = obs.topology
+    symptomatic = {o.entity for o in obs.items if o.entity in topo}
+    near = set(symptomatic)
+    frontier = set(symptomatic)
+    for _ in range(hops):
+        frontier = {w for v in frontier for w in topo.neighbors(v)} - near
+        near |= frontier
+    out: list[Hypothesis] = []
+    for v in near:
+        lost = frozenset(topo.lost_if_fails(v, "node"))
+        out.append(Hypothesis(v, "node", "node_down", dead=frozenset([v]),
+                              failed_links=frozenset(topo.incident_links(v)), lost=lost))
+    links = {l for v in symptomatic for l in topo.incident_links(v)} | {l for l in obs.by_link if topo.has_link(l)}
+    for l in links:
+        out.append(Hypothesis(l, "link", "link_down", failed_links=frozenset([l]),
+                              lost=frozenset(topo.lost_if_fails(l, "link"))))
+    sites = {topo.site_of(v) for v in near} - {None}
+    for s in sites:
+        members = tuple(topo.sites[s])
+        failed = frozenset(l for m in members for l in topo.incident_links(m))
+        out.append(Hypothesis(s, "site", "site_power", dead=frozenset(members), failed_links=failed,
+                              lost=frozenset(topo.lost_if_fails(s, "site")), members=members))
+    out.extend(_card_hypotheses(obs, symptomatic))
+    out.extend(_load_hypotheses(obs))
+    return out
+
+
+def _card_hypotheses(obs: Observations, symptomatic: set[str]) -> list[Hypothesis]:
+    """A card failure: several links of one element go down while it stays up."""
+    topo = obs.topology
+    out = []
+    for v in symptomatic:
+        if v not in obs.alive_after:
+            continue
+        down = [l for l in topo.incident_links(v) if l in obs.by_link and any(
+            obs.items[i].role == "link" for i in obs.by_link[l])]
+        hardware = any(obs.items[i].role == "hardware" for i in obs.by_entity.get(v, ()))
+        if len(down) >= 2 or (hardware and down):
+            if len(down) == len(topo.incident_links(v)) and not hardware:
+                continue  # every link down: that is the element, not a card
+            out.append(Hypothesis(v, "node", "card_failure", failed_links=frozenset(down),
+                                  lost=frozenset(topo.unreachable_if(failed_links=down))))
+    return out
+
+
+def _load_hypotheses(obs: Observations) -> list[Hypothesis]:
+    """Congestion of a link and CPU overload of an element, from metrics and SLA alarms."""
+    topo = obs.topology
+    out = []
+    congested = set()
+    overloaded = set()
+    for o in obs.items:
+        if o.role == "metric_load" and o.link is not None and topo.has_link(o.link):
+            congested.add(o.link)
+        elif o.role == "sla" and o.link is not None and topo.has_link(o.link):
+            congested.add(o.link)
+        elif o.role in ("metric_cpu", "cpu") and o.entity in topo:
+            overloaded.add(o.entity)
+    for l in congested:
+        out.append(Hypothesis(l, "link", "congestion", affected=frozenset(topo.downstream_of(l, "link")),
+                              failed_links=frozenset()))
+    for v in overloaded:
+        out.append(Hypothesis(v, "node", "cpu_overload", affected=frozenset(topo.downstream_of(v, "node"))))
+    return out

@@ -1,0 +1,188 @@
+"""Observed symptoms of an incident, indexed for hypothesis scoring.
+
+Alarms are reduced to *observations*: one per (element, role) or per
+(element, link) for link alarms, carrying the first time it was seen and how
+often it repeated (flapping). Metrics add anomaly and silence observations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .incident import Incident
+from .topology import Topology
+from .vocabulary import alarm_role, metric_role
+
+__all__ = ["Observation", "Observations", "observe"]
+
+# Weight of each observation role: how much a hypothesis gains by explaining it.
+ROLE_WEIGHT = {
+    "comm_lost": 1.0, "dying_gasp": 1.0, "power": 1.0, "link": 1.0, "protocol": 0.5,
+    "cpu": 1.0, "hardware": 1.0, "sla": 0.5, "service": 0.5, "other": 0.3,
+    "silent": 0.7, "metric_load": 1.5, "metric_cpu": 1.5, "metric_sla": 0.5,
+}
+#: Roles that show an element was alive (and reachable) when raised.
+ALIVE_ROLES = frozenset({"link", "protocol", "cpu", "hardware", "sla", "service", "other"})
+
+
+@dataclass
+class Observation:
+    """One symptom: an element (or link) showing one role."""
+
+    key: tuple
+    entity: str          # the element (or link, for metric observations on links)
+    role: str
+    time: float          # first time seen
+    count: int           # raised how many times
+    weight: float
+    link: str | None = None
+    alarms: list = field(default_factory=list)   # (time, device, alarm_type, link_id)
+
+
+@dataclass
+class Observations:
+    """All observations of an incident with the indexes the scorer needs."""
+
+    topology: Topology
+    items: list[Observation]
+    onset: float
+    by_entity: dict[str, list[int]]
+    by_link: dict[str, list[int]]
+    alive_after: dict[str, list[float]]   # element -> times of alarms that prove it alive
+    has_comm_lost: bool
+    has_metrics: bool
+    metric_period: float
+    unplaced: int = 0
+
+    @property
+    def total_weight(self) -> float:
+        return float(sum(o.weight for o in self.items))
+
+    def alarming(self) -> set[str]:
+        """Elements that raised (or are the subject of) at least one alarm."""
+        return {o.entity for o in self.items if not o.role.startswith(("metric_", "silent"))}
+
+
+def _onset(times: np.ndarray, window: float = 300.0) -> float:
+    """Start of the densest ``window``-second stretch of alarms."""
+    if len(times) == 0:
+        return float("nan")
+    t = np.sort(times)
+    ends = np.searchsorted(t, t + window, side="right")
+    best = int(np.argmax(ends - np.arange(len(t))))
+    return float(t[best])
+
+
+def observe(incident: Incident) -> Observations:
+    """Reduce an incident's alarms and metrics to observations."""
+    topo = incident.topology
+    frame = incident.alarms.frame
+    node_set = set(topo.node_ids)
+    link_set = set(topo.links.index)
+    times = frame["time"].to_numpy(dtype="float64")
+    onset = _onset(times)
+    roles = [alarm_role(t) for t in frame["alarm_type"].tolist()]
+    items: dict[tuple, Observation] = {}
+    alive: dict[str, list[float]] = {}
+    unplaced = 0
+    for t, dev, atype, lid, role in zip(times.tolist(), frame["device"].tolist(), frame["alarm_type"].tolist(),
+                                         frame["link_id"].tolist(), roles):
+        lid = lid if isinstance(lid, str) and lid in link_set else None
+        if dev not in node_set:
+            if dev in link_set:          # an NMS alarm whose subject is a link
+                lid, role = dev, ("link" if role in ("other", "comm_lost") else role)
+                a, _b = topo.link_endpoints(dev) if topo.has_link(dev) else (None, None)
+                if a is None:
+                    unplaced += 1
+                    continue
+                dev = a
+            else:
+                unplaced += 1
+                continue
+        if role in ALIVE_ROLES:
+            alive.setdefault(dev, []).append(t)
+        key = (dev, role, lid) if role in ("link", "sla") and lid else (dev, role)
+        obs = items.get(key)
+        if obs is None:
+            items[key] = Observation(key, dev, role, t, 1, ROLE_WEIGHT[role], link=lid,
+                                     alarms=[(t, dev, atype, lid)])
+        else:
+            obs.count += 1
+            if len(obs.alarms) < 3:
+                obs.alarms.append((t, dev, atype, lid))
+    # flapping: the same symptom raised again and again is weaker evidence
+    for obs in items.values():
+        if obs.count > 2:
+            obs.weight = obs.weight / (1.0 + 0.25 * (obs.count - 2))
+    has_metrics = incident.metrics is not None and len(incident.metrics) > 0
+    period = float("nan")
+    if has_metrics:
+        if np.isnan(onset):
+            mt = incident.metrics.frame["time"].to_numpy()
+            onset = float(np.median(mt))
+        period = _metric_observations(incident.metrics.frame, onset, items, node_set, link_set, topo)
+    obs_list = list(items.values())
+    by_entity: dict[str, list[int]] = {}
+    by_link: dict[str, list[int]] = {}
+    for i, o in enumerate(obs_list):
+        by_entity.setdefault(o.entity, []).append(i)
+        if o.link is not None:
+            by_link.setdefault(o.link, []).append(i)
+    return Observations(
+        topology=topo, items=obs_list, onset=onset, by_entity=by_entity, by_link=by_link,
+        alive_after={k: sorted(v) for k, v in alive.items()},
+        has_comm_lost=any(o.role == "comm_lost" for o in obs_list),
+        has_metrics=has_metrics, metric_period=period, unplaced=unplaced,
+    )
+
+
+def _metric_observations(
+    metrics: pd.DataFrame, onset: float, items: dict, node_set: set, link_set: set, topo: Topology
+) -> float:
+    """Add metric anomalies (sudden rises) and silences (samples stop) to ``items``."""
+    metrics = metrics[metrics["entity"].isin(node_set | link_set)]
+    if metrics.empty:
+        return float("nan")
+    t_end = float(metrics["time"].max())
+    gaps = metrics.groupby(["entity", "metric"])["time"].diff().dropna()
+    period = float(gaps.median()) if len(gaps) else 60.0
+    for (entity, metric), g in metrics.groupby(["entity", "metric"], sort=False):
+        t = g["time"].to_numpy()
+        v = g["value"].to_numpy()
+        before = v[t < onset]
+        after_mask = t >= onset - period
+        # silence: it reported before the onset, and stops well before the end
+        if len(before) >= 2 and t[-1] < t_end - 2.5 * period and t[-1] >= onset - 3 * period:
+            element = entity if entity in node_set else None
+            if element is not None:
+                key = (element, "silent")
+                if key not in items:
+                    items[key] = Observation(key, element, "silent", float(t[-1] + period), 1, ROLE_WEIGHT["silent"])
+            continue
+        role = metric_role(metric)
+        if role == "other" or len(before) < 3 or not after_mask.any():
+            continue
+        after = v[after_mask]
+        base = float(np.median(before))
+        spread = float(np.median(np.abs(before - base))) * 1.4826
+        scale = max(spread, 0.05 * abs(base), 1e-6)
+        peak = float(np.max(after))
+        z = (peak - base) / scale
+        high = peak >= (0.8 if base <= 1.0 and peak <= 1.0 else 80.0) if role == "load" else False
+        strength = min(1.0, max(0.0, (z - 4.0) / 6.0))
+        if high:
+            strength = max(strength, 0.7)
+        if strength <= 0:
+            continue
+        key = (entity, f"metric_{role}")
+        onset_t = float(t[after_mask][np.argmax(after > base + 3 * scale)]) if (after > base + 3 * scale).any() else float(t[after_mask][0])
+        obs = items.get(key)
+        weight = ROLE_WEIGHT[f"metric_{role}"] * strength
+        if obs is None or obs.weight < weight:
+            items[key] = Observation(key, entity, f"metric_{role}", onset_t, 1, weight,
+                                     link=entity if entity in link_set else None,
+                                     alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)])
+    return period

@@ -1,0 +1,42 @@
+"""Helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import RCAError
+from ..result import RCAResult
+
+
+def fail(exc: Exception) -> None:
+    """Turn a library error into a clean CLI error (exit code 2)."""
+    raise click.ClickException(str(exc)) from exc
+
+
+def incident_folders(path: Path) -> list[Path]:
+    """``path`` itself when it is an incident folder, else its incident subfolders (sorted)."""
+    if (path / "alarms.csv").exists():
+        return [path]
+    return sorted(p.parent for p in path.glob("*/alarms.csv"))
+
+
+def format_result(result: RCAResult, *, top: int = 5, paths: int = 2) -> str:
+    """A readable table of the top candidates with their evidence."""
+    lines = [f"{result.incident}: {result.n_alarms} alarms analysed in {result.seconds * 1000:.0f} ms"]
+    if not result.candidates:
+        lines.append("  no candidates: " + "; ".join(result.notes))
+        return "\n".join(lines)
+    lines.append(f"  {'rank':>4}  {'entity':<22} {'kind':<5} {'fault':<13} {'score':>5}")
+    for c in result.candidates[:top]:
+        lines.append(f"  {c.rank:>4}  {c.entity:<22} {c.kind:<5} {c.fault:<13} {c.score:>5.2f}")
+        lines.append(f"        why: {c.reason}")
+        for e in c.evidence[:paths]:
+            lines.append(f"        path: {' -> '.join(e.path)}   ({e.why})")
+    for note in result.notes:
+        lines.append(f"  note: {note}")
+    return "\n".join(lines)
+
+
+__all__ = ["RCAError", "fail", "format_result", "incident_folders"]

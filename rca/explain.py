@@ -1,0 +1,371 @@
+"""The explain-the-alarms ranker: no training data, only the topology.
+
+Every hypothesis (a node down, a link cut, a site losing power, a card
+failure, a congested link, an overloaded CPU) predicts a footprint: which
+elements go silent and are lost by the NMS, who reports which link down,
+whose traffic degrades. Hypotheses are scored by how much of the observed
+symptom weight they explain (coverage) and how little of their footprint is
+missing or contradicted (precision); independent roots are picked greedily,
+each explaining what the earlier ones left unexplained.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._hypotheses import Hypothesis, generate_hypotheses
+from ._observe import ALIVE_ROLES, Observation, Observations, observe
+from ._time import to_iso
+from .incident import Incident
+from .result import Candidate, Evidence, EvidenceAlarm, RCAResult
+
+__all__ = ["ExplainRanker"]
+
+# Time windows around a hypothesis's fault time, in seconds: (before, after).
+_WINDOW = {
+    "direct": (90.0, 600.0),      # link, protocol, dying gasp, hardware
+    "nms": (90.0, 3600.0),        # comm-lost and silence: the NMS is late and slow
+    "power": (3600.0, 300.0),     # mains failure comes minutes before the site dies
+    "collateral": (90.0, 1800.0), # SLA / service degradation downstream
+}
+_WINDOW_OF_ROLE = {
+    "link": "direct", "protocol": "direct", "dying_gasp": "direct", "hardware": "direct", "cpu": "direct",
+    "comm_lost": "nms", "silent": "nms", "power": "power",
+    "sla": "collateral", "service": "collateral", "other": "collateral",
+    "metric_load": "collateral", "metric_cpu": "collateral", "metric_sla": "collateral",
+}
+# Small priors that break ties between hypotheses with identical footprints
+# (a leaf's node vs. its only link; a one-element site vs. its element).
+# A dead element may send a dying gasp, a cut link never does: without one, the
+# link is the likelier of two identical footprints.
+_PRIOR = {"node_down": 0.985, "link_down": 1.0, "site_power": 0.97, "card_failure": 0.95,
+          "congestion": 0.9, "cpu_overload": 0.9}
+
+
+@dataclass
+class _Scored:
+    hyp: Hypothesis
+    score: float
+    explained: dict[int, float]     # observation index -> weight explained
+    missing: float
+    contradictions: list[tuple[str, float]]
+    t_fault: float
+
+
+class ExplainRanker:
+    """Rank root causes by how well each explains the alarms and metrics.
+
+    Parameters
+    ----------
+    hops : int, default 1
+        Hypotheses are formed for elements within this many hops of a symptom.
+    max_roots : int, default 4
+        Most independent roots picked in one incident.
+    max_candidates : int, default 20
+        Candidates returned.
+    min_root_weight : float, default 2.5
+        Symptom weight a further root must explain on its own.
+
+    Examples
+    --------
+    >>> from rca.datasets import make_incident  # doctest: +SKIP
+    >>> ExplainRanker().rank(make_incident(random_state=0)).candidates[0].entity  # doctest: +SKIP
+    """
+
+    def __init__(self, *, hops: int = 1, max_roots: int = 4, max_candidates: int = 20,
+                 min_root_weight: float = 2.5) -> None:
+        self.hops = hops
+        self.max_roots = max_roots
+        self.max_candidates = max_candidates
+        self.min_root_weight = min_root_weight
+
+    # ------------------------------------------------------------------ API
+    def rank(self, incident: Incident) -> RCAResult:
+        """Analyse one incident."""
+        start = time.perf_counter()
+        obs = observe(incident)
+        notes = []
+        if obs.unplaced:
+            notes.append(f"{obs.unplaced} alarm(s) from devices not in the topology could not be placed")
+        if not obs.items:
+            return RCAResult(incident.name, (), time.perf_counter() - start, "explain", len(incident.alarms),
+                             tuple(notes + ["no symptoms: nothing to explain"]))
+        scored = [self._score(h, obs, frozenset()) for h in generate_hypotheses(obs, hops=self.hops)]
+        scored = [s for s in scored if s.explained]
+        order = self._select(scored, obs)
+        candidates = self._candidates(order, obs)
+        return RCAResult(incident.name, tuple(candidates), time.perf_counter() - start, "explain",
+                         len(incident.alarms), tuple(notes))
+
+    def scores(self, incident: Incident) -> dict[tuple[str, str], float]:
+        """Best score per (entity, kind) over every hypothesis, for fusion with other sources."""
+        obs = observe(incident)
+        out: dict[tuple[str, str], float] = {}
+        for h in generate_hypotheses(obs, hops=self.hops):
+            s = self._score(h, obs, frozenset())
+            key = (h.entity, h.kind)
+            out[key] = max(out.get(key, 0.0), s.score)
+        return out
+
+    # -------------------------------------------------------------- scoring
+    def _score(self, h: Hypothesis, obs: Observations, used: frozenset) -> _Scored:
+        topo = obs.topology
+        items = obs.items
+        direct: dict[int, float] = {}      # candidate explanations before the time check
+        missing = 0.0
+        contradictions: list[tuple[str, float]] = []
+
+        def take(i: int, factor: float) -> None:
+            if i not in used and factor > direct.get(i, 0.0):
+                direct[i] = factor
+
+        lost_weight = 0.5 if obs.has_comm_lost else 0.0
+        for u in h.lost:
+            seen_lost = False
+            for i in obs.by_entity.get(u, ()):
+                role = items[i].role
+                if role in ("comm_lost", "silent"):
+                    take(i, 1.0)
+                    seen_lost = True
+                elif role == "dying_gasp" and u in h.dead:
+                    take(i, 1.0)
+                elif role == "power" and u in h.dead:
+                    take(i, 1.0 if h.kind == "site" else 0.6)
+                elif role.startswith("metric_"):
+                    pass
+            if not seen_lost:
+                missing += lost_weight if u not in h.dead else lost_weight * 1.2
+        reporters = 0
+        for l in h.failed_links:
+            a, b = topo.link_endpoints(l)
+            for x in (a, b):
+                if x in h.lost:
+                    continue
+                reporters += 1
+                got = False
+                for i in obs.by_entity.get(x, ()):
+                    o = items[i]
+                    if o.role == "link" and (o.link == l or o.link is None):
+                        take(i, 1.0 if o.link == l else 0.7)
+                        got = True
+                    elif o.role == "protocol":
+                        take(i, 0.8)
+                        got = True
+                    elif o.role in ("sla", "service", "other") and (o.link in (None, l)):
+                        take(i, 0.5)
+                if not got:
+                    missing += 0.5
+            for i in obs.by_link.get(l, ()):
+                if items[i].role in ("link", "protocol", "other"):
+                    take(i, 1.0)
+        if h.fault in ("node_down", "site_power", "link_down", "card_failure"):
+            ring = {w for u in (h.lost or {h.entity}) if u in topo for w in topo.neighbors(u)} - set(h.lost)
+            for x in ring:
+                for i in obs.by_entity.get(x, ()):
+                    if items[i].role in ("protocol", "sla", "service"):
+                        take(i, 0.5)
+            for x in topo.dependents(h.lost):
+                for i in obs.by_entity.get(x, ()):
+                    if items[i].role in ("sla", "service", "other", "protocol"):
+                        take(i, 1.0)
+        if h.fault == "card_failure":
+            for i in obs.by_entity.get(h.entity, ()):
+                if items[i].role in ("hardware", "link"):
+                    take(i, 1.0)
+        if h.fault == "congestion":
+            for i in obs.by_entity.get(h.entity, ()):
+                if items[i].role == "metric_load":
+                    take(i, 1.0)
+            for i in obs.by_link.get(h.entity, ()):
+                if items[i].role in ("sla", "metric_load"):
+                    take(i, 1.0)
+            a, b = topo.link_endpoints(h.entity)
+            for x in (a, b):
+                for i in obs.by_entity.get(x, ()):
+                    if items[i].role in ("sla", "protocol"):
+                        take(i, 0.6)
+        if h.fault == "cpu_overload":
+            for i in obs.by_entity.get(h.entity, ()):
+                if items[i].role in ("metric_cpu", "cpu", "protocol", "sla"):
+                    take(i, 1.0)
+            for x in topo.neighbors(h.entity):
+                for i in obs.by_entity.get(x, ()):
+                    if items[i].role == "protocol":
+                        take(i, 0.6)
+        if h.fault in ("congestion", "cpu_overload"):
+            for x in h.affected:
+                for i in obs.by_entity.get(x, ()):
+                    if items[i].role in ("sla", "service", "metric_sla"):
+                        take(i, 0.8)
+        t_fault = _fault_time(h, direct, items, obs.onset)
+        explained: dict[int, float] = {}
+        for i, factor in direct.items():
+            o = items[i]
+            before, after = _WINDOW[_WINDOW_OF_ROLE.get(o.role, "collateral")]
+            if t_fault - before <= o.time <= t_fault + after:
+                explained[i] = factor * o.weight
+        # elements that should be dead or unreachable but raised alarms later
+        for u in h.lost:
+            late = [t for t in obs.alive_after.get(u, ()) if t > t_fault + 60.0]
+            if late:
+                contradictions.append((u, 1.0 if u in h.dead else 0.7))
+        e = float(sum(explained.values()))
+        c = float(sum(w for _, w in contradictions))
+        total = obs.total_weight
+        coverage = e / total if total > 0 else 0.0
+        precision = e / (e + missing + 1.5 * c + 0.5) if e > 0 else 0.0
+        score = coverage * precision * _PRIOR[h.fault]
+        return _Scored(h, score, explained, missing, contradictions, t_fault)
+
+    def _select(self, scored: list[_Scored], obs: Observations) -> list[_Scored]:
+        """Greedy independent roots first, then the rest by score (best fault per entity)."""
+        best: dict[tuple[str, str], _Scored] = {}
+        for s in scored:
+            key = (s.hyp.entity, s.hyp.kind)
+            if key not in best or s.score > best[key].score:
+                best[key] = s
+        pool = sorted(best.values(), key=lambda s: (-s.score, s.hyp.entity))
+        if not pool:
+            return []
+        roots = [pool[0]]
+        used: set[int] = set(pool[0].explained)
+        first_weight = sum(pool[0].explained.values())
+        shortlist = pool[1:60]
+        while len(roots) < self.max_roots:
+            best_next, best_val = None, 0.0
+            for s in shortlist:
+                if s in roots or _overlaps(s.hyp, roots):
+                    continue
+                r = self._score(s.hyp, obs, frozenset(used))
+                gain = sum(r.explained.values())
+                if gain < max(self.min_root_weight, 0.15 * first_weight):
+                    continue
+                if r.score > best_val:
+                    best_next, best_val = s, r.score
+            if best_next is None:
+                break
+            roots.append(best_next)
+            used |= set(best_next.explained)
+        rest = [s for s in pool if s not in roots]
+        return roots + rest
+
+    # ------------------------------------------------------------- evidence
+    def _candidates(self, order: list[_Scored], obs: Observations) -> list[Candidate]:
+        out = []
+        top = max((s.score for s in order), default=1.0) or 1.0
+        previous = 1.0
+        for rank, s in enumerate(order[: self.max_candidates], start=1):
+            # scores relative to the best hypothesis, monotone along the ranking
+            score = min(previous, max(0.0, min(1.0, s.score / top)))
+            previous = score
+            evidence = _evidence(s, obs)
+            out.append(Candidate(
+                rank=rank, entity=s.hyp.entity, kind=s.hyp.kind, score=score, fault=s.hyp.fault,
+                reason=_reason(s, obs), evidence=tuple(evidence), explained=len(s.explained),
+                contradicted=len(s.contradictions), scores={"explain": s.score},
+            ))
+        return out
+
+
+def _overlaps(h: Hypothesis, roots: list[_Scored]) -> bool:
+    for r in roots:
+        if h.entity == r.hyp.entity:
+            return True
+        if r.hyp.kind == "site" and h.kind == "node" and h.entity in r.hyp.members:
+            return True
+        if h.kind == "site" and r.hyp.kind == "node" and r.hyp.entity in h.members:
+            return True
+    return False
+
+
+def _fault_time(h: Hypothesis, direct: dict[int, float], items: list[Observation], onset: float) -> float:
+    """When the hypothesised fault happened: the early edge of its direct symptoms."""
+    times = sorted(items[i].time for i in direct if items[i].role in ("link", "dying_gasp", "protocol", "hardware",
+                                                                      "metric_load", "metric_cpu", "cpu"))
+    if not times:
+        times = sorted(items[i].time for i in direct if items[i].role in ("comm_lost", "silent", "sla", "service"))
+        if not times:
+            return onset
+        return float(times[0]) - 30.0
+    med = float(np.median(times))
+    early = [t for t in times if t >= med - 180.0]
+    return float(early[0]) - 5.0
+
+
+_ROLE_TEXT = {
+    "comm_lost": "lost by the NMS", "silent": "stopped reporting metrics", "dying_gasp": "sent a dying gasp",
+    "power": "raised a power alarm", "link": "reported a link down", "protocol": "lost a protocol adjacency",
+    "hardware": "raised a hardware alarm", "cpu": "raised a CPU alarm", "sla": "reported SLA degradation",
+    "service": "reported a service alarm", "other": "alarmed", "metric_load": "shows a utilisation surge",
+    "metric_cpu": "shows a CPU surge", "metric_sla": "shows an SLA metric surge",
+}
+
+
+def _reason(s: _Scored, obs: Observations) -> str:
+    h = s.hyp
+    counts: dict[str, set[str]] = {}
+    for i in s.explained:
+        o = obs.items[i]
+        counts.setdefault(o.role, set()).add(o.entity)
+    parts = [f"{len(v)} {_ROLE_TEXT[k].replace('reported', 'report').replace('raised', 'raise').replace('shows', 'show').replace('stopped', 'stop').replace('lost a', 'lose a').replace('sent', 'send')}"
+             if len(v) > 1 else f"{next(iter(v))} {_ROLE_TEXT[k]}"
+             for k, v in sorted(counts.items(), key=lambda kv: -len(kv[1]))[:4]]
+    what = {"node_down": f"{h.entity} down", "link_down": f"link {h.entity} cut",
+            "site_power": f"site {h.entity} lost power ({len(h.members)} elements)",
+            "card_failure": f"card failure on {h.entity} ({len(h.failed_links)} links)",
+            "congestion": f"link {h.entity} congested", "cpu_overload": f"{h.entity} CPU overloaded"}[h.fault]
+    text = f"{what} at ~{to_iso(s.t_fault)}: explains " + "; ".join(parts)
+    if s.contradictions:
+        names = ", ".join(u for u, _ in s.contradictions[:3])
+        text += f"; against it: {names} kept alarming after the fault"
+    return text
+
+
+def _evidence(s: _Scored, obs: Observations) -> list[Evidence]:
+    """Topology paths from the candidate to the alarms it explains, strongest first."""
+    topo = obs.topology
+    h = s.hyp
+    by_entity: dict[str, list[Observation]] = {}
+    for i in sorted(s.explained, key=lambda i: -s.explained[i]):
+        o = obs.items[i]
+        by_entity.setdefault(o.entity, []).append(o)
+    if h.kind == "node":
+        starts = {h.entity: [h.entity]}
+    elif h.kind == "link":
+        a, b = topo.link_endpoints(h.entity)
+        starts = {a: [h.entity, a], b: [h.entity, b]}
+    else:
+        starts = {m: [h.entity, m] for m in h.members}
+    targets = [e for e in by_entity if e in topo]
+    paths: dict[str, list[str]] = {}
+    for start, prefix in starts.items():
+        for target, path in topo.path_tree(start, targets).items():
+            full = prefix + path[1:]
+            if target not in paths or len(full) < len(paths[target]):
+                paths[target] = full
+    ranked = sorted(by_entity.items(), key=lambda kv: (-sum(o.weight for o in kv[1]), len(paths.get(kv[0], ()))))
+    out = []
+    for entity, observations in ranked[:8]:
+        if entity in paths:
+            path = tuple(paths[entity])
+        elif topo.has_link(entity):  # metric observation on a link
+            path = (h.entity,) if entity == h.entity else (h.entity, entity)
+        else:
+            continue
+        o = observations[0]
+        alarms = tuple(EvidenceAlarm(dev, atype, t, lid) for t, dev, atype, lid in o.alarms[:3])
+        why = f"{entity} {_ROLE_TEXT[o.role]}"
+        if o.alarms:
+            why += f" ({o.alarms[0][2]} at {to_iso(o.alarms[0][0])})"
+        if o.role in ("comm_lost", "silent") and len(path) > 1:
+            why += f": every path from the NMS to it crosses {h.entity}"
+        elif o.role == "link" and o.link:
+            why += f" on {o.link}"
+        out.append(Evidence(path=path, why=why, alarms=alarms,
+                            source="metrics" if o.role.startswith("metric_") or o.role == "silent" else "topology"))
+    if not out:
+        out.append(Evidence(path=(h.entity,), why=f"{h.entity}: no single alarm pinned; see the reason"))
+    return out

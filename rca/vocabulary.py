@@ -1,0 +1,97 @@
+"""What an alarm type means for root-cause analysis, whatever the vendor calls it.
+
+Operators' alarm names differ by vendor and NMS (``NE_COMMU_BREAK``,
+``NodeUnreachable``, ``ETH_LOS``...). The ranker needs only a few roles,
+found from keywords in the alarm type (and, failing that, the message).
+Unknown types get the role ``"other"``: they still count as symptoms of the
+element that raised them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["ROLES", "alarm_role", "metric_role"]
+
+#: The roles, in the order they are tried.
+ROLES = ("comm_lost", "dying_gasp", "power", "link", "protocol", "cpu", "hardware", "sla", "service", "other")
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (role, re.compile(rx))
+    for role, rx in (
+        ("comm_lost", r"comm(u|unication)?[ _-]*(lost|loss|fail|break|down|interrupt)|unreachab|not[ _-]*reachab|"
+                      r"ne[ _-]*(down|lost|isolat|disconnect)|heartbeat|ping[ _-]*fail|poll(ing)?[ _-]*fail|"
+                      r"mgmt[ _-]*(lost|down)|management[ _-]*(lost|down)|lost[ _-]*contact|node[ _-]*isolat|"
+                      r"connection[ _-]*lost|(device|node|host|element)[ _-]*(unreachab|lost|not[ _-]*respond)|"
+                      r"snmp[ _-]*(timeout|fail)|no[ _-]*response"),
+        ("dying_gasp", r"dying[ _-]*gasp|last[ _-]*gasp"),
+        ("power", r"mains|power|battery|rectifier|\bac[ _-]*(fail|loss|off)|\bdc[ _-]*(fail|low)|ups[ _-]|generator|voltage"),
+        ("link", r"\blos\b|(^|[_\W])los([_\W]|$)|\blof\b|(^|[_\W])lof([_\W]|$)|loss[ _-]*of[ _-]*(signal|frame|light)|"
+                 r"link|port|interface|\bif[ _-]*down|eth|optic|fiber|fibre|laser|\brx[ _-]|\btx[ _-]|modem|\brsl\b|"
+                 r"radio[ _-]*(link|down)|microwave|\bmw[ _-]|carrier|lan[ _-]*down|trunk|lag[ _-]|sfp[ _-]*(los|rx)"),
+        ("protocol", r"bgp|ospf|isis|is-is|ldp|bfd|rsvp|mpls|vrrp|stp|lacp|pim|neighbou?r|\bnbr\b|adjacen|peer|"
+                     r"session[ _-]*down|route|tunnel|pseudo|\bpw[ _-]|lsp"),
+        ("cpu", r"cpu|memory|\bmem[ _-]|overload|load[ _-]*high|process"),
+        ("hardware", r"card|board|module|fan|temperat|hardware|\bhw[ _-]|chassis|slot|sfp|transceiver|disk"),
+        ("sla", r"sla|latency|delay|jitter|packet[ _-]*loss|pkt[ _-]*loss|drop|congest|utili[sz]|throughput|"
+                r"degrad|\bkpi|crc|error[ _-]*rate|ber\b|queue|discard"),
+        ("service", r"cell|service|outage|sector|subscriber|call|session|vpn|voice|bearer|enodeb|gnodeb|nodeb|bts"),
+    )
+)
+
+
+@lru_cache(maxsize=4096)
+def alarm_role(alarm_type: str, message: str | None = None) -> str:
+    """The role of an alarm type for root-cause analysis.
+
+    Parameters
+    ----------
+    alarm_type : str
+        The vendor or normalised alarm name.
+    message : str, optional
+        Free text, used only when the type alone gives no role.
+
+    Returns
+    -------
+    str
+        One of :data:`ROLES`.
+
+    Examples
+    --------
+    >>> alarm_role("NE_COMM_LOST"), alarm_role("ETH_LOS"), alarm_role("MAINS_FAILURE")
+    ('comm_lost', 'link', 'power')
+    >>> alarm_role("BGP_PEER_DOWN"), alarm_role("SLA_LATENCY_HIGH"), alarm_role("XYZ_42")
+    ('protocol', 'sla', 'other')
+    """
+    for text in (alarm_type, message):
+        if not text:
+            continue
+        norm = re.sub(r"([a-z])([A-Z])", r"\1_\2", str(text)).lower()
+        for role, pattern in _PATTERNS:
+            if pattern.search(norm):
+                return role
+    return "other"
+
+
+_METRIC_PATTERNS = (
+    ("load", re.compile(r"util|load|usage|occupan|bandwidth|bps|traffic|throughput")),
+    ("cpu", re.compile(r"cpu|mem|process")),
+    ("sla", re.compile(r"latenc|delay|rtt|jitter|loss|drop|error|discard|crc")),
+)
+
+
+@lru_cache(maxsize=1024)
+def metric_role(metric: str) -> str:
+    """The role of a metric name: ``load``, ``cpu``, ``sla`` or ``other``.
+
+    Examples
+    --------
+    >>> metric_role("utilization"), metric_role("cpu"), metric_role("latency_ms")
+    ('load', 'cpu', 'sla')
+    """
+    norm = str(metric).lower()
+    for role, pattern in _METRIC_PATTERNS:
+        if pattern.search(norm):
+            return role
+    return "other"
