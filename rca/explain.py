@@ -66,7 +66,7 @@ class ExplainRanker:
         Most independent roots picked in one incident.
     max_candidates : int, default 20
         Candidates returned.
-    min_root_weight : float, default 2.5
+    min_root_weight : float, default 1.8
         Symptom weight a further root must explain on its own.
 
     Examples
@@ -76,7 +76,7 @@ class ExplainRanker:
     """
 
     def __init__(self, *, hops: int = 1, max_roots: int = 4, max_candidates: int = 20,
-                 min_root_weight: float = 2.5) -> None:
+                 min_root_weight: float = 1.8) -> None:
         self.hops = hops
         self.max_roots = max_roots
         self.max_candidates = max_candidates

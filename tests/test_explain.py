@@ -1,0 +1,136 @@
+"""The explain-the-alarms ranker on planted faults in a hand-built network."""
+
+import pytest
+
+from rca import analyze
+from tests._builders import background, incident, small_network
+
+
+@pytest.fixture(scope="module")
+def topo():
+    return small_network()
+
+
+def assert_real_paths(topo, result, k=3):
+    """Every evidence path is a walk through the topology that ends at an alarming element."""
+    alarming = set(result_alarming(result))
+    for c in result.candidates[:k]:
+        assert c.evidence, c
+        for e in c.evidence:
+            path = list(e.path)
+            head = path[0]
+            assert head == c.entity
+            walk = path if c.kind == "node" else path[1:]
+            if c.kind == "link" and walk:
+                assert walk[0] in topo.link_endpoints(c.entity)
+            if c.kind == "site" and walk:
+                assert walk[0] in topo.sites[c.entity]
+            for a, b in zip(walk, walk[1:]):
+                assert topo.link_between(a, b) is not None, (a, b, e.path)
+            if e.source == "topology":
+                assert path[-1] in alarming, e
+
+
+def result_alarming(result):
+    return {a.device for c in result.candidates for e in c.evidence for a in e.alarms}
+
+
+def test_node_down_with_comm_lost_behind_it(topo):
+    rows = background() + [
+        (2, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"), (4, "A2", "OSPF_NBR_DOWN", None),
+        (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None)]
+    r = analyze(incident(topo, rows))
+    assert (r[0].entity, r[0].kind, r[0].fault) == ("S3", "node", "node_down")
+    assert_real_paths(topo, r)
+    ends = {e.path[-1] for e in r[0].evidence}
+    assert {"S2", "A2", "B3", "B4"} <= ends
+
+
+def test_link_cut_in_redundant_ring_isolates_nothing(topo):
+    rows = background() + [(2, "S1", "LOS", "S1--S2"), (3, "S2", "LINK_DOWN", "S1--S2")]
+    r = analyze(incident(topo, rows))
+    assert (r[0].entity, r[0].kind) == ("S1--S2", "link")
+    assert_real_paths(topo, r)
+
+
+def test_alive_endpoint_rules_out_node_down(topo):
+    # S2 keeps raising alarms after the fault, so it is not dead: the link is.
+    rows = [(2, "S1", "LOS", "S1--S2"), (3, "S2", "LINK_DOWN", "S1--S2"), (200, "S2", "BGP_PEER_DOWN", None)]
+    r = analyze(incident(topo, rows))
+    assert r[0].entity == "S1--S2"
+    s2 = next(c for c in r.candidates if c.entity == "S2")
+    assert s2.contradicted >= 1
+
+
+def test_site_power_with_mains_failure_first(topo):
+    rows = background() + [
+        (-300, "S2", "MAINS_FAILURE", None), (-290, "B2", "BATTERY_LOW", None),
+        (2, "S1", "LINK_DOWN", "S1--S2"), (2, "S3", "LINK_DOWN", "S2--S3"),
+        (90, "S2", "NE_COMM_LOST", None), (91, "B2", "NE_COMM_LOST", None)]
+    r = analyze(incident(topo, rows))
+    assert (r[0].entity, r[0].kind, r[0].fault) == ("SITE2", "site", "site_power")
+    assert_real_paths(topo, r)
+
+
+def test_card_failure_takes_two_links_node_stays_up(topo):
+    rows = background() + [
+        (1, "S3", "CARD_FAIL", None), (2, "S3", "LINK_DOWN", "S2--S3"), (2, "S3", "LINK_DOWN", "B3--S3"),
+        (3, "S2", "LINK_DOWN", "S2--S3"), (90, "B3", "NE_COMM_LOST", None), (91, "B4", "NE_COMM_LOST", None)]
+    r = analyze(incident(topo, rows))
+    assert (r[0].entity, r[0].fault) == ("S3", "card_failure")
+
+
+def test_congestion_from_metrics_and_downstream_sla(topo):
+    metrics = []
+    for k in range(-20, 20):
+        t = 60 * k
+        metrics.append((t, "A2--S3", "utilization", 0.35 + 0.01 * (k % 3) if k < 0 else 0.97))
+        metrics.append((t, "S1--S2", "utilization", 0.30 + 0.01 * (k % 2)))
+        metrics.append((t, "A2", "cpu", 0.2))
+    rows = background() + [(60, "S3", "SLA_LATENCY_HIGH", None), (70, "B3", "PACKET_LOSS", None),
+                           (80, "B4", "SLA_LATENCY_HIGH", None)]
+    r = analyze(incident(topo, rows, metrics=metrics))
+    assert (r[0].entity, r[0].kind, r[0].fault) == ("A2--S3", "link", "congestion")
+
+
+def test_cpu_overload_from_metrics(topo):
+    metrics = [(60 * k, "A1", "cpu", 0.25 + 0.01 * (k % 3) if k < 0 else 0.99) for k in range(-20, 20)]
+    rows = [(30, "A1", "OSPF_NBR_DOWN", None), (40, "S1", "OSPF_NBR_DOWN", None), (45, "A1", "HIGH_CPU", None),
+            (90, "S1", "SLA_LATENCY_HIGH", None)]
+    r = analyze(incident(topo, rows, metrics=metrics))
+    assert (r[0].entity, r[0].fault) == ("A1", "cpu_overload")
+
+
+def test_two_independent_roots_both_on_top(topo):
+    rows = background() + [
+        (2, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"),
+        (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None),
+        (400, "C1", "LINK_DOWN", "A1--C1"), (401, "A1", "LOS", "A1--C1"), (402, "A1", "BGP_PEER_DOWN", None)]
+    r = analyze(incident(topo, rows))
+    assert {r[0].entity, r[1].entity} == {"S3", "A1--C1"}
+
+
+def test_skewed_clocks_lost_and_duplicated_alarms(topo):
+    # S2's clock runs 20 s slow, B4's comm-lost was lost, A2's alarm is duplicated
+    rows = background() + [
+        (-18, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"), (3.5, "A2", "LINK_DOWN", "A2--S3"),
+        (300, "S3", "NE_COMM_LOST", None), (301, "B3", "NE_COMM_LOST", None)]
+    r = analyze(incident(topo, rows))
+    assert r[0].entity == "S3"
+
+
+def test_no_alarms_gives_no_candidates(topo):
+    r = analyze(incident(topo, []))
+    assert len(r) == 0 and r.notes
+
+
+def test_json_answer_matches_spec(topo):
+    rows = [(2, "S1", "LOS", "S1--S2"), (3, "S2", "LINK_DOWN", "S1--S2")]
+    d = analyze(incident(topo, rows, name="inc-1")).to_dict()
+    assert d["incident"] == "inc-1"
+    for i, c in enumerate(d["candidates"], start=1):
+        assert c["rank"] == i and 0.0 <= c["score"] <= 1.0
+        assert c["kind"] in ("node", "link", "site") and c["fault"]
+        assert c["evidence"] and all(e["path"] and e["why"] for e in c["evidence"])
+    scores = [c["score"] for c in d["candidates"]]
+    assert scores == sorted(scores, reverse=True)
