@@ -1,0 +1,343 @@
+"""Topological Hawkes process (THP) discovery on event sequences.
+
+Our own vectorised implementation of the model of Cai et al., "THPs:
+Topological Hawkes Processes for Learning Causal Structure on Event
+Sequences" (IEEE TNNLS 2022, arXiv:2105.10884). An event of type ``a`` on
+device ``u`` raises the intensity of type ``b`` on every device ``v`` at
+``k <= max_hop`` hops from ``u`` by ``alpha[a, b, k] * kernel(dt)``, with an
+exponential kernel of unit mass. For a fixed parent set the likelihood of each
+effect type is concave and separates from the others, so the structure search
+is a BIC-penalised greedy forward / backward search per effect type, and the
+parameters come from EM on precomputed kernel sums (no loop over events).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Sequence
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from rca.errors import InputError
+
+from ._base import CausalDiscovery
+from ._series import EventSequences, hop_matrices, local_pairs
+
+__all__ = ["TopologicalHawkes", "HawkesDesign", "hawkes_design"]
+
+logger = logging.getLogger(__name__)
+
+_TAIL = 7.0  # kernel truncated at _TAIL / decay seconds (exp(-7) < 0.1 %)
+
+
+class HawkesDesign:
+    """Kernel sums of a topological Hawkes model, per effect type.
+
+    Attributes
+    ----------
+    features : list of numpy.ndarray
+        ``features[b]`` has one row per event of type ``b`` and one column per
+        (cause type ``a``, hop ``k``), column ``a * n_hops + k``: the summed
+        kernel of earlier type-``a`` events ``k`` hops away.
+    exposure : numpy.ndarray
+        ``(n_types * n_hops,)`` integrated kernel mass each cause column
+        spreads over the network (the compensator coefficients).
+    baseline_exposure : float
+        Devices times observed span (the baseline's compensator coefficient).
+    lag_sum, pair_weight : numpy.ndarray
+        ``(n_types, n_types)`` kernel-weighted sums of delays and weights of
+        the cause -> effect event pairs (for the typical lag of an edge).
+    """
+
+    def __init__(
+        self,
+        features: list[np.ndarray],
+        exposure: np.ndarray,
+        baseline_exposure: float,
+        n_hops: int,
+        lag_sum: np.ndarray,
+        pair_weight: np.ndarray,
+    ) -> None:
+        self.features = features
+        self.exposure = exposure
+        self.baseline_exposure = baseline_exposure
+        self.n_hops = n_hops
+        self.lag_sum = lag_sum
+        self.pair_weight = pair_weight
+
+
+def hawkes_design(events: EventSequences, decay: float, max_hop: int) -> HawkesDesign:
+    """Precompute the kernel sums of every (cause type, hop) for every event.
+
+    Parameters
+    ----------
+    events : EventSequences
+    decay : float
+        Rate of the exponential kernel ``decay * exp(-decay * dt)`` (1/s).
+    max_hop : int
+        Farthest topological distance of an excitation (0: same device only).
+    """
+    if decay <= 0:
+        raise InputError(f"decay must be positive, found {decay}")
+    mats = hop_matrices(events, max_hop)
+    n_hops = len(mats)
+    k_types = events.n_types
+    pairs = local_pairs(events, _TAIL / decay, n_hops - 1)
+    ci = pairs["cause"].to_numpy()
+    ei = pairs["effect"].to_numpy()
+    dt = pairs["dt"].to_numpy()
+    hop = pairs["hop"].to_numpy()
+    kern = decay * np.exp(-decay * dt)
+    a = events.type_code[ci]
+    b = events.type_code[ei]
+    # row of each effect event inside its type block
+    row_in_type = np.empty(events.n_events, dtype=np.int64)
+    counts = np.bincount(events.type_code, minlength=k_types)
+    for t in range(k_types):
+        row_in_type[events.type_code == t] = np.arange(counts[t])
+    features = []
+    ncol = k_types * n_hops
+    for t in range(k_types):
+        sel = b == t
+        flat = row_in_type[ei[sel]] * ncol + a[sel] * n_hops + hop[sel]
+        mat = np.bincount(flat, weights=kern[sel], minlength=counts[t] * ncol).reshape(counts[t], ncol)
+        features.append(mat)
+    # compensator: each event spreads mass (1 - exp(-decay * remaining)) to every device k hops away
+    end = events.time[-1] if events.n_events else 0.0
+    mass = 1.0 - np.exp(-decay * (end - events.time))
+    exposure = np.zeros(ncol)
+    for k, mat in enumerate(mats):
+        n_at_k = np.asarray(mat.sum(axis=1)).ravel()
+        per_type = np.bincount(events.type_code, weights=mass * n_at_k[events.device_code], minlength=k_types)
+        exposure[np.arange(k_types) * n_hops + k] = per_type
+    lag_sum = np.zeros((k_types, k_types))
+    pair_weight = np.zeros((k_types, k_types))
+    np.add.at(lag_sum, (a, b), kern * dt)
+    np.add.at(pair_weight, (a, b), kern)
+    return HawkesDesign(features, exposure, events.n_devices * events.span, n_hops, lag_sum, pair_weight)
+
+
+def _em(
+    x: np.ndarray, n_zero: int, g: np.ndarray, c0: float, n_iter: int, tol: float, init: np.ndarray | None = None
+) -> tuple[float, np.ndarray, float]:
+    """EM for ``lambda = mu + x @ alpha``; returns (mu, alpha, log-likelihood).
+
+    ``x`` holds the rows with a non-zero kernel sum; ``n_zero`` more events
+    have only the baseline.
+    """
+    n = x.shape[0] + n_zero
+    p = x.shape[1]
+    mu = n / c0 * 0.5
+    alpha = np.full(p, 0.1) if init is None else np.maximum(init, 1e-6)
+    ll_old = -np.inf
+    ll = ll_old
+    for _ in range(n_iter):
+        lam = mu + x @ alpha
+        lam = np.maximum(lam, 1e-300)
+        ll = float(np.log(lam).sum() + n_zero * np.log(mu) - mu * c0 - alpha @ g)
+        resp = (x * alpha) / lam[:, None]
+        mu = (float((mu / lam).sum()) + n_zero) / c0
+        alpha = resp.sum(axis=0) / np.maximum(g, 1e-300)
+        if ll - ll_old < tol * max(1.0, abs(ll)):
+            break
+        ll_old = ll
+    lam = np.maximum(mu + x @ alpha, 1e-300)
+    ll = float(np.log(lam).sum() + n_zero * np.log(mu) - mu * c0 - alpha @ g)
+    return mu, alpha, ll
+
+
+class TopologicalHawkes(CausalDiscovery):
+    """Topological Hawkes process with BIC-penalised greedy structure search.
+
+    Parameters
+    ----------
+    decay : float or "auto"
+        Rate (1/s) of the exponential excitation kernel (default 0.1, a 10 s
+        time scale, the default of gCastle's TTPM). ``"auto"`` picks, from
+        ``decays``, the one whose full model (every type a parent of every
+        type) has the highest likelihood: a choice made on the events only
+        (on the PCIC data it prefers slow kernels that score worse).
+    decays : sequence of float
+        Candidate rates for ``decay="auto"``.
+    max_hop : int
+        Farthest topological distance of an excitation; ignored without a topology.
+    penalty : float
+        Multiplier of the BIC penalty ``penalty * log(n_b) / 2`` per parameter
+        (``n_b``: events of the effect type).
+    acyclic : bool
+        Break cycles of the result by dropping, in order of increasing
+        strength, edges that close a cycle (the alarm graphs of the field are
+        DAGs).
+    n_iter : int
+        EM iterations per candidate.
+    tol : float
+        Relative EM tolerance.
+
+    Attributes
+    ----------
+    graph_ : CausalGraph
+        ``weight`` is the edge's log-likelihood gain over its BIC penalty,
+        ``lag_s`` the kernel-weighted mean delay of its event pairs.
+    alpha_ : numpy.ndarray
+        ``(n_types, n_types, n_hops)`` excitation of the selected edges.
+    mu_ : numpy.ndarray
+        Baseline intensity per type and device.
+
+    Examples
+    --------
+    >>> from rca.causal import simulate_hawkes_events
+    >>> frame, truth = simulate_hawkes_events(n_types=4, n_devices=5, random_state=0)
+    >>> est = TopologicalHawkes(decay=0.1).fit(frame)
+    >>> sorted(est.graph_.edge_set()) == sorted(truth)
+    True
+    """
+
+    method_name = "thp"
+    uses_topology = True
+
+    def __init__(
+        self,
+        *,
+        decay: float | str = 0.1,
+        decays: Sequence[float] = (1.0, 0.1, 0.01, 0.001),
+        max_hop: int = 1,
+        penalty: float = 1.0,
+        acyclic: bool = True,
+        n_iter: int = 200,
+        tol: float = 1e-7,
+    ) -> None:
+        self.decay = decay
+        self.decays = decays
+        self.max_hop = max_hop
+        self.penalty = penalty
+        self.acyclic = acyclic
+        self.n_iter = n_iter
+        self.tol = tol
+
+    def _choose_decay(self, events: EventSequences) -> tuple[float, HawkesDesign, dict[str, float]]:
+        if self.decay != "auto":
+            d = float(self.decay)
+            return d, hawkes_design(events, d, self.max_hop), {}
+        best = None
+        scores = {}
+        for d in self.decays:
+            design = hawkes_design(events, float(d), self.max_hop)
+            ll = 0.0
+            for b in range(events.n_types):
+                x = design.features[b]
+                nz = x.any(axis=1)
+                ll += _em(x[nz], int((~nz).sum()), design.exposure, design.baseline_exposure, 50, 1e-6)[2]
+            scores[str(d)] = ll
+            logger.debug("thp: decay %g full-model log-likelihood %.1f", d, ll)
+            if best is None or ll > best[0]:
+                best = (ll, float(d), design)
+        assert best is not None
+        return best[1], best[2], scores
+
+    def _discover(self, events: EventSequences) -> tuple[pd.DataFrame, dict[str, Any]]:
+        if self.max_hop < 0:
+            raise InputError(f"max_hop must be >= 0, found {self.max_hop}")
+        decay, design, scores = self._choose_decay(events)
+        k, h = events.n_types, design.n_hops
+        alpha = np.zeros((k, k, h))
+        mu = np.zeros(k)
+        gains = np.zeros((k, k))
+        for b in range(k):
+            parents, mu[b], al, gain = self._search_parents(design, b, k, h)
+            for a, g_a in zip(parents, gain):
+                alpha[a, b] = al[parents.index(a) * h : (parents.index(a) + 1) * h]
+                gains[a, b] = g_a
+        adj = gains > 0
+        np.fill_diagonal(adj, False)
+        if self.acyclic:
+            adj = _break_cycles(adj, gains)
+        ii, jj = np.nonzero(adj)
+        lag = np.divide(design.lag_sum, design.pair_weight, out=np.full((k, k), np.nan), where=design.pair_weight > 0)
+        support = np.array([(f[:, :] > 0).reshape(f.shape[0], k, h).any(axis=2).sum(axis=0) for f in design.features]).T
+        edges = pd.DataFrame(
+            {
+                "cause": [events.types[i] for i in ii],
+                "effect": [events.types[j] for j in jj],
+                "weight": gains[ii, jj],
+                "lag_s": lag[ii, jj],
+                "support": support[ii, jj],
+            }
+        )
+        self.alpha_ = alpha * adj[:, :, None]
+        self.mu_ = mu / max(events.n_devices, 1)
+        self.decay_ = decay
+        return edges, {"decay_selected": decay, "decay_loglik": scores, "n_hops_used": h - 1}
+
+    def _search_parents(
+        self, design: HawkesDesign, b: int, k: int, h: int
+    ) -> tuple[list[int], float, np.ndarray, list[float]]:
+        x_all = design.features[b]
+        n_b = x_all.shape[0]
+        if n_b == 0:
+            return [], 0.0, np.zeros(0), []
+        pen = self.penalty * h * np.log(max(n_b, 2)) / 2.0
+        c0 = design.baseline_exposure
+        g_all = design.exposure
+
+        def cols(parents: list[int]) -> np.ndarray:
+            return np.concatenate([np.arange(a * h, (a + 1) * h) for a in parents]) if parents else np.zeros(0, int)
+
+        def fit(parents: list[int], init: np.ndarray | None = None) -> tuple[float, np.ndarray, float]:
+            c = cols(parents)
+            x = x_all[:, c]
+            nz = x.any(axis=1)
+            return _em(x[nz], int((~nz).sum()), g_all[c], c0, self.n_iter, self.tol, init)
+
+        # candidate causes: types whose events ever precede b nearby
+        candidates = [a for a in range(k) if a != b and x_all[:, a * h : (a + 1) * h].any()]
+        parents: list[int] = []
+        mu, al, ll = fit(parents)
+        while True:
+            best = None
+            for a in candidates:
+                if a in parents:
+                    continue
+                init = np.concatenate([al, np.full(h, 0.1)])
+                m2, a2, ll2 = fit(parents + [a], init)
+                if ll2 - ll - pen > 0 and (best is None or ll2 > best[3]):
+                    best = (a, m2, a2, ll2)
+            if best is None:
+                break
+            parents.append(best[0])
+            mu, al, ll = best[1], best[2], best[3]
+            # backward step: drop a parent whose removal costs less than its penalty
+            changed = True
+            while changed and len(parents) > 1:
+                changed = False
+                for a in list(parents):
+                    rest = [p for p in parents if p != a]
+                    keep = np.concatenate([al[i * h : (i + 1) * h] for i, p in enumerate(parents) if p != a])
+                    m2, a2, ll2 = fit(rest, keep)
+                    if ll - ll2 < pen:
+                        parents, mu, al, ll = rest, m2, a2, ll2
+                        changed = True
+                        break
+        gains = []
+        for a in parents:
+            rest = [p for p in parents if p != a]
+            keep = np.concatenate([al[i * h : (i + 1) * h] for i, p in enumerate(parents) if p != a]) if rest else None
+            gains.append(float(ll - fit(rest, keep)[2] - pen))
+        return parents, mu, al, gains
+
+
+def _break_cycles(adj: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """Keep edges strongest first, skipping any that would close a directed cycle."""
+    ii, jj = np.nonzero(adj)
+    order = np.argsort(-strength[ii, jj], kind="stable")
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(adj.shape[0]))
+    out = np.zeros_like(adj)
+    for idx in order:
+        i, j = int(ii[idx]), int(jj[idx])
+        if i == j or nx.has_path(graph, j, i):
+            continue
+        graph.add_edge(i, j)
+        out[i, j] = True
+    return out
