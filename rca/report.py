@@ -1,0 +1,162 @@
+"""The self-contained HTML report of an analysis.
+
+One file that works offline: plotly.js is inlined once, the figures' data is
+embedded as JSON, and every piece of text from the incident is escaped (see
+:mod:`rca._report._escape` for where and how).
+
+Examples
+--------
+>>> from rca.report import render_report          # doctest: +SKIP
+>>> html = render_report(incident, result)        # doctest: +SKIP
+>>> write_report(incident, result, "report.html") # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__
+from ._report._escape import figure_json, script_json
+from ._report._timeline import timeline_figure
+from ._report._topology import highlighted, topology_figure
+from ._time import to_iso
+from .errors import InputError
+from .incident import Incident
+from .result import Candidate, RCAResult
+
+__all__ = ["render_report", "write_report"]
+
+logger = logging.getLogger(__name__)
+
+
+def render_report(incident: Incident, result: RCAResult, *, title: str | None = None) -> str:
+    """The HTML report of one analysed incident, as text.
+
+    Parameters
+    ----------
+    incident : Incident
+        What was analysed (topology, alarms, validation issues, truth).
+    result : RCAResult
+        The ranked candidates with their evidence.
+    title : str, optional
+        Page title; default ``"RCA report: <incident name>"``.
+
+    Returns
+    -------
+    str
+        A complete HTML page: header, ranked candidates with evidence paths,
+        topology figure, alarm timeline, validation issues. It needs no
+        network access (plotly.js is inlined).
+    """
+    started = time.perf_counter()
+    page = _environment().get_template("report.html").render(**_context(incident, result, title))
+    logger.info("rendered report of %r: %.1f kB in %.2f s", incident.name, len(page) / 1e3,
+                time.perf_counter() - started)
+    return page
+
+
+def write_report(incident: Incident, result: RCAResult, path: str | Path, *, title: str | None = None) -> Path:
+    """Write the HTML report of :func:`render_report` to ``path``.
+
+    Parameters
+    ----------
+    incident : Incident
+    result : RCAResult
+    path : str or Path
+        The file to write (UTF-8); missing parent folders are created.
+    title : str, optional
+        Page title.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        ``path`` is an existing directory.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("expected a file name for the report, found a directory", file=path)
+    page = render_report(incident, result, title=title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("rca", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> Markup:
+    from plotly.offline import get_plotlyjs
+
+    js = get_plotlyjs()
+    if "</script" in js.lower():  # never in a released bundle; it would end the element early
+        js = js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+    return Markup(js)
+
+
+def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
+    topo = incident.topology
+    frame = incident.alarms.frame
+    issues = list(incident.report)
+    truth = list(incident.truth.root_causes) if incident.truth is not None else []
+    true_ids = {r.entity for r in truth}
+    top = result.candidates[0] if result.candidates else None
+    top_nodes = tuple(highlighted(topo, top)[0]) if top is not None else ()
+    devices = frame["device"].unique().tolist() if len(frame) else []
+    unknown = [d for d in devices if d not in topo]
+    return {
+        "title": title if title is not None else f"RCA report: {incident.name}",
+        "name": incident.name,
+        "version": __version__,
+        "counts": {
+            "elements": topo.n_nodes, "links": topo.n_links, "sites": len(topo.sites),
+            "alarms": len(frame), "devices": len(devices), "unknown_devices": len(unknown),
+            "types": int(frame["alarm_type"].nunique()) if len(frame) else 0,
+        },
+        "window": (to_iso(incident.alarms.start), to_iso(incident.alarms.end)) if len(frame) else None,
+        "analysis": {"method": result.method, "seconds": f"{result.seconds:.2f}", "n": len(result)},
+        "issue_kinds": sorted(Counter(i.kind for i in issues).items()),
+        "issues": [{"kind": i.kind, "file": i.file or "", "lines": ", ".join(map(str, i.lines[:10])),
+                    "count": i.count, "action": i.action, "message": i.message} for i in issues],
+        "notes": list(result.notes),
+        "truth": [{"entity": r.entity, "kind": r.kind, "fault": r.fault or "", "rank": result.rank_of(r.entity)}
+                  for r in truth],
+        "top": top,
+        "candidates": [_candidate_row(c, true_ids) for c in result.candidates],
+        "topology_json": Markup(figure_json(topology_figure(incident, result))),
+        "timeline_json": Markup(figure_json(timeline_figure(incident.alarms, highlight_devices=top_nodes))),
+        "result_json": Markup(script_json(result.to_dict())),
+        "plotly_js": _plotly_js(),
+    }
+
+
+def _candidate_row(c: Candidate, true_ids: set[str]) -> dict:
+    return {
+        "rank": c.rank, "entity": c.entity, "kind": c.kind, "fault": c.fault, "score": f"{c.score:.3f}",
+        "reason": c.reason, "explained": c.explained, "contradicted": c.contradicted,
+        "is_true": c.entity in true_ids,
+        "evidence": [{"path": " -> ".join(e.path), "why": e.why, "source": e.source,
+                      "alarms": [{"device": a.device, "alarm_type": a.alarm_type, "time": to_iso(a.time),
+                                  "link_id": a.link_id or ""} for a in e.alarms]}
+                     for e in c.evidence],
+    }
