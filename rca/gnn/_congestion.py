@@ -271,7 +271,9 @@ class CongestionPredictor(BaseEstimator):
         """Write the weights and parameters (a dict of tensors and JSON, no pickled objects)."""
         model = self._check_fitted()
         config = {k: v for k, v in self.get_params().items() if k != "progress"}
-        extra = {"best_epoch": self.best_epoch_, "history": self.history_,
+        # no wall-clock times in the file, so that retraining reproduces it byte for byte
+        history = [{k: v for k, v in h.items() if k != "seconds"} for h in self.history_]
+        extra = {"best_epoch": self.best_epoch_, "history": history,
                  "loss_threshold": self.loss_threshold_}
         write_model_file(path, _FORMAT, _FORMAT_VERSION, config, model.state_dict(), extra)
 
