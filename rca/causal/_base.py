@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, Sequence
 
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -46,7 +46,7 @@ class CausalDiscovery(BaseEstimator):
     #: whether the method uses the device topology
     uses_topology: bool = False
 
-    def fit(self, alarms: Any, topology: Any = None) -> "CausalDiscovery":
+    def fit(self, alarms: Any, topology: Any = None, *, types: Sequence[str] | None = None) -> "CausalDiscovery":
         """Learn the graph.
 
         Parameters
@@ -54,6 +54,9 @@ class CausalDiscovery(BaseEstimator):
         alarms : AlarmLog, DataFrame (``time, device, alarm_type``) or EventSequences
         topology : Topology, networkx.Graph or 0/1 adjacency DataFrame, optional
             The device graph; ignored by methods that do not use it.
+        types : sequence of str, optional
+            The alarm types that are the graph's nodes, in order (default:
+            every type in ``alarms``); a type with no event stays isolated.
 
         Returns
         -------
@@ -63,7 +66,7 @@ class CausalDiscovery(BaseEstimator):
         if isinstance(alarms, EventSequences):
             events = alarms
         else:
-            events = event_sequences(alarms, topology)
+            events = event_sequences(alarms, topology if self.uses_topology else None, types=types)
         if events.n_types < 2:
             raise InputError(f"causal discovery needs at least 2 alarm types, found {events.n_types}")
         logger.info(
