@@ -5,6 +5,7 @@ scikit-learn convention).
 """
 
 from ._faults import FAULT_KINDS, FAULT_TYPES
+from ._loaders import load_incidents, load_topology_zoo
 from ._network import make_network
 from ._twin import KNOBS, make_incident, make_incidents
 from ._vocabulary import VOCABULARIES
@@ -14,6 +15,8 @@ __all__ = [
     "FAULT_TYPES",
     "KNOBS",
     "VOCABULARIES",
+    "load_incidents",
+    "load_topology_zoo",
     "make_incident",
     "make_incidents",
     "make_network",

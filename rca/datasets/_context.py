@@ -36,6 +36,7 @@ class SimContext:
     fault_time: float  # time of the first root cause
     base_tree: Tree
     ports: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (node, link) -> (slot, port)
+    radio_behind: np.ndarray | None = None  # base stations behind each element (lazy)
 
     def port(self, node: int, link: int) -> tuple[int, int]:
         """Slot and port of a link on an element (stable per network)."""

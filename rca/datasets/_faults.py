@@ -96,25 +96,25 @@ def _link_candidates(ctx: SimContext, taken: set[str], kind: str = "any") -> lis
 
 
 def _carries_radio(ctx: SimContext, k: int) -> bool:
+    """Whether link ``k`` carries base-station traffic towards the core."""
     r, tree = ctx.roles, ctx.base_tree
-    for end in (r.src[k], r.dst[k]):
+    for end in (int(r.src[k]), int(r.dst[k])):
         if tree.parent_link[end] == k:
-            return bool(_downstream(ctx, int(end)))
+            return bool(_radio_behind(ctx)[end] > 0)
     return False
 
 
-def _downstream(ctx: SimContext, v: int) -> list[int]:
-    """Radio elements whose path to the core passes through element ``v``."""
-    tree = ctx.base_tree
-    out = []
-    for b in np.flatnonzero(ctx.roles.radio).tolist():
-        w = b
-        while w >= 0:
-            if w == v:
-                out.append(b)
-                break
-            w = int(tree.parent[w])
-    return out
+def _radio_behind(ctx: SimContext) -> np.ndarray:
+    """Number of base stations whose path to the core passes through each element."""
+    if ctx.radio_behind is None:
+        behind = ctx.roles.radio.astype(float).copy()
+        tree = ctx.base_tree
+        behind[~tree.reached] = 0.0
+        for v in reversed(tree.order):
+            if tree.parent[v] >= 0:
+                behind[tree.parent[v]] += behind[v]
+        ctx.radio_behind = behind
+    return ctx.radio_behind
 
 
 def _site_candidates(ctx: SimContext, taken: set[str]) -> list[str]:

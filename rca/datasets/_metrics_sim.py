@@ -83,7 +83,7 @@ def simulate_metrics(ctx: SimContext, timeline: Timeline, faults: list[Fault]) -
         s1 = min(n_s, s0 + int(rng.integers(1, 5)))
         what = rng.random()
         if what < 0.4:
-            spike_util[s0:s1, int(rng.integers(n_l))] = rng.uniform(0.3, 0.6)
+            spike_util[s0:s1, int(rng.integers(n_l))] = rng.uniform(0.15, 0.5)
         elif what < 0.65 and len(boxes):
             spike_cpu[s0:s1, int(boxes[rng.integers(len(boxes))])] = rng.uniform(40, 70)
         elif len(radios):
