@@ -20,9 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from importlib.metadata import PackageNotFoundError, version
 from markupsafe import Markup
 
-from . import __version__
 from ._report._escape import figure_json, script_json
 from ._report._timeline import timeline_figure
 from ._report._topology import highlighted, topology_figure
@@ -104,6 +104,13 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def _version() -> str:
+    try:
+        return version("netrca")
+    except PackageNotFoundError:  # running from a source tree
+        return "unknown"
+
+
 @lru_cache(maxsize=1)
 def _plotly_js() -> Markup:
     from plotly.offline import get_plotlyjs
@@ -121,13 +128,13 @@ def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
     truth = list(incident.truth.root_causes) if incident.truth is not None else []
     true_ids = {r.entity for r in truth}
     top = result.candidates[0] if result.candidates else None
-    top_nodes = tuple(highlighted(topo, top)[0]) if top is not None else ()
+    top_nodes = tuple(highlighted(topo, top.entity, top.kind)[0]) if top is not None else ()
     devices = frame["device"].unique().tolist() if len(frame) else []
     unknown = [d for d in devices if d not in topo]
     return {
         "title": title if title is not None else f"RCA report: {incident.name}",
         "name": incident.name,
-        "version": __version__,
+        "version": _version(),
         "counts": {
             "elements": topo.n_nodes, "links": topo.n_links, "sites": len(topo.sites),
             "alarms": len(frame), "devices": len(devices), "unknown_devices": len(unknown),
@@ -144,7 +151,9 @@ def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
         "top": top,
         "candidates": [_candidate_row(c, true_ids) for c in result.candidates],
         "topology_json": Markup(figure_json(topology_figure(incident, result))),
-        "timeline_json": Markup(figure_json(timeline_figure(incident.alarms, highlight_devices=top_nodes))),
+        "timeline_json": Markup(figure_json(timeline_figure(
+            incident.alarms, highlight_devices=top_nodes,
+            cited=[a for e in top.evidence for a in e.alarms] if top is not None else ()))),
         "result_json": Markup(script_json(result.to_dict())),
         "plotly_js": _plotly_js(),
     }

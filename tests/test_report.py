@@ -192,7 +192,7 @@ def test_link_candidate_highlights_the_link_and_its_ends() -> None:
     assert sorted(ends.customdata) == ["A1", "C1"]
     assert {line.x[0], line.x[1]} == {pos["A1"][0], pos["C1"][0]} and line.x[2] is None
     assert line.line.width > 1
-    assert highlighted(inc.topology, result_for(("A1--C1", "link"))[0]) == (["C1", "A1"], [("C1", "A1")])
+    assert highlighted(inc.topology, "A1--C1", "link") == (["C1", "A1"], [("C1", "A1")])
 
 
 def test_site_candidate_highlights_every_element_of_the_site() -> None:
@@ -215,6 +215,14 @@ def test_timeline_keeps_every_alarm_and_escapes_labels() -> None:
     names = [t.name for t in fig.data]
     assert html.escape(XSS[:39]) + "… (2)" in names  # escaped, long names shortened
     assert list(fig.layout.yaxis.categoryarray)[:2] == ["A1", "B1"]  # by first alarm
+
+
+def test_timeline_rings_the_alarms_cited_by_the_top_candidate(page: str) -> None:
+    (_, body), = [s for s in parse(page).scripts if s[0].get("data-figure") == "fig-timeline"]
+    (cited,) = [t for t in json.loads(body)["data"] if t["name"].startswith("cited as evidence")]
+    assert cited["name"] == "cited as evidence (1)"
+    assert cited["y"] == ["B1"]
+    assert cited["x"][0].startswith("2026-03-01T10:00:05")
 
 
 def test_positions_from_coordinates_or_a_seeded_layout(monkeypatch) -> None:
@@ -244,7 +252,7 @@ def test_large_incident_renders() -> None:
     figures = [json.loads(b) for a, b in parse(page).scripts if "data-figure" in a]
     topo_fig, timeline = figures
     assert {t["type"] for t in topo_fig["data"]} == {"scattergl"}
-    assert sum(len(t["x"]) for t in timeline["data"]) == m  # nothing decimated
+    assert sum(len(t["x"]) for t in timeline["data"] if not t["name"].startswith("cited")) == m  # none dropped
     assert any(t["name"].startswith("other types: 20") for t in timeline["data"])
     assert len(page) < len(get_plotlyjs()) + 4_000_000
 

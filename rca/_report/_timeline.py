@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from ..alarms import AlarmLog
+from ..result import EvidenceAlarm
 from ._escape import esc
 from ._topology import GL_THRESHOLD
 
@@ -20,21 +23,25 @@ MAX_TYPES = 20
 MESSAGE_LIMIT = 200
 
 
-def timeline_figure(alarms: AlarmLog, *, highlight_devices: tuple[str, ...] = ()) -> go.Figure:
+def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
+                    cited: Sequence[EvidenceAlarm] = ()) -> go.Figure:
     """Every alarm as a point: when (x), which device (y), which type (colour).
 
     Parameters
     ----------
     alarms : AlarmLog
-    highlight_devices : tuple of str
+    highlight_devices : sequence of str
         Devices whose row labels are marked (the top candidate's elements).
+    cited : sequence of EvidenceAlarm
+        Alarms cited as evidence (the top candidate's), ringed in a trace
+        of their own named ``cited as evidence``.
 
     Returns
     -------
     plotly.graph_objects.Figure
         One trace per alarm type (the :data:`MAX_TYPES` most frequent), then
-        one ``other types`` trace. Devices are ordered by their first alarm,
-        earliest on top. No alarm is left out.
+        one ``other types`` trace, then the cited alarms. Devices are
+        ordered by their first alarm, earliest on top. No alarm is left out.
     """
     frame = alarms.frame
     fig = go.Figure()
@@ -68,6 +75,14 @@ def timeline_figure(alarms: AlarmLog, *, highlight_devices: tuple[str, ...] = ()
         fig.add_trace(Scatter(x=when[at], y=labels[at], mode="markers", name=name,
                               hovertext=[hover[i] for i in at], hoverinfo="text",
                               marker={"color": color, "size": 7, "opacity": 0.85}))
+    if cited:
+        label = {d: device_label.get(d, esc(d, limit=40)) for d in {a.device for a in cited}}
+        fig.add_trace(Scatter(
+            x=pd.to_datetime([a.time for a in cited], unit="s"), y=[label[a.device] for a in cited],
+            mode="markers", name=f"cited as evidence ({len(cited)})", hoverinfo="text",
+            hovertext=[f"cited as evidence: <b>{esc(a.alarm_type, limit=60)}</b><br>device: {esc(a.device, limit=80)}"
+                       for a in cited],
+            marker={"symbol": "circle-open", "size": 13, "color": "#d62728", "line": {"width": 2}}))
     order = list(dict.fromkeys(y.tolist()))
     fig.update_layout(
         height=int(min(max(260, 16 * len(order) + 120), 900)), margin={"l": 10, "r": 10, "t": 30, "b": 40},

@@ -33,12 +33,19 @@ def alarm_counts(incident: Incident) -> dict[str, int]:
     return {str(k): int(v) for k, v in frame["device"].value_counts(sort=False).items()}
 
 
-def highlighted(topology: Topology, candidate: Candidate) -> tuple[list[str], list[tuple[str, str]]]:
-    """The elements and links to highlight for a candidate.
+def highlighted(topology: Topology, entity: str, kind: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The elements and links to highlight for a root-cause entity.
 
-    A node candidate highlights the element, a link candidate the link and
-    its two ends, a site candidate every element of the site. An entity the
-    topology does not know highlights nothing (and is logged).
+    A node highlights the element, a link the link and its two ends, a site
+    every element of the site. An entity the topology does not know
+    highlights nothing (and is logged).
+
+    Parameters
+    ----------
+    topology : Topology
+    entity : str
+        A node, link or site id.
+    kind : {"node", "link", "site"}
 
     Returns
     -------
@@ -46,7 +53,6 @@ def highlighted(topology: Topology, candidate: Candidate) -> tuple[list[str], li
     links : list of (str, str)
         Endpoint pairs.
     """
-    entity, kind = candidate.entity, candidate.kind
     if kind == "node" and entity in topology:
         return [entity], []
     if kind == "link" and entity in topology.links.index:
@@ -54,7 +60,7 @@ def highlighted(topology: Topology, candidate: Candidate) -> tuple[list[str], li
         return [a, b], [(a, b)]
     if kind == "site" and entity in topology.sites:
         return list(topology.sites[entity]), []
-    logger.warning("top candidate %r (%s) is not in the topology; nothing highlighted", entity, kind)
+    logger.warning("%s %r is not in the topology; nothing highlighted", kind, entity)
     return [], []
 
 
@@ -135,8 +141,7 @@ def topology_figure(incident: Incident, result: RCAResult, *, positions: Positio
     if incident.truth is not None:
         truth_nodes = []
         for root in incident.truth.root_causes:
-            fake = Candidate(0, root.entity, root.kind, 0.0, root.fault or "", "", ())
-            truth_nodes += [n for n in highlighted(topo, fake)[0] if n not in truth_nodes]
+            truth_nodes += [n for n in highlighted(topo, root.entity, root.kind)[0] if n not in truth_nodes]
         fig.add_trace(Scatter(x=[pos[n][0] for n in truth_nodes], y=[pos[n][1] for n in truth_nodes],
                               mode="markers", name="true root (evaluation)", customdata=truth_nodes,
                               hovertext=[f"true root: {esc(n, limit=80)}" for n in truth_nodes], hoverinfo="text",
@@ -154,7 +159,7 @@ def topology_figure(incident: Incident, result: RCAResult, *, positions: Positio
 
 def _add_highlight(fig: go.Figure, Scatter: type, topo: Topology, pos: Positions, top: Candidate,
                    counts: dict[str, int]) -> None:
-    nodes, links = highlighted(topo, top)
+    nodes, links = highlighted(topo, top.entity, top.kind)
     label = f"top candidate: {esc(top.entity, limit=40)} ({esc(top.kind)})"
     if links:
         fig.add_trace(Scatter(**_segments(pos, links), mode="lines", name=f"{label}, link",
