@@ -106,7 +106,7 @@ def test_page_inlines_plotly_once_and_loads_nothing(page: str) -> None:
     assert page.count(js[:300]) == 1
     assert "</script" not in js.lower()
     tags = parse(page)
-    assert not [a for t, a in tags.tags if "src" in a or "href" in a and t == "link"]
+    assert not [a for t, a in tags.tags if "src" in a or (t == "link" and "href" in a)]
     assert "cdn.plot.ly" not in page.replace(js, "")
 
 
