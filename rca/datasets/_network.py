@@ -212,7 +212,7 @@ def _grow_core(b: _Builder, target: int, core: str | Path | Topology | None) -> 
 
 def _import_core(b: _Builder, topo: Topology, lat0: float, lon0: float) -> list[str]:
     rng = b.rng
-    g = nx.Graph(topo._simple_graph) if hasattr(topo, "_simple_graph") else nx.Graph(topo.graph)
+    g = nx.Graph(topo.graph)
     comp = max(nx.connected_components(g), key=lambda c: (len(c), sorted(c)))
     keep = [n for n in topo.node_ids if n in comp]
     if len(keep) < len(topo):
