@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from .alarms import AlarmLog
-from .analyze import analyze
+from .analysis import analyze
 from .errors import (
     InputError,
     ModelFileError,

@@ -24,8 +24,13 @@ ROLE_WEIGHT = {
     "cpu": 1.0, "hardware": 1.0, "sla": 0.5, "service": 0.5, "other": 0.3,
     "silent": 0.7, "metric_load": 1.5, "metric_cpu": 1.5, "metric_sla": 0.5,
 }
-#: Roles that show an element was alive (and reachable) when raised.
-ALIVE_ROLES = frozenset({"link", "protocol", "cpu", "hardware", "sla", "service", "other"})
+#: Weight kept by a symptom whose every raise was cleared within the window.
+TRANSIENT_FACTOR = 0.35
+#: Severities that end a condition rather than raise one.
+CLEARED = frozenset({"cleared", "clear", "normal", "resolved", "ok", "cease", "ceased"})
+#: Roles an element raises itself, so they show it was alive and reachable.
+#: (Service and SLA alarms are often raised on an element's behalf by the OSS.)
+ALIVE_ROLES = frozenset({"link", "protocol", "cpu", "hardware"})
 
 
 @dataclass
@@ -40,6 +45,7 @@ class Observation:
     weight: float
     link: str | None = None
     alarms: list = field(default_factory=list)   # (time, device, alarm_type, link_id)
+    open: int = 0        # raises not (yet) cleared
 
 
 @dataclass
@@ -88,20 +94,25 @@ def observe(incident: Incident) -> Observations:
     items: dict[tuple, Observation] = {}
     alive: dict[str, list[float]] = {}
     unplaced = 0
-    for t, dev, atype, lid, role in zip(times.tolist(), frame["device"].tolist(), frame["alarm_type"].tolist(),
-                                         frame["link_id"].tolist(), roles):
+    clears: list[tuple[float, str, str, str | None, str]] = []
+    repeats: dict[tuple, dict[str, int]] = {}
+    raised: dict[tuple, list[tuple]] = {}   # (device, alarm_type, link) -> observation keys of open raises
+    for t, dev, atype, lid, role, sev in zip(times.tolist(), frame["device"].tolist(), frame["alarm_type"].tolist(),
+                                              frame["link_id"].tolist(), roles, frame["severity"].tolist()):
         lid = lid if isinstance(lid, str) and lid in link_set else None
         if dev not in node_set:
-            if dev in link_set:          # an NMS alarm whose subject is a link
+            if dev in link_set and topo.has_link(dev):   # an NMS alarm whose subject is a link
                 lid, role = dev, ("link" if role in ("other", "comm_lost") else role)
-                a, _b = topo.link_endpoints(dev) if topo.has_link(dev) else (None, None)
-                if a is None:
-                    unplaced += 1
-                    continue
-                dev = a
+                dev = topo.link_endpoints(dev)[0]
             else:
                 unplaced += 1
                 continue
+        if isinstance(sev, str) and sev in CLEARED:
+            clears.append((t, dev, atype, lid, role))
+            pending = raised.get((dev, atype, lid))
+            if pending:
+                items[pending.pop()].open -= 1
+            continue
         if role in ALIVE_ROLES:
             alive.setdefault(dev, []).append(t)
         key = (dev, role, lid) if role in ("link", "sla") and lid else (dev, role)
@@ -113,10 +124,29 @@ def observe(incident: Incident) -> Observations:
             obs.count += 1
             if len(obs.alarms) < 3:
                 obs.alarms.append((t, dev, atype, lid))
-    # flapping: the same symptom raised again and again is weaker evidence
+        items[key].open += 1
+        raised.setdefault((dev, atype, lid), []).append(key)
+        per_type = repeats.setdefault(key, {})
+        per_type[atype] = per_type.get(atype, 0) + 1
+    # flapping: the same alarm raised again and again is weaker evidence
+    for key, per_type in repeats.items():
+        flaps = max(per_type.values())
+        if flaps > 2:
+            items[key].weight = items[key].weight / (1.0 + 0.25 * (flaps - 2))
+    # A condition that cleared on its own (a flap, a transient) is weaker
+    # evidence of a root than one still standing; losing an element stays strong.
     for obs in items.values():
-        if obs.count > 2:
-            obs.weight = obs.weight / (1.0 + 0.25 * (obs.count - 2))
+        if obs.open <= 0 and obs.role not in ("comm_lost", "dying_gasp", "power"):
+            obs.weight *= TRANSIENT_FACTOR
+    for t, dev, atype, lid, role in clears:
+        # A clear proves the element is back (reachable, alive) at that time.
+        alive.setdefault(dev, []).append(t)
+        # A clear whose raise never arrived still tells the condition happened.
+        if role in ("comm_lost", "link"):
+            key = (dev, role, lid) if role == "link" and lid else (dev, role)
+            if key not in items:
+                items[key] = Observation(key, dev, role, t, 1, 0.8 * ROLE_WEIGHT[role], link=lid,
+                                         alarms=[(t, dev, f"{atype} (cleared)", lid)])
     has_metrics = incident.metrics is not None and len(incident.metrics) > 0
     period = float("nan")
     if has_metrics:

@@ -37,6 +37,8 @@ _WINDOW_OF_ROLE = {
     "sla": "collateral", "service": "collateral", "other": "collateral",
     "metric_load": "collateral", "metric_cpu": "collateral", "metric_sla": "collateral",
 }
+# After this long an element that was down may be back (reboot, fading).
+_RECOVERY_S = 300.0
 # Small priors that break ties between hypotheses with identical footprints
 # (a leaf's node vs. its only link; a one-element site vs. its element).
 # A dead element may send a dying gasp, a cut link never does: without one, the
@@ -134,8 +136,8 @@ class ExplainRanker:
                     take(i, 1.0)
                 elif role == "power" and u in h.dead:
                     take(i, 1.0 if h.kind == "site" else 0.6)
-                elif role.startswith("metric_"):
-                    pass
+                elif role in ("service", "sla", "other"):
+                    take(i, 0.6)   # a lost cell's outage, raised on its behalf
             if not seen_lost:
                 missing += lost_weight if u not in h.dead else lost_weight * 1.2
         reporters = 0
@@ -157,7 +159,7 @@ class ExplainRanker:
                     elif o.role in ("sla", "service", "other") and (o.link in (None, l)):
                         take(i, 0.5)
                 if not got:
-                    missing += 0.5
+                    missing += 0.3   # alarms do get lost: a silent reporter is weak evidence
             for i in obs.by_link.get(l, ()):
                 if items[i].role in ("link", "protocol", "other"):
                     take(i, 1.0)
@@ -207,11 +209,12 @@ class ExplainRanker:
             before, after = _WINDOW[_WINDOW_OF_ROLE.get(o.role, "collateral")]
             if t_fault - before <= o.time <= t_fault + after:
                 explained[i] = factor * o.weight
-        # elements that should be dead or unreachable but raised alarms later
+        # elements that should be dead or unreachable but alarmed soon after;
+        # much later they may simply have recovered (a reboot, a fading hop)
         for u in h.lost:
-            late = [t for t in obs.alive_after.get(u, ()) if t > t_fault + 60.0]
+            late = [t for t in obs.alive_after.get(u, ()) if t_fault + 60.0 < t < t_fault + _RECOVERY_S]
             if late:
-                contradictions.append((u, 1.0 if u in h.dead else 0.7))
+                contradictions.append((u, 1.0 if u in h.dead else 0.5))
         e = float(sum(explained.values()))
         c = float(sum(w for _, w in contradictions))
         total = obs.total_weight

@@ -25,7 +25,7 @@ def analyze(incident: Path, as_json: bool, method: str, top: int, max_candidates
     One bad incident never stops a batch: it is reported on stderr and the
     exit code is 1 when any incident failed.
     """
-    from ..analyze import analyze as run
+    from ..analysis import analyze as run
     from ..errors import RCAError
     from ..incident import read_incident
 

@@ -68,7 +68,7 @@ def _simulate(*, size: str, fault: str | None, seed: int) -> Incident:
 
 def _analyze(incident: Incident) -> RCAResult:
     """The demo analysis (a seam for tests)."""
-    from ..analyze import analyze
+    from ..analysis import analyze
 
     return analyze(incident)
 

@@ -19,7 +19,7 @@ def evaluate(folder: Path, as_json: bool, method: str, progress: bool) -> None:
     """AC@1, AC@3, AC@5, Avg@5 and MRR over FOLDER's incidents, overall and per fault type."""
     from tqdm import tqdm
 
-    from ..analyze import analyze as run
+    from ..analysis import analyze as run
     from ..errors import RCAError
     from ..evaluation import score_incident, summarize
     from ..incident import read_incident
