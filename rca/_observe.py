@@ -153,7 +153,7 @@ def observe(incident: Incident) -> Observations:
         if np.isnan(onset):
             mt = incident.metrics.frame["time"].to_numpy()
             onset = float(np.median(mt))
-        period = _metric_observations(incident.metrics.frame, onset, items, node_set, link_set, topo)
+        period = _metric_observations(incident.metrics.frame, onset, items, node_set, link_set, topo, alive)
     obs_list = list(items.values())
     by_entity: dict[str, list[int]] = {}
     by_link: dict[str, list[int]] = {}
@@ -170,9 +170,14 @@ def observe(incident: Incident) -> Observations:
 
 
 def _metric_observations(
-    metrics: pd.DataFrame, onset: float, items: dict, node_set: set, link_set: set, topo: Topology
+    metrics: pd.DataFrame, onset: float, items: dict, node_set: set, link_set: set, topo: Topology,
+    alive: dict[str, list[float]],
 ) -> float:
-    """Add metric anomalies (sudden rises) and silences (samples stop) to ``items``."""
+    """Add metric anomalies (sudden rises) and silences (samples stop) to ``items``.
+
+    Samples an element keeps sending after the onset prove it alive and
+    reachable; they are added to ``alive``.
+    """
     metrics = metrics[metrics["entity"].isin(node_set | link_set)]
     if metrics.empty:
         return float("nan")
@@ -182,6 +187,10 @@ def _metric_observations(
     for (entity, metric), g in metrics.groupby(["entity", "metric"], sort=False):
         t = g["time"].to_numpy()
         v = g["value"].to_numpy()
+        if entity in node_set:
+            later = t[(t > onset) & (t < onset + 900.0)]
+            if len(later):
+                alive.setdefault(entity, []).extend(later[:5].tolist())
         before = v[t < onset]
         after_mask = t >= onset - period
         # silence: it reported before the onset, and stops well before the end

@@ -136,8 +136,8 @@ class ExplainRanker:
                     take(i, 1.0)
                 elif role == "power" and u in h.dead:
                     take(i, 1.0 if h.kind == "site" else 0.6)
-                elif role in ("service", "sla", "other"):
-                    take(i, 0.6)   # a lost cell's outage, raised on its behalf
+                elif role == "service":
+                    take(i, 0.6)   # a lost cell's outage, raised on its behalf by the OSS
             if not seen_lost:
                 missing += lost_weight if u not in h.dead else lost_weight * 1.2
         reporters = 0
