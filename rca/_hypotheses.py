@@ -80,8 +80,12 @@ def _card_hypotheses(obs: Observations, symptomatic: set[str]) -> list[Hypothesi
     for v in symptomatic:
         if v not in obs.alive_after:
             continue
-        down = [l for l in topo.incident_links(v) if l in obs.by_link and any(
-            obs.items[i].role == "link" for i in obs.by_link[l])]
+        first = {}
+        for l in topo.incident_links(v):
+            times = [obs.items[i].time for i in obs.by_link.get(l, ()) if obs.items[i].role == "link"]
+            if times:
+                first[l] = min(times)
+        down = _simultaneous(first, within=30.0)
         hardware = any(obs.items[i].role == "hardware" for i in obs.by_entity.get(v, ()))
         if len(down) >= 2 or (hardware and down):
             if len(down) == len(topo.incident_links(v)) and not hardware:
@@ -89,6 +93,19 @@ def _card_hypotheses(obs: Observations, symptomatic: set[str]) -> list[Hypothesi
             out.append(Hypothesis(v, "node", "card_failure", failed_links=frozenset(down),
                                   lost=frozenset(topo.unreachable_if(failed_links=down))))
     return out
+
+
+def _simultaneous(first: dict[str, float], within: float) -> list[str]:
+    """The largest group of links that went down within ``within`` seconds of each other."""
+    if not first:
+        return []
+    items = sorted(first.items(), key=lambda kv: kv[1])
+    best: list[str] = []
+    for i, (_, t) in enumerate(items):
+        group = [l for l, u in items[i:] if u - t <= within]
+        if len(group) > len(best):
+            best = group
+    return best
 
 
 def _load_hypotheses(obs: Observations) -> list[Hypothesis]:

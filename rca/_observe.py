@@ -20,7 +20,7 @@ __all__ = ["Observation", "Observations", "observe"]
 
 # Weight of each observation role: how much a hypothesis gains by explaining it.
 ROLE_WEIGHT = {
-    "comm_lost": 1.0, "dying_gasp": 1.0, "power": 1.0, "link": 1.0, "protocol": 0.5,
+    "comm_lost": 1.0, "dying_gasp": 1.0, "restart": 1.0, "power": 1.0, "link": 1.0, "protocol": 0.5,
     "cpu": 1.0, "hardware": 1.0, "sla": 0.5, "service": 0.5, "other": 0.3,
     "silent": 0.7, "metric_load": 1.5, "metric_cpu": 1.5, "metric_sla": 0.5,
 }
@@ -136,12 +136,12 @@ def observe(incident: Incident) -> Observations:
     # A condition that cleared on its own (a flap, a transient) is weaker
     # evidence of a root than one still standing; losing an element stays strong.
     for obs in items.values():
-        if obs.open <= 0 and obs.role not in ("comm_lost", "dying_gasp", "power"):
+        if obs.open <= 0 and obs.role not in ("comm_lost", "dying_gasp", "restart", "power"):
             obs.weight *= TRANSIENT_FACTOR
     for t, dev, atype, lid, role in clears:
-        # A clear proves the element is back (reachable, alive) at that time.
-        alive.setdefault(dev, []).append(t)
-        # A clear whose raise never arrived still tells the condition happened.
+        # A clear shows the element back at that time: recovery, which a
+        # transient fault (a reboot, a fading hop) predicts, so it is no
+        # contradiction. A clear whose raise never arrived still tells the condition happened.
         if role in ("comm_lost", "link"):
             key = (dev, role, lid) if role == "link" and lid else (dev, role)
             if key not in items:

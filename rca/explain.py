@@ -24,18 +24,15 @@ from .result import Candidate, Evidence, EvidenceAlarm, RCAResult
 
 __all__ = ["ExplainRanker"]
 
-# Time windows around a hypothesis's fault time, in seconds: (before, after).
+# Time window of each symptom role around a hypothesis's fault time, in
+# seconds (before, after): ports see a cut within seconds (clock skew aside),
+# routing protocols within their hold timers, the NMS within a few polls, and
+# mains alarms come minutes before a site dies.
 _WINDOW = {
-    "direct": (90.0, 600.0),      # link, protocol, dying gasp, hardware
-    "nms": (90.0, 3600.0),        # comm-lost and silence: the NMS is late and slow
-    "power": (3600.0, 300.0),     # mains failure comes minutes before the site dies
-    "collateral": (90.0, 1800.0), # SLA / service degradation downstream
-}
-_WINDOW_OF_ROLE = {
-    "link": "direct", "protocol": "direct", "dying_gasp": "direct", "hardware": "direct", "cpu": "direct",
-    "comm_lost": "nms", "silent": "nms", "power": "power",
-    "sla": "collateral", "service": "collateral", "other": "collateral",
-    "metric_load": "collateral", "metric_cpu": "collateral", "metric_sla": "collateral",
+    "link": (60.0, 90.0), "dying_gasp": (60.0, 60.0), "hardware": (120.0, 90.0), "cpu": (300.0, 600.0),
+    "protocol": (60.0, 300.0), "restart": (0.0, 1800.0), "comm_lost": (60.0, 2400.0), "silent": (60.0, 2400.0),
+    "power": (3600.0, 120.0), "sla": (120.0, 1800.0), "service": (60.0, 1800.0), "other": (60.0, 900.0),
+    "metric_load": (600.0, 1800.0), "metric_cpu": (600.0, 1800.0), "metric_sla": (600.0, 1800.0),
 }
 # After this long an element that was down may be back (reboot, fading).
 _RECOVERY_S = 300.0
@@ -132,7 +129,7 @@ class ExplainRanker:
                 if role in ("comm_lost", "silent"):
                     take(i, 1.0)
                     seen_lost = True
-                elif role == "dying_gasp" and u in h.dead:
+                elif role in ("dying_gasp", "restart") and u in h.dead:
                     take(i, 1.0)
                 elif role == "power" and u in h.dead:
                     take(i, 1.0 if h.kind == "site" else 0.6)
@@ -206,7 +203,7 @@ class ExplainRanker:
         explained: dict[int, float] = {}
         for i, factor in direct.items():
             o = items[i]
-            before, after = _WINDOW[_WINDOW_OF_ROLE.get(o.role, "collateral")]
+            before, after = _WINDOW[o.role]
             if t_fault - before <= o.time <= t_fault + after:
                 explained[i] = factor * o.weight
         # elements that should be dead or unreachable but alarmed soon after;
@@ -286,20 +283,22 @@ def _overlaps(h: Hypothesis, roots: list[_Scored]) -> bool:
 
 def _fault_time(h: Hypothesis, direct: dict[int, float], items: list[Observation], onset: float) -> float:
     """When the hypothesised fault happened: the early edge of its direct symptoms."""
-    times = sorted(items[i].time for i in direct if items[i].role in ("link", "dying_gasp", "protocol", "hardware",
+    times = sorted(items[i].time for i in direct if items[i].role in ("link", "dying_gasp", "hardware",
                                                                       "metric_load", "metric_cpu", "cpu"))
     if not times:
         times = sorted(items[i].time for i in direct if items[i].role in ("comm_lost", "silent", "sla", "service"))
         if not times:
             return onset
         return float(times[0]) - 30.0
-    med = float(np.median(times))
-    early = [t for t in times if t >= med - 180.0]
-    return float(early[0]) - 5.0
+    # the densest 60-second stretch of direct symptoms marks the fault
+    arr = np.asarray(times)
+    ends = np.searchsorted(arr, arr + 60.0, side="right")
+    start = int(np.argmax(ends - np.arange(len(arr))))
+    return float(arr[start]) - 5.0
 
 
 _ROLE_TEXT = {
-    "comm_lost": "lost by the NMS", "silent": "stopped reporting metrics", "dying_gasp": "sent a dying gasp",
+    "restart": "restarted", "comm_lost": "lost by the NMS", "silent": "stopped reporting metrics", "dying_gasp": "sent a dying gasp",
     "power": "raised a power alarm", "link": "reported a link down", "protocol": "lost a protocol adjacency",
     "hardware": "raised a hardware alarm", "cpu": "raised a CPU alarm", "sla": "reported SLA degradation",
     "service": "reported a service alarm", "other": "alarmed", "metric_load": "shows a utilisation surge",

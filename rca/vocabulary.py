@@ -15,7 +15,7 @@ from functools import lru_cache
 __all__ = ["ROLES", "alarm_role", "metric_role"]
 
 #: The roles, in the order they are tried.
-ROLES = ("comm_lost", "dying_gasp", "power", "link", "protocol", "cpu", "hardware", "sla", "service", "other")
+ROLES = ("comm_lost", "dying_gasp", "restart", "power", "link", "protocol", "cpu", "hardware", "sla", "service", "other")
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rx))
@@ -26,6 +26,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                       r"connection[ _-]*lost|(device|node|host|element)[ _-]*(unreachab|lost|not[ _-]*respond)|"
                       r"snmp[ _-]*(timeout|fail)|no[ _-]*response"),
         ("dying_gasp", r"dying[ _-]*gasp|last[ _-]*gasp"),
+        ("restart", r"cold[ _-]*start|warm[ _-]*start|re[ _-]*boot|restart|reload|boot[ _-]*up|(^|_)boot(_|$)|"
+                    r"system[ _-]*start|power[ _-]*on[ _-]*reset"),
         ("power", r"mains|power|battery|rectifier|\bac[ _-]*(fail|loss|off)|\bdc[ _-]*(fail|low)|ups[ _-]|generator|voltage"),
         ("link", r"\blos\b|(^|[_\W])los([_\W]|$)|\blof\b|(^|[_\W])lof([_\W]|$)|loss[ _-]*of[ _-]*(signal|frame|light)|"
                  r"link|port|interface|\bif[ _-]*down|eth|optic|fiber|fibre|laser|\brx[ _-]|\btx[ _-]|modem|\brsl\b|"
@@ -63,6 +65,8 @@ def alarm_role(alarm_type: str, message: str | None = None) -> str:
     ('comm_lost', 'link', 'power')
     >>> alarm_role("BGP_PEER_DOWN"), alarm_role("SLA_LATENCY_HIGH"), alarm_role("XYZ_42")
     ('protocol', 'sla', 'other')
+    >>> alarm_role("COLD_START"), alarm_role("NodeRebooted")
+    ('restart', 'restart')
     """
     for text in (alarm_type, message):
         if not text:
