@@ -62,12 +62,20 @@ def generate_hypotheses(obs: Observations, *, hops: int = 1) -> list[Hypothesis]
     for l in links:
         out.append(Hypothesis(l, "link", "link_down", failed_links=frozenset([l]),
                               lost=frozenset(topo.lost_if_fails(l, "link"))))
+    node_lost = {h.entity: h.lost for h in out}
+    down_roles = {"comm_lost", "silent", "dying_gasp", "power", "restart"}
     sites = {topo.site_of(v) for v in near} - {None}
     for s in sites:
         members = tuple(topo.sites[s])
+        if len(members) == 1:
+            lost = node_lost.get(members[0]) or frozenset(topo.lost_if_fails(members[0], "node"))
+        elif any(obs.items[i].role in down_roles for m in members for i in obs.by_entity.get(m, ())):
+            lost = frozenset(topo.lost_if_fails(s, "site"))
+        else:
+            continue  # no member shows any sign of going down
         failed = frozenset(l for m in members for l in topo.incident_links(m))
         out.append(Hypothesis(s, "site", "site_power", dead=frozenset(members), failed_links=failed,
-                              lost=frozenset(topo.lost_if_fails(s, "site")), members=members))
+                              lost=lost, members=members))
     out.extend(_card_hypotheses(obs, symptomatic))
     out.extend(_load_hypotheses(obs))
     return out

@@ -63,9 +63,8 @@ class Observations:
     metric_period: float
     unplaced: int = 0
 
-    @property
-    def total_weight(self) -> float:
-        return float(sum(o.weight for o in self.items))
+    def __post_init__(self) -> None:
+        self.total_weight = float(sum(o.weight for o in self.items))
 
     def alarming(self) -> set[str]:
         """Elements that raised (or are the subject of) at least one alarm."""
@@ -182,11 +181,21 @@ def _metric_observations(
     if metrics.empty:
         return float("nan")
     t_end = float(metrics["time"].max())
-    gaps = metrics.groupby(["entity", "metric"])["time"].diff().dropna()
-    period = float(gaps.median()) if len(gaps) else 60.0
-    for (entity, metric), g in metrics.groupby(["entity", "metric"], sort=False):
-        t = g["time"].to_numpy()
-        v = g["value"].to_numpy()
+    codes, keys = pd.factorize(pd.MultiIndex.from_arrays([metrics["entity"], metrics["metric"]]))
+    order = np.lexsort((metrics["time"].to_numpy(), codes))
+    codes = codes[order]
+    times = metrics["time"].to_numpy(dtype="float64")[order]
+    values = metrics["value"].to_numpy(dtype="float64")[order]
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    starts = np.concatenate([[0], bounds])
+    stops = np.concatenate([bounds, [len(codes)]])
+    same = codes[1:] == codes[:-1]
+    gaps = np.diff(times)[same]
+    period = float(np.median(gaps)) if len(gaps) else 60.0
+    for a, b in zip(starts.tolist(), stops.tolist()):
+        entity, metric = keys[codes[a]]
+        t = times[a:b]
+        v = values[a:b]
         if entity in node_set:
             later = t[(t > onset) & (t < onset + 900.0)]
             if len(later):
@@ -195,11 +204,10 @@ def _metric_observations(
         after_mask = t >= onset - period
         # silence: it reported before the onset, and stops well before the end
         if len(before) >= 2 and t[-1] < t_end - 2.5 * period and t[-1] >= onset - 3 * period:
-            element = entity if entity in node_set else None
-            if element is not None:
-                key = (element, "silent")
+            if entity in node_set:
+                key = (entity, "silent")
                 if key not in items:
-                    items[key] = Observation(key, element, "silent", float(t[-1] + period), 1, ROLE_WEIGHT["silent"])
+                    items[key] = Observation(key, entity, "silent", float(t[-1] + period), 1, ROLE_WEIGHT["silent"])
             continue
         role = metric_role(metric)
         if role == "other" or len(before) < 3 or not after_mask.any():
@@ -217,7 +225,8 @@ def _metric_observations(
         if strength <= 0:
             continue
         key = (entity, f"metric_{role}")
-        onset_t = float(t[after_mask][np.argmax(after > base + 3 * scale)]) if (after > base + 3 * scale).any() else float(t[after_mask][0])
+        rising = after > base + 3 * scale
+        onset_t = float(t[after_mask][np.argmax(rising)]) if rising.any() else float(t[after_mask][0])
         obs = items.get(key)
         weight = ROLE_WEIGHT[f"metric_{role}"] * strength
         if obs is None or obs.weight < weight:

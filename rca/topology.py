@@ -454,6 +454,8 @@ class Topology:
 
     def dependents(self, nodes: Iterable[str]) -> set[str]:
         """Elements that depend, directly or transitively, on any of ``nodes``."""
+        if len(self._dep_edges) == 0:
+            return set()
         dep = self.dependencies
         out: set[str] = set()
         for n in nodes:
