@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import torch
 from torch import Tensor, nn
+from torch.nn.utils.rnn import PackedSequence
 from torch_geometric.data import HeteroData
 from torch_geometric.utils import scatter
 
@@ -73,7 +74,7 @@ class RouteNet(nn.Module):
         self.link_embed = nn.Sequential(nn.Linear(n_link, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
         if iterations > 0:
             self.path_embed = nn.Sequential(nn.Linear(n_path, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
-            self.path_gru = nn.GRUCell(hidden + 1, hidden)
+            self.path_gru = nn.GRU(hidden + 1, hidden)
             self.link_gru = nn.GRUCell(2 * hidden, hidden)
         self.readout = nn.Sequential(nn.Linear(hidden + n_link, hidden), nn.ReLU(), nn.Linear(hidden, 4))
         with torch.no_grad():  # start at the M/M/1/K estimate, no loss
@@ -92,24 +93,17 @@ class RouteNet(nn.Module):
 
         h_link = self.link_embed(x_link)
         if self.iterations > 0:
-            steps = self._steps(rel.pos)
-            h_path0 = self.path_embed(data["path"].x)
+            order, batch_sizes, paths_sorted = self._packing(e_path, rel.pos, n_paths)
+            link_seq = e_link[order]
+            share_seq = share[order, None]
+            h_path = self.path_embed(data["path"].x)[paths_sorted].unsqueeze(0)
             for _ in range(self.iterations):
-                h_path = h_path0
-                messages, edges = [], []
-                for edge_ids in steps:
-                    paths = e_path[edge_ids]
-                    step_in = torch.cat([h_link[e_link[edge_ids]], share[edge_ids, None]], dim=1)
-                    h_new = self.path_gru(step_in, h_path[paths])
-                    h_path = h_path.index_copy(0, paths, h_new)
-                    messages.append(h_new)
-                    edges.append(edge_ids)
-                h_path0 = h_path
-                msg = torch.cat(messages)
-                eid = torch.cat(edges)
-                to = e_link[eid]
-                weighted = scatter(msg * share[eid, None], to, dim=0, dim_size=n_links, reduce="sum")
-                mean = scatter(msg, to, dim=0, dim_size=n_links, reduce="mean")
+                # inputs of the path GRU do not depend on the path state: one fused pass
+                seq = PackedSequence(torch.cat([h_link[link_seq], share_seq], dim=1), batch_sizes)
+                messages, h_path = self.path_gru(seq, h_path)
+                msg = messages.data  # the path state on leaving each link, in ``order``
+                weighted = scatter(msg * share_seq, link_seq, dim=0, dim_size=n_links, reduce="sum")
+                mean = scatter(msg, link_seq, dim=0, dim_size=n_links, reduce="mean")
                 h_link = self.link_gru(torch.cat([weighted, mean], dim=1), h_link)
 
         out = self.readout(torch.cat([h_link, x_link], dim=1))
@@ -129,8 +123,16 @@ class RouteNet(nn.Module):
         }
 
     @staticmethod
-    def _steps(pos: Tensor) -> list[Tensor]:
-        """Edge ids grouped by position along their path (first hop first)."""
-        order = torch.argsort(pos, stable=True)
-        counts = torch.bincount(pos)
-        return list(torch.split(order, counts.tolist()))
+    def _packing(e_path: Tensor, pos: Tensor, n_paths: int) -> tuple[Tensor, Tensor, Tensor]:
+        """Edges in packed-sequence order: by hop, then by path, longest paths first.
+
+        Returns the edge order, the number of paths still walking at each hop
+        (on CPU, as packed sequences require) and the paths, longest first.
+        """
+        hops = torch.bincount(e_path, minlength=n_paths)
+        paths_sorted = torch.argsort(hops, descending=True, stable=True)
+        rank = torch.empty_like(paths_sorted)
+        rank[paths_sorted] = torch.arange(n_paths, device=e_path.device)
+        order = torch.argsort(pos * n_paths + rank[e_path])
+        batch_sizes = torch.bincount(pos).cpu()
+        return order, batch_sizes, paths_sorted
