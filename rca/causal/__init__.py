@@ -6,16 +6,22 @@ truth; simulate events with a planted structure.
 """
 
 from ._base import CausalDiscovery, check_is_fitted
+from ._causallearn import BaselineGraph, CausalLearnDiscovery
 from ._evaluate import GraphScore, score_graph
+from ._granger import GrangerDiscovery
 from ._hawkes import TopologicalHawkes
+from ._precedence import precedence_counts
 from ._result import CausalGraph
 from ._series import EventSequences, binned_counts, event_sequences, hop_matrices, local_pairs
 from ._simulate import simulate_hawkes_events
 
 __all__ = [
+    "BaselineGraph",
     "CausalDiscovery",
+    "CausalLearnDiscovery",
     "CausalGraph",
     "EventSequences",
+    "GrangerDiscovery",
     "GraphScore",
     "TopologicalHawkes",
     "binned_counts",
@@ -23,6 +29,7 @@ __all__ = [
     "event_sequences",
     "hop_matrices",
     "local_pairs",
+    "precedence_counts",
     "score_graph",
     "simulate_hawkes_events",
 ]
