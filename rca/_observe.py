@@ -96,6 +96,8 @@ def observe(incident: Incident) -> Observations:
     clears: list[tuple[float, str, str, str | None, str]] = []
     repeats: dict[tuple, dict[str, int]] = {}
     raised: dict[tuple, list[tuple]] = {}   # (device, alarm_type, link) -> observation keys of open raises
+    was_cleared: set[tuple] = set()          # (device, alarm_type, link) cleared at least once
+    reraises: dict[tuple, int] = {}          # observation key -> raises after a clear (flapping)
     for t, dev, atype, lid, role, sev in zip(times.tolist(), frame["device"].tolist(), frame["alarm_type"].tolist(),
                                               frame["link_id"].tolist(), roles, frame["severity"].tolist()):
         lid = lid if isinstance(lid, str) and lid in link_set else None
@@ -111,6 +113,7 @@ def observe(incident: Incident) -> Observations:
             pending = raised.get((dev, atype, lid))
             if pending:
                 items[pending.pop()].open -= 1
+                was_cleared.add((dev, atype, lid))
             continue
         if role in ALIVE_ROLES:
             alive.setdefault(dev, []).append(t)
@@ -125,13 +128,16 @@ def observe(incident: Incident) -> Observations:
                 obs.alarms.append((t, dev, atype, lid))
         items[key].open += 1
         raised.setdefault((dev, atype, lid), []).append(key)
+        if (dev, atype, lid) in was_cleared:
+            reraises[key] = reraises.get(key, 0) + 1
         per_type = repeats.setdefault(key, {})
         per_type[atype] = per_type.get(atype, 0) + 1
-    # flapping: the same alarm raised again and again is weaker evidence
+    # flapping: the same alarm raised again and again, or again after it
+    # cleared, is weaker evidence of a root (re-sent duplicates are not flaps)
     for key, per_type in repeats.items():
-        flaps = max(per_type.values())
-        if flaps > 2:
-            items[key].weight = items[key].weight / (1.0 + 0.25 * (flaps - 2))
+        flaps = max(max(per_type.values()) - 2, 0) + 2 * reraises.get(key, 0)
+        if flaps:
+            items[key].weight = items[key].weight / (1.0 + 0.25 * flaps)
     # A condition that cleared on its own (a flap, a transient) is weaker
     # evidence of a root than one still standing; losing an element stays strong.
     for obs in items.values():
@@ -216,7 +222,8 @@ def _metric_observations(
         base = float(np.median(before))
         spread = float(np.median(np.abs(before - base))) * 1.4826
         scale = max(spread, 0.05 * abs(base), 1e-6)
-        peak = float(np.max(after))
+        # a sustained rise, not a one-sample spike: the second-highest sample
+        peak = float(np.sort(after)[-2]) if len(after) >= 2 else float(after[0])
         z = (peak - base) / scale
         high = peak >= (0.8 if base <= 1.0 and peak <= 1.0 else 80.0) if role == "load" else False
         strength = min(1.0, max(0.0, (z - 4.0) / 6.0))

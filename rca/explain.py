@@ -30,7 +30,7 @@ __all__ = ["ExplainRanker"]
 # mains alarms come minutes before a site dies.
 _WINDOW = {
     "link": (60.0, 90.0), "dying_gasp": (60.0, 60.0), "hardware": (120.0, 90.0), "cpu": (300.0, 600.0),
-    "protocol": (60.0, 300.0), "restart": (0.0, 1800.0), "comm_lost": (60.0, 2400.0), "silent": (60.0, 2400.0),
+    "protocol": (60.0, 300.0), "restart": (0.0, 1800.0), "comm_lost": (60.0, 1200.0), "silent": (60.0, 1200.0),
     "power": (3600.0, 120.0), "sla": (120.0, 1800.0), "service": (60.0, 1800.0), "other": (60.0, 900.0),
     "metric_load": (600.0, 1800.0), "metric_cpu": (600.0, 1800.0), "metric_sla": (600.0, 1800.0),
 }
