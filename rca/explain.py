@@ -199,13 +199,7 @@ class ExplainRanker:
                 for i in obs.by_entity.get(x, ()):
                     if items[i].role in ("sla", "service", "metric_sla"):
                         take(i, 0.8)
-        t_fault = _fault_time(h, direct, items, obs.onset)
-        explained: dict[int, float] = {}
-        for i, factor in direct.items():
-            o = items[i]
-            before, after = _WINDOW[o.role]
-            if t_fault - before <= o.time <= t_fault + after:
-                explained[i] = factor * o.weight
+        t_fault, explained = _best_fault_time(direct, items, obs.onset)
         # elements that should be dead or unreachable but alarmed soon after;
         # much later they may simply have recovered (a reboot, a fading hop)
         for u in h.lost:
@@ -281,20 +275,43 @@ def _overlaps(h: Hypothesis, roots: list[_Scored]) -> bool:
     return False
 
 
-def _fault_time(h: Hypothesis, direct: dict[int, float], items: list[Observation], onset: float) -> float:
-    """When the hypothesised fault happened: the early edge of its direct symptoms."""
-    times = sorted(items[i].time for i in direct if items[i].role in ("link", "dying_gasp", "hardware",
-                                                                      "metric_load", "metric_cpu", "cpu"))
-    if not times:
-        times = sorted(items[i].time for i in direct if items[i].role in ("comm_lost", "silent", "sla", "service"))
-        if not times:
-            return onset
-        return float(times[0]) - 30.0
-    # the densest 60-second stretch of direct symptoms marks the fault
-    arr = np.asarray(times)
-    ends = np.searchsorted(arr, arr + 60.0, side="right")
-    start = int(np.argmax(ends - np.arange(len(arr))))
-    return float(arr[start]) - 5.0
+def _explained_at(t_fault: float, direct: dict[int, float], items: list[Observation]) -> dict[int, float]:
+    """The symptoms a hypothesis explains if its fault happened at ``t_fault``."""
+    out = {}
+    for i, factor in direct.items():
+        o = items[i]
+        before, after = _WINDOW[o.role]
+        if t_fault - before <= o.time <= t_fault + after:
+            out[i] = factor * o.weight
+    return out
+
+
+_ANCHORS = ("link", "dying_gasp", "hardware", "metric_load", "metric_cpu", "cpu", "protocol", "power")
+
+
+def _best_fault_time(direct: dict[int, float], items: list[Observation], onset: float) -> tuple[float, dict[int, float]]:
+    """The fault time that lets the hypothesis explain the most, and what it explains then.
+
+    Candidate times sit just before each direct symptom (a port alarm, a
+    dying gasp...); without any, before the earliest NMS or service symptom.
+    Background noise on the same elements at other times cannot pull the
+    fault time away from where the bulk of the evidence is.
+    """
+    anchors = sorted({items[i].time for i in direct if items[i].role in _ANCHORS})
+    if not anchors:
+        anchors = sorted({items[i].time for i in direct})[:1]
+        if not anchors:
+            return onset, {}
+        candidates = [anchors[0] - 30.0]
+    else:
+        candidates = [t - 5.0 for t in anchors]
+    best_t, best, best_w = candidates[0], {}, -1.0
+    for t in candidates:
+        explained = _explained_at(t, direct, items)
+        w = sum(explained.values())
+        if w > best_w + 1e-9:
+            best_t, best, best_w = t, explained, w
+    return best_t, best
 
 
 _ROLE_TEXT = {
