@@ -1,0 +1,96 @@
+"""Benchmark: alarm causal discovery on the public PCIC data sets.
+
+Every method of ``rca.causal`` (default configuration, no threshold tuned on
+the truth) plus the trivial baselines, on each data set: precision, recall,
+F1, SHD, g-score and wall time. Prints a table and writes
+``benchmarks/results/causal_alarms.json``.
+
+Run from the repository root::
+
+    nice python benchmarks/causal_alarms.py [--datasets 18V_55N_Wireless,24V_439N_Microwave]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = Path(os.environ.get("NETRCA_SHARED_DATASETS", REPO.parent / "shared" / "datasets")) / "huawei-alarms"
+METHODS = ["thp", "granger", "pc", "fci", "ges", "empty", "complete", "random"]
+
+
+def main() -> int:
+    from rca.causal import score_graph
+    from rca.causal._methods import DEFAULT_METHOD, make_method
+    from rca.datasets._pcic import load_pcic
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--datasets", default="18V_55N_Wireless,24V_439N_Microwave,neurips2023_csl_sample")
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "causal_alarms.json")
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        print(f"data sets not found at {args.data}; set NETRCA_SHARED_DATASETS", file=sys.stderr)
+        return 1
+    rows = []
+    for name in args.datasets.split(","):
+        ds = load_pcic(args.data / name)
+        for method in args.methods.split(","):
+            params = {"random_state": 0} if method == "random" else {}
+            start = time.perf_counter()
+            est = make_method(method, **params).fit(ds.alarms, ds.topology, types=ds.alarm_ids)
+            seconds = time.perf_counter() - start
+            s = score_graph(est.graph_, ds.true_graph)
+            rows.append(
+                {
+                    "dataset": name,
+                    "method": method + (" (default)" if method == DEFAULT_METHOD else ""),
+                    "edges": s.n_pred,
+                    "precision": round(s.precision, 3),
+                    "recall": round(s.recall, 3),
+                    "f1": round(s.f1, 3),
+                    "shd": s.shd,
+                    "g_score": round(s.g_score, 3),
+                    "seconds": round(seconds, 2),
+                }
+            )
+            r = rows[-1]
+            print(
+                f"{name:24s} {r['method']:15s} edges {r['edges']:4d}  P {r['precision']:.3f}  R {r['recall']:.3f}  "
+                f"F1 {r['f1']:.3f}  SHD {r['shd']:4d}  g {r['g_score']:.3f}  {r['seconds']:7.2f} s",
+                flush=True,
+            )
+    print()
+    print("| data set | method | edges | precision | recall | F1 | SHD | g-score | seconds |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['dataset']} | {r['method']} | {r['edges']} | {r['precision']:.3f} | {r['recall']:.3f} | "
+            f"{r['f1']:.3f} | {r['shd']} | {r['g_score']:.3f} | {r['seconds']:.2f} |"
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps(
+            {
+                "command": "nice python benchmarks/causal_alarms.py",
+                "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores (shared)",
+                "python": platform.python_version(),
+                "rows": rows,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
