@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from typing import Any
 
-import pandas as pd
 import plotly.io as pio
+
+from .._text import terminal_safe, text
 
 __all__ = ["esc", "text", "script_json", "figure_json", "terminal_safe"]
 
@@ -32,21 +32,6 @@ _SCRIPT_SWAP = (
     ("\u2028", "\\u2028"),
     ("\u2029", "\\u2029"),
 )
-
-
-def text(value: object) -> str:
-    """``str(value)``, or ``""`` for a missing value (None, NaN, NA).
-
-    Examples
-    --------
-    >>> text(None), text(float("nan")), text("R7")
-    ('', '', 'R7')
-    """
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    return str(value)
 
 
 def esc(value: object, *, limit: int | None = None) -> str:
@@ -99,19 +84,3 @@ def _script_safe(json_text: str) -> str:
         if raw in out:
             out = out.replace(raw, safe)
     return out
-
-
-def terminal_safe(value: object, *, limit: int | None = None) -> str:
-    """Untrusted text for a terminal: control characters (ANSI escapes...) shown as ``\\xNN``.
-
-    Examples
-    --------
-    >>> terminal_safe("R7\\x1b[31m")
-    'R7\\\\x1b[31m'
-    """
-    s = text(value)
-    if limit is not None and len(s) > limit:
-        s = s[: max(0, limit - 1)] + "…"
-    if s.isprintable():
-        return s
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in s)

@@ -45,9 +45,7 @@ def analyze(incident: Path, as_json: bool, method: str, top: int, max_candidates
         if html_out is not None:
             from ..report import write_report
 
-            target = html_out if len(folders) == 1 else html_out / f"{folder.name}.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_report(inc, result, target)
+            write_report(inc, result, html_out if len(folders) == 1 else html_out / f"{folder.name}.html")
         if as_json:
             data = result.to_dict()
             data["incident"] = str(folder) if len(folders) == 1 else folder.name

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .._text import terminal_safe as _safe
 from ..errors import RCAError
 from ..result import RCAResult
 
@@ -24,18 +25,19 @@ def incident_folders(path: Path) -> list[Path]:
 
 def format_result(result: RCAResult, *, top: int = 5, paths: int = 2) -> str:
     """A readable table of the top candidates with their evidence."""
-    lines = [f"{result.incident}: {result.n_alarms} alarms analysed in {result.seconds * 1000:.0f} ms"]
+    # ids and reasons carry untrusted alarm text: no terminal control sequences
+    lines = [f"{_safe(result.incident)}: {result.n_alarms} alarms analysed in {result.seconds * 1000:.0f} ms"]
     if not result.candidates:
         lines.append("  no candidates: " + "; ".join(result.notes))
         return "\n".join(lines)
     lines.append(f"  {'rank':>4}  {'entity':<22} {'kind':<5} {'fault':<13} {'score':>5}")
     for c in result.candidates[:top]:
-        lines.append(f"  {c.rank:>4}  {c.entity:<22} {c.kind:<5} {c.fault:<13} {c.score:>5.2f}")
-        lines.append(f"        why: {c.reason}")
+        lines.append(f"  {c.rank:>4}  {_safe(c.entity):<22} {c.kind:<5} {c.fault:<13} {c.score:>5.2f}")
+        lines.append(f"        why: {_safe(c.reason)}")
         for e in c.evidence[:paths]:
-            lines.append(f"        path: {' -> '.join(e.path)}   ({e.why})")
+            lines.append(f"        path: {_safe(' -> '.join(e.path))}   ({_safe(e.why)})")
     for note in result.notes:
-        lines.append(f"  note: {note}")
+        lines.append(f"  note: {_safe(note)}")
     return "\n".join(lines)
 
 

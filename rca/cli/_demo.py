@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .._report._escape import terminal_safe as safe
+from .._text import terminal_safe as safe
 from ..incident import Incident
 from ..result import Candidate, RCAResult
 

@@ -5,17 +5,24 @@ scikit-learn convention).
 """
 
 from ._faults import FAULT_KINDS, FAULT_TYPES
+from ._gnnet import GnnetSample, find_gnnet_folders, load_gnnet
 from ._loaders import load_incidents, load_topology_zoo
 from ._network import make_network
+from ._pcic import PCICDataset, load_pcic
 from ._twin import KNOBS, make_incident, make_incidents
 from ._vocabulary import VOCABULARIES
 
 __all__ = [
     "FAULT_KINDS",
     "FAULT_TYPES",
+    "GnnetSample",
     "KNOBS",
+    "PCICDataset",
     "VOCABULARIES",
+    "find_gnnet_folders",
+    "load_gnnet",
     "load_incidents",
+    "load_pcic",
     "load_topology_zoo",
     "make_incident",
     "make_incidents",
