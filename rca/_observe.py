@@ -187,7 +187,9 @@ def _metric_observations(
     if metrics.empty:
         return float("nan")
     t_end = float(metrics["time"].max())
-    codes, keys = pd.factorize(pd.MultiIndex.from_arrays([metrics["entity"], metrics["metric"]]))
+    entity_codes, entities = pd.factorize(metrics["entity"])
+    metric_codes, metric_names = pd.factorize(metrics["metric"])
+    codes = entity_codes * len(metric_names) + metric_codes
     order = np.lexsort((metrics["time"].to_numpy(), codes))
     codes = codes[order]
     times = metrics["time"].to_numpy(dtype="float64")[order]
@@ -199,7 +201,8 @@ def _metric_observations(
     gaps = np.diff(times)[same]
     period = float(np.median(gaps)) if len(gaps) else 60.0
     for a, b in zip(starts.tolist(), stops.tolist()):
-        entity, metric = keys[codes[a]]
+        entity = entities[codes[a] // len(metric_names)]
+        metric = metric_names[codes[a] % len(metric_names)]
         t = times[a:b]
         v = values[a:b]
         if entity in node_set:
