@@ -93,7 +93,7 @@ class CongestionPredictor(BaseEstimator):
     ----------
     hidden : int, default 32
         Size of path and link states.
-    iterations : int, default 4
+    iterations : int, default 2
         Message-passing rounds; 0 is the MLP baseline (no message passing).
     epochs : int, default 60
         Passes over the training samples.
@@ -132,7 +132,7 @@ class CongestionPredictor(BaseEstimator):
         self,
         *,
         hidden: int = 32,
-        iterations: int = 4,
+        iterations: int = 2,
         epochs: int = 60,
         lr: float = 3e-3,
         batch_size: int = 5,

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 CONGESTION_RECIPE: dict[str, Any] = {
     "hidden": 32,
-    "iterations": 4,
+    "iterations": 2,
     "epochs": 60,
     "lr": 3e-3,
     "batch_size": 5,

@@ -1,0 +1,138 @@
+"""One-thread CPU inference latency of the congestion predictor.
+
+Workloads:
+
+- Topology Zoo operator networks (``../shared/datasets/topology-zoo``):
+  links in both directions, capacities from ``LinkSpeedRaw`` where given
+  (10 Gb/s otherwise), one flow per ordered node pair on a shortest path,
+  traffic scaled so the busiest link is at 60% load;
+- synthetic Barabasi-Albert networks of 10,000 and 100,000 elements, where
+  elements = nodes + directed links (one node per five elements), with as
+  many flows as nodes between random pairs.
+
+Reported: the model's forward pass (median of repeats, ``torch.inference_mode``,
+``torch.set_num_threads(1)``), and separately the conversion of the frames
+into tensors (:func:`rca.gnn.congestion_data`), which a deployment does once
+per topology or routing change.
+
+Usage::
+
+    nice python benchmarks/gnn_speed.py [--zoo Abilene Geant2012 ...] [--repeats 20]
+
+Writes ``benchmarks/results/gnn_speed.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import torch
+
+from rca.datasets._gnnet import GnnetSample
+from rca.gnn import CongestionPredictor, congestion_data
+
+ZOO = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "topology-zoo"
+DEFAULT_ZOO = ("Abilene", "Geant2012", "Uninett2011", "GtsCe", "Cogentco")
+
+
+def _sample(graph: nx.Graph, pairs: list[tuple[int, int]], name: str, rng: np.random.Generator) -> GnnetSample:
+    g = nx.convert_node_labels_to_integers(graph)
+    rows = []
+    for u, v, d in g.edges(data=True):
+        cap = float(d.get("LinkSpeedRaw") or 1e10)
+        rows += [(f"{u}->{v}", u, v, cap, 32), (f"{v}->{u}", v, u, cap, 32)]
+    links = pd.DataFrame(rows, columns=["link_id", "source", "target", "capacity_bps", "queue_size"])
+    links = links.drop_duplicates("link_id").set_index("link_id")
+    paths = [tuple(nx.shortest_path(g, s, t)) for s, t in pairs]
+    traffic = rng.uniform(0.2, 1.0, len(paths))
+    cap = dict(zip(zip(links["source"], links["target"]), links["capacity_bps"]))
+    load: dict = {}
+    for p, t in zip(paths, traffic):
+        for e in zip(p[:-1], p[1:]):
+            load[e] = load.get(e, 0.0) + t
+    scale = 0.6 / max(load[e] / cap[e] for e in load)
+    frame = pd.DataFrame({"source": [p[0] for p in paths], "target": [p[-1] for p in paths], "nodes": paths,
+                          "traffic_bps": traffic * scale, "avg_packet_size": 1000.0})
+    return GnnetSample(name=name, graph=nx.DiGraph(), links=links, paths=frame)
+
+
+def _zoo(name: str, rng: np.random.Generator) -> GnnetSample:
+    g = nx.Graph(nx.read_graphml(ZOO / f"{name}.graphml"))
+    g = g.subgraph(max(nx.connected_components(g), key=len)).copy()
+    nodes = list(g.nodes)
+    idx = {n: i for i, n in enumerate(nodes)}
+    pairs = [(idx[a], idx[b]) for a in nodes for b in nodes if a != b]
+    g = nx.relabel_nodes(g, idx)
+    return _sample(g, pairs, name, rng)
+
+
+def _synthetic(elements: int, rng: np.random.Generator) -> GnnetSample:
+    n = elements // 5  # BA(m=2): ~2n undirected, ~4n directed links
+    g = nx.barabasi_albert_graph(n, 2, seed=int(rng.integers(2**31)))
+    src = rng.integers(0, n, n)
+    dst = (src + rng.integers(1, n, n)) % n
+    return _sample(g, list(zip(src.tolist(), dst.tolist())), f"synthetic-{elements}", rng)
+
+
+def _time(model: CongestionPredictor, sample: GnnetSample, repeats: int) -> dict:
+    t = time.perf_counter()
+    data = congestion_data(sample)
+    convert = time.perf_counter() - t
+    net = model.model_
+    times = []
+    with torch.inference_mode():
+        net(data)  # warm-up
+        for _ in range(repeats):
+            t = time.perf_counter()
+            net(data)
+            times.append(time.perf_counter() - t)
+    hops = int(data["path", "crosses", "link"].edge_index.shape[1])
+    n_nodes = int(pd.concat([sample.links["source"], sample.links["target"]]).nunique())
+    return {
+        "network": sample.name,
+        "nodes": n_nodes,
+        "links": len(sample.links),
+        "paths": len(sample.paths),
+        "elements": n_nodes + len(sample.links),
+        "hops": hops,
+        "forward_ms_median": 1000 * statistics.median(times),
+        "forward_ms_p90": 1000 * float(np.quantile(times, 0.9)),
+        "convert_ms": 1000 * convert,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--zoo", nargs="*", default=list(DEFAULT_ZOO))
+    parser.add_argument("--synthetic", nargs="*", type=int, default=[10_000, 100_000])
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "gnn_speed.json")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(0)
+    model = CongestionPredictor.pretrained()
+    rows = []
+    for name in args.zoo if ZOO.is_dir() else []:
+        rows.append({"kind": "topology-zoo", **_time(model, _zoo(name, rng), args.repeats)})
+    for elements in args.synthetic:
+        reps = max(3, args.repeats // (10 if elements >= 50_000 else 2))
+        rows.append({"kind": "synthetic", **_time(model, _synthetic(elements, rng), reps)})
+    table = pd.DataFrame(rows)
+    with pd.option_context("display.width", 200, "display.float_format", "{:.2f}".format):
+        print(table.to_string(index=False))
+    meta = {"threads": torch.get_num_threads(), "torch": torch.__version__, "model": "shipped congestion.pt",
+            "targets_ms": {"topology-zoo": 5, "10k elements": 100, "100k elements": 1000}}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
