@@ -238,7 +238,9 @@ def _metric_observations(
         rising = after > base + 3 * scale
         onset_t = float(t[after_mask][np.argmax(rising)]) if rising.any() else float(t[after_mask][0])
         obs = items.get(key)
-        weight = ROLE_WEIGHT[f"metric_{role}"] * strength
+        # a level shift that holds (saturation, runaway cpu) outweighs a blip
+        sustained = float(np.mean(rising)) if role in ("load", "cpu") else 0.0
+        weight = ROLE_WEIGHT[f"metric_{role}"] * strength * (1.0 + 1.5 * sustained)
         if obs is None or obs.weight < weight:
             items[key] = Observation(key, entity, f"metric_{role}", onset_t, 1, weight,
                                      link=entity if entity in link_set else None,
