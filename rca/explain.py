@@ -158,7 +158,9 @@ class ExplainRanker:
                 if not got:
                     missing += 0.3   # alarms do get lost: a silent reporter is weak evidence
             for i in obs.by_link.get(l, ()):
-                if items[i].role in ("link", "protocol", "other"):
+                # alarms about the link from anyone who can still report (the
+                # NMS, a peer); never from an element the hypothesis kills
+                if items[i].role in ("link", "protocol", "other") and items[i].entity not in h.lost:
                     take(i, 1.0)
         if h.fault in ("node_down", "site_power", "link_down", "card_failure"):
             ring = {w for u in (h.lost or {h.entity}) if u in topo for w in topo.neighbors(u)} - set(h.lost)
