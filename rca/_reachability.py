@@ -17,7 +17,29 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-__all__ = ["Reachability"]
+__all__ = ["Reachability", "euler_tour"]
+
+
+def euler_tour(children: dict[int, list[int]] | list[list[int]], roots: list[int], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Depth-first order of a forest: the subtree of ``v`` is ``order[tin[v]:tout[v]]``.
+
+    Vertices not reached keep ``tin == tout == -1``.
+    """
+    get = children.get if isinstance(children, dict) else (lambda v, default: children[v])
+    tin = np.full(size, -1, dtype=np.int64)
+    tout = np.full(size, -1, dtype=np.int64)
+    order: list[int] = []
+    stack: list[tuple[int, bool]] = [(r, False) for r in reversed(roots)]
+    while stack:
+        v, done = stack.pop()
+        if done:
+            tout[v] = len(order)
+            continue
+        tin[v] = len(order)
+        order.append(v)
+        stack.append((v, True))
+        stack.extend((c, False) for c in reversed(get(v, ())))
+    return np.asarray(order, dtype=np.int64), tin, tout
 
 
 class Reachability:
@@ -63,22 +85,7 @@ class Reachability:
         for v, d in idom.items():
             if v != d:
                 children.setdefault(d, []).append(v)
-        size = root + 1
-        tin = np.full(size, -1, dtype=np.int64)
-        tout = np.full(size, -1, dtype=np.int64)
-        order: list[int] = []
-        stack: list[tuple[int, bool]] = [(root, False)]
-        while stack:
-            v, done = stack.pop()
-            if done:
-                tout[v] = len(order)
-                continue
-            tin[v] = len(order)
-            order.append(v)
-            stack.append((v, True))
-            for c in children.get(v, ()):
-                stack.append((c, False))
-        order_arr = np.asarray(order, dtype=np.int64)
+        order_arr, tin, tout = euler_tour(children, [root], root + 1)
         is_node = order_arr < n
         # position of each tour entry among the element entries only
         self._node_order = order_arr[is_node]

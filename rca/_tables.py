@@ -12,7 +12,7 @@ from ._time import parse_timestamps
 from .errors import InputError
 from .validation import ValidationReport
 
-__all__ = ["clean_text", "drop_bad_rows", "parse_time_column", "row_lines", "sort_and_dedupe"]
+__all__ = ["clean_text", "frame_input", "drop_bad_rows", "parse_time_column", "row_lines", "sort_and_dedupe"]
 
 
 def row_lines(frame: pd.DataFrame, mask: np.ndarray) -> list[int]:
@@ -21,6 +21,20 @@ def row_lines(frame: pd.DataFrame, mask: np.ndarray) -> list[int]:
         values = frame.loc[mask, LINE]
         return [int(x) for x in values.tolist() if not pd.isna(x)]
     return [int(i) + 2 for i in np.flatnonzero(mask)]
+
+
+def frame_input(frame: pd.DataFrame, required: tuple[str, ...], source: str) -> pd.DataFrame:
+    """A copy of a user's frame, ``time`` accepted for ``timestamp``, required columns checked."""
+    from .errors import SchemaError
+
+    frame = frame.copy()
+    if "timestamp" not in frame.columns and "time" in frame.columns:
+        frame = frame.rename(columns={"time": "timestamp"})
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"missing required column(s) {missing}; columns are {list(frame.columns)}",
+                          file=source, column=missing[0])
+    return frame.reset_index(drop=True)
 
 
 def clean_text(series: pd.Series) -> pd.Series:

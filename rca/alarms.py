@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ._csv import LINE, read_table
-from ._tables import clean_text, drop_bad_rows, parse_time_column, row_lines, sort_and_dedupe
+from ._tables import clean_text, frame_input, drop_bad_rows, parse_time_column, row_lines, sort_and_dedupe
 from ._time import to_iso
 from .errors import SchemaError
 from .validation import ValidationReport
@@ -89,13 +89,8 @@ class AlarmLog:
         strict: bool = False,
     ) -> "AlarmLog":
         """Build from a DataFrame with ``timestamp`` (or ``time``), ``device``, ``alarm_type``."""
-        frame = frame.copy()
-        if "timestamp" not in frame.columns and "time" in frame.columns:
-            frame = frame.rename(columns={"time": "timestamp"})
-        missing = [c for c in _REQUIRED if c not in frame.columns]
-        if missing:
-            raise SchemaError(f"missing required column(s) {missing}; columns are {list(frame.columns)}", file=source, column=missing[0])
-        return cls._build(frame.reset_index(drop=True), topology=topology, file=source, report=ValidationReport(), strict=strict)
+        frame = frame_input(frame, _REQUIRED, source)
+        return cls._build(frame, topology=topology, file=source, report=ValidationReport(), strict=strict)
 
     @classmethod
     def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport, strict: bool) -> "AlarmLog":

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ._csv import LINE, read_table
-from ._tables import clean_text, drop_bad_rows, parse_time_column, row_lines, sort_and_dedupe
-from .errors import SchemaError
+from ._tables import clean_text, frame_input, drop_bad_rows, parse_time_column, row_lines, sort_and_dedupe
 from .validation import ValidationReport
 
 if TYPE_CHECKING:
@@ -49,13 +48,8 @@ class Metrics:
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, topology: "Topology | None" = None, source: str = "<frame>") -> "Metrics":
         """Build from a long-format DataFrame (``timestamp`` or ``time``, entity, metric, value)."""
-        frame = frame.copy()
-        if "timestamp" not in frame.columns and "time" in frame.columns:
-            frame = frame.rename(columns={"time": "timestamp"})
-        missing = [c for c in _REQUIRED if c not in frame.columns]
-        if missing:
-            raise SchemaError(f"missing required column(s) {missing}; columns are {list(frame.columns)}", file=source, column=missing[0])
-        return cls._build(frame.reset_index(drop=True), topology=topology, file=source, report=ValidationReport())
+        frame = frame_input(frame, _REQUIRED, source)
+        return cls._build(frame, topology=topology, file=source, report=ValidationReport())
 
     @classmethod
     def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport) -> "Metrics":

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._csv import LINE, read_table
-from ._reachability import Reachability
+from ._reachability import Reachability, euler_tour
 from .errors import InputError, SchemaError, TopologyError, UnknownEntityError
 from .validation import ValidationReport
 
@@ -539,21 +539,8 @@ class Topology:
                     parent[w], plink[w] = v, k
                     children[v].append(w)
                     queue.append(w)
-        tin = np.full(n, -1, dtype=np.int64)
-        tout = np.full(n, -1, dtype=np.int64)
-        order: list[int] = []
         roots = [v for v in range(n) if parent[v] == -1]
-        stack = [(r, False) for r in reversed(roots)]
-        while stack:
-            v, done = stack.pop()
-            if done:
-                tout[v] = len(order)
-                continue
-            tin[v] = len(order)
-            order.append(v)
-            stack.append((v, True))
-            stack.extend((c, False) for c in reversed(children[v]))
-        self._tree_order = np.asarray(order, dtype=np.int64)
+        self._tree_order, tin, tout = euler_tour(children, roots, n)
         return parent, plink, tin, tout
 
     def downstream_of(self, entity: str, kind: str = "node") -> list[str]:
