@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ._observe import Observations
 
@@ -41,7 +41,6 @@ class Hypothesis:
     lost: frozenset = frozenset()
     affected: frozenset = frozenset()
     members: tuple = ()
-    extra: dict = field(default_factory=dict)
 
 
 def generate_hypotheses(obs: Observations, *, hops: int = 1) -> list[Hypothesis]:

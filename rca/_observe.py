@@ -59,16 +59,10 @@ class Observations:
     by_link: dict[str, list[int]]
     alive_after: dict[str, list[float]]   # element -> times of alarms that prove it alive
     has_comm_lost: bool
-    has_metrics: bool
-    metric_period: float
     unplaced: int = 0
 
     def __post_init__(self) -> None:
         self.total_weight = float(sum(o.weight for o in self.items))
-
-    def alarming(self) -> set[str]:
-        """Elements that raised (or are the subject of) at least one alarm."""
-        return {o.entity for o in self.items if not o.role.startswith(("metric_", "silent"))}
 
 
 def _onset(times: np.ndarray, window: float = 300.0) -> float:
@@ -152,13 +146,10 @@ def observe(incident: Incident) -> Observations:
             if key not in items:
                 items[key] = Observation(key, dev, role, t, 1, 0.8 * ROLE_WEIGHT[role], link=lid,
                                          alarms=[(t, dev, f"{atype} (cleared)", lid)])
-    has_metrics = incident.metrics is not None and len(incident.metrics) > 0
-    period = float("nan")
-    if has_metrics:
+    if incident.metrics is not None and len(incident.metrics) > 0:
         if np.isnan(onset):
-            mt = incident.metrics.frame["time"].to_numpy()
-            onset = float(np.median(mt))
-        period = _metric_observations(incident.metrics.frame, onset, items, node_set, link_set, topo, alive)
+            onset = float(np.median(incident.metrics.frame["time"].to_numpy()))
+        _metric_observations(incident.metrics.frame, onset, items, node_set, link_set, alive)
     obs_list = list(items.values())
     by_entity: dict[str, list[int]] = {}
     by_link: dict[str, list[int]] = {}
@@ -170,14 +161,14 @@ def observe(incident: Incident) -> Observations:
         topology=topo, items=obs_list, onset=onset, by_entity=by_entity, by_link=by_link,
         alive_after={k: sorted(v) for k, v in alive.items()},
         has_comm_lost=any(o.role == "comm_lost" for o in obs_list),
-        has_metrics=has_metrics, metric_period=period, unplaced=unplaced,
+        unplaced=unplaced,
     )
 
 
 def _metric_observations(
-    metrics: pd.DataFrame, onset: float, items: dict, node_set: set, link_set: set, topo: Topology,
+    metrics: pd.DataFrame, onset: float, items: dict, node_set: set, link_set: set,
     alive: dict[str, list[float]],
-) -> float:
+) -> None:
     """Add metric anomalies (sudden rises) and silences (samples stop) to ``items``.
 
     Samples an element keeps sending after the onset prove it alive and
@@ -185,7 +176,7 @@ def _metric_observations(
     """
     metrics = metrics[metrics["entity"].isin(node_set | link_set)]
     if metrics.empty:
-        return float("nan")
+        return
     t_end = float(metrics["time"].max())
     entity_codes, entities = pd.factorize(metrics["entity"])
     metric_codes, metric_names = pd.factorize(metrics["metric"])
@@ -245,4 +236,3 @@ def _metric_observations(
             items[key] = Observation(key, entity, f"metric_{role}", onset_t, 1, weight,
                                      link=entity if entity in link_set else None,
                                      alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)])
-    return period

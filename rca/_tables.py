@@ -12,7 +12,7 @@ from ._time import parse_timestamps
 from .errors import InputError
 from .validation import ValidationReport
 
-__all__ = ["clean_text", "frame_input", "drop_bad_rows", "parse_time_column", "row_lines", "sort_and_dedupe"]
+__all__ = ["clean_text", "frame_input", "report_unknown", "drop_bad_rows", "parse_time_column", "row_lines", "sort_and_dedupe"]
 
 
 def row_lines(frame: pd.DataFrame, mask: np.ndarray) -> list[int]:
@@ -35,6 +35,24 @@ def frame_input(frame: pd.DataFrame, required: tuple[str, ...], source: str) -> 
         raise SchemaError(f"missing required column(s) {missing}; columns are {list(frame.columns)}",
                           file=source, column=missing[0])
     return frame.reset_index(drop=True)
+
+
+def report_unknown(
+    frame: pd.DataFrame, column: str, known: set[str], *, kind: str, what: str, consequence: str,
+    file: str | None, report: ValidationReport, logger: logging.Logger,
+) -> None:
+    """Report (and keep) rows whose ``column`` names an id the topology lacks.
+
+    Empty cells are not reported: an alarm without a link_id is normal.
+    """
+    values = frame[column]
+    unknown = values.notna().to_numpy() & ~values.isin(known).to_numpy()
+    if not unknown.any():
+        return
+    names = sorted(set(values[unknown]))
+    listed = ", ".join(names[:5]) + ("..." if len(names) > 5 else "")
+    report.add(kind, f"{what} {len(names)} id(s) not in the topology ({listed}); {consequence}",
+               file=file, lines=row_lines(frame, unknown), count=int(unknown.sum()), action="kept", logger=logger)
 
 
 def clean_text(series: pd.Series) -> pd.Series:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ._csv import LINE, read_table
-from ._tables import clean_text, frame_input, drop_bad_rows, parse_time_column, row_lines, sort_and_dedupe
+from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
 from ._time import to_iso
 from .errors import SchemaError
 from .validation import ValidationReport
@@ -162,24 +162,7 @@ class AlarmLog:
 
 
 def _check_against(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:
-    unknown = ~frame["device"].isin(set(topology.node_ids)).to_numpy()
-    if unknown.any():
-        names = sorted(set(frame.loc[unknown, "device"]))
-        report.add(
-            "unknown_device",
-            f"alarms from {len(names)} device(s) not in the topology "
-            f"({', '.join(names[:5])}{'...' if len(names) > 5 else ''}); kept, but they cannot be placed",
-            file=file, lines=row_lines(frame, unknown), count=int(unknown.sum()), action="kept", logger=logger,
-        )
-    has_link = frame["link_id"].notna().to_numpy()
-    if has_link.any():
-        known = set(topology.links.index)
-        bad = has_link & ~frame["link_id"].isin(known).to_numpy()
-        if bad.any():
-            names = sorted(set(frame.loc[bad, "link_id"]))
-            report.add(
-                "unknown_link",
-                f"alarms about {len(names)} link(s) not in the topology "
-                f"({', '.join(names[:5])}{'...' if len(names) > 5 else ''}); kept, the link is ignored",
-                file=file, lines=row_lines(frame, bad), count=int(bad.sum()), action="kept", logger=logger,
-            )
+    report_unknown(frame, "device", set(topology.node_ids), kind="unknown_device", what="alarms from",
+                   consequence="kept, but they cannot be placed", file=file, report=report, logger=logger)
+    report_unknown(frame, "link_id", set(topology.links.index), kind="unknown_link", what="alarms about",
+                   consequence="kept, the link is ignored", file=file, report=report, logger=logger)

@@ -14,10 +14,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import numpy as np
 
 from ._hypotheses import Hypothesis, generate_hypotheses
-from ._observe import ALIVE_ROLES, Observation, Observations, observe
+from ._observe import Observation, Observations, observe
 from ._time import to_iso
 from .incident import Incident
 from .result import Candidate, Evidence, EvidenceAlarm, RCAResult
@@ -98,16 +97,6 @@ class ExplainRanker:
         candidates = self._candidates(order, obs)
         return RCAResult(incident.name, tuple(candidates), time.perf_counter() - start, "explain",
                          len(incident.alarms), tuple(notes))
-
-    def scores(self, incident: Incident) -> dict[tuple[str, str], float]:
-        """Best score per (entity, kind) over every hypothesis, for fusion with other sources."""
-        obs = observe(incident)
-        out: dict[tuple[str, str], float] = {}
-        for h in generate_hypotheses(obs, hops=self.hops):
-            s = self._score(h, obs, frozenset())
-            key = (h.entity, h.kind)
-            out[key] = max(out.get(key, 0.0), s.score)
-        return out
 
     # -------------------------------------------------------------- scoring
     def _score(self, h: Hypothesis, obs: Observations, used: frozenset) -> _Scored:

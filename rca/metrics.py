@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ._csv import LINE, read_table
-from ._tables import clean_text, frame_input, drop_bad_rows, parse_time_column, row_lines, sort_and_dedupe
+from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
 from .validation import ValidationReport
 
 if TYPE_CHECKING:
@@ -68,13 +68,9 @@ class Metrics:
         frame = frame[["time", "entity", "metric", "value", LINE] + extras]
         frame = sort_and_dedupe(frame, ["time", "entity", "metric"], file=file, report=report, logger=logger)
         if topology is not None:
-            known = set(topology.node_ids) | set(topology.links.index)
-            unknown = ~frame["entity"].isin(known).to_numpy()
-            if unknown.any():
-                names = sorted(set(frame.loc[unknown, "entity"]))
-                report.add("unknown_entity",
-                           f"samples for {len(names)} entit(ies) not in the topology ({', '.join(names[:5])}); kept",
-                           file=file, lines=row_lines(frame, unknown), count=int(unknown.sum()), logger=logger)
+            report_unknown(frame, "entity", set(topology.node_ids) | set(topology.links.index),
+                           kind="unknown_entity", what="samples for", consequence="kept",
+                           file=file, report=report, logger=logger)
         return cls(frame, report=report, source=file)
 
     def __len__(self) -> int:

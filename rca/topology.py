@@ -523,7 +523,7 @@ class Topology:
 
     @cached_property
     def _gateway_tree(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Breadth-first tree from the gateways: parent, parent link, Euler in/out times."""
+        """Breadth-first tree from the gateways: parent link, Euler order, in/out times."""
         n = len(self._ids)
         parent = np.full(n, -1, dtype=np.int64)
         plink = np.full(n, -1, dtype=np.int64)
@@ -540,8 +540,8 @@ class Topology:
                     children[v].append(w)
                     queue.append(w)
         roots = [v for v in range(n) if parent[v] == -1]
-        self._tree_order, tin, tout = euler_tour(children, roots, n)
-        return parent, plink, tin, tout
+        order, tin, tout = euler_tour(children, roots, n)
+        return plink, order, tin, tout
 
     def downstream_of(self, entity: str, kind: str = "node") -> list[str]:
         """Elements whose (shortest) path to the gateways runs through a node or link.
@@ -550,7 +550,7 @@ class Topology:
         overload at ``entity``, whether or not redundancy keeps them reachable.
         The node itself (or, for a link, its far endpoint) is included.
         """
-        parent, plink, tin, tout = self._gateway_tree
+        plink, order, tin, tout = self._gateway_tree
         if kind == "node":
             v = self.index_of(entity)
         else:
@@ -562,7 +562,7 @@ class Topology:
                 v = a
             else:
                 return []
-        return [self._ids[i] for i in self._tree_order[tin[v] : tout[v]]]
+        return [self._ids[i] for i in order[tin[v] : tout[v]]]
 
     def lost_if_fails(self, entity: str, kind: str = "auto") -> list[str]:
         """Elements the NMS can no longer reach if one element, link or site fails.

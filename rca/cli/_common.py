@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from .._text import terminal_safe as _safe
-from ..errors import RCAError
 from ..result import RCAResult
 
 
@@ -41,4 +40,4 @@ def format_result(result: RCAResult, *, top: int = 5, paths: int = 2) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["RCAError", "fail", "format_result", "incident_folders"]
+__all__ = ["fail", "format_result", "incident_folders"]
