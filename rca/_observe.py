@@ -22,7 +22,7 @@ __all__ = ["Observation", "Observations", "observe"]
 ROLE_WEIGHT = {
     "comm_lost": 1.0, "dying_gasp": 1.0, "restart": 1.0, "power": 1.0, "link": 1.0, "protocol": 0.5,
     "cpu": 1.0, "hardware": 1.0, "sla": 0.5, "service": 0.5, "other": 0.3,
-    "silent": 0.7, "metric_load": 1.5, "metric_cpu": 1.5, "metric_sla": 0.5,
+    "silent": 0.7, "metric_load": 1.0, "metric_cpu": 1.0, "metric_sla": 0.5,
 }
 #: Weight kept by a symptom whose every raise was cleared within the window.
 TRANSIENT_FACTOR = 0.35
@@ -102,12 +102,16 @@ def observe(incident: Incident) -> Observations:
             else:
                 unplaced += 1
                 continue
+        # a port's alarms (LOS, LINK_DOWN, LOF...) are one condition: any of
+        # their clears brings the port back up
+        cond = (dev, "link", lid) if role == "link" and lid else (dev, atype, lid)
         if isinstance(sev, str) and sev in CLEARED:
             clears.append((t, dev, atype, lid, role))
-            pending = raised.get((dev, atype, lid))
+            pending = raised.get(cond)
             if pending:
-                items[pending.pop()].open -= 1
-                was_cleared.add((dev, atype, lid))
+                while pending:   # one clear ends every open raise of the condition
+                    items[pending.pop()].open -= 1
+                was_cleared.add(cond)
             continue
         if role in ALIVE_ROLES:
             alive.setdefault(dev, []).append(t)
@@ -121,8 +125,8 @@ def observe(incident: Incident) -> Observations:
             if len(obs.alarms) < 3:
                 obs.alarms.append((t, dev, atype, lid))
         items[key].open += 1
-        raised.setdefault((dev, atype, lid), []).append(key)
-        if (dev, atype, lid) in was_cleared:
+        raised.setdefault(cond, []).append(key)
+        if cond in was_cleared:
             reraises[key] = reraises.get(key, 0) + 1
         per_type = repeats.setdefault(key, {})
         per_type[atype] = per_type.get(atype, 0) + 1
@@ -219,10 +223,16 @@ def _metric_observations(
         # a sustained rise, not a one-sample spike: the second-highest sample
         peak = float(np.sort(after)[-2]) if len(after) >= 2 else float(after[0])
         z = (peak - base) / scale
-        high = peak >= (0.8 if base <= 1.0 and peak <= 1.0 else 80.0) if role == "load" else False
         strength = min(1.0, max(0.0, (z - 4.0) / 6.0))
-        if high:
-            strength = max(strength, 0.7)
+        if role == "load":
+            # an idle (backup) link that starts carrying traffic shows a
+            # rerouting, not a congestion, unless the level itself is high
+            per_unit = 1.0 if base <= 1.0 and peak <= 1.0 else 100.0
+            level, idle = peak / per_unit, base / per_unit < 0.02
+            if level >= 0.8:
+                strength = max(0.7, strength)
+            elif idle:
+                strength *= level / 0.8
         if strength <= 0:
             continue
         key = (entity, f"metric_{role}")
@@ -231,7 +241,7 @@ def _metric_observations(
         obs = items.get(key)
         # a level shift that holds (saturation, runaway cpu) outweighs a blip
         sustained = float(np.mean(rising)) if role in ("load", "cpu") else 0.0
-        weight = ROLE_WEIGHT[f"metric_{role}"] * strength * (1.0 + 1.5 * sustained)
+        weight = ROLE_WEIGHT[f"metric_{role}"] * strength * (1.0 + 0.5 * sustained)
         if obs is None or obs.weight < weight:
             items[key] = Observation(key, entity, f"metric_{role}", onset_t, 1, weight,
                                      link=entity if entity in link_set else None,

@@ -194,7 +194,10 @@ class ExplainRanker:
         # elements that should be dead or unreachable but alarmed soon after;
         # much later they may simply have recovered (a reboot, a fading hop)
         for u in h.lost:
-            late = [t for t in obs.alive_after.get(u, ()) if t_fault + 60.0 < t < t_fault + _RECOVERY_S]
+            # an element that announced its restart is back: its alarms after that are no contradiction
+            back = min((items[i].time for i in obs.by_entity.get(u, ()) if items[i].role == "restart"
+                        and items[i].time > t_fault - 60.0), default=t_fault + _RECOVERY_S)
+            late = [t for t in obs.alive_after.get(u, ()) if t_fault + 60.0 < t < min(back, t_fault + _RECOVERY_S)]
             if late:
                 contradictions.append((u, 1.0 if u in h.dead else 0.5))
         e = float(sum(explained.values()))
