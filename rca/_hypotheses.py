@@ -11,7 +11,7 @@ __all__ = ["Hypothesis", "generate_hypotheses", "FAULTS"]
 #: fault -> kind of entity it applies to
 FAULTS = {
     "node_down": "node", "card_failure": "node", "cpu_overload": "node",
-    "link_down": "link", "congestion": "link", "site_power": "site",
+    "link_down": "link", "congestion": "link", "link_degraded": "link", "site_power": "site",
 }
 
 
@@ -116,7 +116,7 @@ def _simultaneous(first: dict[str, float], within: float) -> list[str]:
 
 
 def _load_hypotheses(obs: Observations) -> list[Hypothesis]:
-    """Congestion of a link and CPU overload of an element, from metrics and SLA alarms."""
+    """Congestion or degradation of a link and CPU overload of an element, from metrics and SLA alarms."""
     topo = obs.topology
     out = []
     congested = set()
@@ -128,9 +128,14 @@ def _load_hypotheses(obs: Observations) -> list[Hypothesis]:
             congested.add(o.link)
         elif o.role in ("metric_cpu", "cpu") and o.entity in topo:
             overloaded.add(o.entity)
+    ports = {o.link for o in obs.items if o.role == "link" and o.link is not None}
     for l in congested:
-        out.append(Hypothesis(l, "link", "congestion", affected=frozenset(topo.downstream_of(l, "link")),
-                              failed_links=frozenset()))
+        affected = frozenset(topo.downstream_of(l, "link"))
+        out.append(Hypothesis(l, "link", "congestion", affected=affected, failed_links=frozenset()))
+        if l in ports:
+            # a degraded link (radio fading, errors): it flaps and loses
+            # capacity rather than failing, so nothing behind it is lost
+            out.append(Hypothesis(l, "link", "link_degraded", affected=affected))
     for v in overloaded:
         out.append(Hypothesis(v, "node", "cpu_overload", affected=frozenset(topo.downstream_of(v, "node"))))
     return out

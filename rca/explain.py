@@ -40,7 +40,7 @@ _RECOVERY_S = 300.0
 # A dead element may send a dying gasp, a cut link never does: without one, the
 # link is the likelier of two identical footprints.
 _PRIOR = {"node_down": 0.985, "link_down": 1.0, "site_power": 0.97, "card_failure": 0.95,
-          "congestion": 0.9, "cpu_overload": 0.9}
+          "congestion": 0.9, "link_degraded": 0.9, "cpu_overload": 0.9}
 
 
 @dataclass
@@ -165,7 +165,16 @@ class ExplainRanker:
             for i in obs.by_entity.get(h.entity, ()):
                 if items[i].role in ("hardware", "link"):
                     take(i, 1.0)
-        if h.fault == "congestion":
+        if h.fault == "link_degraded":
+            a, b = topo.link_endpoints(h.entity)
+            for i in obs.by_link.get(h.entity, ()):
+                if items[i].role in ("link", "protocol"):
+                    take(i, 1.0)
+            for x in (a, b):
+                for i in obs.by_entity.get(x, ()):
+                    if items[i].role == "protocol":
+                        take(i, 0.8)
+        if h.fault in ("congestion", "link_degraded"):
             for i in obs.by_entity.get(h.entity, ()):
                 if items[i].role == "metric_load":
                     take(i, 1.0)
@@ -185,7 +194,7 @@ class ExplainRanker:
                 for i in obs.by_entity.get(x, ()):
                     if items[i].role == "protocol":
                         take(i, 0.6)
-        if h.fault in ("congestion", "cpu_overload"):
+        if h.fault in ("congestion", "link_degraded", "cpu_overload"):
             for x in h.affected:
                 for i in obs.by_entity.get(x, ()):
                     if items[i].role in ("sla", "service", "metric_sla"):
@@ -329,7 +338,8 @@ def _reason(s: _Scored, obs: Observations) -> str:
     what = {"node_down": f"{h.entity} down", "link_down": f"link {h.entity} cut",
             "site_power": f"site {h.entity} lost power ({len(h.members)} elements)",
             "card_failure": f"card failure on {h.entity} ({len(h.failed_links)} links)",
-            "congestion": f"link {h.entity} congested", "cpu_overload": f"{h.entity} CPU overloaded"}[h.fault]
+            "congestion": f"link {h.entity} congested",
+            "link_degraded": f"link {h.entity} degraded (flapping, errors, lost capacity)", "cpu_overload": f"{h.entity} CPU overloaded"}[h.fault]
     text = f"{what} at ~{to_iso(s.t_fault)}: explains " + "; ".join(parts)
     if s.contradictions:
         names = ", ".join(u for u, _ in s.contradictions[:3])
