@@ -1,35 +1,49 @@
-"""Causal discovery over alarm time series.
+"""Causal discovery over alarm time series, and what it tells about an incident.
 
 Learn which alarm types cause which (a :class:`CausalGraph`) from an alarm
 log and, where there is one, the device topology; score a graph against the
-truth; simulate events with a planted structure.
+truth; simulate events with a planted structure; save a learned graph as
+knowledge (:func:`learn_knowledge`, :func:`load_knowledge`) and instantiate it
+on an incident as root-cause chains (:func:`root_cause_chains`,
+:func:`add_chains`).
 """
 
 from ._base import CausalDiscovery, check_is_fitted
 from ._causallearn import BaselineGraph, CausalLearnDiscovery
+from ._chains import ChainFinder, RootCauseChain, add_chains, root_cause_chains
 from ._evaluate import GraphScore, score_graph
 from ._granger import GrangerDiscovery
 from ._hawkes import TopologicalHawkes
+from ._knowledge import AlarmHistory, learn_knowledge, load_knowledge, read_alarm_history, save_knowledge
 from ._precedence import precedence_counts
 from ._result import CausalGraph
 from ._series import EventSequences, binned_counts, event_sequences, hop_matrices, local_pairs
 from ._simulate import simulate_hawkes_events
 
 __all__ = [
+    "AlarmHistory",
     "BaselineGraph",
     "CausalDiscovery",
     "CausalLearnDiscovery",
     "CausalGraph",
+    "ChainFinder",
     "EventSequences",
     "GrangerDiscovery",
     "GraphScore",
+    "RootCauseChain",
     "TopologicalHawkes",
+    "add_chains",
     "binned_counts",
     "check_is_fitted",
     "event_sequences",
     "hop_matrices",
+    "learn_knowledge",
+    "load_knowledge",
     "local_pairs",
     "precedence_counts",
+    "read_alarm_history",
+    "root_cause_chains",
+    "save_knowledge",
     "score_graph",
     "simulate_hawkes_events",
 ]

@@ -17,9 +17,12 @@ from ._common import fail, format_result, incident_folders
 @click.option("--method", default="explain", show_default=True, help="Ranker to use.")
 @click.option("--top", default=5, show_default=True, help="Candidates shown in the table.")
 @click.option("--max-candidates", default=20, show_default=True, help="Candidates returned in JSON.")
+@click.option("--knowledge", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A learned alarm causal graph (rca learn): adds root-cause chains to the evidence.")
 @click.option("--html", "html_out", type=click.Path(path_type=Path), default=None,
               help="Also write an HTML report (a folder when analysing several incidents).")
-def analyze(incident: Path, as_json: bool, method: str, top: int, max_candidates: int, html_out: Path | None) -> None:
+def analyze(incident: Path, as_json: bool, method: str, top: int, max_candidates: int, knowledge: Path | None,
+            html_out: Path | None) -> None:
     """Rank the root causes of INCIDENT (a folder, or a folder of incident folders).
 
     One bad incident never stops a batch: it is reported on stderr and the
@@ -29,6 +32,14 @@ def analyze(incident: Path, as_json: bool, method: str, top: int, max_candidates
     from ..errors import RCAError
     from ..incident import read_incident
 
+    graph = None
+    if knowledge is not None:
+        from ..causal import load_knowledge
+
+        try:
+            graph = load_knowledge(knowledge)
+        except RCAError as exc:
+            fail(exc)
     folders = incident_folders(incident)
     if not folders:
         fail(FileNotFoundError(f"{incident}: no alarms.csv here or in its subfolders"))
@@ -37,7 +48,7 @@ def analyze(incident: Path, as_json: bool, method: str, top: int, max_candidates
     for folder in folders:
         try:
             inc = read_incident(folder)
-            result = run(inc, method=method, max_candidates=max_candidates)
+            result = run(inc, method=method, knowledge=graph, max_candidates=max_candidates)
         except (RCAError, OSError) as exc:
             failed += 1
             click.echo(f"error: {folder}: {exc}", err=True)

@@ -14,47 +14,15 @@ logger = logging.getLogger(__name__)
 
 
 def read_history(path: Path):  # -> (alarms, topology, types, truth)
-    """Alarm history from a PCIC folder, an alarms CSV or a folder of incident folders."""
-    import pandas as pd
+    """Alarm history from a PCIC folder, an alarms CSV or a folder of incident folders.
 
-    from rca.alarms import AlarmLog
-    from rca.errors import InputError
+    A thin wrapper of :func:`rca.causal.read_alarm_history` (which ``rca
+    learn`` shares).
+    """
+    from rca.causal import read_alarm_history
 
-    if path.is_file():
-        return AlarmLog.read_csv(path), None, None, None
-    if not path.is_dir():
-        raise InputError("expected a PCIC folder, an alarms CSV or a folder of incidents", file=path)
-    if any((path / n).is_file() for n in ("Alarm.csv", "alarm.csv")):
-        from rca.datasets._pcic import load_pcic
-
-        ds = load_pcic(path)
-        return ds.alarms, ds.topology, list(ds.alarm_ids), ds.true_graph
-    if (path / "alarms.csv").is_file():
-        folders = [path]
-    else:
-        folders = sorted(p for p in path.iterdir() if p.is_dir() and (p / "alarms.csv").is_file())
-    if not folders:
-        raise InputError("no Alarm.csv, alarms.csv or incident folders with alarms.csv found", file=path)
-    frames = []
-    offset = 0.0
-    topology = None
-    for folder in folders:
-        frame = AlarmLog.read_csv(folder / "alarms.csv").frame[["time", "device", "alarm_type"]].copy()
-        if frame.empty:
-            continue
-        # incidents are independent: lay them end to end, a day apart, so no excitation crosses them
-        frame["time"] = frame["time"] - frame["time"].min() + offset
-        offset = float(frame["time"].max()) + 86_400.0
-        frames.append(frame)
-        if topology is None and (folder / "nodes.csv").is_file():
-            from rca.topology import Topology
-
-            links = folder / "links.csv"
-            topology = Topology.read_csv(folder / "nodes.csv", links if links.is_file() else None)
-    if not frames:
-        raise InputError("the incident folders hold no alarms", file=path)
-    alarms = pd.concat(frames, ignore_index=True)
-    return alarms, topology, None, None
+    history = read_alarm_history(path)
+    return history.alarms, history.topology, history.types, history.truth
 
 
 @click.command("discover")

@@ -1,0 +1,455 @@
+"""Root-cause chains: a learned alarm-type graph instantiated on an incident.
+
+A learned :class:`CausalGraph` says which alarm *types* cause which (``LOS ->
+LINK_DOWN``). On one incident, a root-cause chain is a sequence of observed
+alarms ``e0 -> e1 -> ... -> en`` where
+
+* ``e0`` is a *root alarm* of the candidate: raised by the candidate element
+  (any element of a candidate site), or about one of its links (the port
+  facing it: the ``link_id`` of the alarm is a link of the candidate); for a
+  link candidate, an alarm about that link or a node-level alarm (no
+  ``link_id``) on one of its two ends;
+* each step follows a learned edge ``type(e_i) -> type(e_i+1)``;
+* consecutive alarms are raised by the same device or by devices at most
+  ``max_hops`` physical links apart;
+* each step goes forward in time: ``-tolerance_s <= t(e_i+1) - t(e_i) <=
+  max_delay_s`` (the tolerance absorbs clock skew between devices).
+
+Every step is an alarm observed in the incident (clears left out). The chain
+reported for a candidate is its longest one (then the one with the largest
+summed edge weight, then the earliest).
+
+Evidence format (:meth:`RootCauseChain.to_evidence`): ``path`` is the
+candidate, then one ``"DEVICE:ALARM_TYPE"`` per step, e.g. ``("R1", "R1:LOS",
+"R2:LINK_DOWN", "R3:OSPF_NBR_DOWN")``; ``why`` names the alarm-type chain with
+the time of the root alarm and each step's delay after it; ``alarms`` are the
+steps; ``source`` is ``"causal"``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import breadth_first_order
+
+from rca.errors import InputError
+from rca.result import Evidence, EvidenceAlarm, RCAResult
+
+from ._result import CausalGraph
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rca.incident import Incident
+    from rca.topology import Topology
+
+__all__ = ["RootCauseChain", "ChainFinder", "root_cause_chains", "add_chains"]
+
+logger = logging.getLogger(__name__)
+
+#: defaults shared by :func:`root_cause_chains`, :func:`add_chains` and :class:`ChainFinder`
+MAX_HOPS = 1
+TOLERANCE_S = 5.0
+MAX_DELAY_S = 600.0
+
+
+@dataclass(frozen=True)
+class RootCauseChain:
+    """A chain of observed alarms from a candidate root along learned causal edges.
+
+    Attributes
+    ----------
+    entity : str
+        The candidate (node, link or site id) the chain starts from.
+    steps : tuple of EvidenceAlarm
+        The alarms, root alarm first (at least two).
+    weights : tuple of float
+        The learned weight of each edge ``steps[i] -> steps[i + 1]``.
+    reach : int
+        Observed alarms reachable from the root alarm along learned edges
+        (the chain's alarms included): how much of the incident it explains.
+
+    Examples
+    --------
+    >>> from rca.result import EvidenceAlarm
+    >>> c = RootCauseChain("R1", (EvidenceAlarm("R1", "LOS", 0.0), EvidenceAlarm("R2", "LINK_DOWN", 2.0)), (4.2,), 2)
+    >>> c.path
+    ('R1', 'R1:LOS', 'R2:LINK_DOWN')
+    >>> c.alarm_types
+    ('LOS', 'LINK_DOWN')
+    """
+
+    entity: str
+    steps: tuple[EvidenceAlarm, ...]
+    weights: tuple[float, ...]
+    reach: int
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @property
+    def alarm_types(self) -> tuple[str, ...]:
+        """The alarm-type steps, root first."""
+        return tuple(s.alarm_type for s in self.steps)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The candidate, then ``"DEVICE:ALARM_TYPE"`` per step."""
+        return (self.entity,) + tuple(f"{s.device}:{s.alarm_type}" for s in self.steps)
+
+    @property
+    def why(self) -> str:
+        """One line: the alarm-type chain on its devices, with timing and edge weights."""
+        root = self.steps[0]
+        clock = pd.Timestamp(root.time, unit="s", tz="UTC").strftime("%H:%M:%S")
+        parts = [f"{root.alarm_type} on {root.device} at {clock}"]
+        parts += [f"{s.alarm_type} on {s.device} ({_delay(s.time - root.time)})" for s in self.steps[1:]]
+        weights = ", ".join(f"{w:.3g}" for w in self.weights)
+        return (f"causal chain {' -> '.join(parts)}; learned edge weights {weights}; "
+                f"{self.reach} alarms reachable along learned edges")
+
+    def to_evidence(self) -> Evidence:
+        """The chain as an :class:`rca.result.Evidence` with ``source="causal"``."""
+        return Evidence(path=self.path, why=self.why, alarms=self.steps, source="causal")
+
+
+def _delay(seconds: float) -> str:
+    sign = "+" if seconds >= 0 else "-"
+    s = abs(seconds)
+    return f"{sign}{s:.1f} s" if s < 10 else f"{sign}{s:.0f} s"
+
+
+class ChainFinder:
+    """Root-cause chains of any candidate of one incident, under one learned graph.
+
+    Building indexes the incident once (alarm events, the event-level graph
+    of learned edges between nearby alarms, the longest chain from every
+    alarm); :meth:`chains` then answers per candidate in a few array lookups.
+
+    Parameters
+    ----------
+    incident : Incident
+    graph : CausalGraph
+        Learned alarm-type graph. A cycle is broken by dropping its weakest
+        edges (a chain never repeats an alarm type).
+    max_hops : int, default 1
+        Most physical links between the devices of consecutive steps
+        (0: every step on one device).
+    tolerance_s : float, default 5.0
+        How far an effect may be stamped *before* its cause (clock skew).
+    max_delay_s : float, default 600.0
+        Longest delay from a cause alarm to its effect.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rca import AlarmLog, Incident, Topology
+    >>> topo = Topology.from_frames(pd.DataFrame({"node_id": ["R1", "R2"]}),
+    ...                             pd.DataFrame({"source": ["R1"], "target": ["R2"]}))
+    >>> inc = Incident(topo, AlarmLog.from_frame(pd.DataFrame(
+    ...     {"timestamp": [0, 2], "device": ["R1", "R2"], "alarm_type": ["LOS", "LINK_DOWN"]})))
+    >>> g = CausalGraph(("LOS", "LINK_DOWN"), [{"cause": "LOS", "effect": "LINK_DOWN", "weight": 3.0}])
+    >>> ChainFinder(inc, g).chains("R1")[0].path
+    ('R1', 'R1:LOS', 'R2:LINK_DOWN')
+    """
+
+    def __init__(self, incident: Incident, graph: CausalGraph, *, max_hops: int = MAX_HOPS,
+                 tolerance_s: float = TOLERANCE_S, max_delay_s: float = MAX_DELAY_S) -> None:
+        if not isinstance(graph, CausalGraph):
+            raise InputError(f"knowledge must be a CausalGraph (rca.causal.load_knowledge), found "
+                             f"{type(graph).__name__}")
+        for name, value in (("max_hops", max_hops), ("tolerance_s", tolerance_s), ("max_delay_s", max_delay_s)):
+            if not value >= 0:
+                raise InputError(f"{name} must be non-negative, found {value}")
+        self.topology = incident.topology
+        self.graph = graph
+        self.max_hops = int(max_hops)
+        self.tolerance_s = float(tolerance_s)
+        self.max_delay_s = float(max_delay_s)
+        self._events(incident.alarms.frame, graph)
+        self._event_edges(graph)
+        self._longest_chains()
+
+    # -- building -----------------------------------------------------------
+    def _events(self, frame: pd.DataFrame, graph: CausalGraph) -> None:
+        known = set(graph.nodes)
+        keep = frame["alarm_type"].astype(str).isin(known).to_numpy(dtype=bool, copy=True)
+        if "severity" in frame.columns:
+            keep &= (frame["severity"].astype(str) != "cleared").to_numpy(dtype=bool)
+        ev = frame.loc[keep]
+        self.time = ev["time"].to_numpy(dtype="float64", copy=True)
+        self.device = ev["device"].astype(str).to_numpy(dtype=object)
+        self.alarm_type = ev["alarm_type"].astype(str).to_numpy(dtype=object)
+        links = ev["link_id"] if "link_id" in ev.columns else pd.Series([None] * len(ev))
+        self.link_id = np.asarray([None if pd.isna(x) else str(x) for x in links], dtype=object)
+        self._no_link = np.fromiter((x is None for x in self.link_id), dtype=bool, count=len(self.link_id))
+        self.type_names = list(graph.nodes)
+        type_pos = {t: i for i, t in enumerate(self.type_names)}
+        self.type_code = np.fromiter((type_pos[t] for t in self.alarm_type), dtype=np.int64, count=len(ev))
+        self.devices, self.device_code = np.unique(self.device, return_inverse=True) if len(ev) else (
+            np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64))
+
+    def _near(self) -> np.ndarray:
+        """``[u, v]``: devices ``u`` and ``v`` of alarms are at most ``max_hops`` links apart."""
+        n = len(self.devices)
+        near = np.eye(n, dtype=bool)
+        if self.max_hops == 0 or n == 0:
+            return near
+        pos = {d: i for i, d in enumerate(self.devices)}
+        for i, d in enumerate(self.devices):
+            if d not in self.topology:
+                continue
+            for other in self.topology.hops_from(d, self.max_hops):
+                j = pos.get(other)
+                if j is not None:
+                    near[i, j] = True
+        return near
+
+    def _event_edges(self, graph: CausalGraph) -> None:
+        n = len(self.time)
+        kept = _acyclic(graph)
+        near = self._near()
+        by_type = [np.flatnonzero(self.type_code == k) for k in range(len(self.type_names))]
+        type_pos = {t: i for i, t in enumerate(self.type_names)}
+        src, dst, wgt = [], [], []
+        for cause, effect, weight in kept:
+            ia, ib = by_type[type_pos[cause]], by_type[type_pos[effect]]
+            if ia.size == 0 or ib.size == 0:
+                continue
+            dt = self.time[ib][None, :] - self.time[ia][:, None]
+            ok = (dt >= -self.tolerance_s) & (dt <= self.max_delay_s) & near[np.ix_(self.device_code[ia],
+                                                                                   self.device_code[ib])]
+            r, c = np.nonzero(ok)
+            src.append(ia[r])
+            dst.append(ib[c])
+            wgt.append(np.full(r.size, weight))
+        self.edge_src = np.concatenate(src) if src else np.zeros(0, dtype=np.int64)
+        self.edge_dst = np.concatenate(dst) if dst else np.zeros(0, dtype=np.int64)
+        self.edge_weight = np.concatenate(wgt) if wgt else np.zeros(0)
+        self.adjacency = sp.csr_matrix((np.ones(self.edge_src.size), (self.edge_src, self.edge_dst)), shape=(n, n))
+        self._order = _topological_types(self.type_names, kept)
+
+    def _longest_chains(self) -> None:
+        """For every alarm: steps and summed weight of the longest chain from it, and its next step."""
+        n = len(self.time)
+        self.chain_len = np.ones(n, dtype=np.int64)
+        self.chain_weight = np.zeros(n)
+        self.next_step = np.full(n, -1, dtype=np.int64)
+        src_type = self.type_code[self.edge_src]
+        for t in reversed(self._order):  # effects before their causes
+            sel = np.flatnonzero(src_type == t)
+            if sel.size == 0:
+                continue
+            s, d = self.edge_src[sel], self.edge_dst[sel]
+            length = self.chain_len[d] + 1
+            weight = self.chain_weight[d] + self.edge_weight[sel]
+            # per source: the longest, then heaviest, then earliest next step
+            order = np.lexsort((self.time[d], -weight, -length, s))
+            first = np.ones(order.size, dtype=bool)
+            first[1:] = s[order][1:] != s[order][:-1]
+            best = order[first]
+            self.chain_len[s[best]] = length[best]
+            self.chain_weight[s[best]] = weight[best]
+            self.next_step[s[best]] = d[best]
+
+    # -- queries ------------------------------------------------------------
+    def root_alarms(self, entity: str, kind: str | None = None) -> np.ndarray:
+        """Positions of the alarms that can start a chain of ``entity`` (see the module docs)."""
+        topo = self.topology
+        kind = kind or topo.kind_of(entity)
+        if kind == "link":
+            ends = set(topo.link_endpoints(entity)) if topo.has_link(entity) else set()
+            own = self.link_id == entity
+            node_level = np.isin(self.device, list(ends)) & self._no_link
+            return np.flatnonzero(own | node_level)
+        members = topo.sites.get(entity, []) if kind == "site" else [entity]
+        members = [m for m in members if m in topo]
+        links = {lid for m in members for lid in topo.incident_links(m)}
+        mask = np.isin(self.device, members) | np.isin(self.link_id, list(links))
+        return np.flatnonzero(mask)
+
+    def chains(self, entity: str, kind: str | None = None, *, around: float | None = None,
+               window_s: float | None = None, max_chains: int = 3) -> list[RootCauseChain]:
+        """The best chains from ``entity``'s root alarms, best first.
+
+        Parameters
+        ----------
+        entity : str
+            A node, link or site id of the incident's topology.
+        kind : {"node", "link", "site"}, optional
+            Default: what the topology says ``entity`` is.
+        around, window_s : float, optional
+            Keep only root alarms within ``window_s`` seconds of time
+            ``around`` (default: any time).
+        max_chains : int, default 3
+            At most this many chains, with distinct alarm-type sequences.
+        """
+        starts = self.root_alarms(entity, kind)
+        if around is not None and window_s is not None:
+            starts = starts[np.abs(self.time[starts] - around) <= window_s]
+        starts = starts[self.chain_len[starts] >= 2]
+        if starts.size == 0:
+            return []
+        order = np.lexsort((self.time[starts], -self.chain_weight[starts], -self.chain_len[starts]))
+        out: list[RootCauseChain] = []
+        seen: set[tuple[str, ...]] = set()
+        for i in starts[order]:
+            steps = self._walk(int(i))
+            types = tuple(self.alarm_type[steps])
+            if types in seen:
+                continue
+            seen.add(types)
+            out.append(self._chain(entity, int(i), steps))
+            if len(out) >= max_chains:
+                break
+        return out
+
+    def _walk(self, i: int) -> np.ndarray:
+        steps = [i]
+        while self.next_step[steps[-1]] >= 0:
+            steps.append(int(self.next_step[steps[-1]]))
+        return np.asarray(steps)
+
+    def _chain(self, entity: str, root: int, steps: np.ndarray) -> RootCauseChain:
+        alarms = tuple(EvidenceAlarm(device=self.device[k], alarm_type=self.alarm_type[k], time=float(self.time[k]),
+                                     link_id=self.link_id[k]) for k in steps)
+        weights = tuple(self._edge_weight(int(a), int(b)) for a, b in zip(steps[:-1], steps[1:]))
+        reach = breadth_first_order(self.adjacency, root, directed=True, return_predecessors=False).size
+        return RootCauseChain(entity=entity, steps=alarms, weights=weights, reach=int(reach))
+
+    def _edge_weight(self, a: int, b: int) -> float:
+        hit = np.flatnonzero((self.edge_src == a) & (self.edge_dst == b))
+        return float(self.edge_weight[hit[0]]) if hit.size else math.nan
+
+    @property
+    def n_alarms(self) -> int:
+        """Alarms of the incident whose type the graph knows (clears left out)."""
+        return int(self.time.size)
+
+
+def _acyclic(graph: CausalGraph) -> list[tuple[str, str, float]]:
+    """The graph's edges strongest first, skipping any that would close a directed cycle."""
+    import networkx as nx
+
+    dag = nx.DiGraph()
+    kept = []
+    for cause, effect, weight in zip(graph.edges["cause"], graph.edges["effect"], graph.edges["weight"]):
+        w = float(weight) if np.isfinite(weight) else 0.0
+        if dag.has_node(effect) and dag.has_node(cause) and nx.has_path(dag, effect, cause):
+            continue
+        dag.add_edge(cause, effect)
+        kept.append((cause, effect, w))
+    return kept
+
+
+def _topological_types(types: list[str], edges: Iterable[tuple[str, str, float]]) -> list[int]:
+    import networkx as nx
+
+    pos = {t: i for i, t in enumerate(types)}
+    dag = nx.DiGraph()
+    dag.add_nodes_from(range(len(types)))
+    dag.add_edges_from((pos[c], pos[e]) for c, e, _ in edges)
+    return list(nx.topological_sort(dag))
+
+
+def root_cause_chains(incident: Incident, graph: CausalGraph, root_entity: str, *, kind: str | None = None,
+                      max_hops: int = MAX_HOPS, tolerance_s: float = TOLERANCE_S, max_delay_s: float = MAX_DELAY_S,
+                      max_chains: int = 3) -> list[RootCauseChain]:
+    """The root-cause chains from one candidate root to the incident's symptoms.
+
+    Parameters
+    ----------
+    incident : Incident
+    graph : CausalGraph
+        A learned alarm-type graph (``rca learn``, :func:`load_knowledge`).
+    root_entity : str
+        A node, link or site id of the incident's topology.
+    kind : {"node", "link", "site"}, optional
+        Default: what the topology says ``root_entity`` is.
+    max_hops, tolerance_s, max_delay_s
+        See :class:`ChainFinder`.
+    max_chains : int, default 3
+        At most this many chains (distinct alarm-type sequences), best first.
+
+    Returns
+    -------
+    list of RootCauseChain
+        Empty when no learned edge links two observed alarms from this root.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rca import AlarmLog, Incident, Topology
+    >>> topo = Topology.from_frames(pd.DataFrame({"node_id": ["R1", "R2"]}),
+    ...                             pd.DataFrame({"source": ["R1"], "target": ["R2"]}))
+    >>> inc = Incident(topo, AlarmLog.from_frame(pd.DataFrame(
+    ...     {"timestamp": [0, 2], "device": ["R1", "R2"], "alarm_type": ["LOS", "LINK_DOWN"]})))
+    >>> g = CausalGraph(("LOS", "LINK_DOWN"), [{"cause": "LOS", "effect": "LINK_DOWN", "weight": 3.0}])
+    >>> [c.alarm_types for c in root_cause_chains(inc, g, "R1")]
+    [('LOS', 'LINK_DOWN')]
+    """
+    finder = ChainFinder(incident, graph, max_hops=max_hops, tolerance_s=tolerance_s, max_delay_s=max_delay_s)
+    return finder.chains(root_entity, kind, max_chains=max_chains)
+
+
+def add_chains(result: RCAResult, incident: Incident, graph: CausalGraph, *, max_hops: int = MAX_HOPS,
+               tolerance_s: float = TOLERANCE_S, max_delay_s: float = MAX_DELAY_S,
+               chains_per_candidate: int = 1) -> RCAResult:
+    """Add each candidate's root-cause chains to its evidence.
+
+    The ranking is unchanged. A candidate with a chain gains, right after its
+    first evidence path, up to ``chains_per_candidate`` items
+    ``Evidence(source="causal")`` and a score ``scores["causal"]``: the share
+    of the incident's alarms (of types the graph knows) reachable along
+    learned edges from its root alarm. Root alarms are taken near the
+    candidate's own evidence: within ``max_delay_s`` of its earliest cited
+    alarm, when it cites any.
+
+    Parameters
+    ----------
+    result : RCAResult
+        From :func:`rca.analyze` (any method).
+    incident : Incident
+        The incident the result is about.
+    graph : CausalGraph
+        A learned alarm-type graph.
+    max_hops, tolerance_s, max_delay_s
+        See :class:`ChainFinder`.
+    chains_per_candidate : int, default 1
+
+    Returns
+    -------
+    RCAResult
+        A new result; ``result`` is not changed.
+    """
+    finder = ChainFinder(incident, graph, max_hops=max_hops, tolerance_s=tolerance_s, max_delay_s=max_delay_s)
+    candidates = []
+    n_chains = 0
+    for cand in result.candidates:
+        cited = [a.time for e in cand.evidence for a in e.alarms]
+        around = min(cited) if cited else None
+        try:
+            chains = finder.chains(cand.entity, cand.kind, around=around, window_s=max_delay_s,
+                                   max_chains=chains_per_candidate)
+        except InputError:  # an entity the topology does not know: no chain, not an error
+            chains = []
+        if not chains:
+            candidates.append(cand)
+            continue
+        n_chains += 1
+        evidence = list(cand.evidence)
+        evidence[1:1] = [c.to_evidence() for c in chains]
+        share = max(c.reach for c in chains) / max(finder.n_alarms, 1)
+        candidates.append(dataclasses.replace(cand, evidence=tuple(evidence),
+                                              scores={**cand.scores, "causal": share}))
+    logger.debug("add_chains: %d of %d candidates have a chain", n_chains, len(candidates))
+    notes = result.notes
+    if candidates and not n_chains:
+        notes += (f"causal knowledge ({len(graph)} learned edges) gave no root-cause chain: {finder.n_alarms} of "
+                  f"{result.n_alarms or 'the'} alarms have an alarm type it knows",)
+    return dataclasses.replace(result, candidates=tuple(candidates), notes=notes)
