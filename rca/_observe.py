@@ -24,8 +24,9 @@ ROLE_WEIGHT = {
     "cpu": 1.0, "hardware": 1.0, "sla": 0.5, "service": 0.5, "other": 0.3,
     "silent": 0.7, "metric_load": 1.0, "metric_cpu": 1.0, "metric_sla": 0.5,
 }
-#: Weight kept by a symptom whose every raise was cleared within the window.
+#: Weight kept by a symptom whose every raise cleared within TRANSIENT_S seconds.
 TRANSIENT_FACTOR = 0.35
+TRANSIENT_S = 600.0
 #: Severities that end a condition rather than raise one.
 CLEARED = frozenset({"cleared", "clear", "normal", "resolved", "ok", "cease", "ceased"})
 #: Roles an element raises itself, so they show it was alive and reachable.
@@ -46,6 +47,7 @@ class Observation:
     link: str | None = None
     alarms: list = field(default_factory=list)   # (time, device, alarm_type, link_id)
     open: int = 0        # raises not (yet) cleared
+    lasted: bool = False  # a raise stood longer than a transient before it cleared
 
 
 @dataclass
@@ -89,7 +91,7 @@ def observe(incident: Incident) -> Observations:
     unplaced = 0
     clears: list[tuple[float, str, str, str | None, str]] = []
     repeats: dict[tuple, dict[str, int]] = {}
-    raised: dict[tuple, list[tuple]] = {}   # (device, alarm_type, link) -> observation keys of open raises
+    raised: dict[tuple, list[tuple]] = {}   # condition -> (observation key, time) of open raises
     was_cleared: set[tuple] = set()          # (device, alarm_type, link) cleared at least once
     reraises: dict[tuple, int] = {}          # observation key -> raises after a clear (flapping)
     for t, dev, atype, lid, role, sev in zip(times.tolist(), frame["device"].tolist(), frame["alarm_type"].tolist(),
@@ -110,7 +112,9 @@ def observe(incident: Incident) -> Observations:
             pending = raised.get(cond)
             if pending:
                 while pending:   # one clear ends every open raise of the condition
-                    items[pending.pop()].open -= 1
+                    key, t_raise = pending.pop()
+                    items[key].open -= 1
+                    items[key].lasted |= t - t_raise > TRANSIENT_S
                 was_cleared.add(cond)
             continue
         if role in ALIVE_ROLES:
@@ -125,7 +129,7 @@ def observe(incident: Incident) -> Observations:
             if len(obs.alarms) < 3:
                 obs.alarms.append((t, dev, atype, lid))
         items[key].open += 1
-        raised.setdefault(cond, []).append(key)
+        raised.setdefault(cond, []).append((key, t))
         if cond in was_cleared:
             reraises[key] = reraises.get(key, 0) + 1
         per_type = repeats.setdefault(key, {})
@@ -139,7 +143,7 @@ def observe(incident: Incident) -> Observations:
     # A condition that cleared on its own (a flap, a transient) is weaker
     # evidence of a root than one still standing; losing an element stays strong.
     for obs in items.values():
-        if obs.open <= 0 and obs.role not in ("comm_lost", "dying_gasp", "restart", "power"):
+        if obs.open <= 0 and not obs.lasted and obs.role not in ("comm_lost", "dying_gasp", "restart", "power"):
             obs.weight *= TRANSIENT_FACTOR
     for t, dev, atype, lid, role in clears:
         # A clear shows the element back at that time: recovery, which a
