@@ -208,19 +208,19 @@ def _metric_observations(
             later = t[(t > onset) & (t < onset + 900.0)]
             if len(later):
                 alive.setdefault(entity, []).extend(later[:5].tolist())
-        before = v[t < onset]
-        after_mask = t >= onset - period
         # silence: it reported before the onset, and stops well before the end
-        if len(before) >= 2 and t[-1] < t_end - 2.5 * period and t[-1] >= onset - 3 * period:
+        if int(np.count_nonzero(t < onset)) >= 2 and t[-1] < t_end - 2.5 * period and t[-1] >= onset - 3 * period:
             if entity in node_set:
                 key = (entity, "silent")
                 if key not in items:
                     items[key] = Observation(key, entity, "silent", float(t[-1] + period), 1, ROLE_WEIGHT["silent"])
             continue
         role = metric_role(metric)
-        if role == "other" or len(before) < 3 or not after_mask.any():
+        split = _change_point(v)
+        if role == "other" or split is None:
             continue
-        after = v[after_mask]
+        before, after = v[:split], v[split:]
+        after_mask = np.arange(len(v)) >= split
         base = float(np.median(before))
         spread = float(np.median(np.abs(before - base))) * 1.4826
         scale = max(spread, 0.05 * abs(base), 1e-6)
@@ -233,7 +233,7 @@ def _metric_observations(
             # rerouting, not a congestion, unless the level itself is high
             per_unit = 1.0 if base <= 1.0 and peak <= 1.0 else 100.0
             level, idle = peak / per_unit, base / per_unit < 0.02
-            if level >= 0.8:
+            if level >= 0.8 and base / per_unit < 0.7:   # a link that became saturated
                 strength = max(0.7, strength)
             elif idle:
                 strength *= level / 0.8
@@ -250,3 +250,21 @@ def _metric_observations(
             items[key] = Observation(key, entity, f"metric_{role}", onset_t, 1, weight,
                                      link=entity if entity in link_set else None,
                                      alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)])
+
+
+def _change_point(v: np.ndarray, min_size: int = 3) -> int | None:
+    """Index where a series' level rises the most (a CUSUM-style mean shift).
+
+    The split maximises the rise of the mean weighted by how balanced the two
+    sides are, so the baseline comes from the series itself, not from the
+    alarm storm's onset (a congestion often starts long before the storm).
+    """
+    n = len(v)
+    if n < 2 * min_size:
+        return None
+    c = np.cumsum(v)
+    k = np.arange(min_size, n - min_size + 1)
+    before = c[k - 1] / k
+    after = (c[-1] - c[k - 1]) / (n - k)
+    stat = (after - before) * np.sqrt(k * (n - k) / n)
+    return int(k[int(np.argmax(stat))])
