@@ -42,6 +42,8 @@ _RECOVERY_S = 300.0
 _PRIOR = {"node_down": 0.985, "link_down": 1.0, "site_power": 0.97, "card_failure": 0.95,
           "congestion": 0.9, "link_degraded": 0.9, "cpu_overload": 0.9}
 
+_UNANNOUNCED_CARD = 0.45
+
 
 @dataclass
 class _Scored:
@@ -215,6 +217,10 @@ class ExplainRanker:
         coverage = e / total if total > 0 else 0.0
         precision = e / (e + missing + 1.5 * c + 0.5) if e > 0 else 0.0
         score = coverage * precision * _PRIOR[h.fault]
+        if h.fault == "card_failure" and not any(items[i].role == "hardware" for i in explained):
+            # several links of one element down together with no card alarm
+            # is as likely a duct cut near it: leave room for the links
+            score *= _UNANNOUNCED_CARD
         return _Scored(h, score, explained, missing, contradictions, t_fault)
 
     def _select(self, scored: list[_Scored], obs: Observations) -> list[_Scored]:
