@@ -45,8 +45,10 @@ def test_evidence_paths_are_topology_walks(analysed):
 
 
 def test_accuracy_floor_on_small_twin(analysed):
-    # A regression guard, well below the benchmark figures (README).
+    # A regression guard two incidents below what the ranker scores on these
+    # 24 seeds (AC@1 0.71, AC@3 0.86); the benchmark figures are in the README.
     ev = summarize([score_incident(r, inc.truth) for inc, r in analysed])
     overall = ev.to_dict()["overall"]
-    assert overall["AC@1"] >= 0.5
-    assert overall["AC@5"] >= 0.75
+    assert overall["AC@1"] >= 0.625
+    assert overall["AC@3"] >= 0.78
+    assert overall["AC@5"] >= 0.8
