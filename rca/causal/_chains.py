@@ -273,8 +273,8 @@ class ChainFinder:
         mask = np.isin(self.device, members) | np.isin(self.link_id, list(links))
         return np.flatnonzero(mask)
 
-    def chains(self, entity: str, kind: str | None = None, *, around: float | None = None,
-               window_s: float | None = None, max_chains: int = 3) -> list[RootCauseChain]:
+    def chains(self, entity: str, kind: str | None = None, *, during: tuple[float, float] | None = None,
+               window_s: float = 0.0, max_chains: int = 3) -> list[RootCauseChain]:
         """The best chains from ``entity``'s root alarms, best first.
 
         Parameters
@@ -283,15 +283,17 @@ class ChainFinder:
             A node, link or site id of the incident's topology.
         kind : {"node", "link", "site"}, optional
             Default: what the topology says ``entity`` is.
-        around, window_s : float, optional
-            Keep only root alarms within ``window_s`` seconds of time
-            ``around`` (default: any time).
+        during : (float, float), optional
+            Keep only root alarms from ``during[0] - window_s`` to
+            ``during[1] + window_s`` (default: any time).
+        window_s : float, default 0
         max_chains : int, default 3
             At most this many chains, with distinct alarm-type sequences.
         """
         starts = self.root_alarms(entity, kind)
-        if around is not None and window_s is not None:
-            starts = starts[np.abs(self.time[starts] - around) <= window_s]
+        if during is not None:
+            t = self.time[starts]
+            starts = starts[(t >= during[0] - window_s) & (t <= during[1] + window_s)]
         starts = starts[self.chain_len[starts] >= 2]
         if starts.size == 0:
             return []
@@ -407,8 +409,8 @@ def add_chains(result: RCAResult, incident: Incident, graph: CausalGraph, *, max
     ``Evidence(source="causal")`` and a score ``scores["causal"]``: the share
     of the incident's alarms (of types the graph knows) reachable along
     learned edges from its root alarm. Root alarms are taken near the
-    candidate's own evidence: within ``max_delay_s`` of its earliest cited
-    alarm, when it cites any.
+    candidate's own evidence: from ``max_delay_s`` before its first cited
+    alarm to ``max_delay_s`` after its last, when it cites any.
 
     Parameters
     ----------
@@ -432,9 +434,9 @@ def add_chains(result: RCAResult, incident: Incident, graph: CausalGraph, *, max
     n_chains = 0
     for cand in result.candidates:
         cited = [a.time for e in cand.evidence for a in e.alarms]
-        around = min(cited) if cited else None
+        during = (min(cited), max(cited)) if cited else None
         try:
-            chains = finder.chains(cand.entity, cand.kind, around=around, window_s=max_delay_s,
+            chains = finder.chains(cand.entity, cand.kind, during=during, window_s=max_delay_s,
                                    max_chains=chains_per_candidate)
         except InputError:  # an entity the topology does not know: no chain, not an error
             chains = []
