@@ -182,38 +182,53 @@ class ChainFinder:
         if "severity" in frame.columns:
             keep &= (frame["severity"].astype(str) != "cleared").to_numpy(dtype=bool)
         ev = frame.loc[keep]
+        ev = ev.iloc[np.argsort(ev["time"].to_numpy(dtype="float64"), kind="stable")]
         self.time = ev["time"].to_numpy(dtype="float64", copy=True)
         self.device = ev["device"].astype(str).to_numpy(dtype=object)
         self.alarm_type = ev["alarm_type"].astype(str).to_numpy(dtype=object)
         links = ev["link_id"] if "link_id" in ev.columns else pd.Series([None] * len(ev))
         self.link_id = np.asarray([None if pd.isna(x) else str(x) for x in links], dtype=object)
         self._no_link = np.fromiter((x is None for x in self.link_id), dtype=bool, count=len(self.link_id))
+        self._link_codes, self._link_code = np.unique(np.where(self._no_link, "", self.link_id).astype(str),
+                                                      return_inverse=True)
         self.type_names = list(graph.nodes)
         type_pos = {t: i for i, t in enumerate(self.type_names)}
         self.type_code = np.fromiter((type_pos[t] for t in self.alarm_type), dtype=np.int64, count=len(ev))
         self.devices, self.device_code = np.unique(self.device, return_inverse=True) if len(ev) else (
             np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64))
 
-    def _near(self) -> np.ndarray:
-        """``[u, v]``: devices ``u`` and ``v`` of alarms are at most ``max_hops`` links apart."""
+    def _near(self) -> sp.csr_matrix:
+        """Sparse 0/1 ``[u, v]``: alarming devices ``u`` and ``v`` are at most ``max_hops`` physical links apart."""
         n = len(self.devices)
-        near = np.eye(n, dtype=bool)
+        eye = sp.identity(n, dtype=np.int8, format="csr")
+        topo = self.topology
         if self.max_hops == 0 or n == 0:
-            return near
-        pos = {d: i for i, d in enumerate(self.devices)}
-        for i, d in enumerate(self.devices):
-            if d not in self.topology:
-                continue
-            for other in self.topology.hops_from(d, self.max_hops):
-                j = pos.get(other)
-                if j is not None:
-                    near[i, j] = True
-        return near
+            return eye
+        ids = topo.node_ids
+        pos = {d: i for i, d in enumerate(ids)}
+        links = topo.links
+        phys = links[~links["directed"].to_numpy(dtype=bool)] if "directed" in links.columns else links
+        a = np.fromiter((pos[x] for x in phys["source"]), dtype=np.int64, count=len(phys))
+        b = np.fromiter((pos[x] for x in phys["target"]), dtype=np.int64, count=len(phys))
+        adj = sp.csr_matrix((np.ones(2 * a.size, dtype=np.int8), (np.r_[a, b], np.r_[b, a])), shape=(len(ids),) * 2)
+        known = np.fromiter((d in pos for d in self.devices), dtype=bool, count=n)
+        rows = np.fromiter((pos.get(d, 0) for d in self.devices), dtype=np.int64, count=n)[known]
+        # (alarming devices) x (all elements), grown one hop at a time
+        reach = sp.csr_matrix((np.ones(rows.size, dtype=np.int8), (np.arange(rows.size), rows)),
+                              shape=(rows.size, len(ids)))
+        for _ in range(self.max_hops):
+            reach = ((reach + reach @ adj) > 0).astype(np.int8)
+        sub = reach[:, rows].tocoo()
+        kept = np.flatnonzero(known)
+        near = sp.csr_matrix((np.ones(sub.nnz, dtype=np.int8), (kept[sub.row], kept[sub.col])), shape=(n, n))
+        return ((near + eye) > 0).tocsr()
 
     def _event_edges(self, graph: CausalGraph) -> None:
         n = len(self.time)
         kept = _acyclic(graph)
         near = self._near()
+        if near.shape[0] <= 4096:  # a dense lookup is faster, and small at this size
+            near = near.toarray()
         by_type = [np.flatnonzero(self.type_code == k) for k in range(len(self.type_names))]
         type_pos = {t: i for i, t in enumerate(self.type_names)}
         src, dst, wgt = [], [], []
@@ -221,13 +236,19 @@ class ChainFinder:
             ia, ib = by_type[type_pos[cause]], by_type[type_pos[effect]]
             if ia.size == 0 or ib.size == 0:
                 continue
-            dt = self.time[ib][None, :] - self.time[ia][:, None]
-            ok = (dt >= -self.tolerance_s) & (dt <= self.max_delay_s) & near[np.ix_(self.device_code[ia],
-                                                                                   self.device_code[ib])]
-            r, c = np.nonzero(ok)
-            src.append(ia[r])
-            dst.append(ib[c])
-            wgt.append(np.full(r.size, weight))
+            # effects within [-tolerance, max_delay] of each cause (both index lists are time-sorted)
+            tb = self.time[ib]
+            lo = np.searchsorted(tb, self.time[ia] - self.tolerance_s, side="left")
+            hi = np.searchsorted(tb, self.time[ia] + self.max_delay_s, side="right")
+            count = hi - lo
+            if count.sum() == 0:
+                continue
+            s = np.repeat(ia, count)
+            d = ib[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())]
+            ok = np.asarray(near[self.device_code[s], self.device_code[d]]).ravel() > 0
+            src.append(s[ok])
+            dst.append(d[ok])
+            wgt.append(np.full(int(ok.sum()), weight))
         self.edge_src = np.concatenate(src) if src else np.zeros(0, dtype=np.int64)
         self.edge_dst = np.concatenate(dst) if dst else np.zeros(0, dtype=np.int64)
         self.edge_weight = np.concatenate(wgt) if wgt else np.zeros(0)
@@ -263,15 +284,25 @@ class ChainFinder:
         topo = self.topology
         kind = kind or topo.kind_of(entity)
         if kind == "link":
-            ends = set(topo.link_endpoints(entity)) if topo.has_link(entity) else set()
-            own = self.link_id == entity
-            node_level = np.isin(self.device, list(ends)) & self._no_link
+            ends = list(topo.link_endpoints(entity)) if topo.has_link(entity) else []
+            own = np.isin(self._link_code, self._codes(self._link_codes, [entity]))
+            node_level = np.isin(self.device_code, self._codes(self.devices, ends)) & self._no_link
             return np.flatnonzero(own | node_level)
         members = topo.sites.get(entity, []) if kind == "site" else [entity]
         members = [m for m in members if m in topo]
-        links = {lid for m in members for lid in topo.incident_links(m)}
-        mask = np.isin(self.device, members) | np.isin(self.link_id, list(links))
+        links = [lid for m in members for lid in topo.incident_links(m)]
+        mask = np.isin(self.device_code, self._codes(self.devices, members))
+        mask |= np.isin(self._link_code, self._codes(self._link_codes, links)) & ~self._no_link
         return np.flatnonzero(mask)
+
+    @staticmethod
+    def _codes(names: np.ndarray, wanted: list[str]) -> np.ndarray:
+        """Positions of ``wanted`` in the sorted unique ``names`` (absent ones left out)."""
+        if not wanted or names.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        w = np.asarray(wanted, dtype=object)
+        at = np.minimum(np.searchsorted(names, w), names.size - 1)
+        return at[names[at] == w]
 
     def chains(self, entity: str, kind: str | None = None, *, during: tuple[float, float] | None = None,
                window_s: float = 0.0, max_chains: int = 3) -> list[RootCauseChain]:
