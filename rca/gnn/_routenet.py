@@ -28,6 +28,9 @@ state plays both parts.
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass
+
 import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
@@ -36,9 +39,54 @@ from torch_geometric.utils import scatter
 
 from rca.gnn._tensors import LINK_FEATURES, PATH_FEATURES
 
-__all__ = ["RouteNet"]
+__all__ = ["RouteNet", "PathWalk"]
 
 _REL = ("path", "crosses", "link")
+
+
+@dataclass(frozen=True)
+class PathWalk:
+    """Index tensors of a routing, in the order the path GRU walks the edges.
+
+    Attributes
+    ----------
+    order : Tensor
+        Path-link edges sorted by hop, then by path (longest paths first).
+    batch_sizes : Tensor
+        Paths still walking at each hop (on CPU, as packed sequences need).
+    paths_sorted : Tensor
+        Paths, longest first.
+    link_seq, share_seq : Tensor
+        The link, and the flow's share of its capacity, of each edge in ``order``.
+    steps : tuple of (int, int)
+        Start and length of each hop's block of edges in ``order``.
+    aggregate : Tensor
+        Sparse :math:`(2L, E)`: times the messages in ``order``, the
+        share-weighted sum (first ``L`` rows) and the mean (last ``L``) per link.
+    path_links : Tensor
+        Sparse :math:`(P, L)`: how many times each path crosses each link.
+    last_edge : Tensor
+        Position in ``order`` of the last edge of each path in ``paths_sorted``.
+    """
+
+    order: Tensor
+    batch_sizes: Tensor
+    paths_sorted: Tensor
+    link_seq: Tensor
+    share_seq: Tensor
+    steps: tuple[tuple[int, int], ...]
+    aggregate: Tensor
+    path_links: Tensor
+    last_edge: Tensor
+
+
+def _csr(row_counts: Tensor, cols: Tensor, values: Tensor, size: tuple[int, int]) -> Tensor:
+    """A sparse CSR matrix from per-row entry counts and row-major columns and values."""
+    crow = torch.zeros(size[0] + 1, dtype=torch.long)
+    torch.cumsum(row_counts, 0, out=crow[1:])
+    with warnings.catch_warnings():  # "sparse CSR support is in beta": only sparse @ dense is used
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.sparse_csr_tensor(crow, cols, values, size, check_invariants=True)
 
 
 class RouteNet(nn.Module):
@@ -82,29 +130,66 @@ class RouteNet(nn.Module):
             last.weight.mul_(0.1)
             last.bias.copy_(torch.tensor([0.0, 0.0, -2.0, -6.0]))
 
-    def forward(self, data: HeteroData) -> dict[str, Tensor]:
-        """Predict per-link and per-path figures; see the class docstring."""
+    def walk(self, data: HeteroData) -> PathWalk:
+        """The index tensors of a routing, to reuse across forward passes.
+
+        A deployment computes them once per topology or routing change
+        (like :func:`rca.gnn.congestion_data`) and passes them to
+        :meth:`forward`; they depend on ``data``'s path-link edges and
+        shares only, not on the weights.
+        """
+        rel = data[_REL]
+        e_path, e_link = rel.edge_index
+        n_links, n_paths = data["link"].x.shape[0], data["path"].x.shape[0]
+        order, batch_sizes, paths_sorted = self._packing(e_path, rel.pos, n_paths)
+        link_seq = e_link[order]
+        share_seq = rel.share[order]
+        sizes = batch_sizes.tolist()
+        starts = [0]
+        for size in sizes[:-1]:
+            starts.append(starts[-1] + size)
+        # one sparse product gives both link aggregates: rows 0..L-1 sum the
+        # messages weighted by share, rows L..2L-1 average them
+        per_link = torch.bincount(link_seq, minlength=n_links)
+        by_link = torch.argsort(link_seq, stable=True)
+        inverse = 1.0 / per_link.clamp(min=1).to(share_seq.dtype)
+        aggregate = _csr(torch.cat([per_link, per_link]), torch.cat([by_link, by_link]),
+                         torch.cat([share_seq[by_link], inverse[link_seq[by_link]]]),
+                         (2 * n_links, link_seq.shape[0]))
+        with warnings.catch_warnings():  # "sparse CSR support is in beta": only sparse @ dense is used
+            warnings.simplefilter("ignore", UserWarning)
+            path_links = torch.sparse_coo_tensor(rel.edge_index, torch.ones_like(rel.share),
+                                                 (n_paths, n_links)).coalesce().to_sparse_csr()
+        hops = torch.bincount(e_path, minlength=n_paths)[paths_sorted]
+        device = e_path.device
+        last_edge = torch.tensor(starts, dtype=torch.long, device=device)[hops - 1] + torch.arange(n_paths, device=device)
+        return PathWalk(order, batch_sizes, paths_sorted, link_seq, share_seq[:, None],
+                        tuple(zip(starts, sizes)), aggregate, path_links, last_edge)
+
+    def forward(self, data: HeteroData, walk: PathWalk | None = None) -> dict[str, Tensor]:
+        """Predict per-link and per-path figures; see the class docstring.
+
+        ``walk`` (from :meth:`walk`) saves recomputing the routing's index
+        tensors. Without autograd the path GRU runs as an explicit loop
+        over hops whose input projections are computed once per link
+        instead of once per path-link edge; with autograd it is the packed
+        :class:`torch.nn.GRU`. Both compute the same function.
+        """
         x_link = data["link"].x
         rel = data[_REL]
         e_path, e_link = rel.edge_index
-        share = rel.share
         n_links = x_link.shape[0]
         n_paths = data["path"].x.shape[0]
 
         h_link = self.link_embed(x_link)
         if self.iterations > 0:
-            order, batch_sizes, paths_sorted = self._packing(e_path, rel.pos, n_paths)
-            link_seq = e_link[order]
-            share_seq = share[order, None]
-            h_path = self.path_embed(data["path"].x)[paths_sorted].unsqueeze(0)
-            for _ in range(self.iterations):
-                # inputs of the path GRU do not depend on the path state: one fused pass
-                seq = PackedSequence(torch.cat([h_link[link_seq], share_seq], dim=1), batch_sizes)
-                messages, h_path = self.path_gru(seq, h_path)
-                msg = messages.data  # the path state on leaving each link, in ``order``
-                weighted = scatter(msg * share_seq, link_seq, dim=0, dim_size=n_links, reduce="sum")
-                mean = scatter(msg, link_seq, dim=0, dim_size=n_links, reduce="mean")
-                h_link = self.link_gru(torch.cat([weighted, mean], dim=1), h_link)
+            if walk is None:
+                walk = self.walk(data)
+            h_path = self.path_embed(data["path"].x).index_select(0, walk.paths_sorted)
+            if torch.is_grad_enabled():
+                h_link = self._iterate_packed(h_link, h_path, walk, n_links)
+            else:
+                h_link = self._iterate_unrolled(h_link, h_path, walk)
 
         out = self.readout(torch.cat([h_link, x_link], dim=1))
         log_sojourn = x_link[:, 1] + out[:, 0]
@@ -112,8 +197,11 @@ class RouteNet(nn.Module):
         k = data["link"].queue_size + 1
         occupancy = torch.exp(torch.log1p(x_link[:, 3] * k) + out[:, 1])
         utilization = data["link"].rho * (1 - torch.sigmoid(out[:, 3]))
-        per_hop = sojourn[e_link] * data["link"].service_s[e_link]
-        delay = scatter(per_hop, e_path, dim=0, dim_size=n_paths, reduce="sum")
+        per_link = sojourn * data["link"].service_s
+        if walk is not None and not torch.is_grad_enabled():
+            delay = walk.path_links @ per_link
+        else:
+            delay = scatter(per_link[e_link], e_path, dim=0, dim_size=n_paths, reduce="sum")
         return {
             "delay": delay,
             "sojourn": sojourn,
@@ -121,6 +209,62 @@ class RouteNet(nn.Module):
             "occupancy": occupancy,
             "loss_logit": out[:, 2],
         }
+
+    def _iterate_packed(self, h_link: Tensor, h_path: Tensor, walk: PathWalk, n_links: int) -> Tensor:
+        """Message passing with the packed GRU (differentiable; used in training)."""
+        link_seq, share_seq = walk.link_seq, walk.share_seq
+        h_path = h_path.unsqueeze(0)
+        for _ in range(self.iterations):
+            # inputs of the path GRU do not depend on the path state: one fused pass
+            seq = PackedSequence(torch.cat([h_link[link_seq], share_seq], dim=1), walk.batch_sizes)
+            messages, h_path = self.path_gru(seq, h_path)
+            msg = messages.data  # the path state on leaving each link, in walk order
+            weighted = scatter(msg * share_seq, link_seq, dim=0, dim_size=n_links, reduce="sum")
+            mean = scatter(msg, link_seq, dim=0, dim_size=n_links, reduce="mean")
+            h_link = self.link_gru(torch.cat([weighted, mean], dim=1), h_link)
+        return h_link
+
+    def _iterate_unrolled(self, h_link: Tensor, h_path: Tensor, walk: PathWalk) -> Tensor:
+        """Message passing as an explicit GRU loop over hops (inference only).
+
+        The input projection of the path GRU depends on the link and the
+        share only, so it is computed once per link and gathered per hop.
+        Paths are sorted longest first, so the paths walking hop ``t + 1``
+        are the first rows of hop ``t``'s block of messages: each block is
+        the next one's state, and nothing is copied back.
+        """
+        hid = self.hidden
+        gru = self.path_gru
+        w_ih, w_hh = gru.weight_ih_l0, gru.weight_hh_l0
+        b_ih, b_hh = gru.bias_ih_l0, gru.bias_hh_l0
+        # r and z add both biases; n keeps its hidden bias inside r * (...). The n gate gets its
+        # own contiguous tensors: tanh on a strided slice costs three times as much.
+        w_link_rz, w_link_n = w_ih[:2 * hid, :hid].t(), w_ih[2 * hid:, :hid].t()
+        w_share_rz, w_share_n = w_ih[:2 * hid, hid], w_ih[2 * hid:, hid]
+        b_rz, b_in = b_ih[:2 * hid] + b_hh[:2 * hid], b_ih[2 * hid:]
+        w_rz, w_n, b_n = w_hh[:2 * hid].t(), w_hh[2 * hid:].t(), b_hh[2 * hid:]
+        messages = h_link.new_empty(walk.link_seq.shape[0], hid)
+        blocks = [(messages[start:start + size], walk.link_seq[start:start + size],
+                   walk.share_seq[start:start + size]) for start, size in walk.steps]
+        h = h_path
+        for _ in range(self.iterations):
+            link_rz = torch.addmm(b_rz, h_link, w_link_rz)
+            link_n = torch.addmm(b_in, h_link, w_link_n)
+            state = h
+            for out, links, shares in blocks:
+                state = state[:out.shape[0]]
+                rz = link_rz.index_select(0, links).addcmul_(shares, w_share_rz)
+                rz = torch.addmm(rz, state, w_rz).sigmoid_()
+                n = link_n.index_select(0, links).addcmul_(shares, w_share_n)
+                n.addcmul_(torch.addmm(b_n, state, w_n), rz[:, :hid]).tanh_()
+                torch.lerp(n, state, rz[:, hid:], out=out)  # (1 - z) * n + z * h
+                state = out
+            h = messages.index_select(0, walk.last_edge)  # each path's state after its last hop
+            weighted_and_mean = walk.aggregate @ messages
+            n_links = h_link.shape[0]
+            inputs = torch.cat([weighted_and_mean[:n_links], weighted_and_mean[n_links:]], dim=1)
+            h_link = self.link_gru(inputs, h_link)
+        return h_link
 
     @staticmethod
     def _packing(e_path: Tensor, pos: Tensor, n_paths: int) -> tuple[Tensor, Tensor, Tensor]:
