@@ -11,9 +11,11 @@ Workloads:
   many flows as nodes between random pairs.
 
 Reported: the model's forward pass (median of repeats, ``torch.inference_mode``,
-``torch.set_num_threads(1)``), and separately the conversion of the frames
-into tensors (:func:`rca.gnn.congestion_data`), which a deployment does once
-per topology or routing change.
+``torch.set_num_threads(1)``) given the routing's index tensors
+(:meth:`rca.gnn.RouteNet.walk`), and separately the two steps a deployment
+does once per topology or routing change: the conversion of the frames into
+tensors (:func:`rca.gnn.congestion_data`) and the walk. ``forward_cold_ms``
+is a forward pass that computes its walk itself.
 
 Usage::
 
@@ -86,13 +88,20 @@ def _time(model: CongestionPredictor, sample: GnnetSample, repeats: int) -> dict
     data = congestion_data(sample)
     convert = time.perf_counter() - t
     net = model.model_
-    times = []
+    times, cold, walks = [], [], []
     with torch.inference_mode():
-        net(data)  # warm-up
+        walk = net.walk(data)
+        net(data, walk)  # warm-up
         for _ in range(repeats):
             t = time.perf_counter()
-            net(data)
+            net(data, walk)
             times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            net(data)
+            cold.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            net.walk(data)
+            walks.append(time.perf_counter() - t)
     hops = int(data["path", "crosses", "link"].edge_index.shape[1])
     n_nodes = int(pd.concat([sample.links["source"], sample.links["target"]]).nunique())
     return {
@@ -104,6 +113,8 @@ def _time(model: CongestionPredictor, sample: GnnetSample, repeats: int) -> dict
         "hops": hops,
         "forward_ms_median": 1000 * statistics.median(times),
         "forward_ms_p90": 1000 * float(np.quantile(times, 0.9)),
+        "forward_cold_ms": 1000 * statistics.median(cold),
+        "walk_ms": 1000 * statistics.median(walks),
         "convert_ms": 1000 * convert,
     }
 
