@@ -43,6 +43,9 @@ _PRIOR = {"node_down": 0.985, "link_down": 1.0, "site_power": 0.97, "card_failur
           "congestion": 0.9, "link_degraded": 0.9, "cpu_overload": 0.9}
 
 _UNANNOUNCED_CARD = 0.45
+# A further root scoring at least this fraction of the previous one is listed
+# before the previous one's alternatives.
+_COMPARABLE = 0.5
 
 
 @dataclass
@@ -252,8 +255,18 @@ class ExplainRanker:
                 break
             roots.append(best_next)
             used |= set(best_next.explained)
-        rest = [s for s in pool if s not in roots]
-        return roots + rest
+        # right after each root, the hypotheses that explain the same
+        # symptoms about as well (a leaf vs. its only link, a one-element
+        # site vs. its element): they are alternatives to that root, not
+        # weaker than the next independent one
+        # (roots of comparable strength, like the links of one duct cut,
+        # stay together)
+        order: list[_Scored] = []
+        for k, r in enumerate(roots):
+            order.append(r)
+            if k + 1 == len(roots) or roots[k + 1].score < _COMPARABLE * r.score:
+                order.extend(_alternatives(r, pool, roots, order))
+        return order + [s for s in pool if s not in order]
 
     # ------------------------------------------------------------- evidence
     def _candidates(self, order: list[_Scored], obs: Observations) -> list[Candidate]:
@@ -271,6 +284,24 @@ class ExplainRanker:
                 contradicted=len(s.contradictions), scores={"explain": s.score},
             ))
         return out
+
+
+def _alternatives(root: _Scored, pool: list[_Scored], roots: list[_Scored], taken: list[_Scored],
+                  *, most: int = 2) -> list[_Scored]:
+    """Up to ``most`` hypotheses explaining nearly what ``root`` explains, nearly as well."""
+    weight = sum(root.explained.values()) or 1.0
+    out = []
+    for s in pool:
+        if s.score < 0.8 * root.score:
+            break   # the pool is sorted by score
+        if s in roots or s in taken:
+            continue
+        shared = sum(w for i, w in s.explained.items() if i in root.explained)
+        if shared >= 0.8 * weight:
+            out.append(s)
+            if len(out) == most:
+                break
+    return out
 
 
 def _overlaps(h: Hypothesis, roots: list[_Scored]) -> bool:
