@@ -14,8 +14,10 @@ normal window. Step by step:
    except in the normal window, where the series' normal median fills it for
    fitting (it then carries no information). At most ``max_samples`` grid
    steps are kept (the step is coarsened beyond that).
-2. **Silence.** An element whose every series stops at least ``silent_after``
-   steps before the end, after reporting at least twice, has *gone silent*.
+2. **Silence.** An element none of whose series reports for ``silent_after``
+   consecutive steps (at the end of the window or in its middle, as a
+   rebooting element does), after it reported at least twice, has *gone
+   silent*.
    Its series leave the SCM (their missing values are neither normal nor
    anomalous) and the silence is evidence of its own: an upstream element,
    link or site whose failure cuts off exactly the silent elements explains
@@ -42,12 +44,15 @@ normal window. Step by step:
    target's anomaly score (on its ``n_anomaly_samples`` most anomalous steps)
    among the noise of its ancestors; the positive shares are summed per
    entity, weighted by the target's strength.
-7. **Ranking.** An entity's attribution score is the share of all targets'
-   weighted anomaly attributed to its KPIs, times the strongest target's
-   strength; its silence score is the overlap (Jaccard) of what its failure
-   cuts off with the silent elements. The two combine by noisy-or. A site
-   scores the sum of its implicated members (those with at least a quarter
-   of the best member's score) when two or more are implicated.
+7. **Ranking.** The symptoms are the attributed targets (each weighted by
+   its strength, ``1 - exp(-(z - z_threshold / 2) / z_threshold)``) and the
+   silent elements (weight 1 each). An entity explains the shares of the
+   targets attributed to its KPIs, and the silent elements its failure would
+   cut off (:meth:`rca.topology.Topology.lost_if_fails`), discounted by the
+   overlap (Jaccard) of what it cuts off with what went silent. Its score is
+   the share of all symptoms it explains, in [0, 1]. A site whose members'
+   metrics implicate two or more of them scores 0.9 times its best member
+   (a site fault is a power loss, which the silence scores show directly).
 
 DoWhy draws from NumPy's global random state; the analysis seeds it from
 ``random_state`` and restores it afterwards, so results are deterministic
@@ -143,6 +148,19 @@ def _fill_short_gaps(values: np.ndarray, max_gap: int) -> np.ndarray:
     return out
 
 
+def _first_long_gap(seen: np.ndarray, length: int) -> int | None:
+    """Start of the first run of at least ``length`` unreported steps after two reports, or None."""
+    first = np.flatnonzero(seen)
+    if len(first) < 2:
+        return None
+    run = 0
+    for i in range(int(first[1]) + 1, len(seen)):
+        run = 0 if seen[i] else run + 1
+        if run >= length:
+            return i - length + 1
+    return None
+
+
 def _split_points(values: np.ndarray, min_side: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """Best single mean-shift split of every column: (split index, t statistic)."""
     n_t, n_v = values.shape
@@ -225,23 +243,21 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
     var_metric = dict(zip(names.tolist(), metric.tolist()))
     columns = [str(u) for u in uniques]
 
-    # silence: every series of an element ends well before the end of the window
+    # silence: no series of an element reports for silent_after steps, after it reported twice
     reported = counts > 0
-    last = np.where(reported.any(axis=0), n_t - 1 - np.argmax(reported[::-1], axis=0), -1)
-    n_rep = reported.sum(axis=0)
     silent: dict[str, float] = {}
     by_elem: dict[str, list[int]] = {}
     for j, c in enumerate(columns):
         if var_entity[c] in nodes:
             by_elem.setdefault(var_entity[c], []).append(j)
     for elem, cols in by_elem.items():
-        end = int(last[cols].max())
-        if end < n_t - 1 - silent_after and int(n_rep[cols].max()) >= 2:
-            silent[elem] = float(index[end] + period)
+        seen = reported[:, cols].any(axis=1)
+        start = _first_long_gap(seen, silent_after)
+        if start is not None:
+            silent[elem] = float(index[start])
 
     filled = _fill_short_gaps(grid, max_gap)
-    n_long = int(np.isnan(filled).sum() - sum(n_t - 1 - int(last[j]) for j in range(len(columns))
-                                                if var_entity[columns[j]] in silent))
+    n_long = int(np.isnan(filled[:, [j for j, c in enumerate(columns) if var_entity[c] not in silent]]).sum())
     if n_long > 0:
         notes.append(f"{n_long} samples in gaps longer than {max_gap} steps left missing")
 
@@ -373,8 +389,8 @@ class MetricAttribution:
     >>> from rca.datasets import make_incident
     >>> incident = make_incident(fault="cpu_overload", random_state=3)
     >>> result = MetricAttribution(random_state=0).rank(incident, max_candidates=3)
-    >>> result.method, len(result) <= 3
-    ('attribution', True)
+    >>> print(result.method, len(result) <= 3)
+    attribution True
     """
 
     method_name = "attribution"
@@ -434,7 +450,7 @@ class MetricAttribution:
         if len(normal) < self.min_normal or len(window.anomalous) == 0:
             return empty(f"too few samples to split into a normal and an anomalous window "
                          f"({len(normal)} normal, {len(window.anomalous)} anomalous)", notes)
-        z = self._scores(window)
+        z = self._scores(window, topo)
         targets = self._targets(z, notes)
         graph = kpi_graph(topo, [(window.entity[v], window.metric[v]) for v in window.values.columns],
                           max_hops=self.max_hops)
@@ -450,12 +466,18 @@ class MetricAttribution:
                          tuple(notes))
 
     # -- steps -----------------------------------------------------------
-    def _scores(self, window: KPIWindow) -> dict[str, float]:
-        """Robust z-score of every live KPI: its second-largest deviation after the onset."""
+    def _scores(self, window: KPIWindow, topology: Any) -> dict[str, float]:
+        """Robust z-score of every live KPI: its second-largest deviation after the onset.
+
+        KPIs of silent elements, and of links with a silent end (whose traffic
+        stops because the end did), are left out: the silence explains them.
+        """
         normal, anomalous = window.normal, window.anomalous
         out = {}
         for v in window.values.columns:
-            if window.entity[v] in window.silent:
+            e = window.entity[v]
+            if e in window.silent or (e not in topology and any(
+                    end in window.silent for end in topology.link_endpoints(e))):
                 continue
             base_values = normal[v].dropna().to_numpy()
             after = anomalous[v].dropna().to_numpy()
@@ -529,47 +551,46 @@ class MetricAttribution:
     def _candidates(self, incident: Any, window: KPIWindow, graph: KPIGraph, targets: list[_Target],
                     max_candidates: int) -> list[Candidate]:
         topo = incident.topology
-        # attribution: weighted share of the targets' anomaly per entity
-        weight = sum(t.strength for t in targets if t.shares)
-        peak = max((t.strength for t in targets if t.shares), default=0.0)
-        mass: dict[str, float] = {}
+        # symptoms: each attributed target (weighted by its strength) and each silent element (weight 1)
+        attr: dict[str, float] = {}
         best: dict[str, tuple[float, _Target, str]] = {}
         for t in targets:
             for v, share in t.shares.items():
                 e = window.entity[v]
-                m = t.strength * share
-                mass[e] = mass.get(e, 0.0) + m
-                if e not in best or m > best[e][0]:
-                    best[e] = (m, t, v)
-        attr = {e: peak * m / weight for e, m in mass.items()} if weight > 0 else {}
-
-        # silence: what each upstream entity's failure cuts off, against the silent elements
+                attr[e] = attr.get(e, 0.0) + t.strength * share
+                if e not in best or t.strength * share > best[e][0]:
+                    best[e] = (t.strength * share, t, v)
         silent = set(window.silent)
+        total = sum(t.strength for t in targets if t.shares) + len(silent)
+
+        # silence: what each upstream entity's failure cuts off, against the silent elements;
+        # it explains the silent elements it cuts off, discounted by the overlap (Jaccard)
         reporting = {window.entity[v] for v in window.values.columns} & set(topo.node_ids)
-        sil: dict[str, tuple[float, str]] = {}
+        sil: dict[str, tuple[float, str, int]] = {}
         if silent:
             cands: set[tuple[str, str]] = set()
-            for s in silent:
-                cands.add((s, "node"))
-                for u in graph._upstream.ancestors(s, 10**6):
+            for s_elem in silent:
+                cands.add((s_elem, "node"))
+                for u in graph._upstream.ancestors(s_elem, 10**6):
                     cands.add((u, "node" if u in topo else "link"))
-                site = topo.site_of(s)
+                site = topo.site_of(s_elem)
                 if site is not None:
                     cands.add((site, "site"))
             for e, kind in cands:
                 lost = set(topo.lost_if_fails(e, kind)) & reporting
                 inter = len(lost & silent)
                 if inter:
-                    sil[e] = (inter / len(lost | silent), kind)
+                    sil[e] = (inter / len(lost | silent), kind, inter)
 
+        # score: the share of all symptoms an entity explains
         scored: dict[tuple[str, str], float] = {}
         for e, a in attr.items():
             kind = "node" if e in topo else "link"
-            s = sil.get(e, (0.0, kind))[0]
-            scored[(e, kind)] = 1.0 - (1.0 - a) * (1.0 - s)
-        for e, (s, kind) in sil.items():
+            jac, _, inter = sil.get(e, (0.0, kind, 0))
+            scored[(e, kind)] = (a + jac * inter) / total
+        for e, (jac, kind, inter) in sil.items():
             if (e, kind) not in scored:
-                scored[(e, kind)] = s
+                scored[(e, kind)] = jac * inter / total
         # a site from attribution: two or more implicated members; it ranks below its best
         # member (a site fault is a power loss, which the silence scores already show)
         node_scores = {e: v for (e, k), v in scored.items() if k == "node"}
@@ -612,7 +633,7 @@ class MetricAttribution:
                            f"{window.metric[v]}@{window.entity[v]}")
         n_silenced = 0
         if entity in sil:
-            frac = sil[entity][0]
+            frac, _, inter = sil[entity]
             lost = [s for s in sorted(window.silent) if s in set(topo.lost_if_fails(entity, kind))]
             for s in lost[:3]:
                 walk = graph.path(entity, s) if kind != "site" else [entity] + graph.path(_nearest(topo, s, members), s)
@@ -622,7 +643,7 @@ class MetricAttribution:
             n_silenced = len(lost)
             reasons.append(f"its failure would silence {len(lost)} element(s) that stopped reporting "
                            f"(overlap {frac:.0%})")
-            if fault is None or frac >= attr.get(entity, 0.0):
+            if fault is None or frac * inter >= attr.get(entity, 0.0):
                 fault = {"node": "node_down", "link": "link_down", "site": "site_power"}[kind]
         if not evidence:
             evidence.append(Evidence((entity,), "implicated by its site members' metrics", (), "metrics"))
