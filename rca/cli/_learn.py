@@ -34,12 +34,12 @@ def _read_topology(path: Path):  # -> Topology
 def learn(history: Path, out: Path, method: str | None, max_hop: int | None, topology: Path | None) -> None:
     """Learn which alarm types cause which from the alarm HISTORY, and write it to --out.
 
-    HISTORY is a folder of incident folders (as written by ``rca simulate``),
+    HISTORY is a folder of incident folders (as written by rca simulate),
     one incident folder, a long alarms CSV (with --topology for its network)
     or a PCIC-format folder. Clear events are left out. The knowledge file is
     plain JSON: the learned graph (nodes, edges with weight and typical lag),
     the method and its parameters, and where it came from. Use it with
-    ``rca analyze INCIDENT --knowledge FILE``.
+    rca analyze INCIDENT --knowledge FILE.
     """
     from rca.causal import learn_knowledge, read_alarm_history, save_knowledge
     from rca._text import terminal_safe
