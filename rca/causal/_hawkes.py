@@ -49,6 +49,10 @@ class HawkesDesign:
     lag_sum, pair_weight : numpy.ndarray
         ``(n_types, n_types)`` kernel-weighted sums of delays and weights of
         the cause -> effect event pairs (for the typical lag of an edge).
+    baseline_profile : list of numpy.ndarray or None
+        ``baseline_profile[b]`` multiplies the baseline at each event of type
+        ``b`` (a time profile whose average over the observed span is 1, so
+        that ``baseline_exposure`` is unchanged); ``None``: a constant baseline.
     """
 
     def __init__(
@@ -59,7 +63,9 @@ class HawkesDesign:
         n_hops: int,
         lag_sum: np.ndarray,
         pair_weight: np.ndarray,
+        baseline_profile: list[np.ndarray] | None = None,
     ) -> None:
+        self.baseline_profile = baseline_profile
         self.features = features
         self.exposure = exposure
         self.baseline_exposure = baseline_exposure
@@ -128,36 +134,42 @@ def _em(
     tol: float,
     init: np.ndarray | None = None,
     offset: np.ndarray | None = None,
+    profile: np.ndarray | None = None,
+    log_profile_zero: float = 0.0,
 ) -> tuple[float, np.ndarray, float]:
-    """EM for ``lambda = mu + offset + x @ alpha``; returns (mu, alpha, log-likelihood).
+    """EM for ``lambda = mu * profile + offset + x @ alpha``; returns (mu, alpha, log-likelihood).
 
     ``x`` holds the rows with a non-zero kernel sum (or offset); ``n_zero``
     more events have only the baseline. ``offset`` is a fixed part of the
     intensity (the other parents, held at their fitted values, when screening
     candidates); its compensator is left out of the log-likelihood.
+    ``profile`` multiplies the baseline on the rows of ``x`` (default 1) and
+    ``log_profile_zero`` is the sum of its log over the ``n_zero`` other events.
     """
     n = x.shape[0] + n_zero
     p = x.shape[1]
     mu = n / c0 * 0.5
     alpha = np.full(p, 0.1) if init is None else np.maximum(init, 1e-6)
     base = np.zeros(x.shape[0]) if offset is None else offset
+    prof = np.ones(x.shape[0]) if profile is None else profile
+
+    def loglik(lam: np.ndarray) -> float:
+        return float(np.log(lam).sum() + n_zero * np.log(mu) + log_profile_zero - mu * c0 - alpha @ g)
+
     ll_old = -np.inf
     ll = ll_old
     g_safe = np.maximum(g, 1e-300)
     for _ in range(n_iter):
-        lam = mu + base + x @ alpha
-        lam = np.maximum(lam, 1e-300)
-        ll = float(np.log(lam).sum() + n_zero * np.log(mu) - mu * c0 - alpha @ g)
+        lam = np.maximum(mu * prof + base + x @ alpha, 1e-300)
+        ll = loglik(lam)
         inv = 1.0 / lam
         # responsibilities summed over events: column a gets alpha_a * sum_i x_ia / lam_i
-        mu = (mu * float(inv.sum()) + n_zero) / c0
+        mu = (mu * float(prof @ inv) + n_zero) / c0
         alpha = alpha * (x.T @ inv) / g_safe
         if ll - ll_old < tol * max(1.0, abs(ll)):
             break
         ll_old = ll
-    lam = np.maximum(mu + base + x @ alpha, 1e-300)
-    ll = float(np.log(lam).sum() + n_zero * np.log(mu) - mu * c0 - alpha @ g)
-    return mu, alpha, ll
+    return mu, alpha, loglik(np.maximum(mu * prof + base + x @ alpha, 1e-300))
 
 
 class TopologicalHawkes(CausalDiscovery):
@@ -297,6 +309,7 @@ def search_parents(
     n_iter: int = 200,
     tol: float = 1e-7,
     screen: bool = False,
+    self_excitation: bool = False,
 ) -> tuple[list[int], float, np.ndarray, list[float]]:
     """BIC-penalised greedy forward / backward search of the parent types of ``b``.
 
@@ -318,6 +331,10 @@ def search_parents(
         their own excitation and the baseline, the current parents held fixed
         (a lower bound of the full gain), and refit the full model for the
         best one only: one full fit per step instead of one per candidate.
+    self_excitation : bool
+        Let ``b`` be a candidate parent of itself (bursts and flapping of one
+        alarm type are then not credited to the types that burst with it);
+        the caller does not report ``b -> b`` as an edge.
 
     Returns
     -------
@@ -338,6 +355,7 @@ def search_parents(
     pen = penalty * h * np.log(max(n_b, 2)) / 2.0
     c0 = design.baseline_exposure
     g_all = design.exposure
+    prof_all = None if design.baseline_profile is None else design.baseline_profile[b]
 
     def cols(parents: list[int]) -> np.ndarray:
         return np.concatenate([np.arange(a * h, (a + 1) * h) for a in parents]) if parents else np.zeros(0, int)
@@ -346,16 +364,20 @@ def search_parents(
         c = cols(parents)
         x = x_all[:, c]
         nz = x.any(axis=1)
-        return _em(x[nz], int((~nz).sum()), g_all[c], c0, n_iter, tol, init)
+        if prof_all is None:
+            return _em(x[nz], int((~nz).sum()), g_all[c], c0, n_iter, tol, init)
+        log_zero = float(np.log(prof_all[~nz]).sum())
+        return _em(x[nz], int((~nz).sum()), g_all[c], c0, n_iter, tol, init, None, prof_all[nz], log_zero)
 
     # candidate causes: types whose events ever precede b nearby
-    candidates = [a for a in range(len(design.features)) if a != b and x_all[:, a * h : (a + 1) * h].any()]
+    candidates = [a for a in range(len(design.features)) if (a != b or self_excitation) and x_all[:, a * h : (a + 1) * h].any()]
     parents: list[int] = []
     mu, al, ll = fit(parents)
     while True:
         best = None
         if screen:
-            a = _best_screened(x_all, cols(parents), al, [a for a in candidates if a not in parents], h, g_all, c0, tol)
+            rest = [a for a in candidates if a not in parents]
+            a = _best_screened(x_all, cols(parents), al, rest, h, g_all, c0, tol, prof_all)
             if a is not None:
                 m2, a2, ll2 = fit(parents + [a], np.concatenate([al, np.full(h, 0.1)]))
                 if ll2 - ll - pen > 0:
@@ -401,22 +423,30 @@ def _best_screened(
     g_all: np.ndarray,
     c0: float,
     tol: float,
+    profile: np.ndarray | None = None,
     n_iter: int = 50,
 ) -> int | None:
     """The candidate whose own excitation, the current parents held fixed, adds most likelihood."""
     if not candidates:
         return None
-    offset = x_all[:, current] @ alpha if current.size else np.zeros(x_all.shape[0])
-    busy = offset > 0
     n_b = x_all.shape[0]
-    _, _, ll_cur = _em(np.zeros((int(busy.sum()), 0)), n_b - int(busy.sum()), np.zeros(0), c0, n_iter, tol, None, offset[busy])
+    offset = x_all[:, current] @ alpha if current.size else np.zeros(n_b)
+    prof = np.ones(n_b) if profile is None else profile
+    log_prof = np.log(prof)
+
+    def fit(x: np.ndarray, g: np.ndarray, rows: np.ndarray) -> float:
+        n_zero = n_b - int(rows.sum())
+        return _em(x[rows], n_zero, g, c0, n_iter, tol, None, offset[rows], prof[rows], float(log_prof[~rows].sum()))[2]
+
+    busy = offset > 0
+    ll_cur = fit(np.zeros((n_b, 0)), np.zeros(0), busy)
     best, best_gain = None, -np.inf
     for a in candidates:
         x = x_all[:, a * h : (a + 1) * h]
         rows = busy | x.any(axis=1)
-        _, _, ll_a = _em(x[rows], n_b - int(rows.sum()), g_all[a * h : (a + 1) * h], c0, n_iter, tol, None, offset[rows])
-        if ll_a - ll_cur > best_gain:
-            best, best_gain = a, ll_a - ll_cur
+        gain = fit(x, g_all[a * h : (a + 1) * h], rows) - ll_cur
+        if gain > best_gain:
+            best, best_gain = a, gain
     return best
 
 

@@ -10,6 +10,7 @@ from ._base import CausalDiscovery
 from ._causallearn import BaselineGraph, CausalLearnDiscovery
 from ._granger import GrangerDiscovery
 from ._hawkes import TopologicalHawkes
+from ._multiscale import MultiScaleHawkes
 
 __all__ = ["DEFAULT_METHOD", "METHODS", "make_method"]
 
@@ -18,6 +19,7 @@ DEFAULT_METHOD = "thp"
 
 METHODS: dict[str, Callable[..., CausalDiscovery]] = {
     "thp": TopologicalHawkes,
+    "mshawkes": MultiScaleHawkes,
     "granger": GrangerDiscovery,
     "pc": lambda **kw: CausalLearnDiscovery(algorithm="pc", **kw),
     "fci": lambda **kw: CausalLearnDiscovery(algorithm="fci", **kw),
@@ -29,7 +31,7 @@ METHODS: dict[str, Callable[..., CausalDiscovery]] = {
 
 
 def make_method(name: str = DEFAULT_METHOD, **params: Any) -> CausalDiscovery:
-    """A discovery estimator by name (``thp``, ``granger``, ``pc``, ``fci``, ``ges``, baselines)."""
+    """A discovery estimator by name (``thp``, ``mshawkes``, ``granger``, ``pc``, ``fci``, ``ges``, baselines)."""
     key = str(name).lower()
     if key not in METHODS:
         raise InputError(f"unknown method {name!r}; choose one of {sorted(METHODS)}")
