@@ -48,6 +48,7 @@ class Observation:
     alarms: list = field(default_factory=list)   # (time, device, alarm_type, link_id)
     open: int = 0        # raises not (yet) cleared
     lasted: bool = False  # a raise stood longer than a transient before it cleared
+    level: float | None = None  # load/cpu metrics: the level reached, as a fraction of full
 
 
 @dataclass
@@ -216,6 +217,7 @@ def _metric_observations(
                     items[key] = Observation(key, entity, "silent", float(t[-1] + period), 1, ROLE_WEIGHT["silent"])
             continue
         role = metric_role(metric)
+        per_unit = 1.0 if np.nanmax(v) <= 1.0 else 100.0   # fractions or percent
         split = _change_point(v)
         if role == "other" or split is None:
             continue
@@ -228,11 +230,11 @@ def _metric_observations(
         peak = float(np.sort(after)[-2]) if len(after) >= 2 else float(after[0])
         z = (peak - base) / scale
         strength = min(1.0, max(0.0, (z - 4.0) / 6.0))
+        level = peak / per_unit
         if role == "load":
             # an idle (backup) link that starts carrying traffic shows a
             # rerouting, not a congestion, unless the level itself is high
-            per_unit = 1.0 if base <= 1.0 and peak <= 1.0 else 100.0
-            level, idle = peak / per_unit, base / per_unit < 0.02
+            idle = base / per_unit < 0.02
             if level >= 0.8 and base / per_unit < 0.7:   # a link that became saturated
                 strength = max(0.7, strength)
             elif idle:
@@ -249,7 +251,8 @@ def _metric_observations(
         if obs is None or obs.weight < weight:
             items[key] = Observation(key, entity, f"metric_{role}", onset_t, 1, weight,
                                      link=entity if entity in link_set else None,
-                                     alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)])
+                                     alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)],
+                                     level=level if role in ("load", "cpu") else None)
 
 
 def _change_point(v: np.ndarray, min_size: int = 3) -> int | None:

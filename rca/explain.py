@@ -205,6 +205,11 @@ class ExplainRanker:
                     if items[i].role in ("sla", "service", "metric_sla"):
                         take(i, 0.8)
         t_fault, explained = _best_fault_time(direct, items, obs.onset)
+        if h.fault in ("congestion", "cpu_overload"):
+            # a congestion or an overload is a level: a link at 25 % or a CPU
+            # at 40 % explains little downstream, however much it rose
+            severity = _severity(h, obs)
+            explained = {i: w * severity for i, w in explained.items()}
         # elements that should be dead or unreachable but alarmed soon after;
         # much later they may simply have recovered (a reboot, a fading hop)
         for u in h.lost:
@@ -284,6 +289,28 @@ class ExplainRanker:
                 contradicted=len(s.contradictions), scores={"explain": s.score},
             ))
         return out
+
+
+def _severity(h: Hypothesis, obs: Observations) -> float:
+    """How saturated the congested link or overloaded CPU is, in (0, 1].
+
+    An alarm raised for the condition itself (a high-utilisation SLA alarm on
+    the link, a CPU alarm) counts as saturated; otherwise the highest level
+    the metrics reached, relative to 80 %.
+    """
+    items = obs.items
+    if h.fault == "congestion":
+        own = [items[i] for i in obs.by_link.get(h.entity, ())]
+        alarmed, metric = "sla", "metric_load"
+    else:
+        own = [items[i] for i in obs.by_entity.get(h.entity, ())]
+        alarmed, metric = "cpu", "metric_cpu"
+    if any(o.role == alarmed for o in own):
+        return 1.0
+    levels = [o.level for o in own if o.role == metric and o.level is not None]
+    if not levels:
+        return 1.0
+    return max(0.05, min(1.0, max(levels) / 0.8)) ** 2
 
 
 def _alternatives(root: _Scored, pool: list[_Scored], roots: list[_Scored], taken: list[_Scored],
