@@ -38,8 +38,10 @@ normal window. Step by step:
    KPI an additive noise model whose prediction is a non-negative ridge
    regression on its causes, with utilisation turned into the M/M/1 delay
    factor ``u / (100 - u)`` (more load on the path never lowers a
-   downstream KPI, and delay grows that way with load). Mechanisms are
-   fitted on the normal window.
+   downstream KPI, and delay grows that way with load), and every slope at
+   least 0.05 target standard deviations per cause standard deviation (a
+   normal window of a few samples cannot show a response on its own).
+   Mechanisms are fitted on the normal window.
 6. **Attribution.** :func:`dowhy.gcm.attribute_anomalies` splits each
    target's anomaly score (on its ``n_anomaly_samples`` most anomalous steps)
    among the noise of its ancestors; the positive shares are summed per
@@ -104,6 +106,8 @@ class KPIWindow:
         Element -> time it went silent (last sample plus one step).
     notes : list of str
         What was capped, filled or could not be used.
+    floor : dict
+        Metric -> the smallest deviation that counts (1 % of its typical level).
     """
 
     values: pd.DataFrame
@@ -113,6 +117,7 @@ class KPIWindow:
     onset: float
     silent: dict[str, float]
     notes: list[str] = field(default_factory=list)
+    floor: dict[str, float] = field(default_factory=dict)
 
     @property
     def normal(self) -> pd.DataFrame:
@@ -161,8 +166,11 @@ def _first_long_gap(seen: np.ndarray, length: int) -> int | None:
     return None
 
 
-def _split_points(values: np.ndarray, min_side: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """Best single mean-shift split of every column: (split index, t statistic)."""
+def _split_points(values: np.ndarray, floor: np.ndarray, min_side: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Best single mean-shift split of every column: (split index, t statistic).
+
+    ``floor`` is the smallest standard deviation each column is credited with.
+    """
     n_t, n_v = values.shape
     best_k = np.zeros(n_v, dtype=np.int64)
     best_t = np.zeros(n_v)
@@ -181,7 +189,7 @@ def _split_points(values: np.ndarray, min_side: int = 3) -> tuple[np.ndarray, np
             m1, m2 = s1 / n1, s2 / n2
             ss = np.maximum(q1 - n1 * m1 * m1, 0) + np.maximum(q2 - n2 * m2 * m2, 0)
             sd = np.sqrt(ss / np.maximum(n1 + n2 - 2, 1))
-            scale = np.maximum(sd, 0.02 * np.abs(np.where(np.isfinite(m1), m1, 0.0)) + 1e-6)
+            scale = np.maximum(np.maximum(sd, floor), 0.02 * np.abs(np.where(np.isfinite(m1), m1, 0.0)))
             t = np.abs(m2 - m1) / (scale * np.sqrt(1.0 / n1 + 1.0 / n2))
         t = np.where((n1 >= min_side) & (n2 >= min_side) & np.isfinite(t), t, 0.0)
         better = t > best_t
@@ -243,6 +251,11 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
     var_metric = dict(zip(names.tolist(), metric.tolist()))
     columns = [str(u) for u in uniques]
 
+    # the smallest change that counts: 1 % of the metric's typical level across entities
+    # (a link at 0 % utilisation moving to 0.3 % is noise, not a 100-sigma event)
+    level = pd.Series(np.abs(frame["value"].to_numpy(dtype="float64"))).groupby(metric).median()
+    metric_floor = {str(k): max(0.01 * float(v), 1e-6) for k, v in level.items()}
+
     # silence: no series of an element reports for silent_after steps, after it reported twice
     reported = counts > 0
     silent: dict[str, float] = {}
@@ -263,7 +276,8 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
 
     # onset: the 20th percentile of strong mean shifts and of silences
     live = [j for j, c in enumerate(columns) if var_entity[c] not in silent]
-    split, stat = _split_points(filled[:, live])
+    floor = np.asarray([metric_floor[var_metric[columns[j]]] for j in live])
+    split, stat = _split_points(filled[:, live], floor)
     strong = stat >= shift_t
     marks = np.concatenate([index[np.clip(split[strong], 0, n_t - 1)], np.fromiter(silent.values(), float)])
     if len(marks):
@@ -276,7 +290,7 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
         notes.append(f"onset moved later to keep {min_normal} normal samples")
         onset = earliest
     values = pd.DataFrame(filled, index=pd.Index(index, name="time"), columns=columns)
-    return KPIWindow(values, var_entity, var_metric, period, onset, silent, notes)
+    return KPIWindow(values, var_entity, var_metric, period, onset, silent, notes, metric_floor)
 
 
 # ------------------------------------------------------- the SCM mechanisms
@@ -291,11 +305,17 @@ class _LoadResponse:
         Which inputs are utilisation in percent (transformed to ``u / (100 - u)``).
     alpha : float
         Ridge penalty on standardised inputs.
+    min_slope : float
+        Smallest response to each cause, in target standard deviations per
+        cause standard deviation: a prior that more load or cpu upstream
+        raises a downstream KPI at least slightly, which a short normal
+        window cannot show on its own.
     """
 
-    def __init__(self, load_columns: np.ndarray, alpha: float = 1.0) -> None:
+    def __init__(self, load_columns: np.ndarray, alpha: float = 1.0, min_slope: float = 0.05) -> None:
         self.load_columns = np.asarray(load_columns, dtype=bool)
         self.alpha = alpha
+        self.min_slope = min_slope
 
     def _features(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=float).reshape(len(X), -1).copy()
@@ -310,15 +330,18 @@ class _LoadResponse:
         F = self._features(X)
         self.center_ = F.mean(axis=0)
         self.scale_ = np.where(F.std(axis=0) > 1e-9, F.std(axis=0), 1.0)
-        self.model_ = Ridge(alpha=self.alpha, positive=True)
-        self.model_.fit((F - self.center_) / self.scale_, np.asarray(Y, dtype=float).ravel())
+        y = np.asarray(Y, dtype=float).ravel()
+        model = Ridge(alpha=self.alpha, positive=True).fit((F - self.center_) / self.scale_, y)
+        y_scale = float(y.std()) if y.std() > 1e-9 else max(abs(float(y.mean())) * 0.01, 1e-6)
+        self.coef_ = np.maximum(model.coef_, self.min_slope * y_scale)
+        self.intercept_ = float(y.mean())
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         F = (self._features(X) - self.center_) / self.scale_
-        return self.model_.predict(F).reshape(-1, 1)
+        return (self.intercept_ + F @ self.coef_).reshape(-1, 1)
 
     def clone(self) -> "_LoadResponse":
-        return _LoadResponse(self.load_columns, self.alpha)
+        return _LoadResponse(self.load_columns, self.alpha, self.min_slope)
 
 
 @contextlib.contextmanager
@@ -485,7 +508,7 @@ class MetricAttribution:
                 continue
             base = float(np.median(base_values))
             spread = 1.4826 * float(np.median(np.abs(base_values - base)))
-            scale = max(spread, 0.05 * abs(base), 1e-6)
+            scale = max(spread, 0.05 * abs(base), window.floor.get(window.metric[v], 1e-6))
             out[v] = float(np.sort(np.abs(after - base) / scale)[-2])
         return out
 
