@@ -72,6 +72,7 @@ from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from rca.result import Candidate, Evidence, RCAResult
 from rca.vocabulary import metric_role
@@ -370,7 +371,7 @@ class _Target:
     shares: dict[str, float] = field(default_factory=dict)  # variable -> share of the target's anomaly
 
 
-class MetricAttribution:
+class MetricAttribution(BaseEstimator):
     """Rank root causes by attributing an incident's anomalous KPIs with DoWhy ``gcm``.
 
     How the graph is built, the onset found, gaps and silences handled and
@@ -652,8 +653,19 @@ class MetricAttribution:
         if cited:
             _, t, v, share = cited[0]
             fault = _fault_of(kind, window, v, t)
-            reasons.append(f"{share:.0%} of {window.metric[t.variable]}@{window.entity[t.variable]} attributed to "
-                           f"{window.metric[v]}@{window.entity[v]}")
+            # name the strongest KPI of the candidate and what it explains downstream, if anything
+            downstream = [c for c in cited if c[2] != c[1].variable]
+            own = [c for c in cited if c[2] == c[1].variable]
+            if downstream:
+                _, t2, v2, share2 = downstream[0]
+                more = len({c[1].variable for c in cited}) - 1
+                reasons.append(f"{window.metric[v2]} at {window.entity[v2]} explains {share2:.0%} of the anomaly of "
+                               f"{window.metric[t2.variable]} at {window.entity[t2.variable]}"
+                               + (f" and shares of {more} more anomalous KPI(s)" if more else ""))
+            else:
+                _, t2, v2, share2 = own[0]
+                reasons.append(f"{window.metric[v2]} at {window.entity[v2]} is anomalous (robust z {t2.z:.0f}); "
+                               f"{share2:.0%} of it is its own, not explained upstream")
         n_silenced = 0
         if entity in sil:
             frac, _, inter = sil[entity]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rca import Incident, Metrics
+from rca import Incident
 from rca.causal._attribution import MetricAttribution, attribution_ranking, kpi_window
 from rca.causal._kpi_graph import kpi_graph, traffic_sinks
 from tests._builders import T0, incident, small_network
@@ -146,6 +146,15 @@ def test_deterministic_under_random_state_and_leaves_global_rng_alone(congested)
                                                                        for c in b.candidates]
 
 
+def test_estimator_contract_clone_keeps_parameters():
+    from sklearn.base import clone
+
+    est = MetricAttribution(random_state=5, max_targets=7)
+    copy = clone(est)
+    assert copy.get_params() == est.get_params()
+    assert copy.get_params()["max_targets"] == 7
+
+
 def test_input_frame_is_not_mutated(congested):
     before = congested.metrics.frame.copy()
     MetricAttribution(random_state=0).rank(congested)
@@ -166,4 +175,3 @@ def test_on_a_twin_incident_the_congested_link_ranks_first():
     inc = make_incident(fault="congestion", size="small", random_state=1001)
     result = attribution_ranking(inc, max_candidates=5)
     assert result[0].entity == inc.truth.root_causes[0].entity
-    assert Metrics is not None
