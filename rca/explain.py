@@ -43,9 +43,11 @@ _PRIOR = {"node_down": 0.985, "link_down": 1.0, "site_power": 0.97, "card_failur
           "congestion": 0.9, "link_degraded": 0.9, "cpu_overload": 0.9}
 
 _UNANNOUNCED_CARD = 0.45
-# A further root scoring at least this fraction of the previous one is listed
-# before the previous one's alternatives.
+# A further root scoring at least this fraction of the previous one, and
+# failing at the same time, is listed before the previous one's alternatives.
 _COMPARABLE = 0.5
+# Roots whose fault times are this close failed together (one duct, one event).
+_SIMULTANEOUS_S = 60.0
 
 
 @dataclass
@@ -264,12 +266,14 @@ class ExplainRanker:
         # symptoms about as well (a leaf vs. its only link, a one-element
         # site vs. its element): they are alternatives to that root, not
         # weaker than the next independent one
-        # (roots of comparable strength, like the links of one duct cut,
-        # stay together)
+        # (roots of comparable strength failing together, like the links of
+        # one duct cut, stay together)
         order: list[_Scored] = []
         for k, r in enumerate(roots):
             order.append(r)
-            if k + 1 == len(roots) or roots[k + 1].score < _COMPARABLE * r.score:
+            following = roots[k + 1] if k + 1 < len(roots) else None
+            if (following is None or following.score < _COMPARABLE * r.score
+                    or abs(following.t_fault - r.t_fault) > _SIMULTANEOUS_S):
                 order.extend(_alternatives(r, pool, roots, order))
         return order + [s for s in pool if s not in order]
 
