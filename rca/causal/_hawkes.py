@@ -436,7 +436,8 @@ def _best_screened(
 
     def fit(x: np.ndarray, g: np.ndarray, rows: np.ndarray) -> float:
         n_zero = n_b - int(rows.sum())
-        return _em(x[rows], n_zero, g, c0, n_iter, tol, None, offset[rows], prof[rows], float(log_prof[~rows].sum()))[2]
+        log_zero = float(log_prof[~rows].sum())
+        return _em(x[rows], n_zero, g, c0, n_iter, tol, None, offset[rows], prof[rows], log_zero)[2]
 
     busy = offset > 0
     ll_cur = fit(np.zeros((n_b, 0)), np.zeros(0), busy)

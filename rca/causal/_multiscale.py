@@ -211,8 +211,9 @@ def _edge_frame(
     """The selected edges with their gain, mean kernel delay and support."""
     ii, jj = np.nonzero(adj)
     mass = alpha.sum(axis=3)  # (k, k, s)
+    total = mass.sum(axis=2)
     mean_delay = np.divide(
-        (mass / np.asarray(decays)).sum(axis=2), mass.sum(axis=2), out=np.full(adj.shape, np.nan), where=mass.sum(axis=2) > 0
+        (mass / np.asarray(decays)).sum(axis=2), total, out=np.full(adj.shape, np.nan), where=total > 0
     )
     k = events.n_types
     support = np.zeros((k, k), dtype=np.int64)
