@@ -13,7 +13,8 @@ from ._causallearn import BaselineGraph, CausalLearnDiscovery
 from ._chains import ChainFinder, RootCauseChain, add_chains, root_cause_chains
 from ._evaluate import GraphScore, score_graph
 from ._granger import GrangerDiscovery
-from ._hawkes import TopologicalHawkes
+from ._hawkes import TopologicalHawkes, search_parents
+from ._multiscale import MultiScaleHawkes, multiscale_design, storm_profile
 from ._knowledge import AlarmHistory, learn_knowledge, load_knowledge, read_alarm_history, save_knowledge
 from ._precedence import precedence_counts
 from ._result import CausalGraph
@@ -30,6 +31,7 @@ __all__ = [
     "EventSequences",
     "GrangerDiscovery",
     "GraphScore",
+    "MultiScaleHawkes",
     "RootCauseChain",
     "TopologicalHawkes",
     "add_chains",
@@ -38,6 +40,9 @@ __all__ = [
     "event_sequences",
     "hop_matrices",
     "learn_knowledge",
+    "multiscale_design",
+    "search_parents",
+    "storm_profile",
     "load_knowledge",
     "local_pairs",
     "precedence_counts",
