@@ -1,4 +1,4 @@
-"""One-thread CPU inference latency of the congestion predictor.
+"""One-thread CPU inference latency of the congestion predictor and the failure GNN.
 
 Workloads:
 
@@ -17,9 +17,18 @@ does once per topology or routing change: the conversion of the frames into
 tensors (:func:`rca.gnn.congestion_data`) and the walk. ``forward_cold_ms``
 is a forward pass that computes its walk itself.
 
+The failure GNN (:class:`rca.gnn.FailureGNN`, shipped ``propagation.pt``)
+is timed on the same Topology Zoo networks (as topologies: elements and
+undirected links) and on Barabasi-Albert networks of 10,000 and 100,000
+*elements* (network nodes; entities = elements + links + sites). Reported:
+the forward pass of root localisation on an incident (one alarm on a random
+element, so the observed block is not empty), and separately the conversion
+(:func:`rca.gnn.failure_graph`: the per-topology index with its dominator
+tree, built once per topology, then the per-incident features).
+
 Usage::
 
-    nice python benchmarks/gnn_speed.py [--zoo Abilene Geant2012 ...] [--repeats 20]
+    nice python benchmarks/gnn_speed.py [--zoo Abilene Geant2012 ...] [--repeats 20] [--skip-congestion]
 
 Writes ``benchmarks/results/gnn_speed.json``.
 """
@@ -38,7 +47,8 @@ import pandas as pd
 import torch
 
 from rca.datasets._gnnet import GnnetSample
-from rca.gnn import CongestionPredictor, congestion_data
+from rca.gnn import CongestionPredictor, FailureGNN, congestion_data
+from rca.topology import Topology
 
 ZOO = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "topology-zoo"
 DEFAULT_ZOO = ("Abilene", "Geant2012", "Uninett2011", "GtsCe", "Cogentco")
@@ -119,26 +129,94 @@ def _time(model: CongestionPredictor, sample: GnnetSample, repeats: int) -> dict
     }
 
 
+def _topology_of(graph: nx.Graph, name: str) -> Topology:
+    g = nx.convert_node_labels_to_integers(nx.Graph(graph))
+    ids = [f"n{i}" for i in g.nodes]
+    hub = max(g.degree, key=lambda kv: kv[1])[0]
+    nodes = pd.DataFrame({"node_id": ids, "gateway": [i == hub for i in g.nodes]})
+    links = pd.DataFrame({"source": [f"n{u}" for u, _ in g.edges], "target": [f"n{v}" for _, v in g.edges]})
+    return Topology.from_frames(nodes, links, source=name)
+
+
+def _time_failure(model: FailureGNN, topo: Topology, name: str, repeats: int, rng: np.random.Generator) -> dict:
+    from rca.gnn import failure_graph
+
+    who = topo.node_ids[int(rng.integers(topo.n_nodes))]
+    alarms = pd.DataFrame({"time": [1.7e9], "device": [who], "alarm_type": ["NE_COMM_LOST"]})
+    t = time.perf_counter()
+    failure_graph(topo)  # the per-topology index (dominator tree), once per topology
+    index_s = time.perf_counter() - t
+    t = time.perf_counter()
+    data = failure_graph(topo, alarms)
+    convert = time.perf_counter() - t
+    net = model.model_
+    times = []
+    with torch.inference_mode():
+        net(data.x, data.edge_index, data.edge_kind)  # warm-up
+        for _ in range(repeats):
+            t = time.perf_counter()
+            net(data.x, data.edge_index, data.edge_kind)
+            times.append(time.perf_counter() - t)
+    return {
+        "model": "failure (propagation.pt)",
+        "network": name,
+        "nodes": topo.n_nodes,
+        "links": topo.n_links,
+        "elements": topo.n_nodes,
+        "entities": int(data.num_nodes),
+        "forward_ms_median": 1000 * statistics.median(times),
+        "forward_ms_p90": 1000 * float(np.quantile(times, 0.9)),
+        "convert_ms": 1000 * convert,
+        "topology_index_ms": 1000 * index_s,
+    }
+
+
+def failure_rows(zoo: list[str], synthetic: list[int], repeats: int) -> list[dict]:
+    """Forward-pass latency of the failure GNN (root localisation) on zoo and synthetic networks."""
+    rng = np.random.default_rng(1)
+    model = FailureGNN.pretrained()
+    rows = []
+    for name in zoo if ZOO.is_dir() else []:
+        g = nx.Graph(nx.read_graphml(ZOO / f"{name}.graphml"))
+        g = g.subgraph(max(nx.connected_components(g), key=len)).copy()
+        rows.append({"kind": "topology-zoo", **_time_failure(model, _topology_of(g, name), name, repeats, rng)})
+    for elements in synthetic:
+        g = nx.barabasi_albert_graph(elements, 2, seed=int(rng.integers(2**31)))
+        reps = max(3, repeats // (10 if elements >= 50_000 else 2))
+        rows.append({"kind": "synthetic",
+                     **_time_failure(model, _topology_of(g, f"ba-{elements}"), f"synthetic-{elements}", reps, rng)})
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--zoo", nargs="*", default=list(DEFAULT_ZOO))
     parser.add_argument("--synthetic", nargs="*", type=int, default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--skip-congestion", action="store_true", help="time the failure GNN only")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "gnn_speed.json")
     args = parser.parse_args()
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
-    model = CongestionPredictor.pretrained()
     rows = []
-    for name in args.zoo if ZOO.is_dir() else []:
-        rows.append({"kind": "topology-zoo", **_time(model, _zoo(name, rng), args.repeats)})
-    for elements in args.synthetic:
-        reps = max(3, args.repeats // (10 if elements >= 50_000 else 2))
-        rows.append({"kind": "synthetic", **_time(model, _synthetic(elements, rng), reps)})
-    table = pd.DataFrame(rows)
+    if not args.skip_congestion:
+        model = CongestionPredictor.pretrained()
+        for name in args.zoo if ZOO.is_dir() else []:
+            rows.append({"kind": "topology-zoo", "model": "congestion.pt", **_time(model, _zoo(name, rng), args.repeats)})
+        for elements in args.synthetic:
+            reps = max(3, args.repeats // (10 if elements >= 50_000 else 2))
+            rows.append({"kind": "synthetic", "model": "congestion.pt", **_time(model, _synthetic(elements, rng), reps)})
+        table = pd.DataFrame(rows)
+        with pd.option_context("display.width", 200, "display.float_format", "{:.2f}".format):
+            print(table.to_string(index=False))
+    elif args.out.is_file():  # keep the congestion rows measured before
+        rows = [r for r in json.loads(args.out.read_text())["rows"] if "congestion" in r.get("model", "congestion")]
+    failure = failure_rows(args.zoo, args.synthetic, args.repeats)
     with pd.option_context("display.width", 200, "display.float_format", "{:.2f}".format):
-        print(table.to_string(index=False))
-    meta = {"threads": torch.get_num_threads(), "torch": torch.__version__, "model": "shipped congestion.pt",
+        print(pd.DataFrame(failure).to_string(index=False))
+    rows += failure
+    meta = {"threads": torch.get_num_threads(), "torch": torch.__version__,
+            "models": ["shipped congestion.pt", "shipped propagation.pt"],
             "targets_ms": {"topology-zoo": 5, "10k elements": 100, "100k elements": 1000}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))

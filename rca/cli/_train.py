@@ -48,3 +48,29 @@ def congestion(data: str | None, out: str | None, progress: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {target} ({info['bytes'] / 1024:.0f} KiB) in {info['seconds']:.0f} s; "
                f"seed {info['random_state']}, best epoch {info['best_epoch']}")
+
+
+@train.command("propagation")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write (default: the package's weights/propagation.pt).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder to cache the simulated training corpus in (e.g. /tmp); default: no cache.")
+@click.option("--progress/--no-progress", default=True, help="Show progress bars.")
+def propagation(out: str | None, cache_dir: str | None, progress: bool) -> None:
+    """Train the failure-propagation / root-localisation GNN on twin cascades.
+
+    The corpus (seeded, see rca.gnn._recipes.PROPAGATION_RECIPE) is simulated
+    by the network twin; a tenth of its networks grow around Topology Zoo
+    cores when ../shared/datasets/topology-zoo (or $NETRCA_SHARED_DATASETS)
+    is present.
+    """
+    from rca.gnn._failure_model import PRETRAINED_PROPAGATION
+    from rca.gnn._recipes import train_propagation
+
+    target = Path(out) if out else _shipped(PRETRAINED_PROPAGATION)
+    try:
+        info = train_propagation(target, cache_dir=cache_dir, progress=progress)
+    except RCAError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {target} ({info['bytes'] / 1024:.0f} KiB): corpus {info['corpus_seconds']:.0f} s, "
+               f"training {info['seconds']:.0f} s on {info['n_samples']} samples; seed {info['random_state']}")

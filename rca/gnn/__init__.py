@@ -8,12 +8,34 @@
   closed-form M/M/1/K estimate.
 - :class:`CongestionPrediction`, :class:`CongestionScores`,
   :func:`score_congestion`: typed results and their scores.
+
+Failure propagation and root localisation:
+
+- :func:`failure_graph`: a topology (+ alarms, metrics, or a fault
+  hypothesis) as a PyG incidence graph of elements, links and sites, with the
+  documented :data:`FEATURES`.
+- :class:`FailureGNN`: the trainable, savable estimator (``layers=0`` is the
+  MLP baseline); :func:`localise` ranks an incident's roots with the shipped
+  weights, :func:`propagate` predicts a fault's footprint.
+- :func:`localisation_sample`, :func:`propagation_sample`: labelled training
+  graphs from twin incidents.
 """
 
 from rca.gnn._congestion import PRETRAINED_CONGESTION, CongestionPredictor, QueueingBaseline
 from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_congestion
 from rca.gnn._queueing import MM1KEstimate, mm1k
 from rca.gnn._routenet import RouteNet
+from rca.gnn._corpus import localisation_sample, propagation_sample
+from rca.gnn._failure_model import PRETRAINED_PROPAGATION, FailureGNN, RootScores
+from rca.gnn._graph_data import (
+    FEATURES,
+    HYPOTHESIS_FEATURES,
+    OBSERVED_FEATURES,
+    STRUCTURE_FEATURES,
+    failure_graph,
+)
+from rca.gnn._localise import localise
+from rca.gnn._propagation import PropagationPrediction, propagate
 from rca.gnn._tensors import CONGESTION_UTILIZATION, LINK_FEATURES, PATH_FEATURES, NetworkSample, congestion_data
 
 __all__ = [
@@ -31,4 +53,17 @@ __all__ = [
     "congestion_data",
     "mm1k",
     "score_congestion",
+    "FEATURES",
+    "HYPOTHESIS_FEATURES",
+    "OBSERVED_FEATURES",
+    "PRETRAINED_PROPAGATION",
+    "STRUCTURE_FEATURES",
+    "FailureGNN",
+    "PropagationPrediction",
+    "RootScores",
+    "failure_graph",
+    "localisation_sample",
+    "localise",
+    "propagate",
+    "propagation_sample",
 ]

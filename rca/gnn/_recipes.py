@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONGESTION_RECIPE", "default_gnnet_dir", "train_congestion"]
+__all__ = ["CONGESTION_RECIPE", "PROPAGATION_RECIPE", "default_gnnet_dir", "propagation_corpus", "train_congestion",
+           "train_propagation"]
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +74,237 @@ def train_congestion(train_dir: str | Path, validation_dir: str | Path | None, o
         "n_validation": len(val or []),
         **params,
     }
+
+
+PROPAGATION_RECIPE: dict[str, Any] = {
+    "hidden": 32,
+    "layers": 4,
+    "epochs": 20,
+    "lr": 3e-3,
+    "batch_size": 16,
+    "random_state": 0,
+    "n_localisation": 1500,
+    "n_propagation": 600,
+    "data_seed": 20260401,
+}
+"""Parameters of the shipped failure GNN (``propagation.pt``): model settings,
+and the twin corpus it is trained on (``n_localisation`` noisy incidents
+with 1-3 roots and ``n_propagation`` noise-free single-root incidents, drawn
+from ``data_seed``; networks of 60-300 elements, a tenth grown around
+Topology Zoo cores of at most 40 nodes, every alarm vocabulary)."""
+
+_MODEL_KEYS = ("hidden", "layers", "epochs", "lr", "batch_size", "random_state")
+_SAMPLE_KEYS = ("x", "edge_index", "edge_kind", "entity_kind", "y_root", "y_fault", "y_symptom", "y_delay")
+
+
+def propagation_corpus(params: dict[str, Any], *, cache_dir: str | Path | None = None,
+                       progress: bool = False) -> list:
+    """The training samples of :data:`PROPAGATION_RECIPE` (cached as tensors in ``cache_dir``).
+
+    The cache is a plain dict of tensors read with ``weights_only=True``;
+    its name holds the corpus parameters, so other settings make another file.
+    """
+    import torch
+    from torch_geometric.data import Data
+
+    from rca.errors import InputError
+    from rca.gnn._corpus import localisation_sample, propagation_sample, twin_incidents, zoo_cores
+
+    key = f"{params['data_seed']}-{params['n_localisation']}-{params['n_propagation']}"
+    cache = Path(cache_dir) / f"netrca-failure-corpus-{key}.pt" if cache_dir is not None else None
+    if cache is not None and cache.is_file():
+        try:
+            stored = torch.load(str(cache), map_location="cpu", weights_only=True)
+            return [Data(**s) for s in stored["samples"]]
+        except Exception as exc:  # a stale or broken cache is rebuilt
+            logger.warning("ignoring corpus cache %s: %s", cache, exc)
+    zoo = zoo_cores()
+    seed = int(params["data_seed"])
+    samples = []
+    loc = twin_incidents(int(params["n_localisation"]), random_state=seed, zoo=zoo)
+    prop = twin_incidents(int(params["n_propagation"]), random_state=seed + 1, zoo=zoo,
+                          single_fault_noise_free=True)
+    if progress:
+        from tqdm.auto import tqdm
+
+        loc = tqdm(loc, total=int(params["n_localisation"]), desc="localisation corpus", unit="incident")
+        prop = tqdm(prop, total=int(params["n_propagation"]), desc="propagation corpus", unit="incident")
+    samples += [localisation_sample(inc) for inc in loc]
+    for inc in prop:
+        try:
+            samples.append(propagation_sample(inc))
+        except InputError:  # a fibre cut has several roots: no single hypothesis
+            continue
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"samples": [{k: getattr(s, k) for k in _SAMPLE_KEYS} for s in samples]}, str(cache))
+    return samples
+
+
+def train_propagation(out: str | Path, *, cache_dir: str | Path | None = None, progress: bool = False,
+                      **overrides: Any) -> dict[str, Any]:
+    """Train the failure GNN with :data:`PROPAGATION_RECIPE` on twin cascades and save it.
+
+    Returns
+    -------
+    dict
+        ``seconds`` (training time, corpus excluded), ``corpus_seconds``,
+        ``bytes`` (file size), ``n_samples`` and the parameters used.
+    """
+    import torch
+
+    from rca.gnn._failure_model import FailureGNN
+
+    params = {**PROPAGATION_RECIPE, **overrides}
+    start = time.perf_counter()
+    samples = propagation_corpus(params, cache_dir=cache_dir, progress=progress)
+    corpus_seconds = time.perf_counter() - start
+    logger.info("training on %d samples", len(samples))
+    start = time.perf_counter()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        model = FailureGNN(**{k: params[k] for k in _MODEL_KEYS}, progress=progress).fit(samples)
+    finally:
+        torch.set_num_threads(threads)
+    seconds = time.perf_counter() - start
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    return {"seconds": round(seconds, 1), "corpus_seconds": round(corpus_seconds, 1),
+            "bytes": Path(out).stat().st_size, "n_samples": len(samples), **params}
+
+
+# -- congestion forecaster (rca/gnn/weights/forecast.pt) ------------------------------
+
+FORECAST_RECIPE: dict[str, Any] = {
+    "window": 8,
+    "horizon": 3,
+    "hidden": 32,
+    "rounds": 2,
+    "epochs": 6,
+    "lr": 3e-3,
+    "batch_windows": 64,
+    "random_state": 0,
+    "n_incidents": 120,
+    "corpus_seed": 2026,
+    "ramp_fraction": 0.5,
+}
+"""Parameters of the shipped congestion forecaster and of its twin corpus
+(``ramp_fraction``: share of the incidents given :func:`with_demand_ramps`)."""
+
+_FORECAST_MODEL_KEYS = ("window", "horizon", "hidden", "rounds", "epochs", "lr", "batch_windows", "random_state")
+
+
+def forecast_corpus(n_incidents: int, *, random_state: int, ramp_fraction: float = 0.0) -> list[Any]:
+    """Twin incidents for the forecaster: random networks, faults and polling periods.
+
+    Small (70 %) and medium networks; half the incidents are congestion
+    (the other half any fault of :data:`rca.datasets.FAULT_TYPES`), one or
+    two roots; telemetry every 60 s (50 %), 120 s (30 %) or 300 s. A share
+    ``ramp_fraction`` of them get :func:`with_demand_ramps`.
+    """
+    import numpy as np
+
+    from rca.datasets import FAULT_TYPES, make_incident
+    from rca.errors import InputError
+
+    rng = np.random.default_rng(random_state)
+    out = []
+    for i in range(n_incidents):
+        fault = "congestion" if rng.random() < 0.5 else str(rng.choice(FAULT_TYPES))
+        kwargs = {"n_roots": int(rng.integers(1, 3)), "size": "small" if rng.random() < 0.7 else "medium",
+                  "random_state": int(rng.integers(2**31)), "name": f"forecast-{random_state}-{i}",
+                  "metric_period_s": float(rng.choice([60.0, 120.0, 300.0], p=[0.5, 0.3, 0.2]))}
+        try:
+            out.append(make_incident(fault=fault, **kwargs))
+        except InputError:  # the network has nothing this fault can hit (no microwave link...)
+            out.append(make_incident(fault="congestion", **kwargs))
+        if rng.random() < ramp_fraction:
+            out[-1] = with_demand_ramps(out[-1], random_state=int(rng.integers(2**31)))
+    return out
+
+
+def with_demand_ramps(incident: Any, *, random_state: int, n_ramps: int | None = None) -> Any:
+    """The incident with demand growing on a few links: utilisation ramps, then stays.
+
+    The twin's congestion is a step (a load that appears at the fault
+    time); growing demand is a ramp. Each ramp picks a link, a start
+    interval, a duration of 6-24 intervals and a rise of 0.3-0.9 of the
+    link's capacity, and adds the same traffic to one neighbouring link
+    (the next hop of that traffic), as a share of that link's capacity.
+    Utilisation is capped at 100 %, as the twin caps it. ``n_ramps``
+    defaults to one per 20 reporting links (at least two).
+    """
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from rca.metrics import Metrics
+
+    rng = np.random.default_rng(random_state)
+    topo = incident.topology
+    frame = incident.metrics.frame
+    util = frame["metric"] == "utilization"
+    times = np.unique(frame.loc[util, "time"].to_numpy(dtype=float))
+    links = sorted(set(frame.loc[util, "entity"]) & set(topo.link_ids))
+    if len(times) < 4 or not links:
+        return incident
+    step = float(np.median(np.diff(times)))
+    capacity = topo.links["capacity_mbps"].astype(float).fillna(10000.0)
+    extra = pd.Series(0.0, index=frame.index)
+    t = frame["time"].to_numpy(dtype=float)
+    for _ in range(max(2, len(links) // 20) if n_ramps is None else n_ramps):
+        link = links[int(rng.integers(len(links)))]
+        start = times[int(rng.integers(len(times) - 3))]
+        length = float(rng.integers(6, 25)) * step
+        rise = float(rng.uniform(0.3, 0.9))
+        shape = np.clip((t - start) / length, 0.0, 1.0)
+        a, b = topo.link_endpoints(link)
+        nxt = [l for n in (a, b) for l in topo.incident_links(n) if l != link and l in links]
+        targets = [(link, rise)]
+        if nxt:
+            other = nxt[int(rng.integers(len(nxt)))]
+            targets.append((other, rise * float(capacity[link]) / float(capacity[other])))
+        for entity, share in targets:
+            on = (util & (frame["entity"] == entity)).to_numpy()
+            extra[on] += 100.0 * share * shape[on]
+    ramped = frame.assign(value=np.where(util, np.minimum(frame["value"] + extra, 100.0), frame["value"]))
+    return dataclasses.replace(incident, metrics=Metrics.from_frame(ramped.drop(columns=["line"]),
+                                                                    source=f"{incident.name} (ramped)"))
+
+
+def train_forecast(out: str | Path, *, progress: bool = False, **overrides: Any) -> dict[str, Any]:
+    """Train the congestion forecaster with :data:`FORECAST_RECIPE` on twin telemetry and save it.
+
+    Returns
+    -------
+    dict
+        ``seconds`` (training time, corpus excluded), ``corpus_seconds``,
+        ``bytes`` (file size), ``n_incidents`` and the parameters used.
+    """
+    import torch
+
+    from rca.gnn._forecast import CongestionForecaster
+
+    params = {**FORECAST_RECIPE, **overrides}
+    start = time.perf_counter()
+    incidents = forecast_corpus(int(params["n_incidents"]), random_state=int(params["corpus_seed"]),
+                                ramp_fraction=float(params["ramp_fraction"]))
+    corpus_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        model = CongestionForecaster(**{k: params[k] for k in _FORECAST_MODEL_KEYS}, progress=progress)
+        model.fit(incidents)
+    finally:
+        torch.set_num_threads(threads)
+    seconds = time.perf_counter() - start
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    return {"seconds": round(seconds, 1), "corpus_seconds": round(corpus_seconds, 1),
+            "bytes": Path(out).stat().st_size, **params}
+
+
+__all__ += ["FORECAST_RECIPE", "forecast_corpus", "train_forecast", "with_demand_ramps"]

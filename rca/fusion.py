@@ -1,0 +1,149 @@
+"""Fused ranking: several root-cause rankers combined into one answer.
+
+Each source (the explain-the-alarms ranker, the failure GNN, later metric
+attribution) ranks candidates on its own. They are combined by weighted
+reciprocal-rank fusion: a candidate earns ``weight / (k + rank)`` from every
+source that ranks it, so no source's score scale has to be trusted, and a
+candidate that two sources rank high beats one that a single source ranks
+first. The explain ranker's multi-root structure survives because its
+independent roots sit at its first ranks, and the fusion keeps its order
+among them unless another source disagrees strongly. Evidence of every source
+is kept (explain first), and ``Candidate.scores`` holds each source's score.
+
+Torch is imported only when the GNN source runs (``import rca.fusion`` is
+torch-free).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from .incident import Incident
+from .result import Candidate, RCAResult
+
+__all__ = ["FusionSource", "DEFAULT_SOURCES", "fused_ranking", "fuse"]
+
+#: Reciprocal-rank offset: how quickly the credit for lower ranks decays.
+RANK_OFFSET = 1.0
+
+
+@dataclass(frozen=True)
+class FusionSource:
+    """One ranker taking part in the fusion.
+
+    Attributes
+    ----------
+    name : str
+        The key in ``Candidate.scores`` (``"explain"``, ``"gnn"``...).
+    rank : callable
+        ``rank(incident, max_candidates) -> RCAResult``.
+    weight : float
+        Its share of the vote.
+    """
+
+    name: str
+    rank: Callable[[Incident, int], RCAResult]
+    weight: float = 1.0
+
+
+def _explain(incident: Incident, max_candidates: int) -> RCAResult:
+    from .explain import ExplainRanker
+
+    return ExplainRanker(max_candidates=max_candidates).rank(incident)
+
+
+def _gnn(incident: Incident, max_candidates: int) -> RCAResult:
+    from .gnn import localise  # torch, only when the GNN votes
+
+    return localise(incident, max_candidates=max_candidates)
+
+
+#: The sources of :func:`fused_ranking` by default, with their weights
+#: (chosen on held-out twin incidents, seeds disjoint from training and from
+#: the benchmark; see ``benchmarks/gnn_propagation.py``).
+DEFAULT_SOURCES: tuple[FusionSource, ...] = (
+    FusionSource("explain", _explain, 1.0),
+    FusionSource("gnn", _gnn, 1.0),
+)
+
+
+def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: int = 20,
+         incident: str = "incident", n_alarms: int = 0, rank_offset: float = RANK_OFFSET) -> list[Candidate]:
+    """Combine ranked results by weighted reciprocal-rank fusion.
+
+    Parameters
+    ----------
+    results : sequence of (FusionSource, RCAResult)
+        Each source with its ranking; the first source's candidate (fault,
+        reason) is preferred when several rank the same entity.
+    max_candidates : int, default 20
+    rank_offset : float
+        ``k`` of ``weight / (k + rank)``.
+
+    Returns
+    -------
+    list of Candidate
+        Best first; ``score`` is the fused credit over the most a candidate
+        could earn (first everywhere), so in [0, 1].
+    """
+    credit: dict[tuple[str, str], float] = {}
+    first: dict[tuple[str, str], Candidate] = {}
+    evidence: dict[tuple[str, str], list] = {}
+    per_source: dict[tuple[str, str], dict[str, float]] = {}
+    best_possible = sum(src.weight for src, _ in results) / (rank_offset + 1.0)
+    for src, res in results:
+        for c in res.candidates:
+            key = (c.entity, c.kind)
+            credit[key] = credit.get(key, 0.0) + src.weight / (rank_offset + c.rank)
+            first.setdefault(key, c)
+            evidence.setdefault(key, []).extend(c.evidence)
+            per_source.setdefault(key, {})[src.name] = float(c.score)
+    order = sorted(credit, key=lambda k: (-credit[k], first[k].rank, k))
+    out = []
+    for rank, key in enumerate(order[: int(max_candidates)], start=1):
+        c = first[key]
+        scores = {**per_source[key], "fused": credit[key] / best_possible if best_possible else 0.0}
+        out.append(replace(c, rank=rank, score=min(1.0, scores["fused"]), evidence=tuple(evidence[key]),
+                           scores=scores))
+    return out
+
+
+def fused_ranking(incident: Incident, *, max_candidates: int = 20,
+                  sources: Sequence[FusionSource] | None = None) -> RCAResult:
+    """Rank root causes with every source combined (``rca analyze --method fused``).
+
+    Parameters
+    ----------
+    incident : Incident
+    max_candidates : int, default 20
+    sources : sequence of FusionSource, optional
+        Default :data:`DEFAULT_SOURCES` (the explain ranker and the GNN).
+        Add a source (e.g. metric attribution) by passing
+        ``(*DEFAULT_SOURCES, FusionSource("attribution", rank, weight))``.
+
+    Returns
+    -------
+    RCAResult
+        ``method="fused"``; notes of every source are kept.
+
+    Examples
+    --------
+    >>> from rca.datasets import make_incident
+    >>> inc = make_incident(fault="node_down", size="small", random_state=2)
+    >>> res = fused_ranking(inc, max_candidates=5)
+    >>> res.method, sorted(res[0].scores)[:2]
+    ('fused', ['explain', 'fused'])
+    """
+    start = time.perf_counter()
+    chosen = tuple(DEFAULT_SOURCES if sources is None else sources)
+    if not chosen:
+        raise ValueError("fused_ranking needs at least one source")
+    depth = max(int(max_candidates), 20)
+    results = [(src, src.rank(incident, depth)) for src in chosen]
+    candidates = fuse(results, max_candidates=max_candidates, incident=incident.name,
+                      n_alarms=len(incident.alarms))
+    notes = tuple(dict.fromkeys(f"{src.name}: {n}" for src, res in results for n in res.notes))
+    return RCAResult(incident.name, tuple(candidates), time.perf_counter() - start, "fused",
+                     len(incident.alarms), notes)

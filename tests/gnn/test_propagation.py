@@ -1,0 +1,218 @@
+"""The failure GNN: graph features, estimator contract, safe files, propagation with the shipped weights."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.base import clone
+
+from rca.datasets import make_incident
+from rca.errors import InputError, ModelFileError, NotFittedError, UnknownEntityError
+from rca.gnn import (
+    FEATURES,
+    HYPOTHESIS_FEATURES,
+    OBSERVED_FEATURES,
+    FailureGNN,
+    PropagationPrediction,
+    failure_graph,
+    localisation_sample,
+    propagate,
+    propagation_sample,
+)
+from rca.gnn._serialize import write_model_file
+from rca.topology import Topology
+from tests._builders import small_network
+
+
+@pytest.fixture(scope="module")
+def incidents():
+    return [make_incident(size="small", n_roots=1 + i % 2, random_state=500 + i) for i in range(4)]
+
+
+@pytest.fixture(scope="module")
+def samples(incidents):
+    clean = make_incident(size="small", fault="node_down", noise=0.0, random_state=77)
+    return [localisation_sample(i) for i in incidents] + [propagation_sample(clean)]
+
+
+@pytest.fixture(scope="module")
+def tiny_model(samples):
+    return FailureGNN(hidden=8, layers=2, epochs=2, batch_size=2, random_state=0).fit(samples)
+
+
+def _chain() -> Topology:
+    """G (gateway) - A - B - C, each element on its own site."""
+    nodes = pd.DataFrame({"node_id": ["G", "A", "B", "C"], "site": ["SG", "SA", "SB", "SC"],
+                          "layer": ["core", "aggregation", "access", "access"],
+                          "gateway": [True, False, False, False]})
+    links = pd.DataFrame({"source": ["G", "A", "B"], "target": ["A", "B", "C"]})
+    return Topology.from_frames(nodes, links)
+
+
+# -- graph -------------------------------------------------------------------------
+
+def test_failure_graph_shapes_and_entity_order():
+    topo = small_network()
+    g = failure_graph(topo)
+    n, m, s = topo.n_nodes, topo.n_links, len(topo.sites)
+    assert g.x.shape == (n + m + s, len(FEATURES))
+    assert g.entity_ids[:n] == topo.node_ids and g.entity_ids[n:n + m] == topo.link_ids
+    assert g.entity_kind.tolist() == [0] * n + [1] * m + [2] * s
+    members = sum(len(v) for v in topo.sites.values())
+    assert g.edge_index.shape == (2, 4 * m + 2 * members)
+    # each link entity is joined to exactly its two endpoints
+    link = n + topo.link_ids.index("S2--S3")
+    ends = {g.entity_ids[i] for i in g.edge_index[0][g.edge_index[1] == link].tolist()}
+    assert ends == {"S2", "S3"}
+    # without alarms or a hypothesis, those blocks are zero
+    start = len(FEATURES) - len(OBSERVED_FEATURES) - len(HYPOTHESIS_FEATURES)
+    assert float(g.x[:, start:].abs().sum()) == 0.0
+
+
+def test_features_do_not_depend_on_the_alarm_vocabulary():
+    a = make_incident(size="small", fault="site_power", random_state=3, vocabulary="generic")
+    b = make_incident(size="small", fault="site_power", random_state=3, vocabulary="vendor_b")
+    assert set(a.alarms.frame["alarm_type"]) != set(b.alarms.frame["alarm_type"])
+    ga = failure_graph(a.topology, a.alarms, a.metrics)
+    gb = failure_graph(b.topology, b.alarms, b.metrics)
+    assert torch.equal(ga.x, gb.x)
+
+
+def test_hypothesis_marks_what_the_fault_cuts_off():
+    topo = _chain()
+    g = failure_graph(topo, hypothesis=("node_down", "B"))
+    lost = g.x[:4, FEATURES.index("hyp_lost")].tolist()
+    assert lost == [0.0, 0.0, 1.0, 1.0]  # B and C behind it
+    assert g.x[:, FEATURES.index("hyp_node_down")].eq(1).all()
+    assert float(g.x[g.entity_ids.index("B"), FEATURES.index("hyp_root")]) == 1.0
+
+
+def test_bad_hypotheses_are_reported():
+    topo = _chain()
+    with pytest.raises(InputError, match="fault must be one of"):
+        failure_graph(topo, hypothesis=("meteor", "A"))
+    with pytest.raises(InputError, match="link_down fault hits a link, but 'A' is a node"):
+        failure_graph(topo, hypothesis=("link_down", "A"))
+    with pytest.raises(UnknownEntityError, match="nowhere"):
+        failure_graph(topo, hypothesis=("node_down", "nowhere"))
+    with pytest.raises(InputError, match="lacks column"):
+        failure_graph(topo, pd.DataFrame({"when": [1.0]}))
+
+
+def test_samples_carry_labels(incidents):
+    inc = incidents[1]
+    s = localisation_sample(inc)
+    assert float(s.y_root.sum()) == pytest.approx(1.0)
+    assert int((s.y_root > 0).sum()) == len(inc.truth.root_causes)
+    with pytest.raises(InputError, match="exactly one root"):
+        propagation_sample(inc)  # two roots
+
+
+# -- estimator contract ------------------------------------------------------------
+
+def test_fit_is_deterministic_and_seed_dependent(samples, tiny_model):
+    again = clone(tiny_model).fit(samples)
+    for k, v in tiny_model.model_.state_dict().items():
+        assert torch.equal(v, again.model_.state_dict()[k]), k
+    other = clone(tiny_model).set_params(random_state=1).fit(samples)
+    assert any(not torch.equal(v, other.model_.state_dict()[k]) for k, v in tiny_model.model_.state_dict().items())
+
+
+def test_not_fitted_and_bad_parameters(samples, incidents):
+    with pytest.raises(NotFittedError):
+        FailureGNN().predict(incidents[0])
+    with pytest.raises(InputError, match="layers"):
+        FailureGNN(layers=-1).fit(samples)
+    with pytest.raises(InputError, match="not a labelled failure graph"):
+        FailureGNN(epochs=1).fit([failure_graph(small_network())])
+
+
+def test_predict_shapes_and_mlp_baseline(samples, incidents, tiny_model):
+    inc = incidents[0]
+    scores = tiny_model.predict(inc)
+    n = len(scores.entity_ids)
+    assert scores.probability.shape == (n,) and scores.probability.sum() == pytest.approx(1.0)
+    assert set(scores.kinds) == {"node", "link", "site"}
+    # a link never gets a node fault, a site only site_power
+    for kind, fault in zip(scores.kinds, scores.fault):
+        assert (kind, fault) in {("node", f) for f in ("node_down", "card_failure", "cpu_overload", "node_reboot")} \
+            | {("link", f) for f in ("link_down", "congestion", "fiber_cut", "microwave_fading")} \
+            | {("site", "site_power")}
+    mlp = FailureGNN(hidden=8, layers=0, epochs=1, random_state=0).fit(samples)
+    assert not any("mix" in k for k in mlp.model_.state_dict())
+    assert mlp.predict(inc).probability.shape == (n,)
+
+
+# -- files -------------------------------------------------------------------------
+
+def test_save_load_round_trip(tmp_path, tiny_model, incidents):
+    path = tmp_path / "m.pt"
+    tiny_model.save(path)
+    back = FailureGNN.load(path)
+    assert back.get_params() == {**tiny_model.get_params(), "progress": False}
+    np.testing.assert_array_equal(back.predict(incidents[0]).probability,
+                                  tiny_model.predict(incidents[0]).probability)
+
+
+class _Evil:
+    def __reduce__(self):
+        return (print, ("pwned",))
+
+
+def test_unsafe_or_broken_files_raise_model_file_error(tmp_path, tiny_model):
+    corrupt = tmp_path / "corrupt.pt"
+    corrupt.write_bytes(b"not a model at all")
+    with pytest.raises(ModelFileError):
+        FailureGNN.load(corrupt)
+    evil = tmp_path / "evil.pt"
+    torch.save({"format": "netrca-failure", "format_version": 1, "config": "{}", "extra": "{}",
+                "state": {"x": _Evil()}}, str(evil))
+    with pytest.raises(ModelFileError, match="refused for safety"):
+        FailureGNN.load(evil)
+    raw = tmp_path / "pickle.pt"
+    raw.write_bytes(pickle.dumps(_Evil()))
+    with pytest.raises(ModelFileError):
+        FailureGNN.load(raw)
+    # a model made for other features is incompatible
+    stale = tmp_path / "stale.pt"
+    write_model_file(stale, "netrca-failure", 1, {"hidden": 8, "layers": 2},
+                     tiny_model.model_.state_dict(), {"features": ["a", "b"], "fault_types": []})
+    with pytest.raises(ModelFileError, match="other input features"):
+        FailureGNN.load(stale)
+    # weights that do not fit the parameters
+    wrong = tmp_path / "wrong.pt"
+    from rca.datasets import FAULT_TYPES
+
+    write_model_file(wrong, "netrca-failure", 1, {"hidden": 16, "layers": 2}, tiny_model.model_.state_dict(),
+                     {"features": list(FEATURES), "fault_types": list(FAULT_TYPES)})
+    with pytest.raises(ModelFileError, match="does not fit"):
+        FailureGNN.load(wrong)
+    with pytest.raises(ModelFileError, match="not found"):
+        FailureGNN.load(tmp_path / "missing.pt")
+
+
+# -- propagation with the shipped weights ------------------------------------------------
+
+def test_shipped_node_down_affects_what_it_cuts_off():
+    topo = _chain()
+    pred = propagate(topo, "node_down", "B")
+    assert isinstance(pred, PropagationPrediction)
+    p = dict(zip(pred.elements, pred.probability))
+    # B dies and C behind it is cut off: the NMS loses both; G, two hops away, is least affected
+    assert p["B"] > 0.5 and p["C"] > 0.5
+    assert p["G"] < min(p["B"], p["C"])
+    assert (pred.delay_s >= 0).all()
+    doc = pred.to_dict()
+    probs = [a["probability"] for a in doc["affected"]]
+    assert probs == sorted(probs, reverse=True) and {"B", "C"} <= {a["entity"] for a in doc["affected"]}
+
+
+def test_shipped_link_down_is_seen_at_both_ends():
+    topo = small_network()
+    pred = propagate(topo, "link_down", "S2--S3")
+    p = dict(zip(pred.elements, pred.probability))
+    assert min(p["S2"], p["S3"]) > max(p["C1"], p["C2"])

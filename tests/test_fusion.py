@@ -1,0 +1,73 @@
+"""Fusion of root-cause rankers: rank combination, evidence kept, sources pluggable, torch-free import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from rca import analyze
+from rca.fusion import DEFAULT_SOURCES, FusionSource, fuse, fused_ranking
+from rca.result import Candidate, Evidence, RCAResult
+from tests._builders import background, incident, small_network
+
+NODE_DOWN_S3 = background() + [
+    (2, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"),
+    (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None)]
+
+
+def _result(name, entities):
+    cands = tuple(Candidate(r, e, "node", 1.0 / r, "node_down", f"{name} says {e}",
+                            (Evidence((e,), f"{name} evidence", source=name),))
+                  for r, e in enumerate(entities, start=1))
+    return RCAResult("x", cands, 0.0, name)
+
+
+def _fixed(name, entities, weight=1.0):
+    return FusionSource(name, lambda inc, k: _result(name, entities), weight)
+
+
+def test_agreement_beats_a_single_vote():
+    a = _fixed("a", ["X", "Y", "Z"])
+    b = _fixed("b", ["W", "Y", "X"])
+    out = fuse([(a, a.rank(None, 20)), (b, b.rank(None, 20))])
+    order = [c.entity for c in out]
+    assert order[:2] == ["X", "Y"]  # X (1st and 3rd) and Y (2nd twice) beat W (one first place)
+    assert order.index("W") > order.index("Y")
+    assert [c.rank for c in out] == list(range(1, len(out) + 1))
+    top = out[0]
+    assert set(top.scores) == {"a", "b", "fused"} and 0.0 < top.score <= 1.0
+    assert [e.source for e in top.evidence] == ["a", "b"]  # evidence of every source, first source first
+    assert top.reason == "a says X"
+
+
+def test_weights_decide_disagreements():
+    a = _fixed("a", ["X", "Y"], weight=1.0)
+    b = _fixed("b", ["Y", "X"], weight=3.0)
+    out = fuse([(a, a.rank(None, 20)), (b, b.rank(None, 20))])
+    assert out[0].entity == "Y"
+
+
+def test_fused_ranking_on_a_planted_incident():
+    inc = incident(small_network(), NODE_DOWN_S3)
+    res = analyze(inc, method="fused", max_candidates=5)
+    assert res.method == "fused" and len(res) <= 5
+    assert (res[0].entity, res[0].kind) == ("S3", "node")
+    assert {"explain", "gnn", "fused"} <= set(res[0].scores)
+    assert {e.source for e in res[0].evidence} >= {"gnn"} and len({e.source for e in res[0].evidence}) >= 2
+
+
+def test_a_third_source_can_join():
+    inc = incident(small_network(), NODE_DOWN_S3)
+    extra = _fixed("attribution", ["B4", "S3"], weight=0.5)
+    res = fused_ranking(inc, sources=(*DEFAULT_SOURCES, extra))
+    assert "attribution" in res[0].scores or res.rank_of("B4") is not None
+    with pytest.raises(ValueError, match="at least one source"):
+        fused_ranking(inc, sources=())
+
+
+def test_importing_fusion_does_not_import_torch():
+    code = "import sys; import rca.fusion; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
