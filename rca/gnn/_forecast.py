@@ -16,8 +16,9 @@ RouteNet link update (a GRU cell fed with the aggregated messages):
    the window's trend, mean and range relative to the last value);
 2. ``rounds`` times, each link averages its neighbours' states and updates
    its own with a GRU cell;
-3. a readout predicts, for each future interval, the change from the last
-   observed value and a congestion logit.
+3. a readout predicts, per link, how far to follow the window's trend line
+   rather than repeat the last value, then for each future interval a
+   correction of that and a congestion logit.
 
 Baselines (:func:`persistence_forecast`, :func:`linear_trend_forecast`)
 share the window conventions, so :mod:`benchmarks.gnn_forecast` scores
@@ -292,23 +293,26 @@ class ForecastNet(nn.Module):
     def __init__(self, window: int = 8, horizon: int = 3, hidden: int = 32, rounds: int = 2) -> None:
         super().__init__()
         self.window, self.horizon, self.hidden, self.rounds = window, horizon, hidden, rounds
-        n_in = 2 * window + horizon + 3
+        n_in = 2 * window + horizon + 4
         self.encode = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
         if rounds > 0:
             self.update = nn.GRUCell(hidden, hidden)
-        self.readout = nn.Sequential(nn.Linear(hidden + n_in, hidden), nn.ReLU(), nn.Linear(hidden, 2 * horizon))
-        with torch.no_grad():  # start at persistence, congestion unlikely
+        self.readout = nn.Sequential(nn.Linear(hidden + n_in, hidden), nn.ReLU(),
+                                     nn.Linear(hidden, 2 * horizon + 1))
+        with torch.no_grad():  # start near persistence, congestion unlikely
             last = self.readout[-1]
             last.weight.mul_(0.1)
             last.bias.zero_()
-            last.bias[horizon:] = -3.0
+            last.bias[horizon:2 * horizon] = -3.0
+            last.bias[2 * horizon] = -2.0
 
     def summarise(self, x: Tensor) -> Tensor:
         """The window features, then what a person would read off each window.
 
         Appended, all relative to the last value: the least-squares trend
         extrapolated to each future interval (as :func:`linear_trend_forecast`),
-        the window's mean, maximum and minimum.
+        the window's mean, maximum and minimum; then the root mean square
+        of the residuals of that line (how much the window looks like a trend).
         """
         w = self.window
         values, seen = x[..., :w], x[..., w:]
@@ -323,8 +327,10 @@ class ForecastNet(nn.Module):
         future = w - 1 + torch.arange(1, self.horizon + 1, dtype=x.dtype, device=x.device)
         last = values[..., w - 1:w]
         trend = y_mean + slope * (future - t_mean) - last
+        fitted = y_mean + slope * (t - t_mean)
+        residual = torch.sqrt((seen * (values - fitted) ** 2).sum(-1, keepdim=True) / safe)
         spread = [y_mean - last, values.amax(-1, keepdim=True) - last, values.amin(-1, keepdim=True) - last]
-        return torch.cat([x, trend, *spread], dim=-1)
+        return torch.cat([x, trend, *spread, residual], dim=-1)
 
     def forward(self, x: Tensor, adjacency: Tensor) -> tuple[Tensor, Tensor]:
         """Forecast utilisation and congestion logits; see the class docstring."""
@@ -336,8 +342,12 @@ class ForecastNet(nn.Module):
             messages = torch.sparse.mm(adjacency, flat).reshape(links, n, self.hidden).transpose(0, 1)
             h = self.update(messages.reshape(-1, self.hidden), h.reshape(-1, self.hidden)).reshape(n, links, -1)
         out = self.readout(torch.cat([h, x], dim=-1))
-        last = x[..., self.window - 1:self.window]
-        return last + out[..., :self.horizon], out[..., self.horizon:]
+        w, k = self.window, self.horizon
+        last = x[..., w - 1:w]
+        trend = x[..., 2 * w:2 * w + k]
+        # a learned choice, per link, between persistence and the trend line, plus a correction
+        follow = torch.sigmoid(out[..., 2 * k:2 * k + 1])
+        return last + follow * trend + out[..., :k], out[..., k:2 * k]
 
 
 # -- results -------------------------------------------------------------------------
