@@ -181,13 +181,13 @@ FORECAST_RECIPE: dict[str, Any] = {
     "horizon": 3,
     "hidden": 32,
     "rounds": 2,
-    "epochs": 6,
+    "epochs": 12,
     "lr": 3e-3,
     "batch_windows": 64,
     "random_state": 0,
     "n_incidents": 120,
     "corpus_seed": 2026,
-    "ramp_fraction": 0.5,
+    "ramp_fraction": 0.8,
 }
 """Parameters of the shipped congestion forecaster and of its twin corpus
 (``ramp_fraction``: share of the incidents given :func:`with_demand_ramps`)."""
