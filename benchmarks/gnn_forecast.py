@@ -12,7 +12,8 @@ telemetry is scored, on every link that reported the target interval:
 - ``mae``: mean absolute error of the forecast utilisation (fraction of
   capacity), pooled over links, windows and steps; ``mae_step1..H`` per step;
 - ``precision/recall/f1``: congestion (utilisation >= 0.8) forecast per
-  link, window and step; the GNN flags probability >= 0.5, the baselines a
+  link, window and step; the GNN flags a probability of at least its
+  ``threshold_`` (chosen on the training windows), the baselines a
   forecast >= 0.8;
 - ``onset_recall``: recall on the targets where the link was not congested
   at the end of the window and is congested at the target (congestion that
@@ -103,7 +104,7 @@ def _accuracy(models: dict[str, CongestionForecaster], incidents: list) -> list[
         for name, model in models.items():
             util, prob = model.predict_windows(x, adjacency)
             preds[name].append(util.ravel())
-            flags[name].append((prob >= 0.5).ravel())
+            flags[name].append((prob >= model.threshold_).ravel())
         for name, fn in (("persistence", persistence_forecast), ("linear trend", linear_trend_forecast)):
             util = fn(x, horizon)
             preds[name].append(util.ravel())

@@ -373,6 +373,9 @@ class LinkForecast:
         :data:`~rca.gnn.CONGESTION_UTILIZATION`.
     observed : ndarray of bool, shape (L,)
         The link reported at least one sample in the window.
+    threshold : float
+        Probability from which an interval counts as congested (the
+        forecaster's ``threshold_``).
     """
 
     link_ids: tuple[str, ...]
@@ -382,6 +385,7 @@ class LinkForecast:
     utilization: np.ndarray
     probability: np.ndarray
     observed: np.ndarray
+    threshold: float = 0.5
 
     @property
     def horizon(self) -> int:
@@ -390,8 +394,8 @@ class LinkForecast:
 
     @property
     def congested(self) -> np.ndarray:
-        """Links forecast congested in at least one interval (probability >= 0.5), seen in the window."""
-        return (self.probability >= 0.5).any(axis=1) & self.observed
+        """Links forecast congested in at least one interval (probability >= ``threshold``), seen in the window."""
+        return (self.probability >= self.threshold).any(axis=1) & self.observed
 
     def to_frame(self) -> pd.DataFrame:
         """One row per link and future interval (``step`` 1 is the next one)."""
@@ -418,6 +422,26 @@ def _training_windows(series: UtilizationSeries, window: int, horizon: int) -> t
     x = window_features(values, ends, window)
     y = np.stack([values[ends + k] for k in range(1, horizon + 1)], axis=-1)  # (N, L, H)
     return x, y.astype(np.float32)
+
+
+def _pick_threshold(model: ForecastNet, data: Sequence[tuple[Tensor, Tensor, Tensor]]) -> float:
+    """The congestion-probability threshold with the best F1 on the training windows."""
+    probs, truth = [], []
+    with torch.inference_mode():
+        for x, y, adjacency in data:
+            _, logit = model(x, adjacency)
+            ok = torch.isfinite(y)
+            probs.append(torch.sigmoid(logit)[ok])
+            truth.append(y[ok] >= CONGESTION_UTILIZATION)
+    p, t = torch.cat(probs), torch.cat(truth)
+    best, best_f1 = 0.5, -1.0
+    for thr in np.round(np.arange(0.1, 0.91, 0.05), 2).tolist():
+        flag = p >= thr
+        denom = int(flag.sum()) + int(t.sum())
+        f1 = 2 * int((flag & t).sum()) / denom if denom else 0.0
+        if f1 > best_f1 + 1e-12:
+            best, best_f1 = float(thr), f1
+    return best
 
 
 def _loss(util: Tensor, logit: Tensor, y: Tensor) -> Tensor:
@@ -463,6 +487,9 @@ class CongestionForecaster(BaseEstimator):
     model_ : ForecastNet
     history_ : list of dict
         Per epoch: ``epoch``, ``loss``.
+    threshold_ : float
+        Probability from which an interval is flagged congested, chosen for
+        the best F1 on the training windows.
 
     Examples
     --------
@@ -561,6 +588,7 @@ class CongestionForecaster(BaseEstimator):
             logger.info("forecaster epoch %d: loss %.4f", epoch + 1, total / len(batches))
         self.model_ = model.eval()
         self.history_ = history
+        self.threshold_ = _pick_threshold(model, data)
         return self
 
     def _check_fitted(self) -> ForecastNet:
@@ -609,7 +637,7 @@ class CongestionForecaster(BaseEstimator):
         current = np.where(np.isfinite(current), current, np.where(seen, x[0, :, model.window - 1], np.nan))
         interval = float(np.median(np.diff(series.times))) if len(series.times) > 1 else float("nan")
         return LinkForecast(series.link_ids, float(series.times[end]), interval, current,
-                            util[0], prob[0], seen)
+                            util[0], prob[0], seen, float(getattr(self, "threshold_", 0.5)))
 
     # -- files -------------------------------------------------------------------------
 
@@ -617,7 +645,8 @@ class CongestionForecaster(BaseEstimator):
         """Write the weights and parameters (tensors and JSON only)."""
         model = self._check_fitted()
         config = {k: v for k, v in self.get_params().items() if k != "progress"}
-        write_model_file(path, _FORMAT, _FORMAT_VERSION, config, model.state_dict(), {"history": self.history_})
+        extra = {"history": self.history_, "threshold": self.threshold_}
+        write_model_file(path, _FORMAT, _FORMAT_VERSION, config, model.state_dict(), extra)
 
     @classmethod
     def load(cls, path: str | Path) -> CongestionForecaster:
@@ -639,6 +668,7 @@ class CongestionForecaster(BaseEstimator):
             raise ModelFileError(f"{path}: forecaster does not fit its parameters: {exc}") from exc
         est.model_ = model.eval()
         est.history_ = list(extra.get("history", []))
+        est.threshold_ = float(extra.get("threshold", 0.5))
         return est
 
     @classmethod
