@@ -28,7 +28,7 @@ tree, built once per topology, then the per-incident features).
 
 Usage::
 
-    nice python benchmarks/gnn_speed.py [--zoo Abilene Geant2012 ...] [--repeats 20] [--skip-congestion]
+    nice python benchmarks/gnn_speed.py [--zoo Abilene Geant2012 ...] [--repeats 20] [--skip-congestion | --skip-failure]
 
 Writes ``benchmarks/results/gnn_speed.json``.
 """
@@ -194,6 +194,7 @@ def main() -> None:
     parser.add_argument("--synthetic", nargs="*", type=int, default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--skip-congestion", action="store_true", help="time the failure GNN only")
+    parser.add_argument("--skip-failure", action="store_true", help="time the congestion predictor only")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "gnn_speed.json")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -211,9 +212,13 @@ def main() -> None:
             print(table.to_string(index=False))
     elif args.out.is_file():  # keep the congestion rows measured before
         rows = [r for r in json.loads(args.out.read_text())["rows"] if "congestion" in r.get("model", "congestion")]
-    failure = failure_rows(args.zoo, args.synthetic, args.repeats)
-    with pd.option_context("display.width", 200, "display.float_format", "{:.2f}".format):
-        print(pd.DataFrame(failure).to_string(index=False))
+    if args.skip_failure:  # keep the failure rows measured before
+        before = json.loads(args.out.read_text())["rows"] if args.out.is_file() else []
+        failure = [r for r in before if "congestion" not in r.get("model", "congestion")]
+    else:
+        failure = failure_rows(args.zoo, args.synthetic, args.repeats)
+        with pd.option_context("display.width", 200, "display.float_format", "{:.2f}".format):
+            print(pd.DataFrame(failure).to_string(index=False))
     rows += failure
     meta = {"threads": torch.get_num_threads(), "torch": torch.__version__,
             "models": ["shipped congestion.pt", "shipped propagation.pt"],
