@@ -185,11 +185,11 @@ class RouteNet(nn.Module):
         if self.iterations > 0:
             if walk is None:
                 walk = self.walk(data)
-            h_path = self.path_embed(data["path"].x).index_select(0, walk.paths_sorted)
+            h_path = self.path_embed(data["path"].x)
             if torch.is_grad_enabled():
-                h_link = self._iterate_packed(h_link, h_path, walk, n_links)
+                h_link = self._iterate_packed(h_link, h_path[walk.paths_sorted], walk, n_links)
             else:
-                h_link = self._iterate_unrolled(h_link, h_path, walk)
+                h_link = self._iterate_unrolled(h_link, h_path.index_select(0, walk.paths_sorted), walk)
 
         out = self.readout(torch.cat([h_link, x_link], dim=1))
         log_sojourn = x_link[:, 1] + out[:, 0]
@@ -197,11 +197,11 @@ class RouteNet(nn.Module):
         k = data["link"].queue_size + 1
         occupancy = torch.exp(torch.log1p(x_link[:, 3] * k) + out[:, 1])
         utilization = data["link"].rho * (1 - torch.sigmoid(out[:, 3]))
-        per_link = sojourn * data["link"].service_s
         if walk is not None and not torch.is_grad_enabled():
-            delay = walk.path_links @ per_link
-        else:
-            delay = scatter(per_link[e_link], e_path, dim=0, dim_size=n_paths, reduce="sum")
+            delay = walk.path_links @ (sojourn * data["link"].service_s)
+        else:  # as first trained: the same rounding, so retraining reproduces the shipped weights
+            per_hop = sojourn[e_link] * data["link"].service_s[e_link]
+            delay = scatter(per_hop, e_path, dim=0, dim_size=n_paths, reduce="sum")
         return {
             "delay": delay,
             "sojourn": sojourn,
