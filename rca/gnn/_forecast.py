@@ -27,6 +27,7 @@ all three on the same windows.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -682,6 +683,12 @@ class CongestionForecaster(BaseEstimator):
 # -- RCA evidence ------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def _shipped_forecaster() -> CongestionForecaster:
+    """The shipped forecaster, read once per process (prediction does not change it)."""
+    return CongestionForecaster.pretrained()
+
+
 def congestion_evidence(incident: Any, *, forecaster: CongestionForecaster | None = None,
                         at: float | None = None) -> dict[str, Evidence]:
     """Evidence for every link forecast congested in the next intervals.
@@ -713,7 +720,7 @@ def congestion_evidence(incident: Any, *, forecaster: CongestionForecaster | Non
     """
     if getattr(incident, "metrics", None) is None:
         return {}
-    model = forecaster if forecaster is not None else CongestionForecaster.pretrained()
+    model = forecaster if forecaster is not None else _shipped_forecaster()
     try:
         forecast = model.predict(incident.topology, incident.metrics, at=at)
     except InputError:
@@ -732,10 +739,12 @@ def forecast_evidence(result: RCAResult, incident: Any, *, forecaster: Congestio
                       at: float | None = None) -> RCAResult:
     """Add forecast-congestion evidence to the congestion candidates; the ranking is unchanged.
 
-    A candidate whose fault is ``congestion`` gets one
-    :class:`~rca.result.Evidence` (``source="gnn"``) when it is a link
-    forecast congested, or an element with such a link (the path then runs
-    from the element to the link's other end).
+    A link candidate forecast congested gets one
+    :class:`~rca.result.Evidence` (``source="gnn"``), whatever fault the
+    ranker gave it (a saturated link is often ranked ``link_degraded``); an
+    element candidate whose fault is ``congestion`` gets one per incident
+    link forecast congested (the path runs from the element to the link's
+    other end).
 
     Parameters
     ----------
@@ -759,13 +768,12 @@ def forecast_evidence(result: RCAResult, incident: Any, *, forecaster: Congestio
     candidates = []
     for cand in result.candidates:
         found: list[Evidence] = []
-        if cand.fault == "congestion":
-            if cand.entity in evidence:
-                found.append(evidence[cand.entity])
-            elif cand.kind == "node" and cand.entity in topology.nodes.index:
-                for link in topology.incident_links(cand.entity):
-                    if link in evidence:
-                        a, b = topology.link_endpoints(link)
-                        found.append(replace(evidence[link], path=(cand.entity, b if a == cand.entity else a)))
+        if cand.kind == "link" and cand.entity in evidence:
+            found.append(evidence[cand.entity])
+        elif cand.kind == "node" and cand.fault == "congestion" and cand.entity in topology.nodes.index:
+            for link in topology.incident_links(cand.entity):
+                if link in evidence:
+                    a, b = topology.link_endpoints(link)
+                    found.append(replace(evidence[link], path=(cand.entity, b if a == cand.entity else a)))
         candidates.append(replace(cand, evidence=tuple(cand.evidence) + tuple(found)) if found else cand)
     return replace(result, candidates=tuple(candidates))

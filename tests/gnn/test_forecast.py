@@ -228,14 +228,16 @@ def test_evidence_goes_to_the_congestion_candidates_that_cross_the_threshold(pre
     result = RCAResult("planted", (
         _candidate(1, "S2--S3", "link", "congestion"),  # flat: nothing to add
         _candidate(2, RISING, "link", "congestion"),
-        _candidate(3, RISING, "link", "link_down"),  # not a congestion hypothesis
+        _candidate(3, RISING, "link", "link_degraded"),  # the same link, another fault: still evidence
         _candidate(4, "S2", "node", "congestion"),  # an end of the rising link
+        _candidate(5, "S1", "node", "node_down"),  # an end, but not a congestion hypothesis
     ), seconds=0.0)
     out = forecast_evidence(result, inc, forecaster=pretrained)
     assert [(c.rank, c.entity, c.fault, c.score) for c in out.candidates] == \
         [(c.rank, c.entity, c.fault, c.score) for c in result.candidates]
     added = [c.evidence[1:] for c in out.candidates]
-    assert added[0] == () and added[2] == ()
+    assert added[0] == () and added[4] == ()
+    assert added[2] == added[1]
     (link_ev,), (node_ev,) = added[1], added[3]
     assert link_ev.source == node_ev.source == "gnn"
     assert link_ev.path == (RISING,)
@@ -278,3 +280,16 @@ def test_routenet_inference_loop_matches_the_packed_gru():
         packed = net(data)
     for key in fast:
         torch.testing.assert_close(fast[key], packed[key].detach(), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("seed", [100, 101, 102])
+def test_on_twin_congestion_only_the_root_candidate_gets_forecast_evidence(pretrained, seed):
+    import rca
+
+    inc = make_incident(fault="congestion", size="small", random_state=seed)
+    result = rca.analyze(inc)
+    out = forecast_evidence(result, inc, forecaster=pretrained)
+    root = inc.truth.root_causes[0].entity
+    with_forecast = [c.entity for c in out.candidates if any(e.source == "gnn" for e in c.evidence)]
+    assert with_forecast == [root]
+    assert [c.entity for c in out.candidates] == [c.entity for c in result.candidates]
