@@ -65,8 +65,11 @@ def _evidence(incident: Incident, entity: str, kind: str, alarming: list[str],
     for target in near[:_PATHS]:
         path = best[target] if kind == "node" else [entity, *best[target]]
         hops = len(best[target]) - 1
-        why = (f"{target} alarms itself" if hops == 0 and kind == "node"
-               else f"{target} alarms {hops} hop(s) from {entity}")
+        if hops == 0:
+            why = {"node": f"{target} alarms itself", "link": f"{target}, an end of {entity}, alarms",
+                   "site": f"{target}, at site {entity}, alarms"}[kind]
+        else:
+            why = f"{target} alarms {hops} hop(s) from {entity}"
         out.append(Evidence(tuple(path), why, tuple(alarms.get(target, ())), source="gnn"))
     if not out:
         out.append(Evidence((entity,), f"no alarming element within {_MAX_HOPS} hops of {entity}; "
