@@ -19,6 +19,15 @@ Failure propagation and root localisation:
   weights, :func:`propagate` predicts a fault's footprint.
 - :func:`localisation_sample`, :func:`propagation_sample`: labelled training
   graphs from twin incidents.
+
+Congestion forecasting from link utilisation:
+
+- :class:`CongestionForecaster`: per-link utilisation and congestion
+  probability for the next intervals (:class:`LinkForecast`), from the last
+  samples of each link and its neighbours (:class:`ForecastNet`);
+  :func:`persistence_forecast`, :func:`linear_trend_forecast` are the baselines.
+- :func:`congestion_evidence`, :func:`forecast_evidence`: the forecast as
+  ``Evidence(source="gnn")`` on RCA candidates.
 """
 
 from rca.gnn._congestion import PRETRAINED_CONGESTION, CongestionPredictor, QueueingBaseline
@@ -26,6 +35,18 @@ from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_co
 from rca.gnn._queueing import MM1KEstimate, mm1k
 from rca.gnn._routenet import RouteNet
 from rca.gnn._corpus import localisation_sample, propagation_sample
+from rca.gnn._forecast import (
+    PRETRAINED_FORECAST,
+    CongestionForecaster,
+    ForecastNet,
+    LinkForecast,
+    UtilizationSeries,
+    congestion_evidence,
+    forecast_evidence,
+    linear_trend_forecast,
+    persistence_forecast,
+    utilization_series,
+)
 from rca.gnn._failure_model import PRETRAINED_PROPAGATION, FailureGNN, RootScores
 from rca.gnn._graph_data import (
     FEATURES,
@@ -66,4 +87,14 @@ __all__ = [
     "localise",
     "propagate",
     "propagation_sample",
+    "PRETRAINED_FORECAST",
+    "CongestionForecaster",
+    "ForecastNet",
+    "LinkForecast",
+    "UtilizationSeries",
+    "congestion_evidence",
+    "forecast_evidence",
+    "linear_trend_forecast",
+    "persistence_forecast",
+    "utilization_series",
 ]
