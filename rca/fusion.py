@@ -70,7 +70,7 @@ DEFAULT_SOURCES: tuple[FusionSource, ...] = (
 
 
 def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: int = 20,
-         incident: str = "incident", n_alarms: int = 0, rank_offset: float = RANK_OFFSET) -> list[Candidate]:
+         rank_offset: float = RANK_OFFSET) -> list[Candidate]:
     """Combine ranked results by weighted reciprocal-rank fusion.
 
     Parameters
@@ -142,8 +142,7 @@ def fused_ranking(incident: Incident, *, max_candidates: int = 20,
         raise ValueError("fused_ranking needs at least one source")
     depth = max(int(max_candidates), 20)
     results = [(src, src.rank(incident, depth)) for src in chosen]
-    candidates = fuse(results, max_candidates=max_candidates, incident=incident.name,
-                      n_alarms=len(incident.alarms))
+    candidates = fuse(results, max_candidates=max_candidates)
     notes = tuple(dict.fromkeys(f"{src.name}: {n}" for src, res in results for n in res.notes))
     return RCAResult(incident.name, tuple(candidates), time.perf_counter() - start, "fused",
                      len(incident.alarms), notes)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -297,13 +296,16 @@ def _observe(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, metrics: pd.D
     pos = idx._pos
     times = frame["time"].to_numpy(dtype=np.float64)
     devices = frame["device"].astype(object).to_numpy()
-    dev = np.asarray([pos.get(str(d), -1) if str(d) in pos and pos[str(d)] < n else -1 for d in devices])
+    def positions(values: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        """Graph position of each id if it names an entity in [lo, hi), else -1."""
+        found = np.asarray([pos.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int64)
+        return np.where((found >= lo) & (found < hi), found, -1)
+
+    dev = positions(np.asarray([str(d) for d in devices], dtype=object), 0, n)
     if "link_id" in frame.columns:
-        lid = frame["link_id"].astype(object).to_numpy()
-        lnk = np.asarray([pos.get(str(v), -1) if isinstance(v, str) and pos.get(str(v), -1) >= n
-                          and pos.get(str(v), -1) < n + m else -1 for v in lid])
+        lnk = positions(frame["link_id"].astype(object).to_numpy(), n, n + m)
     else:
-        lnk = np.full(len(frame), -1)
+        lnk = np.full(len(frame), -1, dtype=np.int64)
     known = dev >= 0
     onset = incident_onset(times[known], devices[known]) if known.any() else incident_onset(times)
     cleared = (frame["severity"].astype(object).fillna("").astype(str).str.lower() == "cleared").to_numpy() \
@@ -503,9 +505,3 @@ def failure_graph(
     data.onset = onset
     data.entity_ids = list(idx.ids)
     return data
-
-
-def entity_positions(topology: Topology, entities: Iterable[str]) -> list[int]:
-    """Graph positions of entity ids (elements, links or sites)."""
-    idx = entity_index(topology)
-    return [idx.position(e) for e in entities]
