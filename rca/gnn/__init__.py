@@ -33,7 +33,7 @@ Congestion forecasting from link utilisation:
 from rca.gnn._congestion import PRETRAINED_CONGESTION, CongestionPredictor, QueueingBaseline
 from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_congestion
 from rca.gnn._queueing import MM1KEstimate, mm1k
-from rca.gnn._routenet import RouteNet
+from rca.gnn._routenet import PathWalk, RouteNet
 from rca.gnn._corpus import localisation_sample, propagation_sample
 from rca.gnn._forecast import (
     PRETRAINED_FORECAST,
@@ -97,4 +97,5 @@ __all__ = [
     "linear_trend_forecast",
     "persistence_forecast",
     "utilization_series",
+    "PathWalk",
 ]
