@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
+from scipy import sparse
 from sklearn.base import BaseEstimator
 from torch import Tensor, nn
 
@@ -200,23 +201,19 @@ def link_adjacency(topology: Topology) -> Tensor:
         neighbours (an isolated link's row is empty).
     """
     link_ids = topology.link_ids
-    at_node: dict[str, list[int]] = {}
-    for k, l in enumerate(link_ids):
-        for n in set(topology.link_endpoints(l)):
-            at_node.setdefault(n, []).append(k)
-    rows: list[int] = []
-    cols: list[int] = []
-    for ks in at_node.values():
-        for a in ks:
-            for b in ks:
-                if a != b:
-                    rows.append(a)
-                    cols.append(b)
+    node_of = {n: i for i, n in enumerate(topology.node_ids)}
+    ends = np.asarray([[node_of[e] for e in topology.link_endpoints(l)] for l in link_ids], dtype=np.int64)
     n = len(link_ids)
-    pairs = np.unique(np.asarray([rows, cols], dtype=np.int64).reshape(2, -1), axis=1)
+    rows = np.repeat(np.arange(n), 2)
+    incidence = sparse.csr_matrix((np.ones(2 * n), (rows, ends.ravel())), shape=(n, len(node_of)))
+    shared = (incidence @ incidence.T).tocoo()  # links x links: elements in common
+    keep = shared.row != shared.col
+    pairs = np.stack([shared.row[keep], shared.col[keep]]).astype(np.int64)
+    order = np.lexsort((pairs[1], pairs[0]))
+    pairs = pairs[:, order]
     degree = np.bincount(pairs[0], minlength=n).astype(np.float32)
-    weights = 1.0 / degree[pairs[0]] if pairs.size else np.zeros(0, dtype=np.float32)
-    return torch.sparse_coo_tensor(torch.as_tensor(pairs), torch.as_tensor(weights, dtype=torch.float32),
+    weights = (1.0 / degree[pairs[0]]).astype(np.float32)
+    return torch.sparse_coo_tensor(torch.as_tensor(pairs), torch.as_tensor(weights),
                                    (n, n), check_invariants=True).coalesce()
 
 
