@@ -99,12 +99,13 @@ class UtilizationSeries:
 
 
 def utilization_series(topology: Topology, metrics: Metrics | pd.DataFrame, *, metric: str = "utilization",
-                       until: float | None = None) -> UtilizationSeries:
+                       until: float | None = None, unit: str = "auto") -> UtilizationSeries:
     """Link utilisation from long-format metrics, on the polling grid.
 
     Samples are put on a grid of the median polling interval (so that a few
-    seconds of jitter between links do not split an interval); values above
-    1.5 anywhere mean the series is in percent, and it is divided by 100.
+    seconds of jitter between links do not split an interval), averaged
+    where a link reports twice in one interval, and turned into fractions of
+    capacity.
 
     Parameters
     ----------
@@ -116,6 +117,10 @@ def utilization_series(topology: Topology, metrics: Metrics | pd.DataFrame, *, m
         The metric name of link utilisation.
     until : float, optional
         Ignore samples after this time (epoch seconds).
+    unit : {"auto", "percent", "fraction"}, default "auto"
+        ``"auto"`` reads the series as percent (the twin's unit) when any
+        value exceeds 1.5, else as fractions; a network idling under 1.5 %
+        everywhere is then misread, so say ``"percent"`` when it is known.
 
     Returns
     -------
@@ -124,8 +129,11 @@ def utilization_series(topology: Topology, metrics: Metrics | pd.DataFrame, *, m
     Raises
     ------
     rca.errors.InputError
-        No link of the topology has a sample of ``metric``.
+        No link of the topology has a sample of ``metric``, or ``unit`` is
+        not one of the three.
     """
+    if unit not in ("auto", "percent", "fraction"):
+        raise InputError(f"unit must be 'auto', 'percent' or 'fraction', found {unit!r}")
     frame = metrics.frame if isinstance(metrics, Metrics) else metrics
     missing = [c for c in ("time", "entity", "metric", "value") if c not in frame.columns]
     if missing:
@@ -152,7 +160,7 @@ def utilization_series(topology: Topology, metrics: Metrics | pd.DataFrame, *, m
     np.add.at(total, (slot, cols), values)
     np.add.at(count, (slot, cols), 1.0)
     np.divide(total, count, out=out, where=count > 0)
-    if np.nanmax(out) > 1.5:
+    if unit == "percent" or (unit == "auto" and np.nanmax(out) > 1.5):
         out /= 100.0
     return UtilizationSeries(link_ids, grid[0] + step * np.arange(len(out)), out)
 
@@ -608,7 +616,7 @@ class CongestionForecaster(BaseEstimator):
         return util.double().numpy(), torch.sigmoid(logit).double().numpy()
 
     def predict(self, topology: Topology, metrics: Metrics | pd.DataFrame, *, at: float | None = None,
-                adjacency: Tensor | None = None) -> LinkForecast:
+                adjacency: Tensor | None = None, unit: str = "auto") -> LinkForecast:
         """Forecast every link from the last ``window`` intervals up to ``at``.
 
         Parameters
@@ -620,13 +628,15 @@ class CongestionForecaster(BaseEstimator):
             The "now" (epoch seconds); default the last sample.
         adjacency : Tensor, optional
             :func:`link_adjacency` of ``topology``, to reuse across calls.
+        unit : {"auto", "percent", "fraction"}, default "auto"
+            Unit of the utilisation samples; see :func:`utilization_series`.
 
         Returns
         -------
         LinkForecast
         """
         model = self._check_fitted()
-        series = utilization_series(topology, metrics, until=at)
+        series = utilization_series(topology, metrics, until=at, unit=unit)
         end = len(series.times) - 1
         x = window_features(series.values, [end], model.window)
         util, prob = self.predict_windows(x, link_adjacency(topology) if adjacency is None else adjacency)

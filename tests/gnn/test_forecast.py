@@ -69,6 +69,16 @@ def test_series_in_percent_becomes_a_fraction_on_the_polling_grid():
     assert np.diff(series.times) == pytest.approx(np.full(11, 60.0))
 
 
+def test_series_unit_can_be_stated():
+    topo = small_network()
+    link = topo.link_ids[0]
+    idle = pd.DataFrame({"time": [T0, T0 + 60], "entity": [link, link], "metric": "utilization", "value": [0.9, 1.2]})
+    assert np.nanmax(utilization_series(topo, idle).values) == pytest.approx(1.2)  # auto: read as fractions
+    assert np.nanmax(utilization_series(topo, idle, unit="percent").values) == pytest.approx(0.012)
+    with pytest.raises(InputError, match="unit must be"):
+        utilization_series(topo, idle, unit="bps")
+
+
 def test_series_without_link_samples_is_an_input_error():
     topo = small_network()
     frame = pd.DataFrame({"time": [T0], "entity": ["C1"], "metric": ["cpu"], "value": [50.0]})
