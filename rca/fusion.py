@@ -154,5 +154,11 @@ def fused_ranking(incident: Incident, *, max_candidates: int = 20,
     results = [(src, src.rank(incident, depth)) for src in chosen]
     candidates = fuse(results, max_candidates=max_candidates)
     notes = tuple(dict.fromkeys(f"{src.name}: {n}" for src, res in results for n in res.notes))
-    return RCAResult(incident.name, tuple(candidates), time.perf_counter() - start, "fused",
-                     len(incident.alarms), notes)
+    result = RCAResult(incident.name, tuple(candidates), time.perf_counter() - start, "fused",
+                       len(incident.alarms), notes)
+    if incident.metrics is not None and len(incident.metrics) > 0:
+        # the congestion forecaster adds evidence to congested candidates (ranking unchanged)
+        from .gnn import forecast_evidence
+
+        result = replace(forecast_evidence(result, incident), seconds=time.perf_counter() - start)
+    return result

@@ -74,3 +74,20 @@ def propagation(out: str | None, cache_dir: str | None, progress: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {target} ({info['bytes'] / 1024:.0f} KiB): corpus {info['corpus_seconds']:.0f} s, "
                f"training {info['seconds']:.0f} s on {info['n_samples']} samples; seed {info['random_state']}")
+
+
+@train.command("forecast")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write (default: the package's weights/forecast.pt).")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+def forecast(out: str | None, progress: bool) -> None:
+    """Train the congestion forecaster on twin telemetry (rca.gnn._recipes.FORECAST_RECIPE)."""
+    from rca.gnn._recipes import train_forecast
+
+    target = Path(out) if out else _shipped("forecast.pt")
+    try:
+        info = train_forecast(target, progress=progress)
+    except RCAError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {target} ({info['bytes'] / 1024:.0f} KiB) in {info['seconds']:.0f} s "
+               f"(+{info['corpus_seconds']:.0f} s simulating {info['n_incidents']} incidents)")
