@@ -330,3 +330,14 @@ class FailureGNN(BaseEstimator):
         ref = resources.files("rca.gnn").joinpath("weights", PRETRAINED_PROPAGATION)
         with resources.as_file(ref) as path:
             return cls.load(path)
+
+
+_SHIPPED: FailureGNN | None = None
+
+
+def shipped_failure_model() -> FailureGNN:
+    """The shipped :class:`FailureGNN`, loaded once per process."""
+    global _SHIPPED
+    if _SHIPPED is None:
+        _SHIPPED = FailureGNN.pretrained()
+    return _SHIPPED

@@ -15,16 +15,6 @@ __all__ = ["localise"]
 _MAX_HOPS = 6
 _PATHS = 3
 _N_ALARMS = len(STRUCTURE_FEATURES) + OBSERVED_FEATURES.index("n_alarms")
-_MODEL = None
-
-
-def _shipped():
-    global _MODEL
-    if _MODEL is None:
-        from rca.gnn._failure_model import FailureGNN
-
-        _MODEL = FailureGNN.pretrained()
-    return _MODEL
 
 
 def _first_alarms(incident: Incident, onset: float) -> dict[str, list[EvidenceAlarm]]:
@@ -107,7 +97,9 @@ def localise(incident: Incident, *, max_candidates: int = 20, model=None) -> RCA
     ('gnn', True, 'gnn')
     """
     start = time.perf_counter()
-    est = model if model is not None else _shipped()
+    from rca.gnn._failure_model import shipped_failure_model as _shipped_model
+
+    est = model if model is not None else _shipped_model()
     scores = est.predict(incident)
     data = scores.data
     n = incident.topology.n_nodes

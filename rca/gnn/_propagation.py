@@ -57,17 +57,6 @@ class PropagationPrediction:
                              for e, p, d in self.affected(threshold)]}
 
 
-_MODEL = None
-
-
-def _shipped():
-    global _MODEL
-    if _MODEL is None:
-        from rca.gnn._failure_model import FailureGNN
-
-        _MODEL = FailureGNN.pretrained()
-    return _MODEL
-
 
 def propagate(topology: Topology, fault: str, entity: str, *, model=None) -> PropagationPrediction:
     """Predict which elements a fault will affect, with probabilities and delays.
@@ -104,6 +93,8 @@ def propagate(topology: Topology, fault: str, entity: str, *, model=None) -> Pro
     >>> pred.affected()[0][0] == net.node_ids[10]
     True
     """
-    est = model if model is not None else _shipped()
+    from rca.gnn._failure_model import shipped_failure_model as _shipped_model
+
+    est = model if model is not None else _shipped_model()
     prob, delay, _ = est.propagate(topology, fault, entity)
     return PropagationPrediction(str(fault), str(entity), tuple(topology.node_ids), prob, delay)
