@@ -57,7 +57,6 @@ class PropagationPrediction:
                              for e, p, d in self.affected(threshold)]}
 
 
-
 def propagate(topology: Topology, fault: str, entity: str, *, model=None) -> PropagationPrediction:
     """Predict which elements a fault will affect, with probabilities and delays.
 
