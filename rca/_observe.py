@@ -14,7 +14,7 @@ import pandas as pd
 
 from .incident import Incident
 from .topology import Topology
-from .vocabulary import alarm_role, metric_role
+from .vocabulary import CLEARED, alarm_role, metric_role
 
 __all__ = ["Observation", "Observations", "observe"]
 
@@ -27,8 +27,6 @@ ROLE_WEIGHT = {
 #: Weight kept by a symptom whose every raise cleared within TRANSIENT_S seconds.
 TRANSIENT_FACTOR = 0.35
 TRANSIENT_S = 600.0
-#: Severities that end a condition rather than raise one.
-CLEARED = frozenset({"cleared", "clear", "normal", "resolved", "ok", "cease", "ceased"})
 #: Roles an element raises itself, so they show it was alive and reachable.
 #: (Service and SLA alarms are often raised on an element's behalf by the OSS.)
 ALIVE_ROLES = frozenset({"link", "protocol", "cpu", "hardware"})
@@ -217,12 +215,11 @@ def _metric_observations(
                     items[key] = Observation(key, entity, "silent", float(t[-1] + period), 1, ROLE_WEIGHT["silent"])
             continue
         role = metric_role(metric)
-        per_unit = 1.0 if np.nanmax(v) <= 1.0 else 100.0   # fractions or percent
         split = _change_point(v)
         if role == "other" or split is None:
             continue
-        before, after = v[:split], v[split:]
-        after_mask = np.arange(len(v)) >= split
+        per_unit = 1.0 if np.nanmax(v) <= 1.0 else 100.0   # fractions or percent
+        before, after, t_after = v[:split], v[split:], t[split:]
         base = float(np.median(before))
         spread = float(np.median(np.abs(before - base))) * 1.4826
         scale = max(spread, 0.05 * abs(base), 1e-6)
@@ -243,7 +240,7 @@ def _metric_observations(
             continue
         key = (entity, f"metric_{role}")
         rising = after > base + 3 * scale
-        onset_t = float(t[after_mask][np.argmax(rising)]) if rising.any() else float(t[after_mask][0])
+        onset_t = float(t_after[np.argmax(rising)]) if rising.any() else float(t_after[0])
         obs = items.get(key)
         # a level shift that holds (saturation, runaway cpu) outweighs a blip
         sustained = float(np.mean(rising)) if role in ("load", "cpu") else 0.0

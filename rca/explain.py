@@ -42,6 +42,8 @@ _RECOVERY_S = 300.0
 _PRIOR = {"node_down": 0.985, "link_down": 1.0, "site_power": 0.97, "card_failure": 0.95,
           "congestion": 0.9, "link_degraded": 0.9, "cpu_overload": 0.9}
 
+# Several links of one element down together with no card alarm: as likely a
+# duct cut next to it, so the card hypothesis keeps this share of its score.
 _UNANNOUNCED_CARD = 0.45
 # A further root scoring at least this fraction of the previous one, and
 # failing at the same time, is listed before the previous one's alternatives.
@@ -50,7 +52,7 @@ _COMPARABLE = 0.5
 _SIMULTANEOUS_S = 60.0
 
 
-@dataclass
+@dataclass(eq=False)   # compared by identity: one per hypothesis
 class _Scored:
     hyp: Hypothesis
     score: float
@@ -228,8 +230,6 @@ class ExplainRanker:
         precision = e / (e + missing + 1.5 * c + 0.5) if e > 0 else 0.0
         score = coverage * precision * _PRIOR[h.fault]
         if h.fault == "card_failure" and not any(items[i].role == "hardware" for i in explained):
-            # several links of one element down together with no card alarm
-            # is as likely a duct cut near it: leave room for the links
             score *= _UNANNOUNCED_CARD
         return _Scored(h, score, explained, missing, contradictions, t_fault)
 

@@ -143,8 +143,8 @@ def fused_ranking(incident: Incident, *, max_candidates: int = 20,
     >>> from rca.datasets import make_incident
     >>> inc = make_incident(fault="node_down", size="small", random_state=2)
     >>> res = fused_ranking(inc, max_candidates=5)
-    >>> res.method, sorted(res[0].scores)[:2]
-    ('fused', ['explain', 'fused'])
+    >>> res.method, {"explain", "gnn", "fused"} <= set(res[0].scores)
+    ('fused', True)
     """
     start = time.perf_counter()
     chosen = tuple(DEFAULT_SOURCES if sources is None else sources)

@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["ROLES", "alarm_role", "metric_role"]
+__all__ = ["ROLES", "CLEARED", "alarm_role", "is_clear", "metric_role"]
+
+#: Severities (lower case, as :class:`rca.AlarmLog` keeps them) that end a
+#: condition rather than raise one.
+CLEARED = frozenset({"cleared", "clear", "normal", "resolved", "ok", "cease", "ceased"})
 
 #: The roles, in the order they are tried.
 ROLES = ("comm_lost", "dying_gasp", "restart", "power", "link", "protocol", "cpu", "hardware", "sla", "service", "other")
@@ -99,3 +103,15 @@ def metric_role(metric: str) -> str:
         if pattern.search(norm):
             return role
     return "other"
+
+
+def is_clear(severity: object) -> object:
+    """Which rows of a severity column (a pandas Series) are clears, as a bool array.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_clear(pd.Series(["major", "cleared", None, "normal"])).tolist()
+    [False, True, False, True]
+    """
+    return severity.isin(CLEARED).to_numpy(dtype=bool)

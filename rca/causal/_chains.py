@@ -41,6 +41,7 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from rca.errors import InputError
 from rca.result import Evidence, EvidenceAlarm, RCAResult
+from rca.vocabulary import is_clear
 
 from ._result import CausalGraph
 
@@ -180,7 +181,7 @@ class ChainFinder:
         known = set(graph.nodes)
         keep = frame["alarm_type"].astype(str).isin(known).to_numpy(dtype=bool, copy=True)
         if "severity" in frame.columns:
-            keep &= (frame["severity"].astype(str) != "cleared").to_numpy(dtype=bool)
+            keep &= ~is_clear(frame["severity"])
         ev = frame.loc[keep]
         ev = ev.iloc[np.argsort(ev["time"].to_numpy(dtype="float64"), kind="stable")]
         self.time = ev["time"].to_numpy(dtype="float64", copy=True)

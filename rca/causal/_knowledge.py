@@ -24,6 +24,7 @@ import networkx as nx
 import pandas as pd
 
 from rca.errors import InputError, ModelFileError
+from rca.vocabulary import is_clear
 
 from ._result import CausalGraph
 
@@ -115,7 +116,7 @@ def read_alarm_history(path: str | Path, *, drop_cleared: bool = False) -> Alarm
 
 def _kept(frame: pd.DataFrame, drop_cleared: bool) -> pd.DataFrame:
     if drop_cleared and "severity" in frame.columns:
-        return frame[frame["severity"].astype(str) != "cleared"]
+        return frame[~is_clear(frame["severity"])]
     return frame
 
 

@@ -8,27 +8,15 @@ from pathlib import Path
 
 import click
 
-__all__ = ["discover", "read_history"]
+__all__ = ["discover"]
 
 logger = logging.getLogger(__name__)
-
-
-def read_history(path: Path):  # -> (alarms, topology, types, truth)
-    """Alarm history from a PCIC folder, an alarms CSV or a folder of incident folders.
-
-    A thin wrapper of :func:`rca.causal.read_alarm_history` (which ``rca
-    learn`` shares).
-    """
-    from rca.causal import read_alarm_history
-
-    history = read_alarm_history(path)
-    return history.alarms, history.topology, history.types, history.truth
 
 
 @click.command("discover")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--method", "-m", default="thp", show_default=True,
-              help="thp, granger, pc, fci, ges, or a baseline: empty, complete, random.")
+              help="thp, mshawkes, granger, pc, fci, ges, or a baseline: empty, complete, random.")
 @click.option("--max-hop", type=int, default=None, help="Topological reach of an excitation (thp).")
 @click.option("--json", "as_json", is_flag=True, help="Print the graph as JSON.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the JSON to this file.")
@@ -40,12 +28,13 @@ def discover(path: Path, method: str, max_hop: int | None, as_json: bool, out: P
     names are the input's alarm ids or alarm types. When the folder holds a
     true graph, its scores are shown too.
     """
-    from rca.causal import score_graph
+    from rca.causal import read_alarm_history, score_graph
     from rca.causal._methods import make_method
     from rca.errors import RCAError
 
     try:
-        alarms, topology, types, truth = read_history(path)
+        history = read_alarm_history(path)
+        alarms, topology, types, truth = history.alarms, history.topology, history.types, history.truth
         params = {"max_hop": max_hop} if max_hop is not None and method == "thp" else {}
         est = make_method(method, **params).fit(alarms, topology, types=types)
     except RCAError as exc:
