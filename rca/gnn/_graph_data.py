@@ -27,6 +27,7 @@ from torch_geometric.data import Data
 from rca.alarms import AlarmLog
 from rca.datasets import FAULT_KINDS, FAULT_TYPES
 from rca.errors import InputError
+from rca._observe import incident_onset
 from rca.metrics import Metrics
 from rca.topology import Topology
 from rca.vocabulary import ROLES, alarm_role, is_clear, metric_role
@@ -55,7 +56,6 @@ STRUCTURE_FEATURES: tuple[str, ...] = (
     "fiber", "microwave",  # link medium from link_type (links only)
 )
 
-_ONSET_WINDOW_S = 300.0       # the burst that marks an incident's onset
 _WINDOW = (-120.0, 1800.0)    # incident window around the onset, seconds
 _EARLY_S = 2700.0             # how far before the window early warnings (mains, battery) are looked for
 _TIME_SCALE_S = 300.0         # first-alarm time features decay over this many seconds
@@ -220,48 +220,6 @@ def _build_index(topo: Topology) -> EntityIndex:
         structure=x, edge_index=torch.as_tensor(np.stack([heads, tails])), edge_kind=torch.as_tensor(kind),
         lost_ptr=lost_ptr, lost_idx=lost_idx, link_src=src, link_dst=dst, site_of_node=site_of,
     )
-
-
-def incident_onset(times: np.ndarray, devices: np.ndarray | None = None) -> float:
-    """The start of the densest burst of alarms: the first alarm of the 300 s window with the most devices.
-
-    Parameters
-    ----------
-    times : numpy.ndarray
-        Alarm times (epoch seconds).
-    devices : numpy.ndarray, optional
-        Device of each alarm; the window with most *distinct* devices wins
-        (a single chatty device does not make an onset). Without it, counts.
-
-    Returns
-    -------
-    float
-        NaN when there are no alarms.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> incident_onset(np.array([0.0, 5000.0, 5010.0, 5020.0, 9000.0]))
-    5000.0
-    """
-    t = np.asarray(times, dtype=np.float64)
-    if len(t) == 0:
-        return float("nan")
-    order = np.argsort(t, kind="stable")
-    t = t[order]
-    end = np.searchsorted(t, t + _ONSET_WINDOW_S, side="right")
-    if devices is None:
-        best = int(np.argmax(end - np.arange(len(t))))
-        return float(t[best])
-    codes = pd.factorize(np.asarray(devices, dtype=object)[order])[0]
-    # distinct devices in [t_i, t_i + window): count first occurrences inside each window
-    counts = np.empty(len(t), dtype=np.int64)
-    step = max(1, len(t) // 2000)  # evaluate every step-th start on very long logs
-    for i in range(0, len(t), step):
-        counts[i] = len(np.unique(codes[i:end[i]]))
-    if step > 1:
-        counts[[i for i in range(len(t)) if i % step]] = -1
-    return float(t[int(np.argmax(counts))])
 
 
 def _alarm_table(alarms: AlarmLog | pd.DataFrame | None) -> pd.DataFrame:
