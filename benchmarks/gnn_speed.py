@@ -24,10 +24,7 @@ undirected links) and on Barabasi-Albert networks of 10,000 and 100,000
 the forward pass of root localisation on an incident (one alarm on a random
 element, so the observed block is not empty), and separately the conversion
 (:func:`rca.gnn.failure_graph`: the per-topology index with its dominator
-tree, built once per topology, then the per-incident features). Above
-20,000 elements only the forward pass is timed, on the same incidence graph
-with random features, because ``Topology.reachability`` (networkx's
-``immediate_dominators``) takes minutes there.
+tree, built once per topology, then the per-incident features).
 
 Usage::
 
@@ -174,41 +171,6 @@ def _time_failure(model: FailureGNN, topo: Topology, name: str, repeats: int, rn
     }
 
 
-def _time_failure_shape_only(model: FailureGNN, graph: nx.Graph, name: str, repeats: int,
-                             rng: np.random.Generator) -> dict:
-    """Forward pass on the incidence graph of ``graph`` with random features (no conversion).
-
-    For networks where building the topology index (the dominator tree of
-    ``Topology.reachability``) takes minutes: the forward pass costs the same
-    whatever the feature values.
-    """
-    from rca.gnn import FEATURES
-
-    g = nx.convert_node_labels_to_integers(nx.Graph(graph))
-    n, edges = g.number_of_nodes(), np.asarray(g.edges, dtype=np.int64).reshape(-1, 2)
-    m = len(edges)
-    link = n + np.arange(m)
-    heads = np.concatenate([edges[:, 0], edges[:, 1], link, link])
-    tails = np.concatenate([link, link, edges[:, 0], edges[:, 1]])
-    edge_index = torch.as_tensor(np.stack([heads, tails]))
-    edge_kind = torch.zeros(edge_index.shape[1], dtype=torch.long)
-    x = torch.as_tensor(rng.random((n + m, len(FEATURES)), dtype=np.float32))
-    net = model.model_
-    times = []
-    with torch.inference_mode():
-        net(x, edge_index, edge_kind, task="localise")  # warm-up (and the cached sparse adjacency)
-        for _ in range(repeats):
-            t = time.perf_counter()
-            net(x, edge_index, edge_kind, task="localise")
-            times.append(time.perf_counter() - t)
-    return {"model": "failure (propagation.pt)", "network": name, "nodes": n, "links": m, "elements": n,
-            "entities": n + m, "forward_ms_median": 1000 * statistics.median(times),
-            "forward_ms_p90": 1000 * float(np.quantile(times, 0.9)), "convert_ms": None,
-            "topology_index_ms": None,
-            "note": "forward only on random features: the topology index (networkx immediate_dominators "
-                    "in Topology.reachability) takes minutes at this size"}
-
-
 def failure_rows(zoo: list[str], synthetic: list[int], repeats: int) -> list[dict]:
     """Forward-pass latency of the failure GNN (root localisation) on zoo and synthetic networks."""
     rng = np.random.default_rng(1)
@@ -221,10 +183,7 @@ def failure_rows(zoo: list[str], synthetic: list[int], repeats: int) -> list[dic
     for elements in synthetic:
         g = nx.barabasi_albert_graph(elements, 2, seed=int(rng.integers(2**31)))
         reps = max(3, repeats // (10 if elements >= 50_000 else 2))
-        if elements > 20_000:
-            row = _time_failure_shape_only(model, g, f"synthetic-{elements}", reps, rng)
-        else:
-            row = _time_failure(model, _topology_of(g, f"ba-{elements}"), f"synthetic-{elements}", reps, rng)
+        row = _time_failure(model, _topology_of(g, f"ba-{elements}"), f"synthetic-{elements}", reps, rng)
         rows.append({"kind": "synthetic", **row})
     return rows
 

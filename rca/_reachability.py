@@ -6,18 +6,86 @@ that node or link dominates it in the graph rooted at a virtual NMS vertex
 that feeds every gateway. Links are subdivided (a - L - b) so they appear as
 vertices of their own; parallel links therefore never dominate anything.
 Combined failures (a site, several links) use one breadth-first search.
+
+The graph is undirected, so its dominator tree is read off the block tree:
+every vertex of a biconnected block is dominated by the block's vertex
+closest to the root (an articulation point, or the root itself). One
+depth-first search (Hopcroft-Tarjan low points) finds it in linear time;
+generic dominator algorithms are quadratic on long chains of rings.
 """
 
 from __future__ import annotations
 
 from typing import Iterable
 
-import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-__all__ = ["Reachability", "euler_tour"]
+__all__ = ["Reachability", "euler_tour", "undirected_dominators"]
+
+
+def undirected_dominators(n_vertices: int, src: np.ndarray, dst: np.ndarray, root: int) -> np.ndarray:
+    """Immediate dominators of an undirected graph rooted at ``root``.
+
+    Parameters
+    ----------
+    n_vertices : int
+        Vertices are ``0..n_vertices-1``.
+    src, dst : numpy.ndarray of int
+        Endpoints of the undirected edges.
+    root : int
+        The start vertex.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        ``idom[v]`` for every vertex; ``idom[root] == root`` and ``-1`` for
+        vertices not connected to the root.
+    """
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    heads = np.concatenate([src, dst])
+    tails = np.concatenate([dst, src])
+    order = np.argsort(heads, kind="stable")
+    neighbours = tails[order].tolist()
+    start = np.searchsorted(heads[order], np.arange(n_vertices + 1)).tolist()
+    disc = [-1] * n_vertices
+    low = [0] * n_vertices
+    idom = [-1] * n_vertices
+    idom[root] = root
+    disc[root] = low[root] = 0
+    clock = 1
+    pending: list[int] = []  # vertices whose block is not closed yet
+    # Each frame: (vertex, its DFS parent, index of the next neighbour to try).
+    stack = [[root, -1, start[root]]]
+    while stack:
+        frame = stack[-1]
+        v, parent, i = frame
+        if i < start[v + 1]:
+            frame[2] = i + 1
+            w = neighbours[i]
+            if disc[w] < 0:
+                disc[w] = low[w] = clock
+                clock += 1
+                pending.append(w)
+                stack.append([w, v, start[w]])
+            elif w != parent and disc[w] < low[v]:
+                low[v] = disc[w]
+            continue
+        stack.pop()
+        if parent < 0:
+            continue
+        if low[v] < low[parent]:
+            low[parent] = low[v]
+        if low[v] >= disc[parent]:
+            # ``parent`` separates v's block from the root: close the block.
+            while True:
+                u = pending.pop()
+                idom[u] = parent
+                if u == v:
+                    break
+    return np.asarray(idom, dtype=np.int64)
 
 
 def euler_tour(children: dict[int, list[int]] | list[list[int]], roots: list[int], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -74,16 +142,13 @@ class Reachability:
         n, m = self.n_nodes, self.n_links
         root = n + m
         link_vertex = n + np.arange(m)
-        heads = np.concatenate([self._src, link_vertex, self._dst, link_vertex, np.full(len(self._gateways), root)])
-        tails = np.concatenate([link_vertex, self._dst, link_vertex, self._src, self._gateways])
-        graph = nx.DiGraph()
-        graph.add_nodes_from(range(root + 1))
-        graph.add_edges_from(zip(heads.tolist(), tails.tolist()))
-        idom = nx.immediate_dominators(graph, root)
+        ends_a = np.concatenate([self._src, link_vertex, np.full(len(self._gateways), root)])
+        ends_b = np.concatenate([link_vertex, self._dst, self._gateways])
+        idom = undirected_dominators(root + 1, ends_a, ends_b, root)
         # Euler tour of the dominator tree: a vertex's subtree is a slice.
         children: dict[int, list[int]] = {}
-        for v, d in idom.items():
-            if v != d:
+        for v, d in enumerate(idom.tolist()):
+            if d >= 0 and v != d:
                 children.setdefault(d, []).append(v)
         order_arr, tin, tout = euler_tour(children, [root], root + 1)
         is_node = order_arr < n

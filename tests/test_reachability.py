@@ -1,0 +1,49 @@
+import networkx as nx
+import numpy as np
+import pytest
+
+from rca._reachability import Reachability, undirected_dominators
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_dominators_match_networkx_on_random_graphs(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 40))
+    m = int(rng.integers(0, 70))
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    src, dst = src[src != dst], dst[src != dst]
+    root = int(rng.integers(0, n))
+    digraph = nx.DiGraph()
+    digraph.add_nodes_from(range(n))
+    digraph.add_edges_from(zip(src.tolist(), dst.tolist()))
+    digraph.add_edges_from(zip(dst.tolist(), src.tolist()))
+    expected = np.full(n, -1)
+    expected[root] = root
+    for v, d in nx.immediate_dominators(digraph, root).items():
+        expected[v] = d
+    np.testing.assert_array_equal(undirected_dominators(n, src, dst, root), expected)
+
+
+def test_long_chain_of_rings_is_linear_and_exact():
+    # 20,000 rings of 4 in a row (e - e+1 - e+3 and e - e+2 - e+3): each
+    # ring's entry e dominates the ring's other three vertices.
+    rings = 20_000
+    entry = 3 * np.arange(rings)
+    src = np.concatenate([entry, entry + 1, entry, entry + 2])
+    dst = np.concatenate([entry + 1, entry + 3, entry + 2, entry + 3])
+    idom = undirected_dominators(3 * rings + 1, src, dst, 0)
+    expected = np.repeat(entry, 3)
+    np.testing.assert_array_equal(idom[1:], expected)
+    assert idom[0] == 0
+
+
+def test_single_failures_match_brute_force_bfs():
+    rng = np.random.default_rng(3)
+    g = nx.gnm_random_graph(60, 75, seed=3)
+    src, dst = (np.asarray(x) for x in zip(*g.edges))
+    gateways = np.asarray([0, 1])
+    reach = Reachability(60, src, dst, gateways)
+    for node in rng.choice(60, 15, replace=False).tolist():
+        assert sorted(reach.lost_if_node_fails(node).tolist()) == sorted(reach.lost_if([node]).tolist()), node
+    for link in range(len(src)):
+        assert sorted(reach.lost_if_link_fails(link).tolist()) == sorted(reach.lost_if(failed_links=[link]).tolist()), link
