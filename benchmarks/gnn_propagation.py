@@ -8,7 +8,11 @@ Localisation (AC@1, AC@3, AC@5, MRR, median latency) for:
   (``FailureGNN(layers=0)``, trained on the same corpus with the same recipe);
 - ``ppr``: personalised PageRank over the element graph, personalised by
   each element's alarms in the incident window;
-- ``fused``: explain + GNN (:func:`rca.fusion.fused_ranking`).
+- ``attribution``: the DoWhy metric attribution alone
+  (:func:`rca.causal.attribution_ranking`; empty without metrics);
+- ``explain+gnn``: the fusion of the explain ranker and the GNN only;
+- ``fused``: :func:`rca.fusion.fused_ranking` with its default sources
+  (explain, GNN and, when the incident has metrics, the attribution).
 
 Corpora (seeds disjoint from the training corpus and from the seeds the
 fusion weights were chosen on): small and medium twin networks with one and
@@ -43,7 +47,8 @@ import torch
 from rca.datasets import FAULT_TYPES, VOCABULARIES, make_incident, make_network
 from rca.evaluation import score_incident, summarize
 from rca.explain import ExplainRanker
-from rca.fusion import fused_ranking
+from rca.causal import attribution_ranking
+from rca.fusion import DEFAULT_SOURCES, fused_ranking
 from rca.gnn import FailureGNN, failure_graph, localise, propagation_sample
 from rca.gnn._corpus import zoo_cores
 from rca.gnn._graph_data import OBSERVED_FEATURES, STRUCTURE_FEATURES
@@ -160,11 +165,14 @@ def main() -> None:
     torch.set_num_threads(1)
     gnn = FailureGNN.pretrained()
     mlp = mlp_baseline(args.cache)
+    explain_gnn = [src for src in DEFAULT_SOURCES if src.name in ("explain", "gnn")]
     methods = {
         "explain": lambda inc: ExplainRanker().rank(inc),
         "gnn": lambda inc: localise(inc, model=gnn),
         "mlp": lambda inc: localise(inc, model=mlp),
         "ppr": ppr,
+        "attribution": lambda inc: attribution_ranking(inc),
+        "explain+gnn": lambda inc: fused_ranking(inc, sources=explain_gnn),
         "fused": lambda inc: fused_ranking(inc),
     }
     rows, result = [], {"seed": SEED, "n_per_corpus": args.n, "corpora": {}}
