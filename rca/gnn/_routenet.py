@@ -240,22 +240,24 @@ class RouteNet(nn.Module):
         # r and z add both biases; n keeps its hidden bias inside r * (...). The n gate gets its
         # own contiguous tensors: tanh on a strided slice costs three times as much.
         w_link_rz, w_link_n = w_ih[:2 * hid, :hid].t(), w_ih[2 * hid:, :hid].t()
-        w_share_rz, w_share_n = w_ih[:2 * hid, hid], w_ih[2 * hid:, hid]
-        b_rz, b_in = b_ih[:2 * hid] + b_hh[:2 * hid], b_ih[2 * hid:]
         w_rz, w_n, b_n = w_hh[:2 * hid].t(), w_hh[2 * hid:].t(), b_hh[2 * hid:]
+        # the share's part of the input projection (and the input biases) does not change
+        # across iterations: once per edge
+        share_rz = torch.addmm(b_ih[:2 * hid] + b_hh[:2 * hid], walk.share_seq, w_ih[None, :2 * hid, hid])
+        share_n = torch.addmm(b_ih[2 * hid:], walk.share_seq, w_ih[None, 2 * hid:, hid])
         messages = h_link.new_empty(walk.link_seq.shape[0], hid)
         blocks = [(messages[start:start + size], walk.link_seq[start:start + size],
-                   walk.share_seq[start:start + size]) for start, size in walk.steps]
+                   share_rz[start:start + size], share_n[start:start + size]) for start, size in walk.steps]
         h = h_path
         for _ in range(self.iterations):
-            link_rz = torch.addmm(b_rz, h_link, w_link_rz)
-            link_n = torch.addmm(b_in, h_link, w_link_n)
+            link_rz = h_link @ w_link_rz
+            link_n = h_link @ w_link_n
             state = h
-            for out, links, shares in blocks:
+            for out, links, edge_rz, edge_n in blocks:
                 state = state[:out.shape[0]]
-                rz = link_rz.index_select(0, links).addcmul_(shares, w_share_rz)
-                rz = torch.addmm(rz, state, w_rz).sigmoid_()
-                n = link_n.index_select(0, links).addcmul_(shares, w_share_n)
+                rz = link_rz.index_select(0, links).add_(edge_rz)
+                rz = rz.addmm_(state, w_rz).sigmoid_()
+                n = link_n.index_select(0, links).add_(edge_n)
                 n.addcmul_(torch.addmm(b_n, state, w_n), rz[:, :hid]).tanh_()
                 torch.lerp(n, state, rz[:, hid:], out=out)  # (1 - z) * n + z * h
                 state = out
