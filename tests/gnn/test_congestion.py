@@ -102,6 +102,21 @@ def test_fit_returns_self_and_predicts_shapes(tiny):
     assert (pred.path_delay > 0).all()
 
 
+def test_inference_path_computes_the_training_function(tiny, pretrained):
+    net = pretrained.model_
+    for sample in tiny:
+        data = congestion_data(sample)
+        with torch.enable_grad():
+            reference = net(data)   # the packed GRU, as trained
+        with torch.inference_mode():
+            walk = net.walk(data)
+            unrolled = net(data, walk)
+            cold = net(data)
+        for key, value in reference.items():
+            torch.testing.assert_close(unrolled[key], value.detach(), rtol=1e-5, atol=1e-6)
+            torch.testing.assert_close(cold[key], unrolled[key])
+
+
 def test_not_fitted_and_clone(tiny):
     with pytest.raises(NotFittedError):
         CongestionPredictor().predict(tiny[0])
