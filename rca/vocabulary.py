@@ -82,9 +82,10 @@ def alarm_role(alarm_type: str, message: str | None = None) -> str:
     return "other"
 
 
+# CPU and memory first: "cpu_util" and "memory_usage" are not link load.
 _METRIC_PATTERNS = (
+    ("cpu", re.compile(r"cpu|memory|(^|[^a-z])mem([^a-z]|$)|processor")),
     ("load", re.compile(r"util|load|usage|occupan|bandwidth|bps|traffic|throughput")),
-    ("cpu", re.compile(r"cpu|mem|process")),
     ("sla", re.compile(r"latenc|delay|rtt|jitter|loss|drop|error|discard|crc")),
 )
 
@@ -97,6 +98,8 @@ def metric_role(metric: str) -> str:
     --------
     >>> metric_role("utilization"), metric_role("cpu"), metric_role("latency_ms")
     ('load', 'cpu', 'sla')
+    >>> metric_role("cpu_util"), metric_role("mem_usage"), metric_role("if_in_bps")
+    ('cpu', 'cpu', 'load')
     """
     norm = str(metric).lower()
     for role, pattern in _METRIC_PATTERNS:
