@@ -25,21 +25,25 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rx))
     for role, rx in (
         ("comm_lost", r"comm(u|unication)?[ _-]*(lost|loss|fail|break|down|interrupt)|unreachab|not[ _-]*reachab|"
-                      r"ne[ _-]*(down|lost|isolat|disconnect)|heartbeat|ping[ _-]*fail|poll(ing)?[ _-]*fail|"
+                      r"(^|[_\W])ne[ _-]*(down|lost|isolat|disconnect)|heartbeat|ping[ _-]*fail|poll(ing)?[ _-]*fail|"
                       r"mgmt[ _-]*(lost|down)|management[ _-]*(lost|down)|lost[ _-]*contact|node[ _-]*isolat|"
                       r"connection[ _-]*lost|(device|node|host|element)[ _-]*(unreachab|lost|not[ _-]*respond)|"
-                      r"snmp[ _-]*(timeout|fail)|no[ _-]*response"),
+                      r"snmp[ _-]*(timeout|fail)|no[ _-]*response|"
+                      r"(^|[_\W])(device|node|host|element|system)[ _-]*(down|dead|offline)"),
         ("dying_gasp", r"dying[ _-]*gasp|last[ _-]*gasp"),
         ("restart", r"cold[ _-]*start|warm[ _-]*start|re[ _-]*boot|restart|reload|boot[ _-]*up|(^|_)boot(_|$)|"
                     r"system[ _-]*start|power[ _-]*on[ _-]*reset"),
+        # optical / radio signal power is the link's, not the mains'
+        ("link", r"(optic\w*|rx|tx|laser|receiv\w*|transmit\w*|input|output|signal)[ _-]*power"),
         ("power", r"mains|power|battery|rectifier|\bac[ _-]*(fail|loss|off)|\bdc[ _-]*(fail|low)|ups[ _-]|generator|voltage"),
         ("link", r"\blos\b|(^|[_\W])los([_\W]|$)|\blof\b|(^|[_\W])lof([_\W]|$)|loss[ _-]*of[ _-]*(signal|frame|light)|"
                  r"link|port|interface|\bif[ _-]*down|eth|optic|fiber|fibre|laser|\brx[ _-]|\btx[ _-]|modem|\brsl\b|"
-                 r"radio[ _-]*(link|down)|microwave|\bmw[ _-]|carrier|lan[ _-]*down|trunk|lag[ _-]|sfp[ _-]*(los|rx)"),
+                 r"radio[ _-]*(link|down)|microwave|\bmw[ _-]|carrier|lan[ _-]*down|trunk|lag[ _-]|sfp[ _-]*(los|rx)|"
+                 r"(^|[_\W])(ais|rdi|lom|oof)([_\W]|$)|ber[ _-]*s[df]|signal[ _-]*(degrad|fail)|(^|[_\W])line[ _-]*(down|fail)"),
         ("protocol", r"bgp|ospf|isis|is-is|ldp|bfd|rsvp|mpls|vrrp|stp|lacp|pim|neighbou?r|\bnbr\b|adjacen|peer|"
                      r"session[ _-]*down|route|tunnel|pseudo|\bpw[ _-]|lsp"),
         ("cpu", r"cpu|memory|\bmem[ _-]|overload|load[ _-]*high|process"),
-        ("hardware", r"card|board|module|fan|temperat|hardware|\bhw[ _-]|chassis|slot|sfp|transceiver|disk"),
+        ("hardware", r"card|board|module|fan|temperat|hardware|psu|\bhw[ _-]|chassis|slot|sfp|transceiver|disk"),
         ("sla", r"sla|latency|delay|jitter|packet[ _-]*loss|pkt[ _-]*loss|drop|congest|utili[sz]|throughput|"
                 r"degrad|\bkpi|crc|error[ _-]*rate|ber\b|queue|discard"),
         ("service", r"cell|service|outage|sector|subscriber|call|session|vpn|voice|bearer|enodeb|gnodeb|nodeb|bts"),

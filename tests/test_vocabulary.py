@@ -1,6 +1,6 @@
 import pytest
 
-from rca.vocabulary import metric_role
+from rca.vocabulary import alarm_role, metric_role
 
 
 @pytest.mark.parametrize(("metric", "role"), [
@@ -11,3 +11,14 @@ from rca.vocabulary import metric_role
 ])
 def test_metric_names_map_to_roles(metric, role):
     assert metric_role(metric) == role
+
+
+@pytest.mark.parametrize(("alarm_type", "role"), [
+    ("NE_COMM_LOST", "comm_lost"), ("NODE_DOWN", "comm_lost"), ("DEVICE_DOWN", "comm_lost"), ("NE_DOWN", "comm_lost"),
+    ("OSPF_NBR_DOWN", "protocol"), ("ENODEB_DOWN", "service"),
+    ("LINE_DOWN", "link"), ("OPTICAL_POWER_LOW", "link"), ("RX_POWER_LOW", "link"), ("AIS", "link"), ("BER_SF", "link"),
+    ("MAINS_FAILURE", "power"), ("POWER_FAIL", "power"), ("PSU_FAILURE", "hardware"),
+    ("COLD_START", "restart"), ("HIGH_CPU", "cpu"), ("SLA_LATENCY_HIGH", "sla"), ("XYZ_42", "other"),
+])
+def test_alarm_types_map_to_roles(alarm_type, role):
+    assert alarm_role(alarm_type) == role
