@@ -7,6 +7,8 @@ often it repeated (flapping). Metrics add anomaly and silence observations.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,7 +16,7 @@ import pandas as pd
 
 from .incident import Incident
 from .topology import Topology
-from .vocabulary import CLEARED, alarm_role, metric_role
+from .vocabulary import CLEARED, alarm_role, cleared_type, metric_role
 
 __all__ = ["Observation", "Observations", "incident_onset", "observe"]
 
@@ -108,6 +110,29 @@ def incident_onset(times: np.ndarray, devices: np.ndarray | None = None, *, wind
     return float(t[int(np.argmax(counts))])
 
 
+_TOKEN_SPLIT = re.compile(r"[\s,;:()\[\]{}'\"=<>]+")
+
+
+def _port_named_in(topo: Topology, device: str, message: str, cache: dict[str, dict[str, str | None]]) -> str | None:
+    """The link of a port alarm without ``link_id`` whose message names it or its far end.
+
+    ``"port 2/0 to R7 down"`` on R3 is the link R3 - R7 when exactly one
+    link joins them; a message naming no neighbour, or an ambiguous one,
+    gives None.
+    """
+    names = cache.get(device)
+    if names is None:
+        names = {}
+        for link in topo.incident_links(device):
+            a, b = topo.link_endpoints(link)
+            far = b if a == device else a
+            for name in (link, far):
+                names[name] = None if name in names and names[name] != link else link
+        cache[device] = names
+    found = {names[token] for token in _TOKEN_SPLIT.split(message) if token in names}
+    return found.pop() if len(found) == 1 else None
+
+
 def observe(incident: Incident) -> Observations:
     """Reduce an incident's alarms and metrics to observations."""
     topo = incident.topology
@@ -125,9 +150,16 @@ def observe(incident: Incident) -> Observations:
     raised: dict[tuple, list[tuple]] = {}   # condition -> (observation key, time) of open raises
     was_cleared: set[tuple] = set()          # (device, alarm_type, link) cleared at least once
     reraises: dict[tuple, int] = {}          # observation key -> raises after a clear (flapping)
-    for t, dev, atype, lid, role, sev in zip(times.tolist(), frame["device"].tolist(), frame["alarm_type"].tolist(),
-                                              frame["link_id"].tolist(), roles, frame["severity"].tolist()):
+    named_ports: dict[str, dict[str, str | None]] = {}
+    for t, dev, atype, lid, role, sev, msg in zip(
+            times.tolist(), frame["device"].tolist(), frame["alarm_type"].tolist(), frame["link_id"].tolist(), roles,
+            frame["severity"].tolist(), frame["message"].tolist()):
         lid = lid if isinstance(lid, str) and lid in link_set else None
+        cleared = cleared_type(atype)
+        if cleared is not None:   # a clear named by its type (LINK_UP, ..._CLEARED)
+            atype, role, sev = cleared, alarm_role(cleared), "cleared"
+        if lid is None and role == "link" and isinstance(msg, str) and dev in node_set:
+            lid = _port_named_in(topo, dev, msg, named_ports)
         if dev not in node_set:
             if dev in link_set and topo.has_link(dev):   # an NMS alarm whose subject is a link
                 lid, role = dev, ("link" if role in ("other", "comm_lost") else role)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["ROLES", "CLEARED", "alarm_role", "is_clear", "metric_role"]
+__all__ = ["ROLES", "CLEARED", "alarm_role", "cleared_type", "is_clear", "metric_role"]
 
 #: Severities (lower case, as :class:`rca.AlarmLog` keeps them) that end a
 #: condition rather than raise one.
@@ -110,6 +110,39 @@ def metric_role(metric: str) -> str:
         if pattern.search(norm):
             return role
     return "other"
+
+
+_CLEAR_SUFFIX = re.compile(r"^(.+?)[ _-]*(clear|cleared|cease|ceased|restored|recovered|resolved)$", re.IGNORECASE)
+_UP_SUFFIX = re.compile(r"^(.+?[ _-]?)(up)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def cleared_type(alarm_type: str) -> str | None:
+    """The alarm type that an alarm type clears, for logs that name their clears.
+
+    Some exports have no ``cleared`` severity and name the clear instead:
+    ``LINK_DOWN_CLEARED``, ``NE_COMM_LOST_RESTORED``, or a port coming back
+    (``LINK_UP``, ``IF_UP``, ``linkUp``) for its down alarm.
+
+    Returns
+    -------
+    str or None
+        The cleared type (``LINK_DOWN`` for ``LINK_UP``), None for a raise.
+
+    Examples
+    --------
+    >>> cleared_type("LINK_DOWN_CLEARED"), cleared_type("linkUp"), cleared_type("LINK_DOWN")
+    ('LINK_DOWN', 'linkDown', None)
+    """
+    text = str(alarm_type)
+    match = _CLEAR_SUFFIX.match(text)
+    if match:
+        return match.group(1)
+    match = _UP_SUFFIX.match(text)
+    if match and alarm_role(match.group(1) + "down") in ("link", "protocol"):
+        down = "DOWN" if match.group(2).isupper() else "Down"
+        return match.group(1) + down
+    return None
 
 
 def is_clear(severity: object) -> object:

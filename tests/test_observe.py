@@ -1,0 +1,47 @@
+"""Reducing alarms to observations: what the ranker reads from sparse or vendor-shaped logs."""
+
+import pandas as pd
+
+from rca import AlarmLog, Incident, analyze
+from rca._observe import observe
+from tests._builders import T0, small_network
+
+
+def _incident(topo, rows, columns):
+    frame = pd.DataFrame([(T0 + r[0], *r[1:]) for r in rows], columns=["timestamp", *columns])
+    return Incident(topo, AlarmLog.from_frame(frame, topology=topo), None, name="t")
+
+
+def test_port_alarm_without_link_id_takes_the_link_its_message_names():
+    topo = small_network()
+    inc = _incident(topo, [
+        (2, "S2", "LINK_DOWN", "port 1/1 to S3 down"),
+        (3, "A2", "LOS", "ge-0/0/1 (S3): loss of signal"),
+        (4, "S1", "LINK_DOWN", "port 1/2 down"),          # names no neighbour: stays unplaced on S1
+        (95, "S3", "NE_COMM_LOST", "no response"),
+    ], ["device", "alarm_type", "message"])
+    links = {(o.entity, o.link) for o in observe(inc).items if o.role == "link"}
+    assert links == {("S2", "S2--S3"), ("A2", "A2--S3"), ("S1", None)}
+
+
+def test_clears_named_by_alarm_type_end_the_condition():
+    topo = small_network()
+    inc = _incident(topo, [
+        (2, "S1", "LINK_DOWN", "S1--S2"), (40, "S1", "LINK_UP", "S1--S2"),
+        (5, "A2", "HIGH_CPU", None), (60, "A2", "HIGH_CPU_CLEARED", None),
+        (8, "S3", "LINK_DOWN", "S2--S3"),
+    ], ["device", "alarm_type", "link_id"])
+    obs = {(o.entity, o.role): o for o in observe(inc).items}
+    assert obs["S1", "link"].open == 0 and obs["A2", "cpu"].open == 0
+    assert obs["S3", "link"].open == 1
+    assert ("S1", "LINK_UP") not in {(a[1], a[2]) for o in obs.values() for a in o.alarms}
+
+
+def test_node_down_found_without_link_ids_when_messages_name_the_far_end():
+    topo = small_network()
+    inc = _incident(topo, [
+        (2, "S2", "LINK_DOWN", "interface to S3 down"), (3, "A2", "LINK_DOWN", "interface to S3 down"),
+        (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None),
+    ], ["device", "alarm_type", "message"])
+    result = analyze(inc)
+    assert (result[0].entity, result[0].fault) == ("S3", "node_down")
