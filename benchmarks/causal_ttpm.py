@@ -32,7 +32,13 @@ matplotlib, tqdm, torch), then put it on ``PYTHONPATH``::
     pip install --no-deps --target /tmp/gcastle_pkg gcastle==1.0.4
     PYTHONPATH=/tmp/gcastle_pkg nice python benchmarks/causal_ttpm.py
 
+Note on ``max_iter``: each of TTPM's hill-climbing sweeps scores every
+single-edge change of the graph it started from and keeps the best one, so a
+sweep changes one edge and the default 20 sweeps return at most 20 edges.
+``--max-iter 200`` lets it run to convergence (at many times the cost).
+
 Options: ``--datasets 18V_55N_Wireless,24V_439N_Microwave``, ``--cap 600``,
+``--max-iter 200``,
 ``--max-hop 0`` (TTPM's constructor default, which ignores the topology,
 for the data sets that have one).
 Without gCastle importable the script exits with code 2 and says how to
@@ -56,8 +62,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from causal_alarms import DEFAULT_DATA, REPO  # noqa: E402  (shared data location)
 
 OURS = ("thp", "mshawkes")
-#: gCastle's example configuration (gcastle/example/ttpm/ttpm.yaml); max_hop is an option
+#: gCastle's example configuration (gcastle/example/ttpm/ttpm.yaml); max_hop and max_iter are options
 TTPM_PARAMS = {"delta": 0.1, "epsilon": 1, "penalty": "BIC"}
+#: TTPM's default number of hill-climbing sweeps; each sweep changes at most one edge
+DEFAULT_MAX_ITER = 20
 INSTALL = "pip install --no-deps --target /tmp/gcastle_pkg gcastle==1.0.4 && export PYTHONPATH=/tmp/gcastle_pkg"
 ONE_THREAD = {
     "OMP_NUM_THREADS": "1",
@@ -92,7 +100,7 @@ def _ttpm_inputs(ds):
     return events, adjacency
 
 
-def run_ttpm_child(folder: Path, max_hop: int, out: Path) -> None:
+def run_ttpm_child(folder: Path, max_hop: int, max_iter: int, out: Path) -> None:
     """Fit TTPM on one data set and write its graph and timings to ``out`` (JSON)."""
     import numpy as np
     import torch  # gCastle's pytorch backend imports it anyway
@@ -104,7 +112,7 @@ def run_ttpm_child(folder: Path, max_hop: int, out: Path) -> None:
     from rca.datasets._pcic import load_pcic
 
     events, adjacency = _ttpm_inputs(load_pcic(folder))
-    model = TTPM(adjacency, max_hop=max_hop, **TTPM_PARAMS)
+    model = TTPM(adjacency, max_hop=max_hop, max_iter=max_iter, **TTPM_PARAMS)
     wall, cpu = time.perf_counter(), time.process_time()
     with threadpool_limits(limits=1):
         model.learn(events)
@@ -129,11 +137,12 @@ def gcastle_problem() -> str | None:
     return proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit code {proc.returncode}"
 
 
-def run_ttpm(folder: Path, max_hop: int, cap: float, log: Path) -> dict:
+def run_ttpm(folder: Path, max_hop: int, max_iter: int, cap: float, log: Path) -> dict:
     """TTPM on one data set in a subprocess with a wall-time cap; its graph, timings or how far it got."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "ttpm.json"
-        cmd = [sys.executable, __file__, "--ttpm-child", str(folder), "--max-hop", str(max_hop), "--child-out", str(out)]
+        cmd = [sys.executable, __file__, "--ttpm-child", str(folder), "--child-out", str(out)]
+        cmd += ["--max-hop", str(max_hop), "--max-iter", str(max_iter)]
         start = time.perf_counter()
         with log.open("w") as stderr:
             proc = subprocess.Popen(cmd, env={**os.environ, **ONE_THREAD}, stdout=stderr, stderr=stderr)
@@ -197,7 +206,9 @@ def _fmt(value, spec: str) -> str:
     return "-" if value is None else (value if isinstance(value, str) else format(value, spec))
 
 
-def benchmark_dataset(folder: Path, *, max_hop: int, cap: float, log: Path) -> tuple[list[dict], list[dict]]:
+def benchmark_dataset(
+    folder: Path, *, max_hop: int, max_iter: int, cap: float, log: Path
+) -> tuple[list[dict], list[dict]]:
     """Our two methods and TTPM on one data set: score rows and TTPM / ours time ratios."""
     from rca.causal import score_graph
     from rca.datasets._pcic import load_pcic
@@ -212,13 +223,13 @@ def benchmark_dataset(folder: Path, *, max_hop: int, cap: float, log: Path) -> t
 
     if ds.topology is None:
         max_hop = 0  # no links: only same-device effects exist
-    ttpm_name = f"gCastle TTPM (max_hop={max_hop})"
-    res = run_ttpm(folder, max_hop, cap, log)
+    ttpm_name = f"gCastle TTPM (max_hop={max_hop}" + (")" if max_iter == DEFAULT_MAX_ITER else f", max_iter={max_iter})")
+    res = run_ttpm(folder, max_hop, max_iter, cap, log)
     topo = "Topology.npy" if ds.topology is not None else "no topology file: devices unlinked"
     if res["status"] == "ok":
         score = score_graph(_edges_frame(res["edges"], ds.alarm_ids), ds.true_graph)
         sweeps = res["last_iter"] + 1
-        note = f"{topo}; {sweeps} hill-climbing sweeps" + (" (max_iter reached)" if sweeps >= 20 else "")
+        note = f"{topo}; {sweeps} hill-climbing sweeps" + (" (max_iter reached)" if sweeps >= max_iter else "")
         rows.append(_row(name, ttpm_name, score, res["seconds"], res["cpu_seconds"], note))
         ttpm_seconds, bound = res["seconds"], ""
     elif res["status"] == "cap":
@@ -263,12 +274,18 @@ def main() -> int:
     parser.add_argument(
         "--max-hop", type=int, default=2, help="TTPM max_hop where a topology exists (gCastle's example: 2); else 0"
     )
+    parser.add_argument(
+        "--max-iter",
+        type=int,
+        default=DEFAULT_MAX_ITER,
+        help="TTPM max_iter (default 20); one edge change per sweep, so it bounds the edges found",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "causal_ttpm.json")
     parser.add_argument("--ttpm-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ttpm_child is not None:
-        run_ttpm_child(args.ttpm_child, args.max_hop, args.child_out)
+        run_ttpm_child(args.ttpm_child, args.max_hop, args.max_iter, args.child_out)
         return 0
 
     problem = gcastle_problem()
@@ -282,8 +299,10 @@ def main() -> int:
     names = args.datasets.split(",")
     rows, ratios = [], []
     for done, name in enumerate(names, 1):
-        log = args.out.with_name(f"causal_ttpm_{name}.log.tmp")  # TTPM's own log (ignored by git)
-        new_rows, new_ratios = benchmark_dataset(args.data / name, max_hop=args.max_hop, cap=args.cap, log=log)
+        log = args.out.with_name(f"{args.out.stem}_{name}.log.tmp")  # TTPM's own log (ignored by git)
+        new_rows, new_ratios = benchmark_dataset(
+            args.data / name, max_hop=args.max_hop, max_iter=args.max_iter, cap=args.cap, log=log
+        )
         rows, ratios = rows + new_rows, ratios + new_ratios
         _write(args, rows, ratios, complete=done == len(names))  # after each data set: long runs keep their results
     print()
@@ -296,7 +315,7 @@ def _write(args: argparse.Namespace, rows: list[dict], ratios: list[dict], *, co
     args.out.parent.mkdir(parents=True, exist_ok=True)
     command = (
         f"PYTHONPATH=/tmp/gcastle_pkg nice python benchmarks/causal_ttpm.py --cap {args.cap:.0f} "
-        f"--max-hop {args.max_hop} --datasets {args.datasets}"
+        f"--max-hop {args.max_hop} --max-iter {args.max_iter} --datasets {args.datasets}"
     )
     payload = {
         "command": command,
@@ -305,7 +324,7 @@ def _write(args: argparse.Namespace, rows: list[dict], ratios: list[dict], *, co
         "ttpm": {
             "version": _gcastle_version(),
             "max_hop": f"{args.max_hop} (0 without a topology file)",
-            "max_iter": 20,
+            "max_iter": args.max_iter,
             **TTPM_PARAMS,
         },
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores (shared)",
