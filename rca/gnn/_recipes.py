@@ -19,9 +19,9 @@ __all__ = ["CONGESTION_RECIPE", "PROPAGATION_RECIPE", "default_gnnet_dir", "prop
 logger = logging.getLogger(__name__)
 
 CONGESTION_RECIPE: dict[str, Any] = {
-    "hidden": 32,
+    "hidden": 8,   # 32 was no more accurate on validation and four times slower
     "iterations": 2,
-    "epochs": 60,
+    "epochs": 120,
     "lr": 3e-3,
     "batch_size": 5,
     "random_state": 0,
