@@ -1,0 +1,37 @@
+"""othersim: an independent incident simulator for judging RCA generalisation.
+
+Written apart from ``rca.datasets`` (it imports nothing from ``rca``): it
+draws layered operator networks, injects faults, replays what an NMS would
+show (port, routing, comm-lost, cell-outage, power, card, radio, CPU and SLA
+alarms in one of three vendor vocabularies, with noise, clock skew, losses,
+duplicates and late rows) and writes incident folders in the format of
+``spec/incident-format.md``.
+
+Examples
+--------
+>>> from othersim import make_incident
+>>> inc = make_incident("small", random_state=3)
+>>> sorted(inc.truth["root_causes"][0])
+['entity', 'fault', 'kind', 'time']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._faults import FAULT_TYPES
+from ._incident import SimIncident, make_incident
+from ._network import Network, make_network
+from ._writer import write_incident
+
+__all__ = ["FAULT_TYPES", "Network", "SimIncident", "generate_corpus", "make_incident", "make_network",
+           "write_incident"]
+
+
+def generate_corpus(out: str | Path, n: int, *, size: str = "small", seed: int = 1) -> list[Path]:
+    """Write ``n`` incident folders ``out/<size>-<seed>-<i>``; incident i uses ``random_state=seed*100000+i``."""
+    folders = []
+    for i in range(n):
+        inc = make_incident(size, random_state=seed * 100_000 + i)
+        folders.append(write_incident(inc, Path(out) / f"{size}-{seed}-{i:03d}"))
+    return folders
