@@ -29,9 +29,14 @@ __all__ = ["FAULT_TYPES", "Network", "SimIncident", "generate_corpus", "make_inc
 
 
 def generate_corpus(out: str | Path, n: int, *, size: str = "small", seed: int = 1) -> list[Path]:
-    """Write ``n`` incident folders ``out/<size>-<seed>-<i>``; incident i uses ``random_state=seed*100000+i``."""
+    """Write ``n`` incident folders ``out/<size>-<seed>-<i>``.
+
+    Incident i uses ``random_state=seed*100000+i`` and its first root has
+    fault type ``FAULT_TYPES[i % 8]`` (uniform over the types, and balanced
+    per-fault counts); a second root, when drawn, has a random type.
+    """
     folders = []
     for i in range(n):
-        inc = make_incident(size, random_state=seed * 100_000 + i)
+        inc = make_incident(size, random_state=seed * 100_000 + i, fault=FAULT_TYPES[i % len(FAULT_TYPES)])
         folders.append(write_incident(inc, Path(out) / f"{size}-{seed}-{i:03d}"))
     return folders

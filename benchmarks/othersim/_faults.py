@@ -24,8 +24,10 @@ def eligible(net: Network, fault: str) -> list[str]:
     routers = nodes.loc[nodes["node_type"].isin(ROUTER_TYPES), "node_id"].tolist()
     if fault == "node_down":
         return nodes["node_id"].tolist()
-    if fault == "link_down":
-        return links.loc[links["link_type"] == "fiber", "link_id"].tolist()
+    if fault == "link_down":  # cuts happen in the outside plant, between sites
+        site = dict(zip(nodes["node_id"], nodes["site"]))
+        between = links["source"].map(site) != links["target"].map(site)
+        return links.loc[(links["link_type"] == "fiber") & between, "link_id"].tolist()
     if fault == "site_power":
         return sorted(s for s, members in net.sites.items() if len(members) >= 2)
     if fault == "card_failure":

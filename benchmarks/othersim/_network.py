@@ -24,7 +24,7 @@ ROUTER_TYPES = ("core_router", "agg_router", "cell_site_router")
 
 #: structure knobs per size: (low, high) ranges drawn per network
 SIZES = {
-    "small": dict(core=(4, 4), agg_pairs=(2, 3), rings=(1, 2), ring_len=(3, 5), chains=(1, 1),
+    "small": dict(core=(4, 4), agg_pairs=(2, 3), rings=(1, 2), ring_len=(4, 6), chains=(1, 2),
                   chain_len=(1, 3), leaves=(2, 4)),
     "medium": dict(core=(5, 6), agg_pairs=(5, 7), rings=(2, 3), ring_len=(3, 6), chains=(1, 2),
                    chain_len=(2, 4), leaves=(5, 10)),
