@@ -27,7 +27,8 @@ class SimIncident:
     nodes, links, alarms : DataFrame
         As written to ``nodes.csv``, ``links.csv`` and ``alarms.csv``.
     metrics : DataFrame or None
-        ``metrics.csv``, absent for about a quarter of the incidents.
+        ``metrics.csv``; absent from about a quarter of the incidents, never
+        when a root is a congestion or a CPU overload.
     truth : dict
         ``truth.json``: ``{"root_causes": [...], "generator": {...}}``.
     """
@@ -75,7 +76,8 @@ def make_incident(size: str = "small", *, random_state: int = 0, fault: str | No
     alarms = degrade(_render(net, symptoms, style, knobs, rng), net.nodes["node_id"].tolist(), rng)
     alarms.insert(0, "alarm_id", [f"A{random_state % 100000:05d}-{i:05d}" for i in range(len(alarms))])
     metrics = None
-    if rng.random() < 0.75:
+    metric_faults = any(f.fault in ("congestion", "cpu_overload") for f in faults)
+    if rng.random() < 0.75 or metric_faults:  # those two faults show mainly in telemetry
         effects = [e for f in faults for e in f.effects] + noise_effects
         metrics = sample_metrics(net, timeline, effects, rng, t_start, t_end, METRIC_NAMES[style])
     truth = {"root_causes": [{"entity": f.entity, "kind": f.kind, "fault": f.fault, "time": _iso(f.time)} for f in faults],
