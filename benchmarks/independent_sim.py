@@ -54,7 +54,6 @@ def evaluate(folders: list[Path], methods: list[str]) -> dict:
         scores, failures, top = [], [], {}
         for folder, inc in zip(folders, incidents):
             try:
-                t = time.perf_counter()
                 result = analyze(inc, method=method)
                 score = score_incident(result, inc.truth)
                 if len(inc.truth.root_causes) > 1:  # one row for all two-root incidents
