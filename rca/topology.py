@@ -372,8 +372,12 @@ class Topology:
 
     def site_of(self, node: str) -> str | None:
         """The site of an element, or None."""
-        site = self.attribute(node, "site")
-        return None if site is None else str(site)
+        self.index_of(node)   # unknown elements are an error, as before
+        return self._site_by_node.get(node)
+
+    @cached_property
+    def _site_by_node(self) -> dict[str, str]:
+        return {node: site for site, members in self.sites.items() for node in members}
 
     @cached_property
     def layer_rank(self) -> dict[str, int]:

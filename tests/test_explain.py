@@ -139,3 +139,17 @@ def test_json_answer_matches_spec(topo):
         assert c["evidence"] and all(e["path"] and e["why"] for e in c["evidence"])
     scores = [c["score"] for c in d["candidates"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_dead_leaf_behind_a_link_inside_its_site_is_the_element(topo):
+    # S2 and B2 share SITE2: the patch link between them is not cut by a
+    # fibre cut outside, so B2 itself is the likelier root of this footprint.
+    rows = [(2, "S2", "LINK_DOWN", "B2--S2"), (90, "B2", "NE_COMM_LOST", None)]
+    r = analyze(incident(topo, rows))
+    assert [(c.entity, c.fault) for c in r.candidates[:2]] == [("B2", "node_down"), ("B2--S2", "link_down")]
+
+
+def test_dead_leaf_behind_a_link_between_sites_is_the_link_first(topo):
+    rows = [(2, "B3", "LINK_DOWN", "B3--B4"), (90, "B4", "NE_COMM_LOST", None)]
+    r = analyze(incident(topo, rows))
+    assert [c.entity for c in r.candidates[:2]] == ["B3--B4", "B4"]
