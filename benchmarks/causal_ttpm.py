@@ -317,6 +317,8 @@ def _write(args: argparse.Namespace, rows: list[dict], ratios: list[dict], *, co
         f"PYTHONPATH=/tmp/gcastle_pkg nice python benchmarks/causal_ttpm.py --cap {args.cap:.0f} "
         f"--max-hop {args.max_hop} --max-iter {args.max_iter} --datasets {args.datasets}"
     )
+    if args.out.resolve() != (REPO / "benchmarks" / "results" / "causal_ttpm.json").resolve():
+        command += f" --out {args.out}"
     payload = {
         "command": command,
         "install": INSTALL,
