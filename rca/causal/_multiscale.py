@@ -218,7 +218,8 @@ def _edge_frame(
     k = events.n_types
     support = np.zeros((k, k), dtype=np.int64)
     for b, f in enumerate(design.features):
-        support[:, b] = (f.reshape(f.shape[0], k, -1) > 0).any(axis=2).sum(axis=0)
+        # explicit widths: a type with no events has zero rows, and -1 cannot be inferred
+        support[:, b] = (f.reshape(f.shape[0], k, f.shape[1] // k) > 0).any(axis=2).sum(axis=0)
     return pd.DataFrame(
         {
             "cause": [events.types[i] for i in ii],

@@ -37,6 +37,14 @@ def test_recovers_planted_chain(seed):
     assert graph.edges["weight"].gt(0).all()
 
 
+def test_a_requested_type_without_events_is_a_node_without_edges():
+    frame, truth = simulate_hawkes_events(n_types=5, n_devices=10, random_state=0)
+    types = [*sorted(frame["alarm_type"].unique()), "NEVER_SEEN"]
+    graph = MultiScaleHawkes().fit(frame, types=types).graph_
+    assert "NEVER_SEEN" in graph.nodes
+    assert sorted(graph.edge_set()) == truth
+
+
 def test_each_edge_gets_its_own_time_scale():
     # FAST -> ECHO within about a second, SLOW -> LATE within about two minutes
     rng = np.random.default_rng(0)
