@@ -8,7 +8,6 @@ often it repeated (flapping). Metrics add anomaly and silence observations.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 import numpy as np

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["ROLES", "CLEARED", "alarm_role", "cleared_type", "is_clear", "metric_role"]
+__all__ = ["ROLES", "CLEARED", "alarm_role", "clear_rows", "cleared_type", "is_clear", "metric_role"]
 
 #: Severities (lower case, as :class:`rca.AlarmLog` keeps them) that end a
 #: condition rather than raise one.
@@ -155,3 +155,25 @@ def is_clear(severity: object) -> object:
     [False, True, False, True]
     """
     return severity.isin(CLEARED).to_numpy(dtype=bool)
+
+
+def clear_rows(frame: object) -> object:
+    """Which rows of an alarm frame are clears, as a bool array.
+
+    A row is a clear when its ``severity`` says so (:data:`CLEARED`) or when
+    its type names a clear (:func:`cleared_type`: ``LINK_UP``, ``..._CLEARED``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"alarm_type": ["LINK_DOWN", "LINK_DOWN", "LINK_UP"],
+    ...                       "severity": ["major", "cleared", None]})
+    >>> clear_rows(frame).tolist()
+    [False, True, True]
+    """
+    types = frame["alarm_type"].astype(str)
+    named = {t for t in types.unique() if cleared_type(t) is not None}
+    rows = types.isin(named).to_numpy(dtype=bool, copy=True)
+    if "severity" in frame.columns:
+        rows |= is_clear(frame["severity"])
+    return rows

@@ -22,3 +22,14 @@ def test_metric_names_map_to_roles(metric, role):
 ])
 def test_alarm_types_map_to_roles(alarm_type, role):
     assert alarm_role(alarm_type) == role
+
+
+def test_clear_rows_by_severity_or_by_name_and_without_a_severity_column():
+    import pandas as pd
+
+    from rca.vocabulary import clear_rows
+
+    frame = pd.DataFrame({"alarm_type": ["LINK_DOWN", "LINK_DOWN", "linkUp", "HIGH_CPU_CLEARED", "BACKUP"],
+                          "severity": ["major", "cleared", "minor", None, "minor"]})
+    assert clear_rows(frame).tolist() == [False, True, True, True, False]
+    assert clear_rows(frame.drop(columns="severity")).tolist() == [False, False, True, True, False]

@@ -41,7 +41,7 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from rca.errors import InputError
 from rca.result import Evidence, EvidenceAlarm, RCAResult
-from rca.vocabulary import is_clear
+from rca.vocabulary import clear_rows
 
 from ._result import CausalGraph
 
@@ -179,9 +179,7 @@ class ChainFinder:
     # -- building -----------------------------------------------------------
     def _events(self, frame: pd.DataFrame, graph: CausalGraph) -> None:
         known = set(graph.nodes)
-        keep = frame["alarm_type"].astype(str).isin(known).to_numpy(dtype=bool, copy=True)
-        if "severity" in frame.columns:
-            keep &= ~is_clear(frame["severity"])
+        keep = frame["alarm_type"].astype(str).isin(known).to_numpy(dtype=bool, copy=True) & ~clear_rows(frame)
         ev = frame.loc[keep]
         ev = ev.iloc[np.argsort(ev["time"].to_numpy(dtype="float64"), kind="stable")]
         self.time = ev["time"].to_numpy(dtype="float64", copy=True)

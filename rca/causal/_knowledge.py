@@ -24,7 +24,7 @@ import networkx as nx
 import pandas as pd
 
 from rca.errors import InputError, ModelFileError
-from rca.vocabulary import is_clear
+from rca.vocabulary import clear_rows
 
 from ._result import CausalGraph
 
@@ -115,8 +115,8 @@ def read_alarm_history(path: str | Path, *, drop_cleared: bool = False) -> Alarm
 
 
 def _kept(frame: pd.DataFrame, drop_cleared: bool) -> pd.DataFrame:
-    if drop_cleared and "severity" in frame.columns:
-        return frame[~is_clear(frame["severity"])]
+    if drop_cleared:
+        return frame[~clear_rows(frame)]
     return frame
 
 

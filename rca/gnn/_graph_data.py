@@ -30,7 +30,7 @@ from rca.errors import InputError
 from rca._observe import incident_onset
 from rca.metrics import Metrics
 from rca.topology import Topology
-from rca.vocabulary import ROLES, alarm_role, is_clear, metric_role
+from rca.vocabulary import ROLES, alarm_role, clear_rows, metric_role
 
 __all__ = [
     "ENTITY_KINDS",
@@ -266,7 +266,7 @@ def _observe(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, metrics: pd.D
         lnk = np.full(len(frame), -1, dtype=np.int64)
     known = dev >= 0
     onset = incident_onset(times[known], devices[known]) if known.any() else incident_onset(times)
-    cleared = is_clear(frame["severity"]) if "severity" in frame.columns else np.zeros(len(frame), dtype=bool)
+    cleared = clear_rows(frame)
     roles = _roles(frame)
     rel = times - onset
     inside = (rel >= _WINDOW[0]) & (rel <= _WINDOW[1])

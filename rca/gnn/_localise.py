@@ -9,7 +9,7 @@ import numpy as np
 from rca.gnn._graph_data import OBSERVED_FEATURES, STRUCTURE_FEATURES
 from rca.incident import Incident
 from rca.result import Candidate, Evidence, EvidenceAlarm, RCAResult
-from rca.vocabulary import is_clear
+from rca.vocabulary import clear_rows
 
 __all__ = ["localise"]
 
@@ -23,9 +23,7 @@ def _first_alarms(incident: Incident, onset: float) -> dict[str, list[EvidenceAl
     if not len(frame) or not np.isfinite(onset):
         return {}
     t = frame["time"].to_numpy(dtype=np.float64)
-    keep = (t >= onset - 120.0) & (t <= onset + 1800.0)
-    if "severity" in frame.columns:
-        keep &= ~is_clear(frame["severity"])
+    keep = (t >= onset - 120.0) & (t <= onset + 1800.0) & ~clear_rows(frame)
     out: dict[str, list[EvidenceAlarm]] = {}
     link = frame["link_id"].astype(object).to_numpy() if "link_id" in frame.columns else [None] * len(frame)
     for dev, kind, when, lid in zip(frame["device"].astype(object).to_numpy()[keep],
