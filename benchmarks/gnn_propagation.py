@@ -12,7 +12,9 @@ Localisation (AC@1, AC@3, AC@5, MRR, median latency) for:
   (:func:`rca.causal.attribution_ranking`; empty without metrics);
 - ``explain+gnn``: the fusion of the explain ranker and the GNN only;
 - ``fused``: :func:`rca.fusion.fused_ranking` with its default sources
-  (explain, GNN and, when the incident has metrics, the attribution).
+  (explain, GNN and, when the incident has metrics, the attribution);
+- ``fused-vote``: the same without the lead rule (every rank voted on, the
+  explain ranker's clear top answer included).
 
 Corpora (seeds disjoint from the training corpus and from the seeds the
 fusion weights were chosen on): small and medium twin networks with one and
@@ -52,7 +54,7 @@ from rca.fusion import DEFAULT_SOURCES, fused_ranking
 from rca.gnn import FailureGNN, failure_graph, localise, propagation_sample
 from rca.gnn._corpus import zoo_cores
 from rca.gnn._graph_data import OBSERVED_FEATURES, STRUCTURE_FEATURES
-from rca.gnn._recipes import PROPAGATION_RECIPE, propagation_corpus
+from rca.gnn._recipes import PROPAGATION_RECIPE, corpus_key, propagation_corpus
 from rca.result import Candidate, Evidence, RCAResult
 
 SEED = 424242  # held-out: training uses PROPAGATION_RECIPE["data_seed"], fusion weights were chosen on 777
@@ -145,10 +147,10 @@ def propagation_quality(models: dict[str, FailureGNN], n: int) -> dict:
 
 def mlp_baseline(cache: Path) -> FailureGNN:
     """``FailureGNN(layers=0)`` trained with the shipped recipe on the same corpus (cached under ``cache``)."""
-    path = cache / "netrca-failure-mlp.pt"
+    params = dict(PROPAGATION_RECIPE)
+    path = cache / f"netrca-failure-mlp-{corpus_key(params)}.pt"
     if path.is_file():
         return FailureGNN.load(path)
-    params = dict(PROPAGATION_RECIPE)
     samples = propagation_corpus(params, cache_dir=cache)
     keys = ("hidden", "epochs", "lr", "batch_size", "random_state")
     model = FailureGNN(**{k: params[k] for k in keys}, layers=0).fit(samples)
@@ -174,6 +176,7 @@ def main() -> None:
         "attribution": lambda inc: attribution_ranking(inc),
         "explain+gnn": lambda inc: fused_ranking(inc, sources=explain_gnn),
         "fused": lambda inc: fused_ranking(inc),
+        "fused-vote": lambda inc: fused_ranking(inc, lead_margin=None),
     }
     rows, result = [], {"seed": SEED, "n_per_corpus": args.n, "corpora": {}}
     all_scores: dict[str, list] = {m: [] for m in methods}

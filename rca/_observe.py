@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._change_points import change_point
 from .incident import Incident
 from .topology import Topology
 from .vocabulary import CLEARED, alarm_role, cleared_type, metric_role
@@ -278,7 +279,7 @@ def _metric_observations(
                     items[key] = Observation(key, entity, "silent", float(t[-1] + period), 1, ROLE_WEIGHT["silent"])
             continue
         role = metric_role(metric)
-        split = _change_point(v)
+        split = change_point(v)
         if role == "other" or split is None:
             continue
         per_unit = 1.0 if np.nanmax(v) <= 1.0 else 100.0   # fractions or percent
@@ -313,21 +314,3 @@ def _metric_observations(
                                      link=entity if entity in link_set else None,
                                      alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)],
                                      level=level if role in ("load", "cpu") else None)
-
-
-def _change_point(v: np.ndarray, min_size: int = 3) -> int | None:
-    """Index where a series' level rises the most (a CUSUM-style mean shift).
-
-    The split maximises the rise of the mean weighted by how balanced the two
-    sides are, so the baseline comes from the series itself, not from the
-    alarm storm's onset (a congestion often starts long before the storm).
-    """
-    n = len(v)
-    if n < 2 * min_size:
-        return None
-    c = np.cumsum(v)
-    k = np.arange(min_size, n - min_size + 1)
-    before = c[k - 1] / k
-    after = (c[-1] - c[k - 1]) / (n - k)
-    stat = (after - before) * np.sqrt(k * (n - k) / n)
-    return int(k[int(np.argmax(stat))])

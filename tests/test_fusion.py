@@ -17,15 +17,16 @@ NODE_DOWN_S3 = background() + [
     (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None)]
 
 
-def _result(name, entities):
-    cands = tuple(Candidate(r, e, "node", 1.0 / r, "node_down", f"{name} says {e}",
+def _result(name, entities, scores=None):
+    scores = scores or [1.0 - 0.001 * r for r in range(len(entities))]  # near-ties unless given
+    cands = tuple(Candidate(r, e, "node", s, "node_down", f"{name} says {e}",
                             (Evidence((e,), f"{name} evidence", source=name),))
-                  for r, e in enumerate(entities, start=1))
+                  for r, (e, s) in enumerate(zip(entities, scores), start=1))
     return RCAResult("x", cands, 0.0, name)
 
 
-def _fixed(name, entities, weight=1.0):
-    return FusionSource(name, lambda inc, k: _result(name, entities), weight)
+def _fixed(name, entities, weight=1.0, scores=None):
+    return FusionSource(name, lambda inc, k: _result(name, entities, scores), weight)
 
 
 def test_agreement_beats_a_single_vote():
@@ -47,6 +48,17 @@ def test_weights_decide_disagreements():
     b = _fixed("b", ["Y", "X"], weight=3.0)
     out = fuse([(a, a.rank(None, 20)), (b, b.rank(None, 20))])
     assert out[0].entity == "Y"
+
+
+def test_a_clear_leader_of_the_first_source_stays_first():
+    a = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.5, 0.4])
+    b = _fixed("b", ["Y", "Z", "X"], weight=3.0)
+    results = [(a, a.rank(None, 20)), (b, b.rank(None, 20))]
+    assert [c.entity for c in fuse(results)] == ["X", "Y", "Z"]  # b reorders only what follows a's answer
+    assert fuse(results, lead_margin=None)[0].entity == "Y"      # without the rule, b's weight wins
+    # a lead below the margin is a near-tie that the other sources break
+    a_tied = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.99, 0.4])
+    assert fuse([(a_tied, a_tied.rank(None, 20)), results[1]])[0].entity == "Y"
 
 
 def test_fused_ranking_on_a_planted_incident():

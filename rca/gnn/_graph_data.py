@@ -27,6 +27,7 @@ from torch_geometric.data import Data
 from rca.alarms import AlarmLog
 from rca.datasets import FAULT_KINDS, FAULT_TYPES
 from rca.errors import InputError
+from rca._change_points import change_points
 from rca._observe import incident_onset
 from rca.metrics import Metrics
 from rca.topology import Topology
@@ -72,7 +73,11 @@ OBSERVED_FEATURES: tuple[str, ...] = (
     "outside",                       # log1p(alarms outside the window) / 3
     "lost_cover",                    # share of what the entity's failure would cut off that is seen lost
     "lost_explains",                 # share of all elements seen lost that the entity's failure would cut off
-    "load_up", "load_down", "cpu_up", "cpu_down", "sla_up", "sla_down",  # metric level shifts, z / 10
+    # metric level shifts at each series' own change point (not at the alarm onset: a
+    # congestion often builds long before the storm), in baseline standard deviations / 10
+    "load_up", "load_down", "cpu_up", "cpu_down", "sla_up", "sla_down",
+    "load_level",                    # highest link/port utilisation after the rise, as a fraction of full
+    "metric_silent",                 # telemetry reported before the onset, then stopped
 )
 
 #: Fault-hypothesis features (propagation mode).
@@ -250,7 +255,11 @@ def _observe(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, metrics: pd.D
     """Fill the observed block of ``x`` in place; returns the onset used."""
     n, m = idx.n_nodes, idx.n_links
     if len(frame) == 0:
-        return float("nan")
+        if metrics is None or not len(metrics):
+            return float("nan")
+        onset = float(np.median(metrics["time"].to_numpy(dtype=np.float64)))
+        _metric_shifts(x, idx, metrics, onset)
+        return onset
     pos = idx._pos
     times = frame["time"].to_numpy(dtype=np.float64)
     devices = frame["device"].astype(object).to_numpy()
@@ -317,41 +326,57 @@ def _observe(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, metrics: pd.D
 
 
 def _metric_shifts(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, onset: float) -> None:
-    """Largest rise and fall of each metric role after the onset, in baseline standard deviations."""
+    """Fill the metric features: the largest rise and fall of each role, the load level, silence.
+
+    Each series is split where its mean shifts most (up for rises, down for
+    falls); the shift is the farthest sample after the split from the mean
+    before it, in standard deviations of the samples before it.
+    """
     pos = idx._pos
-    ent = frame["entity"].astype(object).to_numpy()
-    met = frame["metric"].astype(object).to_numpy()
-    ent_codes, ent_uni = pd.factorize(ent)
-    met_codes, met_uni = pd.factorize(met)
+    ent_codes, ent_uni = pd.factorize(frame["entity"].astype(object).to_numpy())
+    met_codes, met_uni = pd.factorize(frame["metric"].astype(object).to_numpy())
     ent_pos = np.asarray([pos.get(str(e), -1) for e in ent_uni], dtype=np.int64)
     met_role = np.asarray([{"load": 0, "cpu": 1, "sla": 2}.get(metric_role(str(v)), -1) for v in met_uni])
-    key = ent_codes * max(len(met_uni), 1) + met_codes
-    t = frame["time"].to_numpy(dtype=np.float64) - onset
-    v = frame["value"].to_numpy(dtype=np.float64)
-    ok = np.isfinite(v)
-    before = ok & (t < -60.0)
-    after = ok & (t >= 0.0) & (t <= _WINDOW[1])
-    size = int(key.max()) + 1 if len(key) else 0
-    nb = np.bincount(key[before], minlength=size)
-    s1 = np.bincount(key[before], weights=v[before], minlength=size)
-    s2 = np.bincount(key[before], weights=v[before] ** 2, minlength=size)
-    mean = s1 / np.maximum(nb, 1)
-    sd = np.sqrt(np.maximum(s2 / np.maximum(nb, 1) - mean ** 2, 0.0)) + 0.05 * np.abs(mean) + 1e-6
-    hi = np.full(size, -np.inf)
-    lo = np.full(size, np.inf)
-    np.maximum.at(hi, key[after], v[after])
-    np.minimum.at(lo, key[after], v[after])
-    good = (nb >= 2) & np.isfinite(hi)
-    keys = np.flatnonzero(good)
-    e_pos = ent_pos[keys // max(len(met_uni), 1)]
-    role = met_role[keys % max(len(met_uni), 1)]
-    use = (e_pos >= 0) & (role >= 0)
-    keys, e_pos, role = keys[use], e_pos[use], role[use]
-    up = np.clip((hi[keys] - mean[keys]) / sd[keys], 0.0, 10.0) / 10
-    down = np.clip((mean[keys] - lo[keys]) / sd[keys], 0.0, 10.0) / 10
-    base = _OBS["load_up"]
-    np.maximum.at(x, (e_pos, base + 2 * role), up.astype(np.float32))
-    np.maximum.at(x, (e_pos, base + 2 * role + 1), down.astype(np.float32))
+    width = max(len(met_uni), 1)
+    t_all = frame["time"].to_numpy(dtype=np.float64)
+    v_all = frame["value"].to_numpy(dtype=np.float64)
+    keep = np.isfinite(v_all) & np.isfinite(t_all) & (ent_pos[ent_codes] >= 0)
+    if not keep.any():
+        return
+    key = (ent_codes * width + met_codes)[keep]
+    order = np.lexsort((t_all[keep], key))
+    key, t, v = key[order], t_all[keep][order], v_all[keep][order]
+    uniq, start = np.unique(key, return_index=True)
+    group = np.searchsorted(uniq, key)
+    e_pos = ent_pos[uniq // width]
+    role = met_role[uniq % width]
+    n_series = len(uniq)
+    # silence: samples before the onset, none in the last stretch of the export
+    gaps = np.diff(t)[key[1:] == key[:-1]]
+    period = float(np.median(gaps)) if len(gaps) else 60.0
+    last = t[np.r_[start[1:], len(t)] - 1]
+    n_before = np.bincount(group, weights=(t < onset).astype(np.float64), minlength=n_series)
+    silent = (n_before >= 2) & (last < t.max() - 2.5 * period) & (last >= onset - 3 * period)
+    np.maximum.at(x[:, _OBS["metric_silent"]], e_pos[silent], 1.0)
+    per_unit = np.where(np.maximum.reduceat(np.abs(v), start) <= 1.0, 1.0, 100.0)   # fractions or percent
+    for sign, offset in ((1.0, 0), (-1.0, 1)):
+        split = change_points(group, start, v, sign)
+        after = (np.arange(len(v)) > split[group]) & (split[group] >= 0)
+        before = ~after & (split[group] >= 0)
+        nb = np.bincount(group, weights=before.astype(np.float64), minlength=n_series)
+        s1 = np.bincount(group, weights=np.where(before, v, 0.0), minlength=n_series)
+        s2 = np.bincount(group, weights=np.where(before, v * v, 0.0), minlength=n_series)
+        mean = s1 / np.maximum(nb, 1)
+        sd = np.sqrt(np.maximum(s2 / np.maximum(nb, 1) - mean ** 2, 0.0)) + 0.05 * np.abs(mean) + 1e-6
+        far = np.full(n_series, -np.inf)
+        np.maximum.at(far, group[after], sign * v[after])
+        has = np.isfinite(far) & (role >= 0)
+        z = np.clip((far[has] - sign * mean[has]) / sd[has], 0.0, 10.0) / 10
+        np.maximum.at(x, (e_pos[has], _OBS["load_up"] + 2 * role[has] + offset), z.astype(np.float32))
+        if sign > 0:
+            load = has & (role == 0)
+            level = np.clip(far[load] / per_unit[load], 0.0, 1.0)
+            np.maximum.at(x[:, _OBS["load_level"]], e_pos[load], level.astype(np.float32))
 
 
 def _hypothesise(x: np.ndarray, idx: EntityIndex, topo: Topology, fault: str, entity: str) -> None:

@@ -7,13 +7,14 @@ other thread counts may differ in the last bits of float rounding).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONGESTION_RECIPE", "PROPAGATION_RECIPE", "default_gnnet_dir", "propagation_corpus", "train_congestion",
+__all__ = ["CONGESTION_RECIPE", "PROPAGATION_RECIPE", "corpus_key", "default_gnnet_dir", "propagation_corpus", "train_congestion",
            "train_propagation"]
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,14 @@ _MODEL_KEYS = ("hidden", "layers", "epochs", "lr", "batch_size", "random_state")
 _SAMPLE_KEYS = ("x", "edge_index", "edge_kind", "entity_kind", "y_root", "y_fault", "y_symptom", "y_delay")
 
 
+def corpus_key(params: dict[str, Any]) -> str:
+    """Names a training corpus: its seed and sizes, and the feature set (a cache of another version is not reused)."""
+    from rca.gnn._graph_data import FEATURES
+
+    features = hashlib.sha256(",".join(FEATURES).encode()).hexdigest()[:8]
+    return f"{params['data_seed']}-{params['n_localisation']}-{params['n_propagation']}-{features}"
+
+
 def propagation_corpus(params: dict[str, Any], *, cache_dir: str | Path | None = None,
                        progress: bool = False) -> list:
     """The training samples of :data:`PROPAGATION_RECIPE` (cached as tensors in ``cache_dir``).
@@ -110,8 +119,7 @@ def propagation_corpus(params: dict[str, Any], *, cache_dir: str | Path | None =
     from rca.errors import InputError
     from rca.gnn._corpus import localisation_sample, propagation_sample, twin_incidents, zoo_cores
 
-    key = f"{params['data_seed']}-{params['n_localisation']}-{params['n_propagation']}"
-    cache = Path(cache_dir) / f"netrca-failure-corpus-{key}.pt" if cache_dir is not None else None
+    cache = Path(cache_dir) / f"netrca-failure-corpus-{corpus_key(params)}.pt" if cache_dir is not None else None
     if cache is not None and cache.is_file():
         try:
             stored = torch.load(str(cache), map_location="cpu", weights_only=True)
