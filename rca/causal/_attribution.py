@@ -77,7 +77,7 @@ from sklearn.base import BaseEstimator
 from rca.result import Candidate, Evidence, RCAResult
 from rca.vocabulary import metric_role
 
-from ._kpi_graph import SERVICE_ROLES, KPIGraph, kpi_graph, variable_name
+from ._kpi_graph import SERVICE_ROLES, KPIGraph, kpi_graph
 
 __all__ = ["MetricAttribution", "attribution_ranking", "KPIWindow", "kpi_window"]
 

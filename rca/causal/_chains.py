@@ -47,7 +47,6 @@ from ._result import CausalGraph
 
 if TYPE_CHECKING:  # pragma: no cover
     from rca.incident import Incident
-    from rca.topology import Topology
 
 __all__ = ["RootCauseChain", "ChainFinder", "root_cause_chains", "add_chains"]
 

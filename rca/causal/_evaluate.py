@@ -59,14 +59,12 @@ def _as_matrix(graph: CausalGraph | pd.DataFrame | np.ndarray, nodes: list[str] 
     if isinstance(graph, pd.DataFrame):
         labels = [str(x) for x in graph.index]
         if nodes is not None:
-            missing = sorted(set(nodes) - set(labels))
             extra = sorted(set(labels) - set(nodes))
             if extra:
                 raise InputError(f"graph has nodes {extra[:5]} that the truth lacks", node=extra[0])
             frame = graph.copy()
             frame.index, frame.columns = labels, [str(c) for c in graph.columns]
-            frame = frame.reindex(index=nodes, columns=nodes, fill_value=0)
-            del missing
+            frame = frame.reindex(index=nodes, columns=nodes, fill_value=0)  # nodes the graph lacks: no edges
             return frame.to_numpy() != 0, nodes
         return graph.to_numpy() != 0, labels
     mat = np.asarray(graph)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import filecmp
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
