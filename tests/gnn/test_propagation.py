@@ -82,6 +82,31 @@ def test_features_do_not_depend_on_the_alarm_vocabulary():
     assert torch.equal(ga.x, gb.x)
 
 
+def test_metric_features_come_from_each_series_own_change_point():
+    """A load that rises long before the alarms still counts; levels, falls and silence are read."""
+    topo = _chain()
+    t = np.arange(0.0, 7200.0, 60.0)   # two hours of one-minute samples
+    onset = 6000.0                     # the alarm storm starts late
+    rows = []
+    for i, ti in enumerate(t):
+        rows.append((ti, "A--B", "utilization", 30.0 + (i % 3) + (60.0 if ti >= 1800.0 else 0.0)))  # rises 70 min early
+        rows.append((ti, "A--G", "utilization", 40.0 + (i % 2) - (35.0 if ti >= 3000.0 else 0.0)))  # traffic leaves
+        rows.append((ti, "B--C", "utilization", 20.0 + (i % 2)))                                       # flat
+        if ti < 5900.0:                                                                                  # C goes quiet
+            rows.append((ti, "C", "cpu_util", 15.0 + (i % 2)))
+    metrics = pd.DataFrame(rows, columns=["time", "entity", "metric", "value"])
+    alarms = pd.DataFrame({"time": [onset, onset + 5.0], "device": ["B", "A"], "alarm_type": ["SLA_DELAY", "SLA_DELAY"]})
+    g = failure_graph(topo, alarms, metrics)
+    x = {e: g.x[i] for i, e in enumerate(g.entity_ids)}
+    f = FEATURES.index
+    assert float(x["A--B"][f("load_up")]) == 1.0                       # far above its own baseline
+    assert float(x["A--B"][f("load_level")]) == pytest.approx(0.92)     # 92 % at its highest
+    assert float(x["A--G"][f("load_down")]) == 1.0 and float(x["A--G"][f("load_up")]) < 0.5
+    assert float(x["B--C"][f("load_up")]) < 0.5 and float(x["B--C"][f("load_level")]) < 0.25
+    assert float(x["C"][f("metric_silent")]) == 1.0
+    assert float(x["B"][f("metric_silent")]) == 0.0
+
+
 def test_hypothesis_marks_what_the_fault_cuts_off():
     topo = _chain()
     g = failure_graph(topo, hypothesis=("node_down", "B"))
