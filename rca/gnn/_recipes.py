@@ -11,6 +11,8 @@ import hashlib
 import logging
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,19 @@ CONGESTION_RECIPE: dict[str, Any] = {
 epoch selected on ``gnnet-2021/validation``)."""
 
 
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """Train on one CPU thread (the shipped weights are reproducible there), then restore the setting."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 def default_gnnet_dir() -> Path:
     """``$NETRCA_SHARED_DATASETS/gnnet-2021``, else ``../shared/datasets/gnnet-2021``."""
     root = os.environ.get("NETRCA_SHARED_DATASETS")
@@ -47,8 +62,6 @@ def train_congestion(train_dir: str | Path, validation_dir: str | Path | None, o
         ``seconds`` (training time), ``bytes`` (file size), ``best_epoch``,
         ``loss_threshold`` and the parameters used.
     """
-    import torch
-
     from rca.datasets._gnnet import load_gnnet
     from rca.gnn._congestion import CongestionPredictor
 
@@ -57,12 +70,8 @@ def train_congestion(train_dir: str | Path, validation_dir: str | Path | None, o
     val = list(load_gnnet(validation_dir)) if validation_dir is not None else None
     logger.info("training on %d samples, selecting on %d", len(train), len(val or []))
     start = time.perf_counter()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with _one_thread():
         model = CongestionPredictor(**params, progress=progress).fit(train, validation=val)
-    finally:
-        torch.set_num_threads(threads)
     seconds = time.perf_counter() - start
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
@@ -159,8 +168,6 @@ def train_propagation(out: str | Path, *, cache_dir: str | Path | None = None, p
         ``seconds`` (training time, corpus excluded), ``corpus_seconds``,
         ``bytes`` (file size), ``n_samples`` and the parameters used.
     """
-    import torch
-
     from rca.gnn._failure_model import FailureGNN
 
     params = {**PROPAGATION_RECIPE, **overrides}
@@ -169,12 +176,8 @@ def train_propagation(out: str | Path, *, cache_dir: str | Path | None = None, p
     corpus_seconds = time.perf_counter() - start
     logger.info("training on %d samples", len(samples))
     start = time.perf_counter()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with _one_thread():
         model = FailureGNN(**{k: params[k] for k in _MODEL_KEYS}, progress=progress).fit(samples)
-    finally:
-        torch.set_num_threads(threads)
     seconds = time.perf_counter() - start
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
@@ -291,8 +294,6 @@ def train_forecast(out: str | Path, *, progress: bool = False, **overrides: Any)
         ``seconds`` (training time, corpus excluded), ``corpus_seconds``,
         ``bytes`` (file size), ``n_incidents`` and the parameters used.
     """
-    import torch
-
     from rca.gnn._forecast import CongestionForecaster
 
     params = {**FORECAST_RECIPE, **overrides}
@@ -301,13 +302,9 @@ def train_forecast(out: str | Path, *, progress: bool = False, **overrides: Any)
                                 ramp_fraction=float(params["ramp_fraction"]))
     corpus_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with _one_thread():
         model = CongestionForecaster(**{k: params[k] for k in _FORECAST_MODEL_KEYS}, progress=progress)
         model.fit(incidents)
-    finally:
-        torch.set_num_threads(threads)
     seconds = time.perf_counter() - start
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
