@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._change_points import change_point
+from ._telemetry import change_point, full_scale, sampling_period, stopped_reporting
 from .incident import Incident
 from .topology import Topology
 from .vocabulary import CLEARED, alarm_role, cleared_type, metric_role
@@ -259,9 +259,7 @@ def _metric_observations(
     bounds = np.flatnonzero(np.diff(codes)) + 1
     starts = np.concatenate([[0], bounds])
     stops = np.concatenate([bounds, [len(codes)]])
-    same = codes[1:] == codes[:-1]
-    gaps = np.diff(times)[same]
-    period = float(np.median(gaps)) if len(gaps) else 60.0
+    period = sampling_period(codes, times)
     for a, b in zip(starts.tolist(), stops.tolist()):
         entity = entities[codes[a] // len(metric_names)]
         metric = metric_names[codes[a] % len(metric_names)]
@@ -272,7 +270,7 @@ def _metric_observations(
             if len(later):
                 alive.setdefault(entity, []).extend(later[:5].tolist())
         # silence: it reported before the onset, and stops well before the end
-        if int(np.count_nonzero(t < onset)) >= 2 and t[-1] < t_end - 2.5 * period and t[-1] >= onset - 3 * period:
+        if stopped_reporting(int(np.count_nonzero(t < onset)), t[-1], t_end, period, onset):
             if entity in node_set:
                 key = (entity, "silent")
                 if key not in items:
@@ -282,7 +280,7 @@ def _metric_observations(
         split = change_point(v)
         if role == "other" or split is None:
             continue
-        per_unit = 1.0 if np.nanmax(v) <= 1.0 else 100.0   # fractions or percent
+        per_unit = float(full_scale(np.nanmax(v)))
         before, after, t_after = v[:split], v[split:], t[split:]
         base = float(np.median(before))
         spread = float(np.median(np.abs(before - base))) * 1.4826

@@ -82,9 +82,10 @@ def propagation(out: str | None, cache_dir: str | None, progress: bool) -> None:
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 def forecast(out: str | None, progress: bool) -> None:
     """Train the congestion forecaster on twin telemetry (rca.gnn._recipes.FORECAST_RECIPE)."""
+    from rca.gnn._forecast import PRETRAINED_FORECAST
     from rca.gnn._recipes import train_forecast
 
-    target = Path(out) if out else _shipped("forecast.pt")
+    target = Path(out) if out else _shipped(PRETRAINED_FORECAST)
     try:
         info = train_forecast(target, progress=progress)
     except RCAError as exc:

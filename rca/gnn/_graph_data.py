@@ -27,7 +27,7 @@ from torch_geometric.data import Data
 from rca.alarms import AlarmLog
 from rca.datasets import FAULT_KINDS, FAULT_TYPES
 from rca.errors import InputError
-from rca._change_points import change_points
+from rca._telemetry import change_points, full_scale, sampling_period, stopped_reporting
 from rca._observe import incident_onset
 from rca.metrics import Metrics
 from rca.topology import Topology
@@ -352,13 +352,11 @@ def _metric_shifts(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, onset: 
     role = met_role[uniq % width]
     n_series = len(uniq)
     # silence: samples before the onset, none in the last stretch of the export
-    gaps = np.diff(t)[key[1:] == key[:-1]]
-    period = float(np.median(gaps)) if len(gaps) else 60.0
     last = t[np.r_[start[1:], len(t)] - 1]
     n_before = np.bincount(group, weights=(t < onset).astype(np.float64), minlength=n_series)
-    silent = (n_before >= 2) & (last < t.max() - 2.5 * period) & (last >= onset - 3 * period)
+    silent = stopped_reporting(n_before, last, t.max(), sampling_period(key, t), onset)
     np.maximum.at(x[:, _OBS["metric_silent"]], e_pos[silent], 1.0)
-    per_unit = np.where(np.maximum.reduceat(np.abs(v), start) <= 1.0, 1.0, 100.0)   # fractions or percent
+    per_unit = full_scale(np.maximum.reduceat(v, start))
     for sign, offset in ((1.0, 0), (-1.0, 1)):
         split = change_points(group, start, v, sign)
         after = (np.arange(len(v)) > split[group]) & (split[group] >= 0)

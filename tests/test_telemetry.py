@@ -1,10 +1,10 @@
-"""Change points of many series at once agree with one series at a time."""
+"""Telemetry rules: change points of many series at once agree with one series at a time."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from rca._change_points import change_point, change_points
+from rca._telemetry import change_point, change_points
 
 
 def _one_by_one(v: np.ndarray, min_size: int = 3) -> int | None:

@@ -1,16 +1,22 @@
-"""Mean-shift change points of many time series at once (CUSUM-style, no baseline window needed).
+"""Metric series analysis shared by the explain ranker and the GNN features.
 
-The explain ranker and the GNN features both split a metric series where
-its level moves most, so that the baseline comes from the series itself and
-not from the alarm storm's onset (a congestion often builds long before the
-storm).
+Both read telemetry the same way, so one definition of each rule lives here:
+
+- :func:`change_points` / :func:`change_point`: where a series' level moves
+  most (CUSUM-style), so that the baseline comes from the series itself and
+  not from the alarm storm's onset (a congestion often builds long before
+  the storm);
+- :func:`sampling_period`: the export's polling period;
+- :func:`stopped_reporting`: a series that reported before the onset and
+  then went quiet (a dead or cut-off element);
+- :func:`full_scale`: whether a series is in fractions or percent.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["change_point", "change_points"]
+__all__ = ["change_point", "change_points", "full_scale", "sampling_period", "stopped_reporting"]
 
 
 def change_points(group: np.ndarray, start: np.ndarray, v: np.ndarray, sign: float,
@@ -52,3 +58,24 @@ def change_point(v: np.ndarray, min_size: int = 3) -> int | None:
         return None
     best = change_points(np.zeros(len(v), dtype=np.int64), np.zeros(1, dtype=np.int64), v, 1.0, min_size)
     return int(best[0]) + 1 if best[0] >= 0 else None
+
+
+def sampling_period(key: np.ndarray, t: np.ndarray, default: float = 60.0) -> float:
+    """Median gap between consecutive samples of the same series (``key``, ``t`` sorted by series then time)."""
+    gaps = np.diff(t)[key[1:] == key[:-1]]
+    return float(np.median(gaps)) if len(gaps) else default
+
+
+def stopped_reporting(n_before, last, t_end: float, period: float, onset: float):
+    """True where a series reported before the onset (two samples or more) and then stopped.
+
+    Its last sample lies well before the end of the export (2.5 polling
+    periods) and not long before the onset (3 periods): it went quiet with
+    the incident, not hours earlier. Works on scalars and arrays alike.
+    """
+    return (n_before >= 2) & (last < t_end - 2.5 * period) & (last >= onset - 3 * period)
+
+
+def full_scale(peak):
+    """1.0 for series in fractions (never above 1), 100.0 for percentages."""
+    return np.where(np.asarray(peak) <= 1.0, 1.0, 100.0)
