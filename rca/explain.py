@@ -56,6 +56,13 @@ _UNANNOUNCED_CARD = 0.8
 _COMPARABLE = 0.5
 # Roots whose fault times are this close failed together (one duct, one event).
 _SIMULTANEOUS_S = 60.0
+# Alternatives listed right after a root (a leaf vs. its only link, a
+# one-element site vs. its element); only the closest one when a further
+# independent root follows, so that root is not pushed out of the top three.
+_ALTERNATIVES = 2
+_ALTERNATIVES_BEFORE_NEXT_ROOT = 1
+# Hypotheses re-scored when choosing further roots and the next independent one.
+_SHORTLIST = 60
 
 
 @dataclass(eq=False)   # compared by identity: one per hypothesis
@@ -252,7 +259,7 @@ class ExplainRanker:
         roots = [pool[0]]
         used: set[int] = set(pool[0].explained)
         first_weight = sum(pool[0].explained.values())
-        shortlist = pool[1:60]
+        shortlist = pool[1:_SHORTLIST]
         while len(roots) < self.max_roots:
             best_next, best_val = None, 0.0
             for s in shortlist:
@@ -280,8 +287,20 @@ class ExplainRanker:
             following = roots[k + 1] if k + 1 < len(roots) else None
             if (following is None or following.score < _COMPARABLE * r.score
                     or abs(following.t_fault - r.t_fault) > _SIMULTANEOUS_S):
-                order.extend(_alternatives(r, pool, roots, order))
-        return order + [s for s in pool if s not in order]
+                most = _ALTERNATIVES if following is None else _ALTERNATIVES_BEFORE_NEXT_ROOT
+                order.extend(_alternatives(r, pool, roots, order, most=most))
+        rest = [s for s in pool if s not in order]
+        # then the hypothesis that best explains what no root explains: a
+        # second fault too weak to be taken as a root (a congestion seen in
+        # one metric beside a site outage) must not sink below the dozen
+        # hypotheses that re-explain the first root's symptoms
+        covered = frozenset(used)
+        fresh = {id(s): self._score(s.hyp, obs, covered).score for s in rest[:_SHORTLIST]}
+        independent = max(rest[:_SHORTLIST], key=lambda s: fresh[id(s)], default=None)
+        if independent is not None and fresh[id(independent)] > 0:
+            rest.remove(independent)
+            rest.insert(0, independent)
+        return order + rest
 
     # ------------------------------------------------------------- evidence
     def _candidates(self, order: list[_Scored], obs: Observations) -> list[Candidate]:
@@ -340,7 +359,7 @@ def _severity(h: Hypothesis, obs: Observations) -> float:
 
 
 def _alternatives(root: _Scored, pool: list[_Scored], roots: list[_Scored], taken: list[_Scored],
-                  *, most: int = 2) -> list[_Scored]:
+                  *, most: int) -> list[_Scored]:
     """Up to ``most`` hypotheses explaining nearly what ``root`` explains, nearly as well."""
     weight = sum(root.explained.values()) or 1.0
     out = []

@@ -115,6 +115,25 @@ def test_two_independent_roots_both_on_top(topo):
     assert set(top3) - {("S3", "node"), ("A1--C1", "link")} <= {("SITE3", "site")}
 
 
+def test_weak_second_fault_ranks_before_reexplanations_of_the_first(topo):
+    # SITE2 loses power; meanwhile A1--C1 runs at 70 % (no alarm of its own):
+    # too weak to be taken as a second root, it still ranks ahead of the
+    # hypotheses that only re-explain the outage (B2 down, S1--S2 cut...)
+    metrics = []
+    for k in range(-20, 20):
+        metrics.append((60 * k, "A1--C1", "utilization", 0.30 + 0.01 * (k % 3) if k < -5 else 0.7))
+        metrics.append((60 * k, "S1--S2", "utilization", 0.30 + 0.01 * (k % 2)))
+    rows = [(-300, "S2", "MAINS_FAILURE", None), (-290, "B2", "BATTERY_LOW", None),
+            (2, "S1", "LINK_DOWN", "S1--S2"), (2, "S3", "LINK_DOWN", "S2--S3"),
+            (3, "S1", "OSPF_NBR_DOWN", None), (4, "S3", "OSPF_NBR_DOWN", None),
+            (90, "S2", "NE_COMM_LOST", None), (91, "B2", "NE_COMM_LOST", None)]
+    r = analyze(incident(topo, rows, metrics=metrics))
+    top3 = [(c.entity, c.fault) for c in r.top(3)]
+    assert top3[0] == ("SITE2", "site_power")
+    assert ("A1--C1", "congestion") in top3
+    assert ("S2", "node_down") in top3
+
+
 def test_skewed_clocks_lost_and_duplicated_alarms(topo):
     # S2's clock runs 20 s slow, B4's comm-lost was lost, A2's alarm is duplicated
     rows = background() + [
