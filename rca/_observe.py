@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._telemetry import change_point, full_scale, sampling_period, stopped_reporting
+from ._telemetry import change_points, full_scale, sampling_period, stopped_reporting
 from .incident import Incident
 from .topology import Topology
 from .vocabulary import CLEARED, alarm_role, cleared_type, metric_role
@@ -260,7 +260,13 @@ def _metric_observations(
     starts = np.concatenate([[0], bounds])
     stops = np.concatenate([bounds, [len(codes)]])
     period = sampling_period(codes, times)
-    for a, b in zip(starts.tolist(), stops.tolist()):
+    # where each series' level rises most, for all series at once (the GNN
+    # features use the same splits); non-finite samples never split a series
+    finite = np.isfinite(values)
+    group = np.repeat(np.arange(len(starts)), stops - starts)
+    last_before = change_points(group, starts, np.where(finite, values, 0.0), 1.0)
+    last_before[np.unique(group[~finite])] = -1
+    for series, (a, b) in enumerate(zip(starts.tolist(), stops.tolist())):
         entity = entities[codes[a] // len(metric_names)]
         metric = metric_names[codes[a] % len(metric_names)]
         t = times[a:b]
@@ -277,9 +283,9 @@ def _metric_observations(
                     items[key] = Observation(key, entity, "silent", float(t[-1] + period), 1, ROLE_WEIGHT["silent"])
             continue
         role = metric_role(metric)
-        split = change_point(v)
-        if role == "other" or split is None:
+        if role == "other" or last_before[series] < 0:
             continue
+        split = int(last_before[series]) - a + 1
         per_unit = float(full_scale(np.nanmax(v)))
         before, after, t_after = v[:split], v[split:], t[split:]
         base = float(np.median(before))

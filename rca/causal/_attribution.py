@@ -496,22 +496,24 @@ class MetricAttribution(BaseEstimator):
         KPIs of silent elements, and of links with a silent end (whose traffic
         stops because the end did), are left out: the silence explains them.
         """
-        normal, anomalous = window.normal, window.anomalous
-        out = {}
-        for v in window.values.columns:
-            e = window.entity[v]
-            if e in window.silent or (e not in topology and any(
-                    end in window.silent for end in topology.link_endpoints(e))):
-                continue
-            base_values = normal[v].dropna().to_numpy()
-            after = anomalous[v].dropna().to_numpy()
-            if len(base_values) < 3 or len(after) < 2:
-                continue
-            base = float(np.median(base_values))
-            spread = 1.4826 * float(np.median(np.abs(base_values - base)))
-            scale = max(spread, 0.05 * abs(base), window.floor.get(window.metric[v], 1e-6))
-            out[v] = float(np.sort(np.abs(after - base) / scale)[-2])
-        return out
+        live = [v for v in window.values.columns
+                if not (window.entity[v] in window.silent or (window.entity[v] not in topology and any(
+                    end in window.silent for end in topology.link_endpoints(window.entity[v]))))]
+        before = window.normal[live].to_numpy(dtype=float)
+        after = window.anomalous[live].to_numpy(dtype=float)
+        enough = ((~np.isnan(before)).sum(axis=0) >= 3) & ((~np.isnan(after)).sum(axis=0) >= 2)
+        live = [v for v, ok in zip(live, enough) if ok]
+        if not live:
+            return {}
+        before, after = before[:, enough], after[:, enough]
+        base = np.nanmedian(before, axis=0)
+        spread = 1.4826 * np.nanmedian(np.abs(before - base), axis=0)
+        floor = np.array([window.floor.get(window.metric[v], 1e-6) for v in live])
+        scale = np.maximum(np.maximum(spread, 0.05 * np.abs(base)), floor)
+        deviation = np.abs(after - base) / scale
+        deviation[np.isnan(deviation)] = -np.inf
+        second = np.sort(deviation, axis=0)[-2]
+        return {v: float(z) for v, z in zip(live, second)}
 
     def _targets(self, z: dict[str, float], notes: list[str]) -> list[_Target]:
         """The anomalous KPIs, strongest first (at most ``max_targets``)."""
