@@ -33,6 +33,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("dying_gasp", r"dying[ _-]*gasp|last[ _-]*gasp"),
         ("restart", r"cold[ _-]*start|warm[ _-]*start|re[ _-]*boot|restart|reload|boot[ _-]*up|(^|_)boot(_|$)|"
                     r"system[ _-]*start|power[ _-]*on[ _-]*reset"),
+        # a utilisation threshold on a link or port is load, not the port going down
+        # (a CPU or memory utilisation is the cpu role, below)
+        ("sla", r"^(?!.*(cpu|mem|processor)).*(utili[sz]|(^|[_\W])util([_\W]|$)|congest)"),
         # optical / radio signal power is the link's, not the mains'
         ("link", r"(optic\w*|rx|tx|laser|receiv\w*|transmit\w*|input|output|signal)[ _-]*power"),
         ("power", r"mains|power|battery|rectifier|\bac[ _-]*(fail|loss|off)|\bdc[ _-]*(fail|low)|ups[ _-]|generator|voltage"),
@@ -45,7 +48,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("cpu", r"cpu|memory|\bmem[ _-]|overload|load[ _-]*high|process"),
         ("hardware", r"card|board|module|fan|temperat|hardware|psu|\bhw[ _-]|chassis|slot|sfp|transceiver|disk"),
         ("sla", r"sla|latency|delay|jitter|packet[ _-]*loss|pkt[ _-]*loss|drop|congest|utili[sz]|throughput|"
-                r"degrad|\bkpi|crc|error[ _-]*rate|ber\b|queue|discard"),
+                r"degrad|\bkpi|crc|error[ _-]*rate|ber\b|queue|discard|(^|[_\W])(rsl|ber)([_\W]|$)"),
         ("service", r"cell|service|outage|sector|subscriber|call|session|vpn|voice|bearer|enodeb|gnodeb|nodeb|bts"),
     )
 )
@@ -139,7 +142,7 @@ def cleared_type(alarm_type: str) -> str | None:
     if match:
         return match.group(1)
     match = _UP_SUFFIX.match(text)
-    if match and alarm_role(match.group(1) + "down") in ("link", "protocol"):
+    if match and alarm_role(match.group(1) + "down") in ("link", "protocol", "comm_lost"):
         down = "DOWN" if match.group(2).isupper() else "Down"
         return match.group(1) + down
     return None

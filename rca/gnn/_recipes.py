@@ -108,10 +108,17 @@ _SAMPLE_KEYS = ("x", "edge_index", "edge_kind", "entity_kind", "y_root", "y_faul
 
 
 def corpus_key(params: dict[str, Any]) -> str:
-    """Names a training corpus: its seed and sizes, and the feature set (a cache of another version is not reused)."""
+    """Names a training corpus: its seed and sizes, the feature set and the alarm vocabulary rules.
+
+    A cache built by another version (other features, or alarm types read
+    into other roles) is not reused.
+    """
+    import inspect
+
+    from rca import vocabulary
     from rca.gnn._graph_data import FEATURES
 
-    features = hashlib.sha256(",".join(FEATURES).encode()).hexdigest()[:8]
+    features = hashlib.sha256((",".join(FEATURES) + inspect.getsource(vocabulary)).encode()).hexdigest()[:8]
     return f"{params['data_seed']}-{params['n_localisation']}-{params['n_propagation']}-{features}"
 
 
