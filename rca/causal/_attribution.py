@@ -496,9 +496,12 @@ class MetricAttribution(BaseEstimator):
         KPIs of silent elements, and of links with a silent end (whose traffic
         stops because the end did), are left out: the silence explains them.
         """
-        live = [v for v in window.values.columns
-                if not (window.entity[v] in window.silent or (window.entity[v] not in topology and any(
-                    end in window.silent for end in topology.link_endpoints(window.entity[v]))))]
+        def silenced(v: str) -> bool:
+            e = window.entity[v]
+            return e in window.silent or (e not in topology and any(
+                end in window.silent for end in topology.link_endpoints(e)))
+
+        live = [v for v in window.values.columns if not silenced(v)]
         before = window.normal[live].to_numpy(dtype=float)
         after = window.anomalous[live].to_numpy(dtype=float)
         enough = ((~np.isnan(before)).sum(axis=0) >= 3) & ((~np.isnan(after)).sum(axis=0) >= 2)
