@@ -295,8 +295,9 @@ class ExplainRanker:
         # one metric beside a site outage) must not sink below the dozen
         # hypotheses that re-explain the first root's symptoms
         covered = frozenset(used)
-        fresh = {id(s): self._score(s.hyp, obs, covered).score for s in rest[:_SHORTLIST]}
-        independent = max(rest[:_SHORTLIST], key=lambda s: fresh[id(s)], default=None)
+        head = rest[:_SHORTLIST]
+        fresh = {id(s): self._score(s.hyp, obs, covered).score for s in head}
+        independent = max(head, key=lambda s: fresh[id(s)], default=None)
         if independent is not None and fresh[id(independent)] > 0:
             rest.remove(independent)
             rest.insert(0, independent)
