@@ -141,7 +141,11 @@ def observe(incident: Incident) -> Observations:
     link_set = set(topo.links.index)
     times = frame["time"].to_numpy(dtype="float64")
     onset = incident_onset(times)
-    roles = [alarm_role(t) for t in frame["alarm_type"].tolist()]
+    # the type decides; a type that says nothing (entConfigChange, a generic
+    # trap) is read from its message ("module failed")
+    roles = [role if role != "other" or not isinstance(msg, str) else alarm_role(t, msg)
+             for t, msg in zip(frame["alarm_type"].tolist(), frame["message"].tolist())
+             for role in (alarm_role(t),)]
     items: dict[tuple, Observation] = {}
     alive: dict[str, list[float]] = {}
     unplaced = 0

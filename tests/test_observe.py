@@ -45,3 +45,17 @@ def test_node_down_found_without_link_ids_when_messages_name_the_far_end():
     ], ["device", "alarm_type", "message"])
     result = analyze(inc)
     assert (result[0].entity, result[0].fault) == ("S3", "node_down")
+
+
+def test_type_that_says_nothing_is_read_from_its_message():
+    topo = small_network()
+    inc = _incident(topo, [
+        (1, "S3", "entConfigChange", None, "entPhysicalIndex 2: module failed"),
+        (2, "S3", "LINK_DOWN", "S2--S3", "ifOperStatus=down, module failed"),   # the type decides
+        (3, "S2", "LINK_DOWN", "S2--S3", None),
+    ], ["device", "alarm_type", "link_id", "message"])
+    roles = {(o.entity, o.role) for o in observe(inc).items}
+    assert roles == {("S3", "hardware"), ("S3", "link"), ("S2", "link")}
+    # the card alarm, known only from its message, makes a failed card the better answer than a cut
+    result = analyze(inc)
+    assert (result[0].entity, result[0].fault) == ("S3", "card_failure")
