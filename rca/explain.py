@@ -27,10 +27,12 @@ __all__ = ["ExplainRanker"]
 # Time window of each symptom role around a hypothesis's fault time, in
 # seconds (before, after): ports see a cut within seconds (clock skew aside),
 # routing protocols within their hold timers, the NMS within a few polls, and
-# mains alarms come minutes before a site dies.
+# mains alarms come minutes before a site dies. A restart follows its fault,
+# but a skewed device clock can stamp it before the port alarm the fault time
+# is read from.
 _WINDOW = {
     "link": (60.0, 90.0), "dying_gasp": (60.0, 60.0), "hardware": (120.0, 90.0), "cpu": (300.0, 600.0),
-    "protocol": (60.0, 300.0), "restart": (0.0, 1800.0), "comm_lost": (60.0, 1200.0), "silent": (60.0, 1200.0),
+    "protocol": (60.0, 300.0), "restart": (60.0, 1800.0), "comm_lost": (60.0, 1200.0), "silent": (60.0, 1200.0),
     "power": (3600.0, 120.0), "sla": (120.0, 1800.0), "service": (60.0, 1800.0), "other": (60.0, 900.0),
     "metric_load": (600.0, 1800.0), "metric_cpu": (600.0, 1800.0), "metric_sla": (600.0, 1800.0),
 }

@@ -143,6 +143,19 @@ def test_skewed_clocks_lost_and_duplicated_alarms(topo):
     assert r[0].entity == "S3"
 
 
+def test_reboot_announced_seconds_before_the_port_by_a_skewed_clock(topo):
+    # B4 reboots: its cell goes out, its cold start is stamped by a clock 10 s
+    # behind, and only the far end's LINK_UP of the radio hop arrives (the
+    # LINK_DOWN was lost); the restart still belongs to B4 going down
+    inc = incident(topo, [
+        (20, "B4", "CELL_OUTAGE", None),
+        (100, "B4", "COLD_START", None),
+        (108, "B3", "LINK_UP", "B3--B4"),
+    ])
+    top = analyze(inc)[0]
+    assert (top.entity, top.fault) == ("B4", "node_down")
+
+
 def test_no_alarms_gives_no_candidates(topo):
     r = analyze(incident(topo, []))
     assert len(r) == 0 and r.notes
