@@ -287,6 +287,8 @@ def _metric_observations(
                     items[key] = Observation(key, entity, "silent", float(t[-1] + period), 1, ROLE_WEIGHT["silent"])
             continue
         role = metric_role(metric)
+        if role in ("load", "cpu") and len(v) >= 3:
+            _saturated_throughout(entity, metric, role, t, v, items, link_set)
         if role == "other" or last_before[series] < 0:
             continue
         split = int(last_before[series]) - a + 1
@@ -322,3 +324,33 @@ def _metric_observations(
                                      link=entity if entity in link_set else None,
                                      alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)],
                                      level=level if role in ("load", "cpu") else None)
+
+
+#: Median level (share of full scale) at which a link or CPU is saturated for
+#: the whole window: the overload began before the metrics do.
+SATURATED_LEVEL = 0.9
+
+
+def _saturated_throughout(entity: str, metric: str, role: str, t: np.ndarray, v: np.ndarray,
+                          items: dict, link_set: set) -> None:
+    """Add a load or CPU symptom for a series that is saturated from its first sample.
+
+    A change point needs a before and an after; a CPU at 95 % or a link at
+    90 % from the first sample to the last has none, yet is the overload.
+    """
+    finite = np.isfinite(v)
+    if np.count_nonzero(finite) < 3:
+        return
+    scale = float(full_scale(np.max(v[finite])))
+    level = float(np.median(v[finite])) / scale
+    if level < SATURATED_LEVEL:
+        return
+    key = (entity, f"metric_{role}")
+    weight = ROLE_WEIGHT[f"metric_{role}"] * 0.7 * 1.5
+    if key in items and items[key].weight >= weight:
+        return
+    since = float(t[np.argmax(finite & (v >= SATURATED_LEVEL * scale))])
+    items[key] = Observation(key, entity, f"metric_{role}", since, 1, weight,
+                             link=entity if entity in link_set else None,
+                             alarms=[(since, entity, f"{metric}={np.median(v[finite]):.3g} (saturated)", None)],
+                             level=level)

@@ -101,6 +101,18 @@ def test_cpu_overload_from_metrics(topo):
     assert (r[0].entity, r[0].fault) == ("A1", "cpu_overload")
 
 
+def test_cpu_overloaded_before_the_metrics_begin(topo):
+    # A1's CPU is at 93-99 % from the first sample to the last: no rise to find,
+    # and no CPU alarm; only its neighbours' adjacencies flap and SLA degrades
+    metrics = [(60 * k, "A1", "cpu", 93 + 6 * ((7 * k) % 5) / 4) for k in range(-20, 20)]
+    metrics += [(60 * k, "A2", "cpu", 30 + (k % 3)) for k in range(-20, 20)]
+    rows = background() + [(30, "S1", "OSPF_NBR_DOWN", "A1--S1"), (40, "C1", "OSPF_NBR_DOWN", "C1--A1"),
+                           (400, "S1", "OSPF_NBR_DOWN", "A1--S1"), (90, "S1", "SLA_LATENCY_HIGH", None)]
+    r = analyze(incident(topo, rows, metrics=metrics))
+    assert (r[0].entity, r[0].fault) == ("A1", "cpu_overload")
+    assert "saturated" in r[0].reason or any("saturated" in a.alarm_type for e in r[0].evidence for a in e.alarms)
+
+
 def test_two_independent_roots_both_on_top(topo):
     rows = background() + [
         (2, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"),
