@@ -339,17 +339,19 @@ def _saturated_throughout(entity: str, metric: str, role: str, t: np.ndarray, v:
     90 % from the first sample to the last has none, yet is the overload.
     """
     finite = np.isfinite(v)
-    if np.count_nonzero(finite) < 3:
+    n = np.count_nonzero(finite)
+    if n < 3:
         return
     scale = float(full_scale(np.max(v[finite])))
-    level = float(np.median(v[finite])) / scale
-    if level < SATURATED_LEVEL:
+    high = finite & (v >= SATURATED_LEVEL * scale)
+    if 2 * np.count_nonzero(high) < n:   # the median is below the level
         return
+    level = float(np.median(v[finite])) / scale
     key = (entity, f"metric_{role}")
     weight = ROLE_WEIGHT[f"metric_{role}"] * 0.7 * 1.5
     if key in items and items[key].weight >= weight:
         return
-    since = float(t[np.argmax(finite & (v >= SATURATED_LEVEL * scale))])
+    since = float(t[np.argmax(high)])
     items[key] = Observation(key, entity, f"metric_{role}", since, 1, weight,
                              link=entity if entity in link_set else None,
                              alarms=[(since, entity, f"{metric}={np.median(v[finite]):.3g} (saturated)", None)],

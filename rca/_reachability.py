@@ -176,6 +176,22 @@ class Reachability:
         v = self.n_nodes + link
         return self._node_order[self._lo[v] : self._hi[v]]
 
+    def without(self, failed_nodes: Iterable[int] = (),
+                failed_links: Iterable[int] = ()) -> tuple["Reachability", np.ndarray]:
+        """The index of the network left after some nodes and links fail.
+
+        Its single-failure answers are what a further failure loses on top of
+        these. Returns it and, per link of this network, its position in the
+        new one (-1 for a link that failed or lost an end).
+        """
+        dead = np.zeros(self.n_nodes, dtype=bool)
+        dead[np.asarray(list(failed_nodes), dtype=np.int64)] = True
+        keep = ~(dead[self._src] | dead[self._dst])
+        keep[np.asarray(list(failed_links), dtype=np.int64)] = False
+        link_pos = np.where(keep, np.cumsum(keep) - 1, -1)
+        left = Reachability(self.n_nodes, self._src[keep], self._dst[keep], self._gateways[~dead[self._gateways]])
+        return left, link_pos
+
     # -- combined failures -----------------------------------------------
     def lost_if(self, failed_nodes: Iterable[int] = (), failed_links: Iterable[int] = ()) -> np.ndarray:
         """Elements unreachable after several nodes and links fail together.

@@ -12,11 +12,14 @@ each explaining what the earlier ones left unexplained.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+
+import numpy as np
 
 from ._hypotheses import Hypothesis, generate_hypotheses
 from ._observe import Observation, Observations, observe
+from ._reachability import Reachability
 from ._time import to_iso
 from .incident import Incident
 from .result import Candidate, Evidence, EvidenceAlarm, RCAResult
@@ -262,19 +265,24 @@ class ExplainRanker:
         used: set[int] = set(pool[0].explained)
         first_weight = sum(pool[0].explained.values())
         shortlist = pool[1:_SHORTLIST]
+        state = _FailureState(roots, obs.topology)
         while len(roots) < self.max_roots:
-            best_next, best_val = None, 0.0
+            best_next, best_val, best_hyp = None, 0.0, None
+            if state.n_roots != len(roots):
+                state = _FailureState(roots, obs.topology)
             for s in shortlist:
                 if s in roots or _overlaps(s.hyp, roots):
                     continue
-                r = self._score(s.hyp, obs, frozenset(used))
+                r, hyp = state.best(self, s.hyp, obs, frozenset(used))
                 gain = sum(r.explained.values())
                 if gain < max(self.min_root_weight, 0.15 * first_weight):
                     continue
                 if r.score > best_val:
-                    best_next, best_val = s, r.score
+                    best_next, best_val, best_hyp = s, r.score, hyp
             if best_next is None:
                 break
+            if best_hyp is not best_next.hyp:   # it explains more on top of the earlier roots
+                best_next = self._replace(pool, best_next, self._score(best_hyp, obs, frozenset()))
             roots.append(best_next)
             used |= set(best_next.explained)
         # right after each root, the hypotheses that explain the same
@@ -298,12 +306,22 @@ class ExplainRanker:
         # hypotheses that re-explain the first root's symptoms
         covered = frozenset(used)
         head = rest[:_SHORTLIST]
-        fresh = {id(s): self._score(s.hyp, obs, covered).score for s in head}
-        independent = max(head, key=lambda s: fresh[id(s)], default=None)
-        if independent is not None and fresh[id(independent)] > 0:
+        if state.n_roots != len(roots):
+            state = _FailureState(roots, obs.topology)
+        fresh = {id(s): state.best(self, s.hyp, obs, covered) for s in head}
+        independent = max(head, key=lambda s: fresh[id(s)][0].score, default=None)
+        if independent is not None and fresh[id(independent)][0].score > 0:
             rest.remove(independent)
+            hyp = fresh[id(independent)][1]
+            if hyp is not independent.hyp:
+                independent = self._score(hyp, obs, frozenset())
             rest.insert(0, independent)
         return order + rest
+
+    @staticmethod
+    def _replace(pool: list[_Scored], old: _Scored, new: _Scored) -> _Scored:
+        pool[pool.index(old)] = new
+        return new
 
     # ------------------------------------------------------------- evidence
     def _candidates(self, order: list[_Scored], obs: Observations) -> list[Candidate]:
@@ -321,6 +339,73 @@ class ExplainRanker:
                 contradicted=len(s.contradictions), scores={"explain": s.score},
             ))
         return out
+
+
+class _FailureState:
+    """What the chosen roots have already failed, to predict a further fault on top of them.
+
+    Two faults can isolate together what neither isolates alone (a reboot on
+    one side of an access ring, a fibre cut on the other): a further root's
+    footprint is what it loses with the earlier roots down, less what they
+    lose on their own.
+    """
+
+    def __init__(self, roots: list[_Scored], topo: Topology) -> None:
+        self.topo = topo
+        self.n_roots = len(roots)
+        self.dead = frozenset().union(*(r.hyp.dead for r in roots))
+        self.links = frozenset().union(*(r.hyp.failed_links for r in roots))
+        self.lost = frozenset().union(*(r.hyp.lost for r in roots))
+        self._cache: dict[tuple[str, str], Hypothesis] = {}
+        self._damaged: tuple[Reachability, np.ndarray] | None = None
+
+    def given(self, h: Hypothesis) -> Hypothesis:
+        """``h`` with the elements it isolates together with the roots added to its ``lost``."""
+        if not (self.dead or self.links) or not (h.dead or h.failed_links):
+            return h
+        key = (h.entity, h.fault)
+        if key not in self._cache:
+            extra = frozenset(self._lost_on_top(h)) - self.lost - h.lost
+            self._cache[key] = replace(h, lost=h.lost | extra) if extra else h
+        return self._cache[key]
+
+    def _lost_on_top(self, h: Hypothesis) -> list[str]:
+        """Elements unreachable once ``h`` fails in the network the roots left."""
+        topo = self.topo
+        single_node = h.fault == "node_down" and len(h.dead) == 1
+        single_link = not h.dead and len(h.failed_links) == 1
+        if not (single_node or single_link):
+            return topo.unreachable_if(self.dead | h.dead, self.links | h.failed_links)
+        damaged, link_pos = self._damaged_index()
+        if single_node:
+            lost = damaged.lost_if_node_fails(topo.index_of(next(iter(h.dead))))
+        else:
+            pos = int(link_pos[topo.link_index(next(iter(h.failed_links)))])
+            lost = damaged.lost_if_link_fails(pos) if pos >= 0 else ()
+        ids = topo.node_ids
+        return [ids[i] for i in lost]
+
+    def _damaged_index(self) -> tuple[Reachability, np.ndarray]:
+        """The dominator-tree index of the network the roots left, and where each link went in it."""
+        if self._damaged is None:
+            topo = self.topo
+            self._damaged = topo.reachability.without([topo.index_of(v) for v in self.dead],
+                                                      [topo.link_index(l) for l in self.links])
+        return self._damaged
+
+    def best(self, ranker: ExplainRanker, h: Hypothesis, obs: Observations,
+             used: frozenset) -> tuple[_Scored, Hypothesis]:
+        """``h`` scored on its own and on top of the roots: the better of the two, and its hypothesis.
+
+        On its own as well, because an earlier root may be wrong: its
+        failures would then charge ``h`` for silences nobody should expect.
+        """
+        alone = ranker._score(h, obs, used)
+        given = self.given(h)
+        if given is h:
+            return alone, h
+        together = ranker._score(given, obs, used)
+        return (together, given) if together.score > alone.score else (alone, h)
 
 
 def _prior(h: Hypothesis, topo: Topology) -> float:

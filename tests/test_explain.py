@@ -146,6 +146,23 @@ def test_weak_second_fault_ranks_before_reexplanations_of_the_first(topo):
     assert ("S2", "node_down") in top3
 
 
+def test_second_root_isolates_together_with_the_first(topo):
+    # A2 dies; S3 and its radio chain still reach the NMS round the ring through
+    # S2 and S1, until S1--S2 is cut: the cut alone isolates nothing, on top of
+    # A2 it loses S2, B2, S3, B3 and B4
+    rows = background() + [
+        (0, "C1", "LINK_DOWN", "C1--A2"), (1, "C2", "LINK_DOWN", "C2--A2"), (2, "S3", "LINK_DOWN", "A2--S3"),
+        (90, "A2", "NE_COMM_LOST", None),
+        (500, "S1", "LINK_DOWN", "S1--S2"),
+        *[(600 + k, v, "NE_COMM_LOST", None) for k, v in enumerate(["S2", "B2", "S3", "B3", "B4"])]]
+    r = analyze(incident(topo, rows))
+    assert (r[0].entity, r[0].fault) == ("A2", "node_down")
+    top3 = {c.entity: c for c in r.candidates[:3]}
+    assert "S1--S2" in top3 and top3["S1--S2"].fault == "link_down"
+    lost = {a.device for e in top3["S1--S2"].evidence for a in e.alarms if a.alarm_type == "NE_COMM_LOST"}
+    assert lost == {"S2", "B2", "S3", "B3", "B4"}
+
+
 def test_skewed_clocks_lost_and_duplicated_alarms(topo):
     # S2's clock runs 20 s slow, B4's comm-lost was lost, A2's alarm is duplicated
     rows = background() + [

@@ -47,3 +47,27 @@ def test_single_failures_match_brute_force_bfs():
         assert sorted(reach.lost_if_node_fails(node).tolist()) == sorted(reach.lost_if([node]).tolist()), node
     for link in range(len(src)):
         assert sorted(reach.lost_if_link_fails(link).tolist()) == sorted(reach.lost_if(failed_links=[link]).tolist()), link
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_network_left_after_failures_answers_further_failures(seed):
+    # what a further node or link loses in the network the first failures left
+    # is what all of them lose together, less what the first ones lose alone
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(6, 30))
+    m = int(rng.integers(n, 3 * n))
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    src, dst = src[src != dst], dst[src != dst]
+    full = Reachability(n, src, dst, np.array([0, 1]))
+    nodes = rng.choice(np.arange(2, n), size=1, replace=False).tolist()
+    links = rng.choice(len(src), size=min(2, len(src)), replace=False).tolist()
+    left, link_pos = full.without(nodes, links)
+    before = set(full.lost_if(nodes, links).tolist())
+    for v in range(n):
+        together = set(full.lost_if(nodes + [v], links).tolist()) - before
+        assert set(left.lost_if_node_fails(v).tolist()) - before == together, v
+    for l in range(len(src)):
+        together = set(full.lost_if(nodes, links + [l]).tolist()) - before
+        got = set(left.lost_if_link_fails(int(link_pos[l])).tolist()) if link_pos[l] >= 0 else set()
+        assert got - before == together, l
+    assert (link_pos[links] == -1).all()
