@@ -244,86 +244,48 @@ def _metric_observations(
     metrics: pd.DataFrame, onset: float, items: dict, node_set: set, link_set: set,
     alive: dict[str, list[float]],
 ) -> None:
-    """Add metric anomalies (sudden rises) and silences (samples stop) to ``items``.
+    """Add metric anomalies (sudden rises, saturation) and silences (samples stop) to ``items``.
 
     Samples an element keeps sending after the onset prove it alive and
-    reachable; they are added to ``alive``.
+    reachable; they are added to ``alive``. Every series is summarised at
+    once (:class:`_SeriesStats`); only those that show something are visited.
     """
     metrics = metrics[metrics["entity"].isin(node_set | link_set)]
     if metrics.empty:
         return
-    t_end = float(metrics["time"].max())
-    entity_codes, entities = pd.factorize(metrics["entity"])
-    metric_codes, metric_names = pd.factorize(metrics["metric"])
-    codes = entity_codes * len(metric_names) + metric_codes
-    order = np.lexsort((metrics["time"].to_numpy(), codes))
-    codes = codes[order]
-    times = metrics["time"].to_numpy(dtype="float64")[order]
-    values = metrics["value"].to_numpy(dtype="float64")[order]
-    bounds = np.flatnonzero(np.diff(codes)) + 1
-    starts = np.concatenate([[0], bounds])
-    stops = np.concatenate([bounds, [len(codes)]])
-    period = sampling_period(codes, times)
-    # where each series' level rises most, for all series at once (the GNN
-    # features use the same splits); non-finite samples never split a series
-    finite = np.isfinite(values)
-    group = np.repeat(np.arange(len(starts)), stops - starts)
-    last_before = change_points(group, starts, np.where(finite, values, 0.0), 1.0)
-    last_before[np.unique(group[~finite])] = -1
-    for series, (a, b) in enumerate(zip(starts.tolist(), stops.tolist())):
-        entity = entities[codes[a] // len(metric_names)]
-        metric = metric_names[codes[a] % len(metric_names)]
-        t = times[a:b]
-        v = values[a:b]
-        if entity in node_set:
-            later = t[(t > onset) & (t < onset + 900.0)]
-            if len(later):
-                alive.setdefault(entity, []).extend(later[:5].tolist())
-        # silence: it reported before the onset, and stops well before the end
-        if stopped_reporting(int(np.count_nonzero(t < onset)), t[-1], t_end, period, onset):
-            if entity in node_set:
-                key = (entity, "silent")
-                if key not in items:
-                    items[key] = Observation(key, entity, "silent", float(t[-1] + period), 1, ROLE_WEIGHT["silent"])
+    st = _SeriesStats(metrics, onset)
+    is_node = np.asarray([e in node_set for e in st.entity], dtype=bool)
+    for i in np.flatnonzero(st.keep_alive & is_node[st.group]).tolist():
+        alive.setdefault(str(st.entity_of_sample[i]), []).append(float(st.times[i]))
+    shows = st.silent | st.saturated | (st.strength > 0)
+    for series in np.flatnonzero(shows).tolist():
+        entity, metric, role = str(st.entity[series]), str(st.metric[series]), st.roles[series]
+        if st.silent[series]:   # it reported before the onset, and stops well before the end
+            key = (entity, "silent")
+            if entity in node_set and key not in items:
+                items[key] = Observation(key, entity, "silent", float(st.last_t[series] + st.period), 1,
+                                         ROLE_WEIGHT["silent"])
             continue
-        role = metric_role(metric)
-        if role in ("load", "cpu") and len(v) >= 3:
-            _saturated_throughout(entity, metric, role, t, v, items, link_set)
-        if role == "other" or last_before[series] < 0:
-            continue
-        split = int(last_before[series]) - a + 1
-        per_unit = float(full_scale(np.nanmax(v)))
-        before, after, t_after = v[:split], v[split:], t[split:]
-        base = float(np.median(before))
-        spread = float(np.median(np.abs(before - base))) * 1.4826
-        scale = max(spread, 0.05 * abs(base), 1e-6)
-        # a sustained rise, not a one-sample spike: the second-highest sample
-        peak = float(np.sort(after)[-2]) if len(after) >= 2 else float(after[0])
-        z = (peak - base) / scale
-        strength = min(1.0, max(0.0, (z - 4.0) / 6.0))
-        level = peak / per_unit
-        if role == "load":
-            # an idle (backup) link that starts carrying traffic shows a
-            # rerouting, not a congestion, unless the level itself is high
-            idle = base / per_unit < 0.02
-            if level >= 0.8 and base / per_unit < 0.7:   # a link that became saturated
-                strength = max(0.7, strength)
-            elif idle:
-                strength *= level / 0.8
-        if strength <= 0:
-            continue
-        key = (entity, f"metric_{role}")
-        rising = after > base + 3 * scale
-        onset_t = float(t_after[np.argmax(rising)]) if rising.any() else float(t_after[0])
-        obs = items.get(key)
-        # a level shift that holds (saturation, runaway cpu) outweighs a blip
-        sustained = float(np.mean(rising)) if role in ("load", "cpu") else 0.0
-        weight = ROLE_WEIGHT[f"metric_{role}"] * strength * (1.0 + 0.5 * sustained)
-        if obs is None or obs.weight < weight:
-            items[key] = Observation(key, entity, f"metric_{role}", onset_t, 1, weight,
-                                     link=entity if entity in link_set else None,
-                                     alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)],
-                                     level=level if role in ("load", "cpu") else None)
+        link = entity if entity in link_set else None
+        if st.saturated[series]:
+            _add(items, Observation(
+                (entity, f"metric_{role}"), entity, f"metric_{role}", float(st.saturated_since[series]), 1,
+                ROLE_WEIGHT[f"metric_{role}"] * 0.7 * 1.5, link=link, level=float(st.median_level[series]),
+                alarms=[(float(st.saturated_since[series]), entity,
+                         f"{metric}={st.median[series]:.3g} (saturated)", None)]))
+        if st.strength[series] > 0:
+            onset_t, peak, base = float(st.rise_t[series]), float(st.peak[series]), float(st.base[series])
+            _add(items, Observation(
+                (entity, f"metric_{role}"), entity, f"metric_{role}", onset_t, 1, float(st.weight[series]),
+                link=link, alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)],
+                level=float(st.level[series]) if role in ("load", "cpu") else None))
+
+
+def _add(items: dict, obs: Observation) -> None:
+    """Keep ``obs`` unless an observation with its key weighs at least as much."""
+    old = items.get(obs.key)
+    if old is None or old.weight < obs.weight:
+        items[obs.key] = obs
 
 
 #: Median level (share of full scale) at which a link or CPU is saturated for
@@ -331,28 +293,102 @@ def _metric_observations(
 SATURATED_LEVEL = 0.9
 
 
-def _saturated_throughout(entity: str, metric: str, role: str, t: np.ndarray, v: np.ndarray,
-                          items: dict, link_set: set) -> None:
-    """Add a load or CPU symptom for a series that is saturated from its first sample.
+class _SeriesStats:
+    """Per-series summaries of a metrics frame, computed for all series at once.
 
-    A change point needs a before and an after; a CPU at 95 % or a link at
-    90 % from the first sample to the last has none, yet is the overload.
+    A series is one (entity, metric). Its rise is read at its change point
+    (the split where its mean rises most; the GNN features use the same
+    splits): the median and median absolute deviation before, and the
+    second-highest sample after (a sustained rise, not a one-sample spike).
+    A load or CPU series whose median is at least :data:`SATURATED_LEVEL` of
+    full scale is saturated even with no rise to find (the overload began
+    before the metrics do).
     """
-    finite = np.isfinite(v)
-    n = np.count_nonzero(finite)
-    if n < 3:
-        return
-    scale = float(full_scale(np.max(v[finite])))
-    high = finite & (v >= SATURATED_LEVEL * scale)
-    if 2 * np.count_nonzero(high) < n:   # the median is below the level
-        return
-    level = float(np.median(v[finite])) / scale
-    key = (entity, f"metric_{role}")
-    weight = ROLE_WEIGHT[f"metric_{role}"] * 0.7 * 1.5
-    if key in items and items[key].weight >= weight:
-        return
-    since = float(t[np.argmax(high)])
-    items[key] = Observation(key, entity, f"metric_{role}", since, 1, weight,
-                             link=entity if entity in link_set else None,
-                             alarms=[(since, entity, f"{metric}={np.median(v[finite]):.3g} (saturated)", None)],
-                             level=level)
+
+    def __init__(self, metrics: pd.DataFrame, onset: float) -> None:
+        entity_codes, entities = pd.factorize(metrics["entity"])
+        metric_codes, metric_names = pd.factorize(metrics["metric"])
+        codes = entity_codes * len(metric_names) + metric_codes
+        order = np.lexsort((metrics["time"].to_numpy(), codes))
+        codes = codes[order]
+        t = metrics["time"].to_numpy(dtype="float64")[order]
+        v = metrics["value"].to_numpy(dtype="float64")[order]
+        self.times = t
+        starts = np.flatnonzero(np.r_[True, np.diff(codes) != 0])
+        stops = np.r_[starts[1:], len(codes)]
+        lengths = stops - starts
+        group = np.repeat(np.arange(len(starts)), lengths)
+        self.group = group
+        self.period = sampling_period(codes, t)
+        self.entity = np.asarray(entities, dtype=object)[codes[starts] // len(metric_names)]
+        self.metric = np.asarray(metric_names, dtype=object)[codes[starts] % len(metric_names)]
+        self.entity_of_sample = self.entity[group]
+        self.roles = [metric_role(m) for m in self.metric]
+        role = np.asarray(self.roles, dtype=object)
+        loadlike = (role == "load") | (role == "cpu")
+
+        # liveness and silence
+        window = (t > onset) & (t < onset + 900.0)
+        seen = np.cumsum(window)
+        seen -= np.r_[0, seen][starts][group]                      # per-series count so far
+        self.keep_alive = window & (seen <= 5)                      # the first five samples after the onset
+        n_before = np.add.reduceat((t < onset).astype(np.int64), starts)
+        self.last_t = t[stops - 1]
+        t_end = float(t.max())
+        self.silent = np.asarray(stopped_reporting(n_before, self.last_t, t_end, self.period, onset), dtype=bool)
+
+        # full scale and saturation
+        finite = np.isfinite(v)
+        n_finite = np.add.reduceat(finite.astype(np.int64), starts)
+        peak_all = np.maximum.reduceat(np.where(finite, v, -np.inf), starts)
+        unit = full_scale(peak_all)
+        high = finite & (v >= (SATURATED_LEVEL * unit)[group])
+        n_high = np.add.reduceat(high.astype(np.int64), starts)
+        self.saturated = loadlike & (lengths >= 3) & (n_finite >= 3) & (2 * n_high >= n_finite)
+        first_high = np.minimum.reduceat(np.where(high, np.arange(len(v)), len(v)), starts)
+        self.saturated_since = t[np.minimum(first_high, len(v) - 1)]
+        sorted_finite = np.where(finite, v, np.inf)[np.lexsort((np.where(finite, v, np.inf), group))]
+        lo = starts + (n_finite - 1) // 2
+        hi = starts + n_finite // 2
+        ok = n_finite > 0
+        self.median = np.where(ok, (sorted_finite[np.where(ok, lo, 0)] + sorted_finite[np.where(ok, hi, 0)]) / 2, np.nan)
+        self.median_level = self.median / unit
+
+        # the rise at each series' change point (non-finite samples never split a series)
+        last_before = change_points(group, starts, np.where(finite, v, 0.0), 1.0)
+        last_before[np.unique(group[~finite])] = -1
+        rises = (last_before >= 0) & (role != "other")
+        split = np.where(rises, last_before + 1, stops)               # first sample after the split
+        after = np.arange(len(v)) >= split[group]
+        vals = np.where(finite, v, 0.0)
+        seg = 2 * group + after                                      # contiguous: before, then after
+        xs = vals[np.lexsort((vals, seg))]
+        n_b = np.maximum(split - starts, 1)
+        base = (xs[starts + (n_b - 1) // 2] + xs[starts + n_b // 2]) / 2
+        dev = np.abs(vals - base[group])
+        ds = dev[np.lexsort((dev, seg))]
+        spread = (ds[starts + (n_b - 1) // 2] + ds[starts + n_b // 2]) / 2 * 1.4826
+        scale = np.maximum(np.maximum(spread, 0.05 * np.abs(base)), 1e-6)
+        n_a = stops - split
+        peak = xs[np.where(n_a >= 2, stops - 2, stops - 1)]
+        per_unit = full_scale(np.maximum(xs[np.maximum(split - 1, starts)], xs[stops - 1]))
+        z = (peak - base) / scale
+        strength = np.clip((z - 4.0) / 6.0, 0.0, 1.0)
+        level = peak / per_unit
+        # an idle (backup) link that starts carrying traffic shows a rerouting,
+        # not a congestion, unless the level itself is high
+        is_load = role == "load"
+        became_saturated = is_load & (level >= 0.8) & (base / per_unit < 0.7)
+        idle = is_load & ~became_saturated & (base / per_unit < 0.02)
+        strength = np.where(became_saturated, np.maximum(0.7, strength), strength)
+        strength = np.where(idle, strength * level / 0.8, strength)
+        self.strength = np.where(rises & ~self.silent, strength, 0.0)
+        rising = after & (vals > (base + 3 * scale)[group])
+        first_rise = np.minimum.reduceat(np.where(rising, np.arange(len(v)), len(v)), starts)
+        self.rise_t = t[np.where(first_rise < len(v), first_rise, np.minimum(split, len(v) - 1))]
+        # a level shift that holds (saturation, runaway cpu) outweighs a blip
+        sustained = np.where(loadlike, np.add.reduceat(rising.astype(np.int64), starts) / np.maximum(n_a, 1), 0.0)
+        role_weight = np.asarray([ROLE_WEIGHT.get(f"metric_{r}", 0.0) for r in self.roles])
+        self.weight = role_weight * self.strength * (1.0 + 0.5 * sustained)
+        self.peak, self.base, self.level = peak, base, level
+        self.saturated &= ~self.silent

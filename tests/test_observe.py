@@ -59,3 +59,28 @@ def test_type_that_says_nothing_is_read_from_its_message():
     # the card alarm, known only from its message, makes a failed card the better answer than a cut
     result = analyze(inc)
     assert (result[0].entity, result[0].fault) == ("S3", "card_failure")
+
+
+def test_metric_rises_saturation_silence_and_gaps():
+    from tests._builders import incident
+
+    topo = small_network()
+    metrics = []
+    for k in range(-10, 10):
+        t = 60.0 * k
+        metrics.append((t, "A1", "cpu", 20.0 + (k % 3) if k < 0 else 97.0))          # rises at the onset
+        metrics.append((t, "A2", "cpu", 93.0 + (k % 4)))                              # saturated throughout
+        metrics.append((t, "S1--S2", "utilization", 0.2 if k < 0 else 0.9))          # rises, one sample unreadable
+        if k < 2:
+            metrics.append((t, "S3", "cpu", 15.0))                                    # stops reporting
+        metrics.append((t, "C1", "cpu", 30.0 + (k % 2)))                              # nothing happens
+    metrics = [(t, e, m, float("nan") if (e == "S1--S2" and t == 120.0) else v) for t, e, m, v in metrics]
+    inc = incident(topo, [(0, "S2", "LINK_DOWN", "S1--S2")], metrics=metrics)
+    obs = {o.key: o for o in observe(inc).items}
+    assert obs["A1", "metric_cpu"].time == T0 and obs["A1", "metric_cpu"].level == 0.97
+    assert "saturated" in obs["A2", "metric_cpu"].alarms[0][2] and obs["A2", "metric_cpu"].time == T0 - 600
+    assert obs["S1--S2", "metric_load"].level == 0.9 and obs["S1--S2", "metric_load"].link == "S1--S2"
+    assert ("S3", "silent") in obs and ("S3", "metric_cpu") not in obs
+    assert not [k for k in obs if k[0] == "C1"]
+    alive = observe(inc).alive_after
+    assert len(alive["C1"]) == 5 and alive["S3"] == [T0 + 60]   # the first five samples after the onset
