@@ -6,7 +6,9 @@ elements go silent and are lost by the NMS, who reports which link down,
 whose traffic degrades. Hypotheses are scored by how much of the observed
 symptom weight they explain (coverage) and how little of their footprint is
 missing or contradicted (precision); independent roots are picked greedily,
-each explaining what the earlier ones left unexplained.
+each explaining what the earlier ones left unexplained, and each scored both
+on its own and on top of the earlier roots' failures (two faults can cut off
+together what neither cuts off alone).
 """
 
 from __future__ import annotations
