@@ -29,6 +29,8 @@ tree, built once per topology, then the per-incident features).
 Usage::
 
     nice python benchmarks/gnn_speed.py [--zoo Abilene Geant2012 ...] [--repeats 20] [--skip-congestion | --skip-failure]
+    # the congestion predictor on every Zoo network up to 200 nodes:
+    nice python benchmarks/gnn_speed.py --zoo all --synthetic --skip-failure --repeats 7 --out benchmarks/results/gnn_speed_zoo_all.json
 
 Writes ``benchmarks/results/gnn_speed.json``.
 """
@@ -83,6 +85,20 @@ def _zoo(name: str, rng: np.random.Generator) -> GnnetSample:
     pairs = [(idx[a], idx[b]) for a in nodes for b in nodes if a != b]
     g = nx.relabel_nodes(g, idx)
     return _sample(g, pairs, name, rng)
+
+
+def _all_zoo(max_nodes: int) -> list[str]:
+    """Every Topology Zoo network whose largest connected part has at most ``max_nodes`` nodes, smallest first."""
+    sizes = []
+    for path in sorted(ZOO.glob("*.graphml")):
+        try:
+            g = nx.Graph(nx.read_graphml(path))
+        except Exception:  # noqa: BLE001 - a file networkx cannot read is skipped, as Topology.read_graphml reports
+            continue
+        n = len(max(nx.connected_components(g), key=len)) if len(g) else 0
+        if 2 <= n <= max_nodes:
+            sizes.append((n, path.stem))
+    return [name for _, name in sorted(sizes)]
 
 
 def _synthetic(elements: int, rng: np.random.Generator) -> GnnetSample:
@@ -190,7 +206,10 @@ def failure_rows(zoo: list[str], synthetic: list[int], repeats: int) -> list[dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--zoo", nargs="*", default=list(DEFAULT_ZOO))
+    parser.add_argument("--zoo", nargs="*", default=list(DEFAULT_ZOO),
+                        help="Topology Zoo network names, or 'all' (every network up to --zoo-max-nodes nodes)")
+    parser.add_argument("--zoo-max-nodes", type=int, default=200,
+                        help="with --zoo all: skip larger networks (Kdl, 754 nodes, has 568k all-pairs paths)")
     parser.add_argument("--synthetic", nargs="*", type=int, default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--skip-congestion", action="store_true", help="time the failure GNN only")
@@ -199,6 +218,8 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
+    if args.zoo == ["all"]:
+        args.zoo = _all_zoo(args.zoo_max_nodes)
     rows = []
     if not args.skip_congestion:
         model = CongestionPredictor.pretrained()
@@ -210,6 +231,12 @@ def main() -> None:
         table = pd.DataFrame(rows)
         with pd.option_context("display.width", 200, "display.float_format", "{:.2f}".format):
             print(table.to_string(index=False))
+        zoo = table[table["kind"] == "topology-zoo"]
+        if len(zoo):
+            within = zoo[zoo["forward_ms_median"] < 5.0]
+            print(f"congestion forward within 5 ms on {len(within)} of {len(zoo)} Topology Zoo networks "
+                  f"(median {zoo['forward_ms_median'].median():.2f} ms; largest within: "
+                  f"{int(within['nodes'].max()) if len(within) else 0} nodes)")
     elif args.out.is_file():  # keep the congestion rows measured before
         rows = [r for r in json.loads(args.out.read_text())["rows"] if "congestion" in r.get("model", "congestion")]
     if args.skip_failure:  # keep the failure rows measured before
