@@ -291,6 +291,8 @@ def _add(items: dict, obs: Observation) -> None:
 #: Median level (share of full scale) at which a link or CPU is saturated for
 #: the whole window: the overload began before the metrics do.
 SATURATED_LEVEL = 0.9
+# Metric names that measure a share of capacity (utilisation, CPU, memory), not a rate.
+_SHARE_NAME = re.compile(r"util|usage|occupan|percent|pct|ratio|load|cpu|mem|processor")
 
 
 class _SeriesStats:
@@ -344,7 +346,10 @@ class _SeriesStats:
         unit = full_scale(peak_all)
         high = finite & (v >= (SATURATED_LEVEL * unit)[group])
         n_high = np.add.reduceat(high.astype(np.int64), starts)
-        self.saturated = loadlike & (lengths >= 3) & (n_finite >= 3) & (2 * n_high >= n_finite)
+        # only a share of capacity can be saturated: a utilisation or CPU in [0, 1] or in
+        # percent, not a rate in bps or packets
+        share = np.asarray([bool(_SHARE_NAME.search(str(m).lower())) for m in self.metric]) & (peak_all <= 100.0)
+        self.saturated = loadlike & share & (lengths >= 3) & (n_finite >= 3) & (2 * n_high >= n_finite)
         first_high = np.minimum.reduceat(np.where(high, np.arange(len(v)), len(v)), starts)
         self.saturated_since = t[np.minimum(first_high, len(v) - 1)]
         sorted_finite = np.where(finite, v, np.inf)[np.lexsort((np.where(finite, v, np.inf), group))]

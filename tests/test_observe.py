@@ -84,3 +84,15 @@ def test_metric_rises_saturation_silence_and_gaps():
     assert not [k for k in obs if k[0] == "C1"]
     alive = observe(inc).alive_after
     assert len(alive["C1"]) == 5 and alive["S3"] == [T0 + 60]   # the first five samples after the onset
+
+
+def test_a_rate_is_never_saturated_only_a_share_of_capacity():
+    from tests._builders import incident
+
+    topo = small_network()
+    metrics = [(60.0 * k, "S1--S2", "if_in_bps", 9.6e9) for k in range(-10, 10)]
+    metrics += [(60.0 * k, "S2--S3", "bw_util", 0.95) for k in range(-10, 10)]
+    inc = incident(topo, [(0, "S2", "LINK_DOWN", "S1--S2")], metrics=metrics)
+    obs = {o.key: o for o in observe(inc).items}
+    assert ("S1--S2", "metric_load") not in obs
+    assert obs["S2--S3", "metric_load"].level == 0.95
