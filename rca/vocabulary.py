@@ -54,6 +54,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# Alarm types of administrative events (configuration, logins, security): their
+# messages are read only for a failed module, power or a restart.
+_ADMIN = re.compile(r"config|cfg|login|logon|logoff|logout|auth|security|password|commit|audit|(^|[_\W])user")
+_ADMIN_MESSAGE_ROLES = frozenset({"hardware", "power", "dying_gasp", "restart"})
+
+
 @lru_cache(maxsize=4096)
 def alarm_role(alarm_type: str, message: str | None = None) -> str:
     """The role of an alarm type for root-cause analysis.
@@ -78,13 +84,21 @@ def alarm_role(alarm_type: str, message: str | None = None) -> str:
     ('protocol', 'sla', 'other')
     >>> alarm_role("COLD_START"), alarm_role("NodeRebooted")
     ('restart', 'restart')
+    >>> alarm_role("XYZ_42", "port 1/1 down"), alarm_role("CFG_CHANGED", "interface ge-0/1 description set")
+    ('link', 'other')
+    >>> alarm_role("entConfigChange", "entPhysicalIndex 2: module failed")
+    'hardware'
     """
     for text in (alarm_type, message):
         if not text:
             continue
         norm = re.sub(r"([a-z])([A-Z])", r"\1_\2", str(text)).lower()
+        # an administrative event (a configuration change, a login) is no port or
+        # protocol symptom, whatever interface its message names; an entity change
+        # that reports a failed module is still hardware
+        admin = text is message and bool(_ADMIN.search(str(alarm_type).lower()))
         for role, pattern in _PATTERNS:
-            if pattern.search(norm):
+            if (not admin or role in _ADMIN_MESSAGE_ROLES) and pattern.search(norm):
                 return role
     return "other"
 

@@ -53,9 +53,10 @@ def test_type_that_says_nothing_is_read_from_its_message():
         (1, "S3", "entConfigChange", None, "entPhysicalIndex 2: module failed"),
         (2, "S3", "LINK_DOWN", "S2--S3", "ifOperStatus=down, module failed"),   # the type decides
         (3, "S2", "LINK_DOWN", "S2--S3", None),
+        (4, "S1", "CFG_CHANGED", None, "interface ge-0/0/1 (to S2) shutdown removed by admin"),  # no port symptom
     ], ["device", "alarm_type", "link_id", "message"])
     roles = {(o.entity, o.role) for o in observe(inc).items}
-    assert roles == {("S3", "hardware"), ("S3", "link"), ("S2", "link")}
+    assert roles == {("S3", "hardware"), ("S3", "link"), ("S2", "link"), ("S1", "other")}
     # the card alarm, known only from its message, makes a failed card the better answer than a cut
     result = analyze(inc)
     assert (result[0].entity, result[0].fault) == ("S3", "card_failure")
