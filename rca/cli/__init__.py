@@ -35,7 +35,7 @@ _HELP: dict[str, str] = {
     "learn": "Learn alarm causal knowledge from history for rca analyze.",
     "congestion": "Train and evaluate the congestion predictor.",
     "propagate": "Predict which elements a fault will affect.",
-    "train": "Reproduce the shipped GNN weights.",
+    "train": "Retrain the shipped GNN models (their documented recipes).",
 }
 
 

@@ -1,4 +1,4 @@
-"""``rca train <model>``: reproduce the shipped GNN weights.
+"""``rca train <model>``: retrain the shipped GNN models from their documented recipes.
 
 Each shipped model is one subcommand; adding one (``propagation``) is a
 function decorated with ``@train.command("propagation")`` in this module.
@@ -23,7 +23,7 @@ def _shipped(name: str) -> Path:
 
 @click.group()
 def train() -> None:
-    """Reproduce the shipped GNN weights (documented data, seed and settings)."""
+    """Retrain the shipped GNN models (documented data, seed and settings; identical weights on the same machine type)."""
 
 
 @train.command("congestion")
