@@ -31,6 +31,10 @@ class Hypothesis:
         Elements the NMS can no longer reach (``dead`` included).
     affected : frozenset of str
         Elements whose traffic crosses the fault (for congestion, overload).
+    given : tuple of str
+        Earlier roots this footprint assumes failed too (empty: on its own).
+    jointly_lost : frozenset of str
+        The part of ``lost`` cut off only together with ``given``.
     """
 
     entity: str
@@ -41,6 +45,8 @@ class Hypothesis:
     lost: frozenset = frozenset()
     affected: frozenset = frozenset()
     members: tuple = ()
+    given: tuple = ()
+    jointly_lost: frozenset = frozenset()
 
 
 def generate_hypotheses(obs: Observations, *, hops: int = 1) -> list[Hypothesis]:

@@ -358,6 +358,7 @@ class _FailureState:
         self.dead = frozenset().union(*(r.hyp.dead for r in roots))
         self.links = frozenset().union(*(r.hyp.failed_links for r in roots))
         self.lost = frozenset().union(*(r.hyp.lost for r in roots))
+        self.entities = tuple(r.hyp.entity for r in roots)
         self._cache: dict[tuple[str, str], Hypothesis] = {}
         self._damaged: tuple[Reachability, np.ndarray] | None = None
 
@@ -368,7 +369,8 @@ class _FailureState:
         key = (h.entity, h.fault)
         if key not in self._cache:
             extra = frozenset(self._lost_on_top(h)) - self.lost - h.lost
-            self._cache[key] = replace(h, lost=h.lost | extra) if extra else h
+            self._cache[key] = (replace(h, lost=h.lost | extra, given=self.entities, jointly_lost=extra)
+                                if extra else h)
         return self._cache[key]
 
     def _lost_on_top(self, h: Hypothesis) -> list[str]:
@@ -539,6 +541,8 @@ def _reason(s: _Scored, obs: Observations) -> str:
             "card_failure": f"card failure on {h.entity} ({len(h.failed_links)} links)",
             "congestion": f"link {h.entity} congested",
             "link_degraded": f"link {h.entity} degraded (flapping, errors, lost capacity)", "cpu_overload": f"{h.entity} CPU overloaded"}[h.fault]
+    if h.jointly_lost:   # its footprint assumes the earlier roots failed too
+        what += f" on top of {', '.join(h.given)} down"
     text = f"{what} at ~{to_iso(s.t_fault)}: explains " + "; ".join(parts)
     if s.contradictions:
         names = ", ".join(u for u, _ in s.contradictions[:3])
@@ -582,7 +586,9 @@ def _evidence(s: _Scored, obs: Observations) -> list[Evidence]:
         why = f"{entity} {_ROLE_TEXT[o.role]}"
         if o.alarms:
             why += f" ({o.alarms[0][2]} at {to_iso(o.alarms[0][0])})"
-        if o.role in ("comm_lost", "silent") and len(path) > 1:
+        if o.role in ("comm_lost", "silent") and entity in h.jointly_lost:
+            why += f": with {', '.join(h.given)} down, every path left from the NMS to it crosses {h.entity}"
+        elif o.role in ("comm_lost", "silent") and len(path) > 1:
             why += f": every path from the NMS to it crosses {h.entity}"
         elif o.role == "link" and o.link:
             why += f" on {o.link}"

@@ -161,6 +161,10 @@ def test_second_root_isolates_together_with_the_first(topo):
     assert "S1--S2" in top3 and top3["S1--S2"].fault == "link_down"
     lost = {a.device for e in top3["S1--S2"].evidence for a in e.alarms if a.alarm_type == "NE_COMM_LOST"}
     assert lost == {"S2", "B2", "S3", "B3", "B4"}
+    # the reason and each evidence line say the isolation needs A2 down too
+    assert "on top of A2 down" in top3["S1--S2"].reason
+    joint = [e.why for e in top3["S1--S2"].evidence if e.alarms and e.alarms[0].alarm_type == "NE_COMM_LOST"]
+    assert joint and all("with A2 down, every path left from the NMS to it crosses S1--S2" in w for w in joint)
 
 
 def test_skewed_clocks_lost_and_duplicated_alarms(topo):
