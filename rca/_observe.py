@@ -49,6 +49,7 @@ class Observation:
     open: int = 0        # raises not (yet) cleared
     lasted: bool = False  # a raise stood longer than a transient before it cleared
     level: float | None = None  # load/cpu metrics: the level reached, as a fraction of full
+    saturated: bool = False     # load/cpu metrics: high throughout, not a rise
 
 
 @dataclass
@@ -271,6 +272,7 @@ def _metric_observations(
             _add(items, Observation(
                 (entity, f"metric_{role}"), entity, f"metric_{role}", float(st.saturated_since[series]), 1,
                 ROLE_WEIGHT[f"metric_{role}"] * 0.7 * 1.5, link=link, level=float(st.median_level[series]),
+                saturated=True,
                 alarms=[(float(st.saturated_since[series]), entity,
                          f"{metric}={st.median[series]:.3g} (saturated)", None)]))
         if st.strength[series] > 0:

@@ -524,7 +524,13 @@ _ROLE_TEXT = {
     "hardware": "raised a hardware alarm", "cpu": "raised a CPU alarm", "sla": "reported SLA degradation",
     "service": "reported a service alarm", "other": "alarmed", "metric_load": "shows a utilisation surge",
     "metric_cpu": "shows a CPU surge", "metric_sla": "shows an SLA metric surge",
+    "metric_load_saturated": "runs saturated", "metric_cpu_saturated": "runs its CPU saturated",
 }
+
+
+def _text_key(o: Observation) -> str:
+    """The :data:`_ROLE_TEXT` key of an observation (a saturated metric is no surge)."""
+    return f"{o.role}_saturated" if o.saturated else o.role
 
 
 def _reason(s: _Scored, obs: Observations) -> str:
@@ -532,8 +538,8 @@ def _reason(s: _Scored, obs: Observations) -> str:
     counts: dict[str, set[str]] = {}
     for i in s.explained:
         o = obs.items[i]
-        counts.setdefault(o.role, set()).add(o.entity)
-    parts = [f"{len(v)} {_ROLE_TEXT[k].replace('reported', 'report').replace('raised', 'raise').replace('shows', 'show').replace('stopped', 'stop').replace('lost a', 'lose a').replace('sent', 'send')}"
+        counts.setdefault(_text_key(o), set()).add(o.entity)
+    parts = [f"{len(v)} {_ROLE_TEXT[k].replace('reported', 'report').replace('raised', 'raise').replace('shows', 'show').replace('stopped', 'stop').replace('lost a', 'lose a').replace('sent', 'send').replace('runs', 'run')}"
              if len(v) > 1 else f"{next(iter(v))} {_ROLE_TEXT[k]}"
              for k, v in sorted(counts.items(), key=lambda kv: -len(kv[1]))[:4]]
     what = {"node_down": f"{h.entity} down", "link_down": f"link {h.entity} cut",
@@ -583,7 +589,7 @@ def _evidence(s: _Scored, obs: Observations) -> list[Evidence]:
             continue
         o = observations[0]
         alarms = tuple(EvidenceAlarm(dev, atype, t, lid) for t, dev, atype, lid in o.alarms[:3])
-        why = f"{entity} {_ROLE_TEXT[o.role]}"
+        why = f"{entity} {_ROLE_TEXT[_text_key(o)]}"
         if o.alarms:
             why += f" ({o.alarms[0][2]} at {to_iso(o.alarms[0][0])})"
         if o.role in ("comm_lost", "silent") and entity in h.jointly_lost:
