@@ -16,7 +16,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
-
 import numpy as np
 
 from ._hypotheses import Hypothesis, generate_hypotheses
@@ -270,8 +269,7 @@ class ExplainRanker:
         state = _FailureState(roots, obs.topology)
         while len(roots) < self.max_roots:
             best_next, best_val, best_hyp = None, 0.0, None
-            if state.n_roots != len(roots):
-                state = _FailureState(roots, obs.topology)
+            state = state.after(roots)
             for s in shortlist:
                 if s in roots or _overlaps(s.hyp, roots):
                     continue
@@ -308,8 +306,7 @@ class ExplainRanker:
         # hypotheses that re-explain the first root's symptoms
         covered = frozenset(used)
         head = rest[:_SHORTLIST]
-        if state.n_roots != len(roots):
-            state = _FailureState(roots, obs.topology)
+        state = state.after(roots)
         fresh = {id(s): state.best(self, s.hyp, obs, covered) for s in head}
         independent = max(head, key=lambda s: fresh[id(s)][0].score, default=None)
         if independent is not None and fresh[id(independent)][0].score > 0:
@@ -361,6 +358,10 @@ class _FailureState:
         self.entities = tuple(r.hyp.entity for r in roots)
         self._cache: dict[tuple[str, str], Hypothesis] = {}
         self._damaged: tuple[Reachability, np.ndarray] | None = None
+
+    def after(self, roots: list[_Scored]) -> _FailureState:
+        """This state, or a new one if more roots were chosen since it was made."""
+        return self if len(roots) == self.n_roots else _FailureState(roots, self.topo)
 
     def given(self, h: Hypothesis) -> Hypothesis:
         """``h`` with the elements it isolates together with the roots added to its ``lost``."""
