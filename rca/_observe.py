@@ -144,9 +144,9 @@ def observe(incident: Incident) -> Observations:
     onset = incident_onset(times)
     # the type decides; a type that says nothing (entConfigChange, a generic
     # trap) is read from its message ("module failed")
-    roles = [role if role != "other" or not isinstance(msg, str) else alarm_role(t, msg)
-             for t, msg in zip(frame["alarm_type"].tolist(), frame["message"].tolist())
-             for role in (alarm_role(t),)]
+    types, messages = frame["alarm_type"].tolist(), frame["message"].tolist()
+    roles = [alarm_role(t) for t in types]
+    roles = [alarm_role(t, m) if r == "other" and isinstance(m, str) else r for r, t, m in zip(roles, types, messages)]
     items: dict[tuple, Observation] = {}
     alive: dict[str, list[float]] = {}
     unplaced = 0
@@ -297,6 +297,11 @@ SATURATED_LEVEL = 0.9
 _SHARE_NAME = re.compile(r"util|usage|occupan|percent|pct|ratio|load|cpu|mem|processor")
 
 
+def _middle(sorted_values: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Medians of segments ``[start, start + count)`` of per-segment sorted values."""
+    return (sorted_values[start + (count - 1) // 2] + sorted_values[start + count // 2]) / 2
+
+
 class _SeriesStats:
     """Per-series summaries of a metrics frame, computed for all series at once.
 
@@ -355,10 +360,8 @@ class _SeriesStats:
         first_high = np.minimum.reduceat(np.where(high, np.arange(len(v)), len(v)), starts)
         self.saturated_since = t[np.minimum(first_high, len(v) - 1)]
         sorted_finite = np.where(finite, v, np.inf)[np.lexsort((np.where(finite, v, np.inf), group))]
-        lo = starts + (n_finite - 1) // 2
-        hi = starts + n_finite // 2
         ok = n_finite > 0
-        self.median = np.where(ok, (sorted_finite[np.where(ok, lo, 0)] + sorted_finite[np.where(ok, hi, 0)]) / 2, np.nan)
+        self.median = np.where(ok, _middle(sorted_finite, np.where(ok, starts, 0), np.maximum(n_finite, 1)), np.nan)
         self.median_level = self.median / unit
 
         # the rise at each series' change point (non-finite samples never split a series)
@@ -371,10 +374,10 @@ class _SeriesStats:
         seg = 2 * group + after                                      # contiguous: before, then after
         xs = vals[np.lexsort((vals, seg))]
         n_b = np.maximum(split - starts, 1)
-        base = (xs[starts + (n_b - 1) // 2] + xs[starts + n_b // 2]) / 2
+        base = _middle(xs, starts, n_b)
         dev = np.abs(vals - base[group])
         ds = dev[np.lexsort((dev, seg))]
-        spread = (ds[starts + (n_b - 1) // 2] + ds[starts + n_b // 2]) / 2 * 1.4826
+        spread = _middle(ds, starts, n_b) * 1.4826
         scale = np.maximum(np.maximum(spread, 0.05 * np.abs(base)), 1e-6)
         n_a = stops - split
         peak = xs[np.where(n_a >= 2, stops - 2, stops - 1)]
