@@ -332,6 +332,14 @@ class Topology:
         k = self.link_index(link_id)
         return self._ids[self._src[k]], self._ids[self._dst[k]]
 
+    @cached_property
+    def radio_links(self) -> frozenset[str]:
+        """Links whose ``link_type`` names a radio medium (microwave, radio, mw)."""
+        if "link_type" not in self.links.columns:
+            return frozenset()
+        media = self.links["link_type"].astype(str).str.lower()
+        return frozenset(self.links.index[media.str.contains("microwave|radio|mw").to_numpy(dtype=bool)])
+
     def neighbors(self, node: str) -> list[str]:
         """Elements one physical link away (each listed once)."""
         i = self.index_of(node)
