@@ -257,7 +257,7 @@ def _metric_observations(
     st = _SeriesStats(metrics, onset)
     is_node = np.asarray([e in node_set for e in st.entity], dtype=bool)
     for i in np.flatnonzero(st.keep_alive & is_node[st.group]).tolist():
-        alive.setdefault(str(st.entity_of_sample[i]), []).append(float(st.times[i]))
+        alive.setdefault(str(st.entity[st.group[i]]), []).append(float(st.times[i]))
     shows = st.silent | st.saturated | (st.strength > 0)
     for series in np.flatnonzero(shows).tolist():
         entity, metric, role = str(st.entity[series]), str(st.metric[series]), st.roles[series]
@@ -271,7 +271,7 @@ def _metric_observations(
         if st.saturated[series]:
             _add(items, Observation(
                 (entity, f"metric_{role}"), entity, f"metric_{role}", float(st.saturated_since[series]), 1,
-                ROLE_WEIGHT[f"metric_{role}"] * 0.7 * 1.5, link=link, level=float(st.median_level[series]),
+                ROLE_WEIGHT[f"metric_{role}"] * SATURATED_STRENGTH, link=link, level=float(st.median_level[series]),
                 saturated=True,
                 alarms=[(float(st.saturated_since[series]), entity,
                          f"{metric}={st.median[series]:.3g} (saturated)", None)]))
@@ -293,6 +293,9 @@ def _add(items: dict, obs: Observation) -> None:
 #: Median level (share of full scale) at which a link or CPU is saturated for
 #: the whole window: the overload began before the metrics do.
 SATURATED_LEVEL = 0.9
+#: Its symptom's strength: that of a link that became saturated (0.7), sustained
+#: over the whole window (x1.5, as a rise that holds).
+SATURATED_STRENGTH = 0.7 * 1.5
 # Metric names that measure a share of capacity (utilisation, CPU, memory), not a rate.
 _SHARE_NAME = re.compile(r"util|usage|occupan|percent|pct|ratio|load|cpu|mem|processor")
 
@@ -320,33 +323,35 @@ class _SeriesStats:
         codes = entity_codes * len(metric_names) + metric_codes
         order = np.lexsort((metrics["time"].to_numpy(), codes))
         codes = codes[order]
-        t = metrics["time"].to_numpy(dtype="float64")[order]
-        v = metrics["value"].to_numpy(dtype="float64")[order]
-        self.times = t
-        starts = np.flatnonzero(np.r_[True, np.diff(codes) != 0])
-        stops = np.r_[starts[1:], len(codes)]
-        lengths = stops - starts
-        group = np.repeat(np.arange(len(starts)), lengths)
-        self.group = group
-        self.period = sampling_period(codes, t)
-        self.entity = np.asarray(entities, dtype=object)[codes[starts] // len(metric_names)]
-        self.metric = np.asarray(metric_names, dtype=object)[codes[starts] % len(metric_names)]
-        self.entity_of_sample = self.entity[group]
+        self.times = metrics["time"].to_numpy(dtype="float64")[order]
+        values = metrics["value"].to_numpy(dtype="float64")[order]
+        self.starts = np.flatnonzero(np.r_[True, np.diff(codes) != 0])
+        self.stops = np.r_[self.starts[1:], len(codes)]
+        self.group = np.repeat(np.arange(len(self.starts)), self.stops - self.starts)
+        self.period = sampling_period(codes, self.times)
+        self.entity = np.asarray(entities, dtype=object)[codes[self.starts] // len(metric_names)]
+        self.metric = np.asarray(metric_names, dtype=object)[codes[self.starts] % len(metric_names)]
         self.roles = [metric_role(m) for m in self.metric]
-        role = np.asarray(self.roles, dtype=object)
-        loadlike = (role == "load") | (role == "cpu")
+        self._liveness(onset)
+        self._saturation(values)
+        self._rise(values)
 
-        # liveness and silence
+    def _liveness(self, onset: float) -> None:
+        """The first samples after the onset (proof of life) and series that went silent."""
+        t, starts, group = self.times, self.starts, self.group
         window = (t > onset) & (t < onset + 900.0)
         seen = np.cumsum(window)
         seen -= np.r_[0, seen][starts][group]                      # per-series count so far
         self.keep_alive = window & (seen <= 5)                      # the first five samples after the onset
         n_before = np.add.reduceat((t < onset).astype(np.int64), starts)
-        self.last_t = t[stops - 1]
-        t_end = float(t.max())
-        self.silent = np.asarray(stopped_reporting(n_before, self.last_t, t_end, self.period, onset), dtype=bool)
+        self.last_t = t[self.stops - 1]
+        self.silent = np.asarray(stopped_reporting(n_before, self.last_t, float(t.max()), self.period, onset),
+                                 dtype=bool)
 
-        # full scale and saturation
+    def _saturation(self, v: np.ndarray) -> None:
+        """Median level of each series, and which load or CPU shares are saturated."""
+        starts, group = self.starts, self.group
+        role = np.asarray(self.roles, dtype=object)
         finite = np.isfinite(v)
         n_finite = np.add.reduceat(finite.astype(np.int64), starts)
         peak_all = np.maximum.reduceat(np.where(finite, v, -np.inf), starts)
@@ -356,15 +361,24 @@ class _SeriesStats:
         # only a share of capacity can be saturated: a utilisation or CPU in [0, 1] or in
         # percent, not a rate in bps or packets
         share = np.asarray([bool(_SHARE_NAME.search(str(m).lower())) for m in self.metric]) & (peak_all <= 100.0)
+        loadlike = (role == "load") | (role == "cpu")
+        lengths = self.stops - starts
         self.saturated = loadlike & share & (lengths >= 3) & (n_finite >= 3) & (2 * n_high >= n_finite)
         first_high = np.minimum.reduceat(np.where(high, np.arange(len(v)), len(v)), starts)
-        self.saturated_since = t[np.minimum(first_high, len(v) - 1)]
+        self.saturated_since = self.times[np.minimum(first_high, len(v) - 1)]
         sorted_finite = np.where(finite, v, np.inf)[np.lexsort((np.where(finite, v, np.inf), group))]
         ok = n_finite > 0
         self.median = np.where(ok, _middle(sorted_finite, np.where(ok, starts, 0), np.maximum(n_finite, 1)), np.nan)
         self.median_level = self.median / unit
 
-        # the rise at each series' change point (non-finite samples never split a series)
+    def _rise(self, v: np.ndarray) -> None:
+        """The rise at each series' change point: its strength, time, peak, baseline and symptom weight.
+
+        Non-finite samples never split a series.
+        """
+        t, starts, stops, group = self.times, self.starts, self.stops, self.group
+        role = np.asarray(self.roles, dtype=object)
+        finite = np.isfinite(v)
         last_before = change_points(group, starts, np.where(finite, v, 0.0), 1.0)
         last_before[np.unique(group[~finite])] = -1
         rises = (last_before >= 0) & (role != "other")
@@ -392,13 +406,13 @@ class _SeriesStats:
         idle = is_load & ~became_saturated & (base / per_unit < 0.02)
         strength = np.where(became_saturated, np.maximum(0.7, strength), strength)
         strength = np.where(idle, strength * level / 0.8, strength)
-        self.strength = np.where(rises & ~self.silent, strength, 0.0)
+        self.strength = np.where(rises, strength, 0.0)
         rising = after & (vals > (base + 3 * scale)[group])
         first_rise = np.minimum.reduceat(np.where(rising, np.arange(len(v)), len(v)), starts)
         self.rise_t = t[np.where(first_rise < len(v), first_rise, np.minimum(split, len(v) - 1))]
         # a level shift that holds (saturation, runaway cpu) outweighs a blip
+        loadlike = is_load | (role == "cpu")
         sustained = np.where(loadlike, np.add.reduceat(rising.astype(np.int64), starts) / np.maximum(n_a, 1), 0.0)
         role_weight = np.asarray([ROLE_WEIGHT.get(f"metric_{r}", 0.0) for r in self.roles])
         self.weight = role_weight * self.strength * (1.0 + 0.5 * sustained)
         self.peak, self.base, self.level = peak, base, level
-        self.saturated &= ~self.silent

@@ -219,7 +219,8 @@ def _build_index(topo: Topology) -> EntityIndex:
     if m and "link_type" in topo.links.columns:
         media = topo.links["link_type"].reindex(links).astype(object).fillna("").astype(str).str.lower()
         x[n:n + m, 7] = media.str.contains("fib|optic").to_numpy(dtype=np.float32)
-        x[n:n + m, 8] = media.str.contains("microwave|radio|mw").to_numpy(dtype=np.float32)
+    if m:
+        x[n:n + m, 8] = np.fromiter((l in topo.radio_links for l in links), dtype=np.float32, count=m)
     return EntityIndex(
         ids=tuple(nodes) + tuple(links) + tuple(sites), kinds=kinds, n_nodes=n, n_links=m, n_sites=s,
         structure=x, edge_index=torch.as_tensor(np.stack([heads, tails])), edge_kind=torch.as_tensor(kind),
