@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._telemetry import change_points, full_scale, sampling_period, stopped_reporting
+from ._telemetry import change_points, full_scale, is_share, sampling_period, stopped_reporting
 from .incident import Incident
 from .topology import Topology
 from .vocabulary import CLEARED, alarm_role, cleared_type, metric_role
@@ -296,8 +296,6 @@ SATURATED_LEVEL = 0.9
 #: Its symptom's strength: that of a link that became saturated (0.7), sustained
 #: over the whole window (x1.5, as a rise that holds).
 SATURATED_STRENGTH = 0.7 * 1.5
-# Metric names that measure a share of capacity (utilisation, CPU, memory), not a rate.
-_SHARE_NAME = re.compile(r"util|usage|occupan|percent|pct|ratio|load|cpu|mem|processor")
 
 
 def _middle(sorted_values: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -360,23 +358,35 @@ class _SeriesStats:
         n_high = np.add.reduceat(high.astype(np.int64), starts)
         # only a share of capacity can be saturated: a utilisation or CPU in [0, 1] or in
         # percent, not a rate in bps or packets
-        share = np.asarray([bool(_SHARE_NAME.search(str(m).lower())) for m in self.metric]) & (peak_all <= 100.0)
+        share = is_share(self.metric, peak_all)
         loadlike = (role == "load") | (role == "cpu")
         lengths = self.stops - starts
         self.saturated = loadlike & share & (lengths >= 3) & (n_finite >= 3) & (2 * n_high >= n_finite)
         first_high = np.minimum.reduceat(np.where(high, np.arange(len(v)), len(v)), starts)
-        self.saturated_since = self.times[np.minimum(first_high, len(v) - 1)]
+        self.saturated_since = self._earliest(np.minimum(first_high, len(v) - 1))
         sorted_finite = np.where(finite, v, np.inf)[np.lexsort((np.where(finite, v, np.inf), group))]
         ok = n_finite > 0
         self.median = np.where(ok, _middle(sorted_finite, np.where(ok, starts, 0), np.maximum(n_finite, 1)), np.nan)
         self.median_level = self.median / unit
+
+    def _earliest(self, sample: np.ndarray) -> np.ndarray:
+        """When the change first seen at each ``sample`` may have begun.
+
+        After a gap in the telemetry (a collector outage, more than 1.5
+        polling periods without a sample) the change may have begun anywhere
+        in the gap: it is dated one period after the last sample before it.
+        """
+        t = self.times
+        prev = np.maximum(sample - 1, 0)
+        gap = (sample > self.starts[self.group[sample]]) & (t[sample] - t[prev] > 1.5 * self.period)
+        return np.where(gap, t[prev] + self.period, t[sample])
 
     def _rise(self, v: np.ndarray) -> None:
         """The rise at each series' change point: its strength, time, peak, baseline and symptom weight.
 
         Non-finite samples never split a series.
         """
-        t, starts, stops, group = self.times, self.starts, self.stops, self.group
+        starts, stops, group = self.starts, self.stops, self.group
         role = np.asarray(self.roles, dtype=object)
         finite = np.isfinite(v)
         last_before = change_points(group, starts, np.where(finite, v, 0.0), 1.0)
@@ -409,7 +419,7 @@ class _SeriesStats:
         self.strength = np.where(rises, strength, 0.0)
         rising = after & (vals > (base + 3 * scale)[group])
         first_rise = np.minimum.reduceat(np.where(rising, np.arange(len(v)), len(v)), starts)
-        self.rise_t = t[np.where(first_rise < len(v), first_rise, np.minimum(split, len(v) - 1))]
+        self.rise_t = self._earliest(np.where(first_rise < len(v), first_rise, np.minimum(split, len(v) - 1)))
         # a level shift that holds (saturation, runaway cpu) outweighs a blip
         loadlike = is_load | (role == "cpu")
         sustained = np.where(loadlike, np.add.reduceat(rising.astype(np.int64), starts) / np.maximum(n_a, 1), 0.0)

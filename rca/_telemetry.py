@@ -9,14 +9,20 @@ Both read telemetry the same way, so one definition of each rule lives here:
 - :func:`sampling_period`: the export's polling period;
 - :func:`stopped_reporting`: a series that reported before the onset and
   then went quiet (a dead or cut-off element);
-- :func:`full_scale`: whether a series is in fractions or percent.
+- :func:`full_scale`: whether a series is in fractions or percent;
+- :func:`is_share`: whether a metric measures a share of capacity.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-__all__ = ["change_point", "change_points", "full_scale", "sampling_period", "stopped_reporting"]
+__all__ = ["change_point", "change_points", "full_scale", "is_share", "sampling_period", "stopped_reporting"]
+
+# Metric names that measure a share of capacity (utilisation, CPU, memory), not a rate.
+_SHARE_NAME = re.compile(r"util|usage|occupan|percent|pct|ratio|load|cpu|mem|processor")
 
 
 def change_points(group: np.ndarray, start: np.ndarray, v: np.ndarray, sign: float,
@@ -74,6 +80,16 @@ def stopped_reporting(n_before, last, t_end: float, period: float, onset: float)
     the incident, not hours earlier. Works on scalars and arrays alike.
     """
     return (n_before >= 2) & (last < t_end - 2.5 * period) & (last >= onset - 3 * period)
+
+
+def is_share(names, peaks) -> np.ndarray:
+    """Per series: its metric name says share of capacity and its values fit in [0, 100].
+
+    Only such a series can be saturated: a utilisation or CPU in fractions or
+    percent, not a rate in bps or packets.
+    """
+    named = np.asarray([bool(_SHARE_NAME.search(str(m).lower())) for m in names], dtype=bool)
+    return named & (np.asarray(peaks, dtype=np.float64) <= 100.0)
 
 
 def full_scale(peak):

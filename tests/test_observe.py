@@ -97,3 +97,22 @@ def test_a_rate_is_never_saturated_only_a_share_of_capacity():
     obs = {o.key: o for o in observe(inc).items}
     assert ("S1--S2", "metric_load") not in obs
     assert obs["S2--S3", "metric_load"].level == 0.95
+
+
+def test_a_change_seen_after_a_telemetry_gap_is_dated_at_the_start_of_the_gap():
+    """A collector outage hides when the load rose: it may have begun right after the last sample."""
+    from tests._builders import incident
+
+    topo = small_network()
+    metrics = []
+    for k in range(-20, 10):
+        t = 60.0 * k
+        if -12 <= k < 0:
+            continue                                                         # twelve minutes without samples
+        metrics.append((t, "S1--S2", "utilization", 0.2 + 0.01 * (k % 3) if k < 0 else 0.95))
+        metrics.append((t, "A2", "cpu", 20.0 if k < -12 else 96.0 + (k % 3)))   # saturated after the gap
+        metrics.append((t, "C1", "cpu", 30.0 + (k % 2)))                        # steady: sets the period
+    inc = incident(topo, [(0, "S2", "SLA_LATENCY_HIGH", None)], metrics=metrics)
+    obs = {o.key: o for o in observe(inc).items}
+    assert obs["S1--S2", "metric_load"].time == T0 - 12 * 60     # one period after the last sample, not T0
+    assert obs["A2", "metric_cpu"].time == T0 - 12 * 60

@@ -159,6 +159,7 @@ def _flap(ctx: SimContext, k: int, t: float, times: int) -> list[Event]:
     out: list[Event] = []
     for _ in range(times):
         up = t + rng.uniform(1, 90)
+        ctx.flaps.append((k, t, up))
         for end in (int(r.src[k]), int(r.dst[k])):
             where = ctx.port_text(end, k)
             for kind, stamp, cleared in (("LINK_DOWN", t, False), ("LINK_DOWN", up, True)):

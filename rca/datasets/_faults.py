@@ -79,6 +79,24 @@ def _pick_node(ctx: SimContext, cands: list[int]) -> int:
     return cands[int(ctx.rng.choice(len(cands), p=weights / weights.sum()))]
 
 
+def _pick_cut(ctx: SimContext, cands: list[int]) -> int:
+    """A link to cut: one inside a site (a patch cord) is picked ``inside_site_link_weight`` as often.
+
+    Fibre is cut in the ground between sites (digging, storms); a short run
+    inside one building rarely fails on its own.
+    """
+    topo, r = ctx.topology, ctx.roles
+    w = float(ctx.knobs["inside_site_link_weight"])
+    weights = np.ones(len(cands))
+    for i, k in enumerate(cands):
+        site = topo.site_of(r.ids[int(r.src[k])])
+        if site is not None and site == topo.site_of(r.ids[int(r.dst[k])]):
+            weights[i] = w
+    if weights.sum() <= 0:
+        weights[:] = 1.0
+    return cands[int(ctx.rng.choice(len(cands), p=weights / weights.sum()))]
+
+
 def _link_candidates(ctx: SimContext, taken: set[str], kind: str = "any") -> list[int]:
     r = ctx.roles
     out = []
@@ -182,8 +200,7 @@ def _node_reboot(ctx: SimContext, t: float, taken: set[str]) -> Fault:
 
 
 def _link_down(ctx: SimContext, t: float, taken: set[str]) -> Fault:
-    cands = _link_candidates(ctx, taken)
-    k = cands[int(ctx.rng.integers(len(cands)))]
+    k = _pick_cut(ctx, _link_candidates(ctx, taken))
     link = ctx.roles.link_ids[k]
     return Fault("link_down", [(link, "link")], t, [Outage(t, math.inf, (), (link,))])
 
@@ -192,7 +209,7 @@ def _fiber_cut(ctx: SimContext, t: float, taken: set[str]) -> Fault:
     """A duct cut: two or three fibre links laid along the same route fail together."""
     r, topo = ctx.roles, ctx.topology
     cands = _link_candidates(ctx, taken, "fiber")
-    k = cands[int(ctx.rng.integers(len(cands)))]
+    k = _pick_cut(ctx, cands)
     lat = topo.nodes["lat"].reindex(r.ids).to_numpy(dtype=float)
     lon = topo.nodes["lon"].reindex(r.ids).to_numpy(dtype=float)
     mid_lat = (lat[r.src] + lat[r.dst]) / 2

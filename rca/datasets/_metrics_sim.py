@@ -21,7 +21,7 @@ from ._timeline import Timeline
 from ._traffic import route
 from ._vocabulary import SEVERITY
 
-__all__ = ["simulate_metrics"]
+__all__ = ["simulate_metrics", "telemetry_defects"]
 
 
 def _active(spans: list[tuple[int, float, float, float]], times: np.ndarray, size: int, fill: float) -> np.ndarray:
@@ -208,4 +208,53 @@ def _crossings(ctx: SimContext, times: np.ndarray, values: np.ndarray, reported:
         if rng.random() < ctx.knobs["clear_prob"]:
             t = float(times[s]) + rng.uniform(0, 0.2 * period)
             out.append((t, devices[e], True, kind, "cleared", links[e] if links else None, "back under threshold"))
+    return out
+
+
+
+def telemetry_defects(ctx: SimContext, frame: pd.DataFrame) -> pd.DataFrame:
+    """What happens to the telemetry after it is sampled: flapping links and collector outages.
+
+    * A link carries nothing while it is down. How much of a background flap
+      (``ctx.flaps``) a poll shows depends on the gauge (knob ``util_gauge``):
+      an instantaneous reading is 0 inside a down spell; a poll-interval
+      average loses the share of the interval the link was down.
+    * With chance ``collector_gap_prob`` the collector misses a 10-40 minute
+      stretch of 30-100 % of the series, anywhere in the window, so a fault
+      can begin while its element's telemetry is missing.
+
+    The choices come from a side stream of the incident's generator, so its
+    other draws (alarms, faults) stay as they were.
+    """
+    if not len(frame):
+        return frame
+    bits = ctx.rng.bit_generator
+    side = np.random.Generator(bits.jumped()) if hasattr(bits, "jumped") else np.random.default_rng(0)
+    kn = ctx.knobs
+    if kn.get("util_gauge") is None:
+        kn["util_gauge"] = "instant" if side.random() < 0.5 else "average"
+    if kn["util_gauge"] not in ("instant", "average"):
+        raise ValueError(f"knob 'util_gauge' must be 'instant' or 'average'; got {kn['util_gauge']!r}")
+    period = float(kn["metric_period_s"])
+    entity = frame["entity"].to_numpy(dtype=object)
+    t = frame["time"].to_numpy(dtype=np.float64)
+    scale = np.ones(len(frame))
+    util = (frame["metric"] == "utilization").to_numpy()
+    for k, down, up in ctx.flaps:
+        rows = util & (entity == ctx.roles.link_ids[k])
+        if kn["util_gauge"] == "instant":
+            scale[rows & (t >= down) & (t < up)] = 0.0
+        else:
+            overlap = np.clip(np.minimum(t, up) - np.maximum(t - period, down), 0.0, period) / period
+            scale[rows] *= 1.0 - overlap[rows]
+    out = frame.copy()
+    out["value"] = np.round(out["value"].to_numpy(dtype=np.float64) * scale, 3)
+    if side.random() < float(kn["collector_gap_prob"]):
+        length = side.uniform(600.0, 2400.0)
+        begin = side.uniform(ctx.start, max(ctx.start, ctx.end - length))
+        names = pd.unique(entity)
+        missed = set(side.choice(names, size=max(1, int(round(side.uniform(0.3, 1.0) * len(names)))),
+                                 replace=False).tolist())
+        gone = (t >= begin) & (t < begin + length) & np.isin(entity, list(missed))
+        out = out.loc[~gone].reset_index(drop=True)
     return out

@@ -28,7 +28,7 @@ from ..topology import Topology
 from ._alarms_sim import background_alarms, deliver, outage_alarms
 from ._context import SimContext
 from ._faults import FAULT_TYPES, Fault, available_faults, inject
-from ._metrics_sim import simulate_metrics
+from ._metrics_sim import simulate_metrics, telemetry_defects
 from ._network import make_network
 from ._timeline import Timeline
 from ._traffic import roles_of, route
@@ -58,6 +58,7 @@ KNOBS: dict[str, str] = {
     "dying_gasp_prob": "chance a dying element sends a dying gasp, uniform 0.2-0.9",
     "mains_alarm_prob": "chance a site power failure is announced by MAINS_FAILURE, uniform 0.3-0.9",
     "card_alarm_prob": "chance a failed card raises CARD_FAILURE, uniform 0.5-0.95",
+    "inside_site_link_weight": "how often a link cut hits a link inside one site, relative to one between sites, 0.2",
     "los_prob": "chance a fibre end raises LOS with LINK_DOWN, uniform 0.4-1",
     "igp_prob": "chance a router end raises OSPF_NBR_DOWN, uniform 0.5-1",
     "bgp_prob": "chance a core/aggregation end raises BGP_PEER_DOWN, uniform 0.3-1",
@@ -70,7 +71,11 @@ KNOBS: dict[str, str] = {
     "flappers": "mean number of unrelated links flapping around the fault, uniform 0.2-2, times noise",
     "anomaly_rate": "telemetry spikes per 100 element-hours, uniform 1-6, times noise",
     "metric_noise": "log-normal noise of link loads, uniform 0.04-0.15",
+    "util_gauge": "utilisation is read at an instant (a flapping link reads 0 inside a down spell) or averaged "
+                  "over the poll interval (it loses the down share), chance 0.5 each",
     "missing_rate": "share of telemetry samples missing at random, uniform 0-0.02",
+    "collector_gap_prob": "chance the collector misses a 10-40 min stretch of 30-100 % of the series, "
+                          "0.3 times noise (at most 1)",
     "queue_ms": "queueing delay scale, uniform 0.5-1.5",
     "buffer_ms": "extra delay of a full buffer, uniform 20-100",
     "util_threshold": "HIGH_UTILIZATION threshold in percent, uniform 80-92",
@@ -92,21 +97,25 @@ def _draw_knobs(rng: np.random.Generator, noise: float, given: dict[str, Any]) -
         "metric_period_s": float(rng.choice([60, 120, 300], p=[0.25, 0.35, 0.4])),
         "skew_s": u(0.5, 5), "bad_clock_rate": u(0, 0.04), "loss_rate": u(0, 0.05), "dup_rate": u(0, 0.05),
         "delivery_delay_s": u(0.5, 20), "dying_gasp_prob": u(0.2, 0.9), "mains_alarm_prob": u(0.3, 0.9),
-        "card_alarm_prob": u(0.5, 0.95), "los_prob": u(0.4, 1), "igp_prob": u(0.5, 1), "bgp_prob": u(0.3, 1),
+        "card_alarm_prob": u(0.5, 0.95), "inside_site_link_weight": 0.2,
+        "los_prob": u(0.4, 1), "igp_prob": u(0.5, 1), "bgp_prob": u(0.3, 1),
         "bfd": bool(rng.random() < 0.5), "igp_dead_s": float(rng.choice([40, 120])),
         "bgp_hold_s": float(rng.choice([90, 180])), "oss_feed": bool(rng.random() < 0.6),
         "clear_prob": u(0.5, 1), "background_rate": u(0.2, 0.6) * noise, "flappers": u(0.2, 2) * noise,
         "anomaly_rate": u(1, 6) * noise, "metric_noise": u(0.04, 0.15), "missing_rate": u(0, 0.02),
+        "collector_gap_prob": min(1.0, 0.3 * noise),
         "queue_ms": u(0.5, 1.5), "buffer_ms": u(20, 100), "util_threshold": u(80, 92),
         "cpu_threshold": u(80, 90), "latency_threshold_ms": u(15, 40), "vocabulary": "generic",
     }
     k.update(given)
     k["poll_phase_s"] = float(k["poll_phase_s"]) * (k["poll_period_s"] if "poll_phase_s" not in given else 1.0)
     check_vocabulary(k["vocabulary"])
-    for name in ("loss_rate", "dup_rate", "bad_clock_rate", "missing_rate", "clear_prob", "dying_gasp_prob",
-                 "mains_alarm_prob", "card_alarm_prob", "los_prob", "igp_prob", "bgp_prob"):
+    for name in ("loss_rate", "dup_rate", "bad_clock_rate", "missing_rate", "collector_gap_prob", "clear_prob",
+                 "dying_gasp_prob", "mains_alarm_prob", "card_alarm_prob", "los_prob", "igp_prob", "bgp_prob"):
         if not 0.0 <= float(k[name]) <= 1.0:
             raise InputError(f"knob {name!r} must be a probability in [0, 1]; got {k[name]!r}")
+    if not float(k["inside_site_link_weight"]) >= 0:
+        raise InputError(f"knob 'inside_site_link_weight' must be at least 0; got {k['inside_site_link_weight']!r}")
     for name in ("poll_period_s", "metric_period_s", "pre_s", "post_s"):
         if not float(k[name]) > 0:
             raise InputError(f"knob {name!r} must be positive; got {k[name]!r}")
@@ -239,6 +248,7 @@ def make_incident(
     metrics_frame, threshold_events = simulate_metrics(ctx, timeline, faults)
     events += threshold_events
     events += background_alarms(ctx)
+    metrics_frame = telemetry_defects(ctx, metrics_frame)
     dialects = device_dialects(roles.ids, k["vocabulary"], rng)
     k["nms_dialect"] = "generic" if k["vocabulary"] == "mixed" else k["vocabulary"]
     feed = deliver(ctx, timeline, events, dialects)

@@ -27,7 +27,7 @@ from torch_geometric.data import Data
 from rca.alarms import AlarmLog
 from rca.datasets import FAULT_KINDS, FAULT_TYPES
 from rca.errors import InputError
-from rca._telemetry import change_points, full_scale, sampling_period, stopped_reporting
+from rca._telemetry import change_points, full_scale, is_share, sampling_period, stopped_reporting
 from rca._observe import incident_onset
 from rca.metrics import Metrics
 from rca.topology import Topology
@@ -55,6 +55,7 @@ STRUCTURE_FEATURES: tuple[str, ...] = (
     "gateway",         # the element (an endpoint, a member) is an NMS gateway
     "lost_size",       # log1p(elements the NMS loses if the entity fails) / log1p(elements)
     "fiber", "microwave",  # link medium from link_type (links only)
+    "inside_site",     # a link whose two ends share a site (a patch cord or a run inside one building)
 )
 
 _WINDOW = (-120.0, 1800.0)    # incident window around the onset, seconds
@@ -77,6 +78,8 @@ OBSERVED_FEATURES: tuple[str, ...] = (
     # congestion often builds long before the storm), in baseline standard deviations / 10
     "load_up", "load_down", "cpu_up", "cpu_down", "sla_up", "sla_down",
     "load_level",                    # highest link/port utilisation after the rise, as a fraction of full
+    "median_level",                  # median of a link utilisation or CPU share over the export, as a fraction
+                                     # of full (an overload that began before the telemetry shows no rise)
     "metric_silent",                 # telemetry reported before the onset, then stopped
 )
 
@@ -221,6 +224,7 @@ def _build_index(topo: Topology) -> EntityIndex:
         x[n:n + m, 7] = media.str.contains("fib|optic").to_numpy(dtype=np.float32)
     if m:
         x[n:n + m, 8] = np.fromiter((l in topo.radio_links for l in links), dtype=np.float32, count=m)
+        x[n:n + m, 9] = ((site_of[src] >= 0) & (site_of[src] == site_of[dst])).astype(np.float32)
     return EntityIndex(
         ids=tuple(nodes) + tuple(links) + tuple(sites), kinds=kinds, n_nodes=n, n_links=m, n_sites=s,
         structure=x, edge_index=torch.as_tensor(np.stack([heads, tails])), edge_kind=torch.as_tensor(kind),
@@ -357,7 +361,14 @@ def _metric_shifts(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, onset: 
     n_before = np.bincount(group, weights=(t < onset).astype(np.float64), minlength=n_series)
     silent = stopped_reporting(n_before, last, t.max(), sampling_period(key, t), onset)
     np.maximum.at(x[:, _OBS["metric_silent"]], e_pos[silent], 1.0)
-    per_unit = full_scale(np.maximum.reduceat(v, start))
+    peak = np.maximum.reduceat(v, start)
+    per_unit = full_scale(peak)
+    counts = np.diff(np.r_[start, len(v)])
+    ranked = v[np.lexsort((v, group))]
+    median = (ranked[start + (counts - 1) // 2] + ranked[start + counts // 2]) / 2
+    share = is_share(met_uni[uniq % width], peak) & (role >= 0) & (role <= 1) & (counts >= 3)
+    np.maximum.at(x[:, _OBS["median_level"]], e_pos[share],
+                  np.clip(median[share] / per_unit[share], 0.0, 1.0).astype(np.float32))
     for sign, offset in ((1.0, 0), (-1.0, 1)):
         split = change_points(group, start, v, sign)
         after = (np.arange(len(v)) > split[group]) & (split[group] >= 0)

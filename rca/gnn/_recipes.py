@@ -92,7 +92,7 @@ PROPAGATION_RECIPE: dict[str, Any] = {
     "epochs": 20,
     "lr": 3e-3,
     "batch_size": 16,
-    "random_state": 0,
+    "random_state": 2,
     "n_localisation": 1500,
     "n_propagation": 600,
     "data_seed": 20260401,
@@ -101,24 +101,30 @@ PROPAGATION_RECIPE: dict[str, Any] = {
 and the twin corpus it is trained on (``n_localisation`` noisy incidents
 with 1-3 roots and ``n_propagation`` noise-free single-root incidents, drawn
 from ``data_seed``; networks of 60-300 elements, a tenth grown around
-Topology Zoo cores of at most 40 nodes, every alarm vocabulary)."""
+Topology Zoo cores of at most 40 nodes, every alarm vocabulary). The model
+seed was chosen among 0, 1 and 2 on a separate validation corpus (300 noisy
+twin incidents from seed 20260403, not used for training or in any
+benchmark), by the mean of AC@1 and AC@3: 0.810 / 0.853, 0.793 / 0.869 and
+0.807 / 0.878."""
 
 _MODEL_KEYS = ("hidden", "layers", "epochs", "lr", "batch_size", "random_state")
 _SAMPLE_KEYS = ("x", "edge_index", "edge_kind", "entity_kind", "y_root", "y_fault", "y_symptom", "y_delay")
 
 
 def corpus_key(params: dict[str, Any]) -> str:
-    """Names a training corpus: its seed and sizes, the feature set and the alarm vocabulary rules.
+    """Names a training corpus: its seed and sizes, the feature set, the alarm vocabulary rules and the twin.
 
-    A cache built by another version (other features, or alarm types read
-    into other roles) is not reused.
+    A cache built by another version (other features, alarm types read into
+    other roles, or other alarm, fault or telemetry simulation) is not reused.
     """
     import inspect
 
     from rca import vocabulary
+    from rca.datasets import _alarms_sim, _faults, _metrics_sim
     from rca.gnn._graph_data import FEATURES
 
-    features = hashlib.sha256((",".join(FEATURES) + inspect.getsource(vocabulary)).encode()).hexdigest()[:8]
+    sources = "".join(inspect.getsource(m) for m in (vocabulary, _alarms_sim, _faults, _metrics_sim))
+    features = hashlib.sha256((",".join(FEATURES) + sources).encode()).hexdigest()[:8]
     return f"{params['data_seed']}-{params['n_localisation']}-{params['n_propagation']}-{features}"
 
 

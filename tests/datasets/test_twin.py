@@ -247,6 +247,63 @@ def test_noise_adds_background_alarms(net):
     assert len(noisy.alarms) > len(quiet.alarms)
 
 
+def _flap_spells(inc, root_links: set[str]) -> list[tuple[str, float, float]]:
+    """(link, down, up) of background flaps, read from the LINK_DOWN raises and clears at one end."""
+    f = inc.alarms.frame
+    f = f[(f["alarm_type"] == "LINK_DOWN") & f["link_id"].notna() & ~f["link_id"].isin(root_links)]
+    spells = []
+    for (link, device), g in f.sort_values("time").groupby(["link_id", "device"]):
+        down = None
+        for t, sev in zip(g["time"], g["severity"]):
+            if sev != "cleared":
+                down = t
+            elif down is not None:
+                spells.append((link, down, t))
+                down = None
+    return spells
+
+
+def test_a_flapping_link_carries_nothing_while_down(net):
+    """Background flaps show in the link's utilisation: 0 at an instant inside the spell, or a lower average."""
+    knobs = dict(skew_s=0.0, bad_clock_rate=0.0, flappers=8.0, metric_period_s=60.0, missing_rate=0.0,
+                 collector_gap_prob=0.0)
+    instant = make_incident(net, fault="cpu_overload", random_state=3, util_gauge="instant", **knobs)
+    average = make_incident(net, fault="cpu_overload", random_state=3, util_gauge="average", **knobs)
+    pd.testing.assert_frame_equal(instant.alarms.frame, average.alarms.frame)
+    m = instant.metrics.frame
+    inside = []
+    for link, down, up in _flap_spells(instant, set()):
+        on = (m["entity"] == link) & (m["metric"] == "utilization") & (m["time"] > down + 2.0) & (m["time"] < up - 2.0)
+        inside += m.loc[on, "value"].tolist()
+    assert inside and all(v == 0.0 for v in inside)
+    # the average loses only the down share of each poll interval: never more than the instant reading
+    # shows outside a spell, never 0 where the instant reading is 0
+    vi, va = instant.metrics.frame["value"].to_numpy(), average.metrics.frame["value"].to_numpy()
+    differ = vi != va
+    assert differ.any()
+    assert np.all((vi[differ] == 0.0) | (va[differ] < vi[differ]))
+    assert np.any((va[differ] > 0.0) & (vi[differ] == 0.0))
+
+
+def test_collector_gap_leaves_a_stretch_without_telemetry(net):
+    knobs = dict(metric_period_s=60.0, missing_rate=0.0)
+    gaps = []
+    for prob in (0.0, 1.0):
+        m = make_incident(net, fault="link_down", random_state=4, collector_gap_prob=prob, **knobs).metrics.frame
+        step = m.sort_values("time").groupby(["entity", "metric"])["time"].diff()
+        gaps.append(float(step.max()))
+    assert gaps[0] <= 120.0 and gaps[1] >= 600.0
+    with pytest.raises(InputError, match="collector_gap_prob"):
+        make_incident(net, random_state=4, collector_gap_prob=1.5)
+
+
+def test_telemetry_defects_leave_the_alarms_alone(net):
+    a = make_incident(net, fault="node_down", random_state=8, flappers=6.0, collector_gap_prob=0.0)
+    b = make_incident(net, fault="node_down", random_state=8, flappers=6.0, collector_gap_prob=1.0)
+    pd.testing.assert_frame_equal(a.alarms.frame, b.alarms.frame)
+    assert len(b.metrics.frame) < len(a.metrics.frame)
+
+
 @pytest.mark.parametrize("vocabulary", ["vendor_a", "vendor_b"])
 def test_vendor_vocabulary(net, vocabulary):
     inc = make_incident(net, fault="node_down", random_state=1, vocabulary=vocabulary)

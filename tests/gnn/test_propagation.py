@@ -73,6 +73,16 @@ def test_failure_graph_shapes_and_entity_order():
     assert float(g.x[:, start:].abs().sum()) == 0.0
 
 
+def test_inside_site_marks_links_between_elements_of_one_site():
+    nodes = pd.DataFrame({"node_id": ["G", "A", "B"], "site": ["S1", "S2", "S2"], "gateway": [True, False, False]})
+    links = pd.DataFrame({"source": ["G", "A"], "target": ["A", "B"]})
+    g = failure_graph(Topology.from_frames(nodes, links))
+    col = g.x[:, FEATURES.index("inside_site")]
+    inside = {e: float(col[i]) for i, e in enumerate(g.entity_ids)}
+    assert inside["A--B"] == 1.0 and inside["A--G"] == 0.0
+    assert inside["A"] == inside["S2"] == 0.0
+
+
 def test_features_do_not_depend_on_the_alarm_vocabulary():
     a = make_incident(size="small", fault="site_power", random_state=3, vocabulary="generic")
     b = make_incident(size="small", fault="site_power", random_state=3, vocabulary="vendor_b")
@@ -105,6 +115,25 @@ def test_metric_features_come_from_each_series_own_change_point():
     assert float(x["B--C"][f("load_up")]) < 0.5 and float(x["B--C"][f("load_level")]) < 0.25
     assert float(x["C"][f("metric_silent")]) == 1.0
     assert float(x["B"][f("metric_silent")]) == 0.0
+
+
+def test_median_level_reads_an_overload_that_began_before_the_telemetry():
+    """One sample before a gap, then saturated: no rise to find, but the median says overloaded."""
+    topo = _chain()
+    rows = [(0.0, "C", "cpu", 16.8)]
+    rows += [(1200.0 + 120.0 * i, "C", "cpu", 91.0 + (i % 5)) for i in range(15)]
+    rows += [(120.0 * i, "B", "cpu", 20.0 + (i % 3)) for i in range(25)]
+    rows += [(120.0 * i, "A--B", "if_in_bps", 9.6e9) for i in range(25)]        # a rate, not a share
+    rows += [(120.0 * i, "B--C", "utilization", 0.95 + 0.01 * (i % 2)) for i in range(25)]  # a fraction
+    metrics = pd.DataFrame(rows, columns=["time", "entity", "metric", "value"])
+    alarms = pd.DataFrame({"time": [1500.0, 1510.0], "device": ["B", "A"], "alarm_type": ["SLA_DELAY"] * 2})
+    g = failure_graph(topo, alarms, metrics)
+    x = {e: g.x[i] for i, e in enumerate(g.entity_ids)}
+    f = FEATURES.index("median_level")
+    assert float(x["C"][f]) == pytest.approx(0.93, abs=0.01)
+    assert float(x["B"][f]) == pytest.approx(0.21, abs=0.01)
+    assert float(x["A--B"][f]) == 0.0
+    assert float(x["B--C"][f]) == pytest.approx(0.955, abs=0.006)
 
 
 def test_hypothesis_marks_what_the_fault_cuts_off():
