@@ -17,7 +17,8 @@ normal window. Step by step:
 2. **Silence.** An element none of whose series reports for ``silent_after``
    consecutive steps (at the end of the window or in its middle, as a
    rebooting element does), after it reported at least twice, has *gone
-   silent*.
+   silent*, unless four or more elements stop and resume at the same steps:
+   that is the collector's gap, not theirs.
    Its series leave the SCM (their missing values are neither normal nor
    anomalous) and the silence is evidence of its own: an upstream element,
    link or site whose failure cuts off exactly the silent elements explains
@@ -85,6 +86,9 @@ logger = logging.getLogger(__name__)
 
 _KIND_ORDER = {"node": 0, "link": 1, "site": 2}
 _SITE_FACTOR = 0.9  # a site implicated by its members' metrics scores this much of its best member
+# This many elements or more that stop and resume reporting at the same grid steps are a
+# gap in the collection (an outage of the collector), not elements that went down.
+_COLLECTOR_GAP_ELEMENTS = 4
 
 
 # ------------------------------------------------------------------ the grid
@@ -264,11 +268,22 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
     for j, c in enumerate(columns):
         if var_entity[c] in nodes:
             by_elem.setdefault(var_entity[c], []).append(j)
+    spells: dict[tuple[int, int], list[str]] = {}
     for elem, cols in by_elem.items():
         seen = reported[:, cols].any(axis=1)
         start = _first_long_gap(seen, silent_after)
         if start is not None:
             silent[elem] = float(index[start])
+            back = np.flatnonzero(seen[start:])
+            if len(back):
+                spells.setdefault((start, start + int(back[0])), []).append(elem)
+    # the collector's gap, not the elements': many elements stop and resume at the same steps
+    for (start, end), elems in spells.items():
+        if len(elems) >= _COLLECTOR_GAP_ELEMENTS:
+            for elem in elems:
+                del silent[elem]
+            notes.append(f"{len(elems)} elements stopped and resumed reporting together "
+                         f"({index[start]:.0f}-{index[end]:.0f}): read as a collection gap, not as silence")
 
     filled = _fill_short_gaps(grid, max_gap)
     n_long = int(np.isnan(filled[:, [j for j, c in enumerate(columns) if var_entity[c] not in silent]]).sum())

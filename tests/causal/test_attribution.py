@@ -127,6 +127,19 @@ def test_missing_samples_and_a_silent_element_do_not_break_it():
         e.why for e in silent_cands[0].evidence)
 
 
+def test_a_collector_gap_is_not_read_as_elements_going_silent():
+    """Five elements stop and resume together (the collector's outage); B2 stops alone and stays silent."""
+    frame = _telemetry(random_state=2)
+    together = frame["entity"].isin(["C1", "A1", "S1", "S2", "B4"]) & frame["dt"].between(10 * PERIOD, 17 * PERIOD)
+    alone = (frame["entity"] == "B2") & (frame["dt"] >= 30 * PERIOD)
+    inc = _incident(frame[~together & ~alone], "collector-gap")
+    topo = inc.topology
+    window = kpi_window(inc.metrics.frame, set(topo.node_ids) | set(topo.link_ids), set(topo.node_ids))
+    assert set(window.silent) == {"B2"}
+    assert any("collection gap" in n for n in window.notes)
+    assert MetricAttribution(random_state=0).rank(inc)[0].entity == ROOT
+
+
 def test_no_metrics_gives_an_empty_result_with_a_note():
     inc = incident(small_network(), [(0, "S3", "LINK_DOWN", ROOT)])
     result = attribution_ranking(inc)
