@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..errors import InputError
 from ._context import Event, SimContext
 from ._faults import Fault
 from ._timeline import Timeline
@@ -211,7 +212,6 @@ def _crossings(ctx: SimContext, times: np.ndarray, values: np.ndarray, reported:
     return out
 
 
-
 def telemetry_defects(ctx: SimContext, frame: pd.DataFrame) -> pd.DataFrame:
     """What happens to the telemetry after it is sampled: flapping links and collector outages.
 
@@ -234,7 +234,7 @@ def telemetry_defects(ctx: SimContext, frame: pd.DataFrame) -> pd.DataFrame:
     if kn.get("util_gauge") is None:
         kn["util_gauge"] = "instant" if side.random() < 0.5 else "average"
     if kn["util_gauge"] not in ("instant", "average"):
-        raise ValueError(f"knob 'util_gauge' must be 'instant' or 'average'; got {kn['util_gauge']!r}")
+        raise InputError(f"knob 'util_gauge' must be 'instant' or 'average'; got {kn['util_gauge']!r}")
     period = float(kn["metric_period_s"])
     entity = frame["entity"].to_numpy(dtype=object)
     t = frame["time"].to_numpy(dtype=np.float64)

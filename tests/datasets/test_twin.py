@@ -295,6 +295,8 @@ def test_collector_gap_leaves_a_stretch_without_telemetry(net):
     assert gaps[0] <= 120.0 and gaps[1] >= 600.0
     with pytest.raises(InputError, match="collector_gap_prob"):
         make_incident(net, random_state=4, collector_gap_prob=1.5)
+    with pytest.raises(InputError, match="util_gauge"):
+        make_incident(net, random_state=4, util_gauge="peak")
 
 
 def test_telemetry_defects_leave_the_alarms_alone(net):
