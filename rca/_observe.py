@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._telemetry import change_points, full_scale, is_share, sampling_period, stopped_reporting
+from ._telemetry import change_points, full_scale, is_share, sampling_period, segment_medians, stopped_reporting
 from .incident import Incident
 from .topology import Topology
 from .vocabulary import CLEARED, alarm_role, cleared_type, metric_role
@@ -298,11 +298,6 @@ SATURATED_LEVEL = 0.9
 SATURATED_STRENGTH = 0.7 * 1.5
 
 
-def _middle(sorted_values: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """Medians of segments ``[start, start + count)`` of per-segment sorted values."""
-    return (sorted_values[start + (count - 1) // 2] + sorted_values[start + count // 2]) / 2
-
-
 class _SeriesStats:
     """Per-series summaries of a metrics frame, computed for all series at once.
 
@@ -366,7 +361,8 @@ class _SeriesStats:
         self.saturated_since = self._earliest(np.minimum(first_high, len(v) - 1))
         sorted_finite = np.where(finite, v, np.inf)[np.lexsort((np.where(finite, v, np.inf), group))]
         ok = n_finite > 0
-        self.median = np.where(ok, _middle(sorted_finite, np.where(ok, starts, 0), np.maximum(n_finite, 1)), np.nan)
+        self.median = np.where(ok, segment_medians(sorted_finite, np.where(ok, starts, 0), np.maximum(n_finite, 1)),
+                               np.nan)
         self.median_level = self.median / unit
 
     def _earliest(self, sample: np.ndarray) -> np.ndarray:
@@ -398,10 +394,10 @@ class _SeriesStats:
         seg = 2 * group + after                                      # contiguous: before, then after
         xs = vals[np.lexsort((vals, seg))]
         n_b = np.maximum(split - starts, 1)
-        base = _middle(xs, starts, n_b)
+        base = segment_medians(xs, starts, n_b)
         dev = np.abs(vals - base[group])
         ds = dev[np.lexsort((dev, seg))]
-        spread = _middle(ds, starts, n_b) * 1.4826
+        spread = segment_medians(ds, starts, n_b) * 1.4826
         scale = np.maximum(np.maximum(spread, 0.05 * np.abs(base)), 1e-6)
         n_a = stops - split
         peak = xs[np.where(n_a >= 2, stops - 2, stops - 1)]

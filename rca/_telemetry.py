@@ -10,7 +10,8 @@ Both read telemetry the same way, so one definition of each rule lives here:
 - :func:`stopped_reporting`: a series that reported before the onset and
   then went quiet (a dead or cut-off element);
 - :func:`full_scale`: whether a series is in fractions or percent;
-- :func:`is_share`: whether a metric measures a share of capacity.
+- :func:`is_share`: whether a metric measures a share of capacity;
+- :func:`segment_medians`: medians of many series at once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import re
 
 import numpy as np
 
-__all__ = ["change_point", "change_points", "full_scale", "is_share", "sampling_period", "stopped_reporting"]
+__all__ = ["change_point", "change_points", "full_scale", "is_share", "sampling_period", "segment_medians",
+           "stopped_reporting"]
 
 # Metric names that measure a share of capacity (utilisation, CPU, memory), not a rate.
 _SHARE_NAME = re.compile(r"util|usage|occupan|percent|pct|ratio|load|cpu|mem|processor")
@@ -90,6 +92,11 @@ def is_share(names, peaks) -> np.ndarray:
     """
     named = np.asarray([bool(_SHARE_NAME.search(str(m).lower())) for m in names], dtype=bool)
     return named & (np.asarray(peaks, dtype=np.float64) <= 100.0)
+
+
+def segment_medians(sorted_values: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Medians of segments ``[start, start + count)`` of values sorted within each segment."""
+    return (sorted_values[start + (count - 1) // 2] + sorted_values[start + count // 2]) / 2
 
 
 def full_scale(peak):

@@ -430,11 +430,8 @@ def _prior(h: Hypothesis, topo: Topology) -> float:
     A radio hop that flaps is first suspected of fading (see :data:`_RADIO_FADING`).
     """
     prior = _PRIOR[h.fault]
-    if h.fault == "link_down":
-        a, b = topo.link_endpoints(h.entity)
-        site = topo.site_of(a)
-        if site is not None and site == topo.site_of(b):
-            prior *= _INSIDE_SITE_LINK
+    if h.fault == "link_down" and topo.inside_site(h.entity):
+        prior *= _INSIDE_SITE_LINK
     elif h.fault == "link_degraded" and h.entity in topo.radio_links:
         prior *= _RADIO_FADING
     return prior

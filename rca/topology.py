@@ -383,6 +383,12 @@ class Topology:
         self.index_of(node)   # unknown elements are an error, as before
         return self._site_by_node.get(node)
 
+    def inside_site(self, link: str) -> bool:
+        """Whether both ends of a link are elements of the same site (a patch cord or a run in one building)."""
+        a, b = self.link_endpoints(link)
+        site = self.site_of(a)
+        return site is not None and site == self.site_of(b)
+
     @cached_property
     def _site_by_node(self) -> dict[str, str]:
         return {node: site for site, members in self.sites.items() for node in members}

@@ -85,13 +85,8 @@ def _pick_cut(ctx: SimContext, cands: list[int]) -> int:
     Fibre is cut in the ground between sites (digging, storms); a short run
     inside one building rarely fails on its own.
     """
-    topo, r = ctx.topology, ctx.roles
     w = float(ctx.knobs["inside_site_link_weight"])
-    weights = np.ones(len(cands))
-    for i, k in enumerate(cands):
-        site = topo.site_of(r.ids[int(r.src[k])])
-        if site is not None and site == topo.site_of(r.ids[int(r.dst[k])]):
-            weights[i] = w
+    weights = np.asarray([w if ctx.topology.inside_site(ctx.roles.link_ids[k]) else 1.0 for k in cands])
     if weights.sum() <= 0:
         weights[:] = 1.0
     return cands[int(ctx.rng.choice(len(cands), p=weights / weights.sum()))]

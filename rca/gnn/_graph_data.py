@@ -27,7 +27,8 @@ from torch_geometric.data import Data
 from rca.alarms import AlarmLog
 from rca.datasets import FAULT_KINDS, FAULT_TYPES
 from rca.errors import InputError
-from rca._telemetry import change_points, full_scale, is_share, sampling_period, stopped_reporting
+from rca._telemetry import (change_points, full_scale, is_share, sampling_period, segment_medians,
+                            stopped_reporting)
 from rca._observe import incident_onset
 from rca.metrics import Metrics
 from rca.topology import Topology
@@ -364,8 +365,7 @@ def _metric_shifts(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, onset: 
     peak = np.maximum.reduceat(v, start)
     per_unit = full_scale(peak)
     counts = np.diff(np.r_[start, len(v)])
-    ranked = v[np.lexsort((v, group))]
-    median = (ranked[start + (counts - 1) // 2] + ranked[start + counts // 2]) / 2
+    median = segment_medians(v[np.lexsort((v, group))], start, counts)
     share = is_share(met_uni[uniq % width], peak) & (role >= 0) & (role <= 1) & (counts >= 3)
     np.maximum.at(x[:, _OBS["median_level"]], e_pos[share],
                   np.clip(median[share] / per_unit[share], 0.0, 1.0).astype(np.float32))
