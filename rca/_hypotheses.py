@@ -35,6 +35,9 @@ class Hypothesis:
         Earlier roots this footprint assumes failed too (empty: on its own).
     jointly_lost : frozenset of str
         The part of ``lost`` cut off only together with ``given``.
+    intermittent : frozenset of str
+        Elements cut off only while a flapping link is down (reachable again
+        between its down spells, so their later alarms contradict nothing).
     """
 
     entity: str
@@ -47,6 +50,7 @@ class Hypothesis:
     members: tuple = ()
     given: tuple = ()
     jointly_lost: frozenset = frozenset()
+    intermittent: frozenset = frozenset()
 
 
 def generate_hypotheses(obs: Observations, *, hops: int = 1) -> list[Hypothesis]:
@@ -87,7 +91,12 @@ def generate_hypotheses(obs: Observations, *, hops: int = 1) -> list[Hypothesis]
 
 
 def _card_hypotheses(obs: Observations, symptomatic: set[str]) -> list[Hypothesis]:
-    """A card failure: several links of one element go down while it stays up."""
+    """A card or port failure: links of one element go down while it stays up.
+
+    One link down is enough: a failed port or optic at either end looks
+    exactly like a cut of the link, and the scoring keeps the cut ahead
+    unless the element reports a hardware fault.
+    """
     topo = obs.topology
     out = []
     for v in symptomatic:
@@ -100,7 +109,7 @@ def _card_hypotheses(obs: Observations, symptomatic: set[str]) -> list[Hypothesi
                 first[l] = min(times)
         down = _simultaneous(first, within=30.0)
         hardware = any(obs.items[i].role == "hardware" for i in obs.by_entity.get(v, ()))
-        if len(down) >= 2 or (hardware and down):
+        if down:
             if len(down) == len(topo.incident_links(v)) and not hardware:
                 continue  # every link down: that is the element, not a card
             out.append(Hypothesis(v, "node", "card_failure", failed_links=frozenset(down),
@@ -141,7 +150,8 @@ def _load_hypotheses(obs: Observations) -> list[Hypothesis]:
         if l in ports:
             # a degraded link (radio fading, errors): it flaps and loses
             # capacity rather than failing, so nothing behind it is lost
-            out.append(Hypothesis(l, "link", "link_degraded", affected=affected))
+            out.append(Hypothesis(l, "link", "link_degraded", affected=affected,
+                                  intermittent=frozenset(topo.lost_if_fails(l, "link"))))
     for v in overloaded:
         out.append(Hypothesis(v, "node", "cpu_overload", affected=frozenset(topo.downstream_of(v, "node"))))
     return out

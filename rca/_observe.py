@@ -134,6 +134,25 @@ def _port_named_in(topo: Topology, device: str, message: str, cache: dict[str, d
     return found.pop() if len(found) == 1 else None
 
 
+def _ports_learned(devices: list, link_ids: list, roles: list, messages: list,
+                   node_set: set, link_set: set) -> dict[tuple[str, str], str]:
+    """Port names that an alarm log itself ties to links: ``(device, token) -> link``.
+
+    An export may give the link of a port alarm on some rows and leave it
+    empty on others from the same port (``"Port 1/1/0 down"``). A message
+    token with a digit in it (``1/1/0``, ``GigabitEthernet0/1/1``) that only
+    ever appears on one device with one link names that link.
+    """
+    seen: dict[tuple[str, str], set[str]] = {}
+    for dev, lid, role, msg in zip(devices, link_ids, roles, messages):
+        if role != "link" or dev not in node_set or not isinstance(msg, str) or lid not in link_set:
+            continue
+        for token in set(_TOKEN_SPLIT.split(msg)):
+            if len(token) >= 3 and any(ch.isdigit() for ch in token):
+                seen.setdefault((dev, token), set()).add(lid)
+    return {key: next(iter(links)) for key, links in seen.items() if len(links) == 1}
+
+
 def observe(incident: Incident) -> Observations:
     """Reduce an incident's alarms and metrics to observations."""
     topo = incident.topology
@@ -156,6 +175,7 @@ def observe(incident: Incident) -> Observations:
     was_cleared: set[tuple] = set()          # (device, alarm_type, link) cleared at least once
     reraises: dict[tuple, int] = {}          # observation key -> raises after a clear (flapping)
     named_ports: dict[str, dict[str, str | None]] = {}
+    ports = _ports_learned(frame["device"].tolist(), frame["link_id"].tolist(), roles, messages, node_set, link_set)
     for t, dev, atype, lid, role, sev, msg in zip(
             times.tolist(), frame["device"].tolist(), frame["alarm_type"].tolist(), frame["link_id"].tolist(), roles,
             frame["severity"].tolist(), frame["message"].tolist()):
@@ -165,6 +185,9 @@ def observe(incident: Incident) -> Observations:
             atype, role, sev = cleared, alarm_role(cleared), "cleared"
         if lid is None and role == "link" and isinstance(msg, str) and dev in node_set:
             lid = _port_named_in(topo, dev, msg, named_ports)
+            if lid is None:
+                learned = {ports[(dev, token)] for token in _TOKEN_SPLIT.split(msg) if (dev, token) in ports}
+                lid = learned.pop() if len(learned) == 1 else None
         if dev not in node_set:
             if dev in link_set and topo.has_link(dev):   # an NMS alarm whose subject is a link
                 lid, role = dev, ("link" if role in ("other", "comm_lost") else role)

@@ -65,6 +65,10 @@ _RADIO_FADING = 1.3
 # our twin's duct cuts; an independently written simulator, benchmarks/othersim,
 # favours 0.8 and the twin is indifferent between 0.6 and 1.0.)
 _UNANNOUNCED_CARD = 0.8
+# A flapping link cuts off what lies behind it only during its down spells:
+# the NMS losing those elements is expected, but it is also the footprint of
+# a lasting cut, so it counts for a little less.
+_INTERMITTENT = 0.8
 # A further root scoring at least this fraction of the previous one, and
 # failing at the same time, is listed before the previous one's alternatives.
 _COMPARABLE = 0.5
@@ -188,7 +192,8 @@ class ExplainRanker:
                 if items[i].role in ("link", "protocol", "other") and items[i].entity not in h.lost:
                     take(i, 1.0)
         if h.fault in ("node_down", "site_power", "link_down", "card_failure"):
-            ring = {w for u in (h.lost or {h.entity}) if u in topo for w in topo.neighbors(u)} - set(h.lost)
+            # the neighbours of what dies or is cut off (a card kills nothing: its far ends report above)
+            ring = {w for u in (h.lost or h.dead) if u in topo for w in topo.neighbors(u)} - set(h.lost)
             for x in ring:
                 for i in obs.by_entity.get(x, ()):
                     if items[i].role in ("protocol", "sla", "service"):
@@ -202,6 +207,10 @@ class ExplainRanker:
                 if items[i].role in ("hardware", "link"):
                     take(i, 1.0)
         if h.fault == "link_degraded":
+            for u in h.intermittent:   # the NMS loses what lies behind the hop while it is down
+                for i in obs.by_entity.get(u, ()):
+                    if items[i].role in ("comm_lost", "silent"):
+                        take(i, _INTERMITTENT)
             a, b = topo.link_endpoints(h.entity)
             for i in obs.by_link.get(h.entity, ()):
                 if items[i].role in ("link", "protocol"):
@@ -553,7 +562,8 @@ def _reason(s: _Scored, obs: Observations) -> str:
              for k, v in sorted(counts.items(), key=lambda kv: -len(kv[1]))[:4]]
     what = {"node_down": f"{h.entity} down", "link_down": f"link {h.entity} cut",
             "site_power": f"site {h.entity} lost power ({len(h.members)} elements)",
-            "card_failure": f"card failure on {h.entity} ({len(h.failed_links)} links)",
+            "card_failure": (f"card failure on {h.entity} ({len(h.failed_links)} links)" if len(h.failed_links) > 1
+                             else f"port or card failure on {h.entity} (link {next(iter(h.failed_links), '?')})"),
             "congestion": f"link {h.entity} congested",
             "link_degraded": f"link {h.entity} degraded (flapping, errors, lost capacity)", "cpu_overload": f"{h.entity} CPU overloaded"}[h.fault]
     if h.jointly_lost:   # its footprint assumes the earlier roots failed too

@@ -58,8 +58,20 @@ def test_alive_endpoint_rules_out_node_down(topo):
     rows = [(2, "S1", "LOS", "S1--S2"), (3, "S2", "LINK_DOWN", "S1--S2"), (200, "S2", "BGP_PEER_DOWN", None)]
     r = analyze(incident(topo, rows))
     assert r[0].entity == "S1--S2"
-    s2 = next(c for c in r.candidates if c.entity == "S2")
-    assert s2.contradicted >= 1
+    assert not any(c.entity == "S2" and c.fault == "node_down" for c in r.candidates)
+
+
+def test_one_port_down_without_card_alarm_lists_both_ends_behind_the_cut(topo):
+    # A failed port or optic at either end looks exactly like the cut: the
+    # cut first (no hardware alarm), the two port failures right behind it.
+    rows = [(2, "S1", "LOS", "S1--S2"), (3, "S2", "LINK_DOWN", "S1--S2"), (200, "S2", "BGP_PEER_DOWN", None)]
+    r = analyze(incident(topo, rows))
+    assert (r[0].entity, r[0].fault) == ("S1--S2", "link_down")
+    assert {(c.entity, c.fault) for c in r.candidates[1:3]} == {("S1", "card_failure"), ("S2", "card_failure")}
+    assert "port or card failure on S1 (link S1--S2)" in next(c.reason for c in r.candidates if c.entity == "S1")
+    # with the element's own hardware alarm, its port is the root
+    r = analyze(incident(topo, rows + [(1, "S2", "CARD_FAIL", None)]))
+    assert (r[0].entity, r[0].fault) == ("S2", "card_failure")
 
 
 def test_site_power_with_mains_failure_first(topo):
@@ -236,3 +248,18 @@ def test_a_flapping_radio_hop_is_suspected_of_fading_before_a_flapping_fibre(top
     monkeypatch.setattr(rca.explain, "_RADIO_FADING", 1.0)
     top = analyze(incident(topo, rows))[0]
     assert (top.entity, top.fault) == ("A2--S3", "link_degraded")
+
+
+def test_a_fading_hop_explains_the_nms_losing_what_lies_behind_it(topo):
+    # B3--B4 flaps (down 40 s every 5 min) with packet loss; the NMS loses B4
+    # during one down spell and finds it again: a fading hop, not a lasting cut
+    rows = []
+    for k in range(3):
+        t = 100 + 300 * k
+        rows += [(t, "B3", "LINK_DOWN", "B3--B4"), (t + 40, "B3", "LINK_UP", "B3--B4")]
+    rows += [(130, "B3", "SLA_PACKET_LOSS", "B3--B4"), (160, "B4", "NE_COMM_LOST", None),
+             (420, "B4", "NE_COMM_LOST_CLEARED", None)]
+    r = analyze(incident(topo, rows))
+    assert (r[0].entity, r[0].fault) == ("B3--B4", "link_degraded")
+    assert ("B3--B4", "B4") in {e.path for e in r[0].evidence}   # B4's comm-lost is part of its evidence
+    assert_real_paths(topo, r)

@@ -24,6 +24,25 @@ def test_port_alarm_without_link_id_takes_the_link_its_message_names():
     assert links == {("S2", "S2--S3"), ("A2", "A2--S3"), ("S1", None)}
 
 
+def test_port_named_with_its_link_elsewhere_in_the_log_places_rows_without_one():
+    # the export gives the link on some rows of port 1/1/0 and leaves it empty on others
+    topo = small_network()
+    inc = _incident(topo, [
+        (2, "S1", "PORT_DOWN", "major", "S1--S2", "Port 1/1/0 operationally down"),
+        (9, "S1", "PORT_DOWN", "cleared", None, "Port 1/1/0 operationally down - cleared"),
+        (60, "S1", "PORT_DOWN", "major", None, "Port 1/1/0 operationally down"),
+        (61, "S1", "PORT_DOWN", "major", None, "Port 1/1/7 operationally down"),   # never named with a link
+        (62, "S2", "PORT_DOWN", "major", "S1--S2", "Port 2/1 down"),
+        (63, "S2", "PORT_DOWN", "major", "S2--S3", "Port 2/1 down"),      # 2/1 with two links: ambiguous
+        (64, "S2", "PORT_DOWN", "major", None, "Port 2/1 down"),
+    ], ["device", "alarm_type", "severity", "link_id", "message"])
+    obs = {(o.entity, o.link): o for o in observe(inc).items if o.role == "link"}
+    assert set(obs) == {("S1", "S1--S2"), ("S1", None), ("S2", "S1--S2"), ("S2", "S2--S3"), ("S2", None)}
+    # the clear without a link ended the first raise; the second is still open
+    assert obs["S1", "S1--S2"].count == 2 and obs["S1", "S1--S2"].open == 1
+    assert obs["S1", None].count == 1 and obs["S2", None].count == 1
+
+
 def test_clears_named_by_alarm_type_end_the_condition():
     topo = small_network()
     inc = _incident(topo, [
