@@ -134,19 +134,25 @@ def _port_named_in(topo: Topology, device: str, message: str, cache: dict[str, d
     return found.pop() if len(found) == 1 else None
 
 
-def _ports_learned(devices: list, link_ids: list, roles: list, messages: list,
-                   node_set: set, link_set: set) -> dict[tuple[str, str], str]:
+def _ports_learned(topo: Topology, devices: list, link_ids: list, roles: list, messages: list,
+                   named: dict[str, dict[str, str | None]]) -> dict[tuple[str, str], str]:
     """Port names that an alarm log itself ties to links: ``(device, token) -> link``.
 
-    An export may give the link of a port alarm on some rows and leave it
-    empty on others from the same port (``"Port 1/1/0 down"``). A message
-    token with a digit in it (``1/1/0``, ``GigabitEthernet0/1/1``) that only
-    ever appears on one device with one link names that link.
+    An export may give the link of a port alarm on some rows (in ``link_id``
+    or by naming the far end) and leave it out on others from the same port
+    (``"Port 1/1/0 down"``). A message token with a digit in it (``1/1/0``,
+    ``GigabitEthernet0/1/1``) that only ever appears on one device with one
+    link names that link.
     """
+    link_set = set(topo.links.index)
     seen: dict[tuple[str, str], set[str]] = {}
     for dev, lid, role, msg in zip(devices, link_ids, roles, messages):
-        if role != "link" or dev not in node_set or not isinstance(msg, str) or lid not in link_set:
+        if role != "link" or dev not in topo or not isinstance(msg, str):
             continue
+        if lid not in link_set:
+            lid = _port_named_in(topo, dev, msg, named)
+            if lid is None:
+                continue
         for token in set(_TOKEN_SPLIT.split(msg)):
             if len(token) >= 3 and any(ch.isdigit() for ch in token):
                 seen.setdefault((dev, token), set()).add(lid)
@@ -175,7 +181,7 @@ def observe(incident: Incident) -> Observations:
     was_cleared: set[tuple] = set()          # (device, alarm_type, link) cleared at least once
     reraises: dict[tuple, int] = {}          # observation key -> raises after a clear (flapping)
     named_ports: dict[str, dict[str, str | None]] = {}
-    ports = _ports_learned(frame["device"].tolist(), frame["link_id"].tolist(), roles, messages, node_set, link_set)
+    ports = _ports_learned(topo, frame["device"].tolist(), frame["link_id"].tolist(), roles, messages, named_ports)
     for t, dev, atype, lid, role, sev, msg in zip(
             times.tolist(), frame["device"].tolist(), frame["alarm_type"].tolist(), frame["link_id"].tolist(), roles,
             frame["severity"].tolist(), frame["message"].tolist()):

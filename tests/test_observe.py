@@ -35,9 +35,13 @@ def test_port_named_with_its_link_elsewhere_in_the_log_places_rows_without_one()
         (62, "S2", "PORT_DOWN", "major", "S1--S2", "Port 2/1 down"),
         (63, "S2", "PORT_DOWN", "major", "S2--S3", "Port 2/1 down"),      # 2/1 with two links: ambiguous
         (64, "S2", "PORT_DOWN", "major", None, "Port 2/1 down"),
+        (70, "S3", "LOS", "major", None, "Loss of signal on 1/2/2"),
+        (90, "S3", "LOS", "cleared", None, "Loss of signal on 1/2/2 (to B3) - cleared"),   # far end named
     ], ["device", "alarm_type", "severity", "link_id", "message"])
     obs = {(o.entity, o.link): o for o in observe(inc).items if o.role == "link"}
-    assert set(obs) == {("S1", "S1--S2"), ("S1", None), ("S2", "S1--S2"), ("S2", "S2--S3"), ("S2", None)}
+    assert set(obs) == {("S1", "S1--S2"), ("S1", None), ("S2", "S1--S2"), ("S2", "S2--S3"), ("S2", None),
+                        ("S3", "B3--S3")}
+    assert obs["S3", "B3--S3"].open == 0
     # the clear without a link ended the first raise; the second is still open
     assert obs["S1", "S1--S2"].count == 2 and obs["S1", "S1--S2"].open == 1
     assert obs["S1", None].count == 1 and obs["S2", None].count == 1
