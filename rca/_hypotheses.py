@@ -112,8 +112,9 @@ def _card_hypotheses(obs: Observations, symptomatic: set[str]) -> list[Hypothesi
         if down:
             if len(down) == len(topo.incident_links(v)) and not hardware:
                 continue  # every link down: that is the element, not a card
-            out.append(Hypothesis(v, "node", "card_failure", failed_links=frozenset(down),
-                                  lost=frozenset(topo.unreachable_if(failed_links=down))))
+            # one port: what its link cuts off (the dominator index answers that fast)
+            lost = topo.lost_if_fails(down[0], "link") if len(down) == 1 else topo.unreachable_if(failed_links=down)
+            out.append(Hypothesis(v, "node", "card_failure", failed_links=frozenset(down), lost=frozenset(lost)))
     return out
 
 
