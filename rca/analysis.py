@@ -9,7 +9,8 @@ Rankers (``method``):
   DoWhy attribution, combined (:mod:`rca.fusion`).
 
 ``knowledge`` (a learned alarm-type :class:`rca.causal.CausalGraph`) adds
-root-cause chains as evidence (:func:`rca.causal.add_chains`).
+root-cause chains as evidence (:func:`rca.causal.add_chains`) and orders
+equally scored candidates by them (:func:`rca.causal.order_ties_by_chains`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def analyze(incident: Incident, *, method: str = "explain", knowledge: CausalGra
         (and metric attribution when the incident has metrics) combined.
     knowledge : CausalGraph, optional
         A learned alarm-type causal graph (``rca learn``); its root-cause
-        chains are added to the candidates' evidence.
+        chains are added to the candidates' evidence, and candidates the
+        ranker scores equally are ordered by how much of the incident their
+        chains reach.
     max_candidates : int, default 20
         How many candidates to return.
 
@@ -67,7 +70,7 @@ def analyze(incident: Incident, *, method: str = "explain", knowledge: CausalGra
         module, name = target.split(":")
         result = getattr(importlib.import_module(module), name)(incident, max_candidates=max_candidates)
     if knowledge is not None:
-        from .causal import add_chains
+        from .causal import add_chains, order_ties_by_chains
 
-        result = add_chains(result, incident, knowledge)
+        result = order_ties_by_chains(add_chains(result, incident, knowledge))
     return result

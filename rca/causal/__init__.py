@@ -13,7 +13,7 @@ with a DoWhy structural causal model on a topology-derived KPI graph
 from ._attribution import KPIWindow, MetricAttribution, attribution_ranking, kpi_window
 from ._base import CausalDiscovery, check_is_fitted
 from ._causallearn import BaselineGraph, CausalLearnDiscovery
-from ._chains import ChainFinder, RootCauseChain, add_chains, root_cause_chains
+from ._chains import ChainFinder, RootCauseChain, add_chains, order_ties_by_chains, root_cause_chains
 from ._evaluate import GraphScore, score_graph
 from ._granger import GrangerDiscovery
 from ._hawkes import TopologicalHawkes, search_parents
@@ -42,6 +42,7 @@ __all__ = [
     "RootCauseChain",
     "TopologicalHawkes",
     "add_chains",
+    "order_ties_by_chains",
     "attribution_ranking",
     "binned_counts",
     "check_is_fitted",

@@ -48,7 +48,7 @@ from ._result import CausalGraph
 if TYPE_CHECKING:  # pragma: no cover
     from rca.incident import Incident
 
-__all__ = ["RootCauseChain", "ChainFinder", "root_cause_chains", "add_chains"]
+__all__ = ["RootCauseChain", "ChainFinder", "root_cause_chains", "add_chains", "order_ties_by_chains"]
 
 logger = logging.getLogger(__name__)
 
@@ -433,7 +433,8 @@ def add_chains(result: RCAResult, incident: Incident, graph: CausalGraph, *, max
                chains_per_candidate: int = 1) -> RCAResult:
     """Add each candidate's root-cause chains to its evidence.
 
-    The ranking is unchanged. A candidate with a chain gains, right after its
+    The ranking is unchanged (:func:`order_ties_by_chains` then orders ties,
+    as :func:`rca.analyze` does with ``knowledge``). A candidate with a chain gains, right after its
     first evidence path, up to ``chains_per_candidate`` items
     ``Evidence(source="causal")`` and a score ``scores["causal"]``: the share
     of the incident's alarms (of types the graph knows) reachable along
@@ -484,3 +485,39 @@ def add_chains(result: RCAResult, incident: Incident, graph: CausalGraph, *, max
         notes += (f"causal knowledge ({len(graph)} learned edges) gave no root-cause chain: {finder.n_alarms} of "
                   f"{result.n_alarms or 'the'} alarms have an alarm type it knows",)
     return dataclasses.replace(result, candidates=tuple(candidates), notes=notes)
+
+
+def order_ties_by_chains(result: RCAResult) -> RCAResult:
+    """Candidates the ranker scores equally, ordered by their chain support.
+
+    Within each run of consecutive candidates with the same score (a leaf and
+    its only link, a cut and the ports at its two ends, the near-equivalents
+    a ranker lists behind a root), the one whose learned root-cause chain
+    reaches more of the incident's alarms (``scores["causal"]`` from
+    :func:`add_chains`) comes first. Candidates with different scores keep
+    their order, so the ranker's decisions (a fused ranking's lead rule
+    included) stand. On held-out twin incidents this moved the true root into
+    the top 3 more often and never out of first place
+    (``benchmarks/causal_chains.py``).
+
+    Parameters
+    ----------
+    result : RCAResult
+        A result whose candidates went through :func:`add_chains`.
+
+    Returns
+    -------
+    RCAResult
+        A new result, ranks renumbered.
+    """
+    ordered: list = []
+    run: list = []
+    for cand in result.candidates:
+        if run and round(cand.score, 9) != round(run[0].score, 9):
+            ordered += sorted(run, key=lambda c: -c.scores.get("causal", 0.0))
+            run = []
+        run.append(cand)
+    ordered += sorted(run, key=lambda c: -c.scores.get("causal", 0.0))
+    return dataclasses.replace(result, candidates=tuple(dataclasses.replace(c, rank=i)
+                                                        for i, c in enumerate(ordered, start=1)))
+

@@ -18,7 +18,8 @@ from ._common import fail, format_result, incident_folders
 @click.option("--top", default=5, show_default=True, help="Candidates shown in the table.")
 @click.option("--max-candidates", default=20, show_default=True, help="Candidates returned in JSON.")
 @click.option("--knowledge", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="A learned alarm causal graph (rca learn): adds root-cause chains to the evidence.")
+              help="A learned alarm causal graph (rca learn): adds root-cause chains to the evidence "
+                   "and orders equally scored candidates by them.")
 @click.option("--html", "html_out", type=click.Path(path_type=Path), default=None,
               help="Also write an HTML report (a folder when analysing several incidents).")
 def analyze(incident: Path, as_json: bool, method: str, top: int, max_candidates: int, knowledge: Path | None,

@@ -14,12 +14,14 @@ from rca.causal import (
     add_chains,
     learn_knowledge,
     load_knowledge,
+    order_ties_by_chains,
     read_alarm_history,
     root_cause_chains,
     save_knowledge,
 )
 from rca.datasets import make_incident
 from rca.errors import InputError, ModelFileError
+from rca.result import Candidate, Evidence, RCAResult
 from tests._builders import background, incident, small_network
 
 # a fibre S1--S2 fails: LOS on S2's port, LINK_DOWN on S1, then the routing protocols above it
@@ -140,7 +142,7 @@ def test_add_chains_keeps_the_ranking_and_adds_causal_evidence(planted):
     json.loads(out.to_json())  # still the spec's JSON
 
 
-def test_analyze_with_knowledge_on_a_twin_incident_ranks_as_without():
+def test_analyze_with_knowledge_on_a_twin_incident_only_reorders_ties():
     history = [make_incident(size="small", random_state=seed) for seed in range(3)]
     frames = []
     for k, inc in enumerate(history):
@@ -154,7 +156,12 @@ def test_analyze_with_knowledge_on_a_twin_incident_ranks_as_without():
     inc = make_incident(size="small", random_state=11)
     plain = rca.analyze(inc)
     with_knowledge = rca.analyze(inc, knowledge=graph)
-    assert [c.entity for c in with_knowledge.candidates] == [c.entity for c in plain.candidates]
+    # the same candidates and scores; only equally scored ones may swap, by chain support
+    assert [c.score for c in with_knowledge.candidates] == [c.score for c in plain.candidates]
+    assert sorted(c.entity for c in with_knowledge.candidates) == sorted(c.entity for c in plain.candidates)
+    for a, b in zip(with_knowledge.candidates, with_knowledge.candidates[1:]):
+        if a.score == b.score:
+            assert a.scores.get("causal", 0.0) >= b.scores.get("causal", 0.0)
     for cand in with_knowledge.candidates:
         for ev in (e for e in cand.evidence if e.source == "causal"):
             assert len(ev.alarms) >= 2 and len(ev.path) == len(ev.alarms) + 1
@@ -210,3 +217,17 @@ def test_history_errors_name_the_path(tmp_path):
     with pytest.raises(InputError, match="no Alarm.csv") as info:
         read_alarm_history(tmp_path)
     assert str(tmp_path) in str(info.value)
+
+
+def test_ties_are_ordered_by_chain_support_and_nothing_else_moves():
+    def cand(rank, entity, score, causal=None):
+        scores = {"explain": score} if causal is None else {"explain": score, "causal": causal}
+        return Candidate(rank, entity, "node", score, "node_down", "", (Evidence((entity,), ""),), scores=scores)
+
+    # B and C tie below A; C's chain reaches more of the incident. D scores above
+    # its predecessor (a fused ranking's lead rule can do that) and stays put.
+    result = RCAResult("t", (cand(1, "A", 0.9, 0.1), cand(2, "B", 0.5), cand(3, "C", 0.5, 0.4),
+                             cand(4, "D", 0.7, 0.9), cand(5, "E", 0.2, 0.3)), 0.0)
+    out = order_ties_by_chains(result)
+    assert [(c.rank, c.entity) for c in out.candidates] == [(1, "A"), (2, "C"), (3, "B"), (4, "D"), (5, "E")]
+    assert [c.entity for c in result.candidates] == ["A", "B", "C", "D", "E"]   # input unchanged

@@ -47,8 +47,10 @@ def test_analyze_with_knowledge_adds_causal_evidence(knowledge, tmp_path):
     res = CliRunner().invoke(main, ["analyze", str(out), "--json", "--knowledge", str(knowledge)])
     assert res.exit_code == 0, res.output
     answers = json.loads(res.output)
-    assert [[c["entity"] for c in a["candidates"]] for a in answers] == \
-        [[c["entity"] for c in a["candidates"]] for a in json.loads(plain.output)]
+    # the same candidates with the same scores; equal scores may be reordered by chain support
+    for a, p in zip(answers, json.loads(plain.output)):
+        assert [c["score"] for c in a["candidates"]] == [c["score"] for c in p["candidates"]]
+        assert sorted(c["entity"] for c in a["candidates"]) == sorted(c["entity"] for c in p["candidates"])
     causal = [e for a in answers for c in a["candidates"] for e in c["evidence"] if e["source"] == "causal"]
     assert causal, "no candidate gained a causal chain"
     for ev in causal:
