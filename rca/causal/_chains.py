@@ -434,9 +434,9 @@ def add_chains(result: RCAResult, incident: Incident, graph: CausalGraph, *, max
     """Add each candidate's root-cause chains to its evidence.
 
     The ranking is unchanged (:func:`order_ties_by_chains` then orders ties,
-    as :func:`rca.analyze` does with ``knowledge``). A candidate with a chain gains, right after its
-    first evidence path, up to ``chains_per_candidate`` items
-    ``Evidence(source="causal")`` and a score ``scores["causal"]``: the share
+    as :func:`rca.analyze` does with ``knowledge``). A candidate with a chain
+    gains, right after its first evidence path, up to ``chains_per_candidate``
+    items ``Evidence(source="causal")`` and a score ``scores["causal"]``: the share
     of the incident's alarms (of types the graph knows) reachable along
     learned edges from its root alarm. Root alarms are taken near the
     candidate's own evidence: from ``max_delay_s`` before its first cited
@@ -510,14 +510,16 @@ def order_ties_by_chains(result: RCAResult) -> RCAResult:
     RCAResult
         A new result, ranks renumbered.
     """
+    def by_support(run: list) -> list:
+        return sorted(run, key=lambda c: -c.scores.get("causal", 0.0))
+
     ordered: list = []
     run: list = []
     for cand in result.candidates:
         if run and round(cand.score, 9) != round(run[0].score, 9):
-            ordered += sorted(run, key=lambda c: -c.scores.get("causal", 0.0))
+            ordered += by_support(run)
             run = []
         run.append(cand)
-    ordered += sorted(run, key=lambda c: -c.scores.get("causal", 0.0))
+    ordered += by_support(run)
     return dataclasses.replace(result, candidates=tuple(dataclasses.replace(c, rank=i)
                                                         for i, c in enumerate(ordered, start=1)))
-
