@@ -134,29 +134,37 @@ def _port_named_in(topo: Topology, device: str, message: str, cache: dict[str, d
     return found.pop() if len(found) == 1 else None
 
 
-def _ports_learned(topo: Topology, devices: list, link_ids: list, roles: list, messages: list,
-                   named: dict[str, dict[str, str | None]]) -> dict[tuple[str, str], str]:
-    """Port names that an alarm log itself ties to links: ``(device, token) -> link``.
+def _port_links(topo: Topology, devices: list, link_ids: list, link_rows: list, messages: list) -> list[str | None]:
+    """The link each alarm is about (None when it cannot be told).
 
-    An export may give the link of a port alarm on some rows (in ``link_id``
-    or by naming the far end) and leave it out on others from the same port
-    (``"Port 1/1/0 down"``). A message token with a digit in it (``1/1/0``,
-    ``GigabitEthernet0/1/1``) that only ever appears on one device with one
-    link names that link.
+    Its ``link_id``; for a port alarm without one, the far end its message names
+    (:func:`_port_named_in`); else a port name the log itself ties to one
+    link. An export may give the link of a port alarm on some rows and leave
+    it out on others from the same port (``"Port 1/1/0 down"``): a message
+    token with a digit in it (``1/1/0``, ``GigabitEthernet0/1/1``) that only
+    ever appears on one device with one link names that link.
     """
     link_set = set(topo.links.index)
+    named: dict[str, dict[str, str | None]] = {}
+    # port alarms with a message, on an element of the topology
+    readable = [is_link and isinstance(msg, str) and dev in topo
+                for dev, is_link, msg in zip(devices, link_rows, messages)]
+    direct = [lid if lid in link_set else _port_named_in(topo, dev, msg, named) if ok else None
+              for dev, lid, ok, msg in zip(devices, link_ids, readable, messages)]
     seen: dict[tuple[str, str], set[str]] = {}
-    for dev, lid, role, msg in zip(devices, link_ids, roles, messages):
-        if role != "link" or dev not in topo or not isinstance(msg, str):
-            continue
-        if lid not in link_set:
-            lid = _port_named_in(topo, dev, msg, named)
-            if lid is None:
-                continue
-        for token in set(_TOKEN_SPLIT.split(msg)):
-            if len(token) >= 3 and any(ch.isdigit() for ch in token):
-                seen.setdefault((dev, token), set()).add(lid)
-    return {key: next(iter(links)) for key, links in seen.items() if len(links) == 1}
+    for dev, lid, ok, msg in zip(devices, direct, readable, messages):
+        if lid is not None and ok:
+            for token in set(_TOKEN_SPLIT.split(msg)):
+                if len(token) >= 3 and any(ch.isdigit() for ch in token):
+                    seen.setdefault((dev, token), set()).add(lid)
+    learned = {key: next(iter(links)) for key, links in seen.items() if len(links) == 1}
+    out = []
+    for dev, lid, ok, msg in zip(devices, direct, readable, messages):
+        if lid is None and ok:
+            found = {learned[(dev, token)] for token in _TOKEN_SPLIT.split(msg) if (dev, token) in learned}
+            lid = found.pop() if len(found) == 1 else None
+        out.append(lid)
+    return out
 
 
 def observe(incident: Incident) -> Observations:
@@ -180,20 +188,14 @@ def observe(incident: Incident) -> Observations:
     raised: dict[tuple, list[tuple]] = {}   # condition -> (observation key, time) of open raises
     was_cleared: set[tuple] = set()          # (device, alarm_type, link) cleared at least once
     reraises: dict[tuple, int] = {}          # observation key -> raises after a clear (flapping)
-    named_ports: dict[str, dict[str, str | None]] = {}
-    ports = _ports_learned(topo, frame["device"].tolist(), frame["link_id"].tolist(), roles, messages, named_ports)
-    for t, dev, atype, lid, role, sev, msg in zip(
-            times.tolist(), frame["device"].tolist(), frame["alarm_type"].tolist(), frame["link_id"].tolist(), roles,
-            frame["severity"].tolist(), frame["message"].tolist()):
-        lid = lid if isinstance(lid, str) and lid in link_set else None
-        cleared = cleared_type(atype)
+    devices = frame["device"].tolist()
+    cleared_types = [cleared_type(t) for t in types]
+    link_rows = [(alarm_role(c) if c is not None else r) == "link" for c, r in zip(cleared_types, roles)]
+    port_links = _port_links(topo, devices, frame["link_id"].tolist(), link_rows, messages)
+    for t, dev, atype, cleared, lid, role, sev in zip(
+            times.tolist(), devices, types, cleared_types, port_links, roles, frame["severity"].tolist()):
         if cleared is not None:   # a clear named by its type (LINK_UP, ..._CLEARED)
             atype, role, sev = cleared, alarm_role(cleared), "cleared"
-        if lid is None and role == "link" and isinstance(msg, str) and dev in node_set:
-            lid = _port_named_in(topo, dev, msg, named_ports)
-            if lid is None:
-                learned = {ports[(dev, token)] for token in _TOKEN_SPLIT.split(msg) if (dev, token) in ports}
-                lid = learned.pop() if len(learned) == 1 else None
         if dev not in node_set:
             if dev in link_set and topo.has_link(dev):   # an NMS alarm whose subject is a link
                 lid, role = dev, ("link" if role in ("other", "comm_lost") else role)
