@@ -151,6 +151,7 @@ class ExplainRanker:
                 direct[i] = factor
 
         lost_weight = 0.5 if obs.has_comm_lost else 0.0
+        unseen = unseen_dead = 0   # counted, not summed in set order: the same score every run
         for u in h.lost:
             seen_lost = False
             for i in obs.by_entity.get(u, ()):
@@ -165,7 +166,9 @@ class ExplainRanker:
                 elif role == "service":
                     take(i, 0.6)   # a lost cell's outage, raised on its behalf by the OSS
             if not seen_lost:
-                missing += lost_weight if u not in h.dead else lost_weight * 1.2
+                unseen_dead += u in h.dead
+                unseen += u not in h.dead
+        missing += lost_weight * (unseen + 1.2 * unseen_dead)
         reporters = 0
         for l in h.failed_links:
             a, b = topo.link_endpoints(l)
@@ -244,6 +247,7 @@ class ExplainRanker:
                 for i in obs.by_entity.get(x, ()):
                     if items[i].role in ("sla", "service", "metric_sla"):
                         take(i, 0.8)
+        direct = dict(sorted(direct.items()))   # sums in alarm order, not set order: reproducible scores
         t_fault, explained = _best_fault_time(direct, items, obs.onset)
         if h.fault in ("congestion", "cpu_overload"):
             # a congestion or an overload is a level: a link at 25 % or a CPU
@@ -559,7 +563,7 @@ def _reason(s: _Scored, obs: Observations) -> str:
         counts.setdefault(_text_key(o), set()).add(o.entity)
     parts = [f"{len(v)} {_ROLE_TEXT[k].replace('reported', 'report').replace('raised', 'raise').replace('shows', 'show').replace('stopped', 'stop').replace('lost a', 'lose a').replace('sent', 'send').replace('runs', 'run')}"
              if len(v) > 1 else f"{next(iter(v))} {_ROLE_TEXT[k]}"
-             for k, v in sorted(counts.items(), key=lambda kv: -len(kv[1]))[:4]]
+             for k, v in sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]]
     what = {"node_down": f"{h.entity} down", "link_down": f"link {h.entity} cut",
             "site_power": f"site {h.entity} lost power ({len(h.members)} elements)",
             "card_failure": (f"card failure on {h.entity} ({len(h.failed_links)} links)" if len(h.failed_links) > 1
@@ -570,7 +574,7 @@ def _reason(s: _Scored, obs: Observations) -> str:
         what += f" on top of {', '.join(h.given)} down"
     text = f"{what} at ~{to_iso(s.t_fault)}: explains " + "; ".join(parts)
     if s.contradictions:
-        names = ", ".join(u for u, _ in s.contradictions[:3])
+        names = ", ".join(sorted(u for u, _ in s.contradictions)[:3])
         text += f"; against it: {names} kept alarming after the fault"
     return text
 
@@ -580,7 +584,7 @@ def _evidence(s: _Scored, obs: Observations) -> list[Evidence]:
     topo = obs.topology
     h = s.hyp
     by_entity: dict[str, list[Observation]] = {}
-    for i in sorted(s.explained, key=lambda i: -s.explained[i]):
+    for i in sorted(s.explained, key=lambda i: (-s.explained[i], i)):
         o = obs.items[i]
         by_entity.setdefault(o.entity, []).append(o)
     if h.kind == "node":
@@ -597,7 +601,7 @@ def _evidence(s: _Scored, obs: Observations) -> list[Evidence]:
             full = prefix + path[1:]
             if target not in paths or len(full) < len(paths[target]):
                 paths[target] = full
-    ranked = sorted(by_entity.items(), key=lambda kv: (-sum(o.weight for o in kv[1]), len(paths.get(kv[0], ()))))
+    ranked = sorted(by_entity.items(), key=lambda kv: (-sum(o.weight for o in kv[1]), len(paths.get(kv[0], ())), kv[0]))
     out = []
     for entity, observations in ranked[:8]:
         if entity in paths:
