@@ -79,6 +79,14 @@ _SIMULTANEOUS_S = 60.0
 # independent root follows, so that root is not pushed out of the top three.
 _ALTERNATIVES = 2
 _ALTERNATIVES_BEFORE_NEXT_ROOT = 1
+# An alternative explains at least this share of a root's score. Near
+# alternatives, down to the lower share, explain the same symptoms a little
+# less well (the port or card at either end of a cut link, which raised no
+# card alarm, scores about 0.76 of the cut): they follow the root's
+# alternatives unless an independent hypothesis scores at least _COMPARABLE
+# of the root, a likely second fault that goes first.
+_ALTERNATIVE_SHARE = 0.8
+_NEAR_ALTERNATIVE_SHARE = 0.7
 # Hypotheses re-scored when choosing further roots and the next independent one.
 _SHORTLIST = 60
 
@@ -332,6 +340,12 @@ class ExplainRanker:
         independent = max(head, key=lambda s: fresh[id(s)][0].score, default=None)
         if independent is not None and fresh[id(independent)][0].score > 0:
             rest.remove(independent)
+            if fresh[id(independent)][0].score < _COMPARABLE * roots[-1].score:
+                # too weak to be a likely second fault: the last root's near alternatives go first
+                near = _alternatives(roots[-1], rest, roots, order, most=_ALTERNATIVES,
+                                     share=_NEAR_ALTERNATIVE_SHARE)
+                order += near
+                rest = [s for s in rest if s not in near]
             hyp = fresh[id(independent)][1]
             if hyp is not independent.hyp:
                 independent = self._score(hyp, obs, frozenset())
@@ -473,12 +487,12 @@ def _severity(h: Hypothesis, obs: Observations) -> float:
 
 
 def _alternatives(root: _Scored, pool: list[_Scored], roots: list[_Scored], taken: list[_Scored],
-                  *, most: int) -> list[_Scored]:
-    """Up to ``most`` hypotheses explaining nearly what ``root`` explains, nearly as well."""
+                  *, most: int, share: float = _ALTERNATIVE_SHARE) -> list[_Scored]:
+    """Up to ``most`` hypotheses explaining nearly what ``root`` explains, at least ``share`` as well."""
     weight = sum(root.explained.values()) or 1.0
     out = []
     for s in pool:
-        if s.score < 0.8 * root.score:
+        if s.score < share * root.score:
             break   # the pool is sorted by score
         if s in roots or s in taken:
             continue

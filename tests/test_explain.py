@@ -73,6 +73,10 @@ def test_one_port_down_without_card_alarm_lists_both_ends_behind_the_cut(topo):
     assert (r[0].entity, r[0].fault) == ("S1--S2", "link_down")
     assert {(c.entity, c.fault) for c in r.candidates[1:3]} == {("S1", "card_failure"), ("S2", "card_failure")}
     assert "port or card failure on S1 (link S1--S2)" in next(c.reason for c in r.candidates if c.entity == "S1")
+    # an unrelated, much weaker alarm later on does not push them out of the top three
+    for late in ((700, "C2", "OSPF_NBR_DOWN", None), (500, "B3", "NE_COMM_LOST", None), (900, "A1", "HIGH_CPU", None)):
+        r = analyze(incident(topo, rows + [late]))
+        assert {(c.entity, c.fault) for c in r.candidates[1:3]} == {("S1", "card_failure"), ("S2", "card_failure")}, late
     # with the element's own hardware alarm, its port is the root
     r = analyze(incident(topo, rows + [(1, "S2", "CARD_FAIL", None)]))
     assert (r[0].entity, r[0].fault) == ("S2", "card_failure")
