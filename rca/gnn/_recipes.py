@@ -112,18 +112,25 @@ _SAMPLE_KEYS = ("x", "edge_index", "edge_kind", "entity_kind", "y_root", "y_faul
 
 
 def corpus_key(params: dict[str, Any]) -> str:
-    """Names a training corpus: its seed and sizes, the feature set, the alarm vocabulary rules and the twin.
+    """Names a training corpus: its seed and sizes, and the code that makes its samples.
 
-    A cache built by another version (other features, alarm types read into
-    other roles, or other alarm, fault or telemetry simulation) is not reused.
+    The code is every module of :mod:`rca.datasets` (the twin), the modules
+    that turn an incident into the graph (features, alarm roles, telemetry,
+    topology, readers) and the corpus builder. A cache built by another
+    version of any of them is not reused: a stale corpus is silently wrong.
     """
+    import importlib
     import inspect
+    import pkgutil
 
-    from rca import vocabulary
-    from rca.datasets import _alarms_sim, _faults, _metrics_sim
+    import rca.datasets
     from rca.gnn._graph_data import FEATURES
 
-    sources = "".join(inspect.getsource(m) for m in (vocabulary, _alarms_sim, _faults, _metrics_sim))
+    names = sorted(f"rca.datasets.{m.name}" for m in pkgutil.iter_modules(rca.datasets.__path__))
+    names += ["rca.datasets", "rca.gnn._corpus", "rca.gnn._graph_data", "rca.vocabulary", "rca._observe",
+              "rca._telemetry", "rca._reachability", "rca._time", "rca.topology", "rca.alarms", "rca.metrics",
+              "rca.incident"]
+    sources = "".join(inspect.getsource(importlib.import_module(n)) for n in names)
     features = hashlib.sha256((",".join(FEATURES) + sources).encode()).hexdigest()[:8]
     return f"{params['data_seed']}-{params['n_localisation']}-{params['n_propagation']}-{features}"
 

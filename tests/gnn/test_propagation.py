@@ -270,3 +270,18 @@ def test_shipped_link_down_is_seen_at_both_ends():
     pred = propagate(topo, "link_down", "S2--S3")
     p = dict(zip(pred.elements, pred.probability))
     assert min(p["S2"], p["S3"]) > max(p["C1"], p["C2"])
+
+
+@pytest.mark.parametrize("module", ["rca._observe", "rca.gnn._graph_data", "rca.datasets._twin", "rca.topology"])
+def test_training_corpus_cache_key_follows_the_code_that_makes_the_samples(monkeypatch, module):
+    # a cached corpus built by other feature or twin code must not be reused
+    import importlib
+    import inspect
+
+    from rca.gnn._recipes import PROPAGATION_RECIPE, corpus_key
+
+    before = corpus_key(PROPAGATION_RECIPE)
+    target = importlib.import_module(module)
+    real = inspect.getsource
+    monkeypatch.setattr(inspect, "getsource", lambda obj: real(obj) + ("# edited\n" if obj is target else ""))
+    assert corpus_key(PROPAGATION_RECIPE) != before
