@@ -338,15 +338,15 @@ class ExplainRanker:
         state = state.after(roots)
         fresh = {id(s): state.best(self, s.hyp, obs, covered) for s in head}
         independent = max(head, key=lambda s: fresh[id(s)][0].score, default=None)
-        if independent is not None and fresh[id(independent)][0].score > 0:
+        gain, hyp = fresh[id(independent)] if independent is not None else (None, None)
+        if gain is not None and gain.score > 0:
             rest.remove(independent)
-            if fresh[id(independent)][0].score < _COMPARABLE * roots[-1].score:
+            if gain.score < _COMPARABLE * roots[-1].score:
                 # too weak to be a likely second fault: the last root's near alternatives go first
                 near = _alternatives(roots[-1], rest, roots, order, most=_ALTERNATIVES,
                                      share=_NEAR_ALTERNATIVE_SHARE)
                 order += near
                 rest = [s for s in rest if s not in near]
-            hyp = fresh[id(independent)][1]
             if hyp is not independent.hyp:
                 independent = self._score(hyp, obs, frozenset())
             rest.insert(0, independent)
