@@ -232,6 +232,10 @@ def test_dead_leaf_behind_a_link_inside_its_site_is_the_element(topo):
     rows = [(2, "S2", "LINK_DOWN", "B2--S2"), (90, "B2", "NE_COMM_LOST", None)]
     r = analyze(incident(topo, rows))
     assert [(c.entity, c.fault) for c in r.candidates[:2]] == [("B2", "node_down"), ("B2--S2", "link_down")]
+    # a clear lead, not a near-tie: a learned source that prefers the cord
+    # (as our GNN does, wrongly even on its own twin) must not overrule it
+    from rca.fusion import LEAD_MARGIN
+    assert (r[0].score - r[1].score) / r[0].score >= LEAD_MARGIN
 
 
 def test_dead_leaf_behind_a_link_between_sites_is_the_link_first(topo):
