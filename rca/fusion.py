@@ -1,22 +1,24 @@
 """Fused ranking: several root-cause rankers combined into one answer.
 
 Each source (the explain-the-alarms ranker, the failure GNN, the DoWhy metric
-attribution) ranks candidates on its own. They are combined by weighted
-reciprocal-rank fusion: a candidate earns ``weight / (k + rank)`` from every
-source that ranks it, so no source's score scale has to be trusted, and a
-candidate that two sources rank high beats one that a single source ranks
-first. The explain ranker's multi-root structure survives because its
-independent roots sit at its first ranks, and the fusion keeps its order
-among them unless another source disagrees strongly. Evidence of every source
-is kept (explain first), and ``Candidate.scores`` holds each source's score.
+attribution) ranks candidates on its own. They are combined as a weighted
+product of experts: a source's score for a candidate, relative to its best
+candidate's, plus a small floor, is raised to the source's weight, and the
+fused score is the product over the sources. A candidate a source does not
+list gets only the floor, so two sources agreeing beats one source's first
+place; and, unlike a rank vote, a candidate a source scores near zero earns
+next to nothing from it, so a learned source's long tail of improbable
+candidates cannot push the explain ranker's close alternatives out of the
+top three. Evidence of every source is kept (explain first), and
+``Candidate.scores`` holds each source's score.
 
 The first source (the explain ranker, which needs no training data) keeps
 its top candidate first when that candidate leads its runner-up by at least
 :data:`LEAD_MARGIN` of its score: a learned source may break the explain
 ranker's near-ties and reorder what follows, not overrule a clear answer. On
-our twin the GNN alone is better at rank 1 than this fusion; on the
+our twin the GNN alone is about as good at rank 1 as this fusion; on the
 independently written simulator (``benchmarks/othersim``), whose networks
-and alarms the GNN never saw, the explain ranker is, and there an
+and alarms the GNN never saw, the explain ranker is better, and there an
 unconditional vote let the GNN's twin habits pull right answers down
 (``benchmarks/independent_sim.py``).
 
@@ -26,6 +28,7 @@ torch-free).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -34,9 +37,6 @@ from .incident import Incident
 from .result import Candidate, RCAResult
 
 __all__ = ["FusionSource", "DEFAULT_SOURCES", "fused_ranking", "fuse"]
-
-#: Reciprocal-rank offset: how quickly the credit for lower ranks decays.
-RANK_OFFSET = 1.0
 
 #: The first source's top candidate stays first when its score leads the
 #: runner-up's by at least this share (the explain ranker's priors separate
@@ -55,12 +55,22 @@ class FusionSource:
     rank : callable
         ``rank(incident, max_candidates) -> RCAResult``.
     weight : float
-        Its share of the vote.
+        The exponent of its relative score in the product: how much it counts.
+    floor : float
+        Added to its relative score (in [0, 1]) before the power: the credit
+        of a candidate it does not list. A small floor makes the source a
+        near-veto; a large one makes its disagreement cheap.
     """
 
     name: str
     rank: Callable[[Incident, int], RCAResult]
     weight: float = 1.0
+    floor: float = 0.1
+
+    def __post_init__(self) -> None:
+        if not (self.weight >= 0 and self.floor > 0):
+            raise ValueError(f"fusion source {self.name!r}: weight must be >= 0 and floor > 0 "
+                             f"(got weight={self.weight}, floor={self.floor})")
 
 
 def _explain(incident: Incident, max_candidates: int) -> RCAResult:
@@ -81,31 +91,34 @@ def _attribution(incident: Incident, max_candidates: int) -> RCAResult:
     return attribution_ranking(incident, max_candidates=max_candidates)
 
 
-#: The sources of :func:`fused_ranking` by default, with their weights
-#: (explain and GNN chosen on held-out twin incidents, seeds disjoint from
-#: training and from the benchmark, see ``benchmarks/gnn_propagation.py``;
-#: the DoWhy metric attribution, which abstains without metrics, at 0.6:
-#: on held-out twin corpora it moved fused AC@1 0.75 -> 0.775 (medium) and
-#: AC@5 0.967 -> 0.983 (small), and its weight was not tuned further).
+#: The sources of :func:`fused_ranking` by default. The explain ranker counts
+#: fully; the GNN's softmax is sharp (a few candidates share nearly all the
+#: probability), so it counts at a power of 0.3 with a floor of 0.001: its
+#: near-certain answers move the fused order, its long tail barely does. The
+#: DoWhy metric attribution abstains without metrics and its scores are coarse
+#: shares of the symptoms, so it counts least. Chosen on cached rankings of
+#: held-out twin incidents (seeds 777 and 424242) and independent-simulator
+#: seeds 1-7; powers 0.3-0.5 and floors 0.0001-0.01 for the GNN gave the same
+#: AC@1 within two incidents in 400 and 840 (``benchmarks/gnn_propagation.py``,
+#: ``benchmarks/independent_sim.py``).
 DEFAULT_SOURCES: tuple[FusionSource, ...] = (
-    FusionSource("explain", _explain, 1.0),
-    FusionSource("gnn", _gnn, 1.0),
-    FusionSource("attribution", _attribution, 0.6),
+    FusionSource("explain", _explain, 1.0, 0.1),
+    FusionSource("gnn", _gnn, 0.3, 0.001),
+    FusionSource("attribution", _attribution, 0.2, 0.3),
 )
 
 
 def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: int = 20,
-         rank_offset: float = RANK_OFFSET, lead_margin: float | None = LEAD_MARGIN) -> list[Candidate]:
-    """Combine ranked results by weighted reciprocal-rank fusion.
+         lead_margin: float | None = LEAD_MARGIN) -> list[Candidate]:
+    """Combine ranked results as a weighted product of the sources' relative scores.
 
     Parameters
     ----------
     results : sequence of (FusionSource, RCAResult)
         Each source with its ranking; the first source's candidate (fault,
-        reason) is preferred when several rank the same entity.
+        reason) is preferred when several rank the same entity. A source
+        with no candidates (it abstained) takes no part.
     max_candidates : int, default 20
-    rank_offset : float
-        ``k`` of ``weight / (k + rank)``.
     lead_margin : float or None, default LEAD_MARGIN
         The first source's top candidate is put first when its score leads
         that source's second candidate by at least this share of it
@@ -114,22 +127,30 @@ def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: i
     Returns
     -------
     list of Candidate
-        Best first; ``score`` is the fused credit over the most a candidate
-        could earn (first everywhere), so in [0, 1].
+        Best first; ``score`` is ``prod_s ((r_s + floor_s) / (1 + floor_s)) **
+        weight_s`` over the sources that voted, where ``r_s`` is the
+        candidate's score over the source's best score (0 where the source
+        does not list it), so in (0, 1] and 1 only for a candidate every
+        source puts first.
     """
-    credit: dict[tuple[str, str], float] = {}
+    voting = [(src, res) for src, res in results if res.candidates]
     first: dict[tuple[str, str], Candidate] = {}
     evidence: dict[tuple[str, str], list] = {}
     per_source: dict[tuple[str, str], dict[str, float]] = {}
-    best_possible = sum(src.weight for src, _ in results) / (rank_offset + 1.0)
-    for src, res in results:
+    relative: dict[tuple[str, str], dict[str, float]] = {}
+    for src, res in voting:
+        best = max(float(c.score) for c in res.candidates)
         for c in res.candidates:
             key = (c.entity, c.kind)
-            credit[key] = credit.get(key, 0.0) + src.weight / (rank_offset + c.rank)
             first.setdefault(key, c)
             evidence.setdefault(key, []).extend(c.evidence)
             per_source.setdefault(key, {})[src.name] = float(c.score)
-    order = sorted(credit, key=lambda k: (-credit[k], first[k].rank, k))
+            share = min(max(float(c.score) / best, 0.0), 1.0) if best > 0 else 0.0
+            relative.setdefault(key, {}).setdefault(src.name, share)
+    log_credit = {key: sum(src.weight * math.log((rel.get(src.name, 0.0) + src.floor) / (1.0 + src.floor))
+                           for src, _ in voting)
+                  for key, rel in relative.items()}
+    order = sorted(log_credit, key=lambda k: (-log_credit[k], first[k].rank, k))
     leader = _clear_leader(results[0][1], lead_margin) if results else None
     if leader is not None:
         order.remove(leader)
@@ -137,7 +158,7 @@ def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: i
     out = []
     for rank, key in enumerate(order[: int(max_candidates)], start=1):
         c = first[key]
-        scores = {**per_source[key], "fused": credit[key] / best_possible if best_possible else 0.0}
+        scores = {**per_source[key], "fused": math.exp(log_credit[key])}
         out.append(replace(c, rank=rank, score=min(1.0, scores["fused"]), evidence=tuple(evidence[key]),
                            scores=scores))
     return out

@@ -25,40 +25,67 @@ def _result(name, entities, scores=None):
     return RCAResult("x", cands, 0.0, name)
 
 
-def _fixed(name, entities, weight=1.0, scores=None):
-    return FusionSource(name, lambda inc, k: _result(name, entities, scores), weight)
+def _fixed(name, entities, weight=1.0, scores=None, floor=0.1):
+    return FusionSource(name, lambda inc, k: _result(name, entities, scores), weight, floor)
 
 
-def test_agreement_beats_a_single_vote():
-    a = _fixed("a", ["X", "Y", "Z"])
-    b = _fixed("b", ["W", "Y", "X"])
-    out = fuse([(a, a.rank(None, 20)), (b, b.rank(None, 20))])
+def _fuse(*sources, **kw):
+    return fuse([(s, s.rank(None, 20)) for s in sources], **kw)
+
+
+def test_agreement_beats_a_single_first_place():
+    a = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.9, 0.8])
+    b = _fixed("b", ["W", "Y", "X"], scores=[1.0, 0.9, 0.5])
+    out = _fuse(a, b, lead_margin=None)  # the product alone (a's 10 % lead would keep X first)
     order = [c.entity for c in out]
-    assert order[:2] == ["X", "Y"]  # X (1st and 3rd) and Y (2nd twice) beat W (one first place)
-    assert order.index("W") > order.index("Y")
+    # Y, strong in both, beats X (first in a, weak in b); W, first only in b, follows both
+    assert order == ["Y", "X", "W", "Z"]
     assert [c.rank for c in out] == list(range(1, len(out) + 1))
     top = out[0]
-    assert set(top.scores) == {"a", "b", "fused"} and 0.0 < top.score <= 1.0
+    assert set(top.scores) == {"a", "b", "fused"} and top.scores["a"] == 0.9
+    assert 0.0 < out[-1].score < top.score < 1.0
     assert [e.source for e in top.evidence] == ["a", "b"]  # evidence of every source, first source first
-    assert top.reason == "a says X"
+    assert top.reason == "a says Y"
+    # first everywhere is the most a candidate can earn
+    assert _fuse(a, _fixed("b", ["X"], scores=[0.7]))[0].score == pytest.approx(1.0)
 
 
 def test_weights_decide_disagreements():
-    a = _fixed("a", ["X", "Y"], weight=1.0)
-    b = _fixed("b", ["Y", "X"], weight=3.0)
-    out = fuse([(a, a.rank(None, 20)), (b, b.rank(None, 20))])
-    assert out[0].entity == "Y"
+    a = _fixed("a", ["X", "Y"], scores=[1.0, 0.8])
+    for weight, winner in ((3.0, "Y"), (0.5, "X")):
+        b = _fixed("b", ["Y", "X"], weight=weight, scores=[1.0, 0.8])
+        assert _fuse(a, b, lead_margin=None)[0].entity == winner
+
+
+def test_an_improbable_candidate_earns_next_to_nothing():
+    # b is sharp like the GNN's softmax: its second place Z holds 0.5 % of the
+    # probability. A rank vote would credit Z as b's runner-up and push a's
+    # close alternative Y down; the product does not.
+    a = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.8, 0.05])
+    b = _fixed("b", ["X", "Z"], weight=0.3, floor=0.001, scores=[0.99, 0.005])
+    assert [c.entity for c in _fuse(a, b)] == ["X", "Y", "Z"]
+
+
+def test_a_source_that_abstains_takes_no_part():
+    a = _fixed("a", ["X", "Y"], scores=[1.0, 0.8])
+    silent = FusionSource("b", lambda inc, k: RCAResult("x", (), 0.0, "b"), 5.0)
+    out = _fuse(a, silent)
+    assert [c.entity for c in out] == ["X", "Y"] and out[0].score == pytest.approx(1.0)
 
 
 def test_a_clear_leader_of_the_first_source_stays_first():
     a = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.5, 0.4])
-    b = _fixed("b", ["Y", "Z", "X"], weight=3.0)
-    results = [(a, a.rank(None, 20)), (b, b.rank(None, 20))]
-    assert [c.entity for c in fuse(results)] == ["X", "Y", "Z"]  # b reorders only what follows a's answer
-    assert fuse(results, lead_margin=None)[0].entity == "Y"      # without the rule, b's weight wins
+    b = _fixed("b", ["Y", "Z", "X"], weight=3.0, scores=[1.0, 0.9, 0.1])
+    assert [c.entity for c in _fuse(a, b)] == ["X", "Y", "Z"]  # b reorders only what follows a's answer
+    assert _fuse(a, b, lead_margin=None)[0].entity == "Y"      # without the rule, b's weight wins
     # a lead below the margin is a near-tie that the other sources break
     a_tied = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.99, 0.4])
-    assert fuse([(a_tied, a_tied.rank(None, 20)), results[1]])[0].entity == "Y"
+    assert _fuse(a_tied, b)[0].entity == "Y"
+
+
+def test_a_source_needs_a_positive_floor():
+    with pytest.raises(ValueError, match="'b'.*floor"):
+        FusionSource("b", lambda inc, k: None, 1.0, 0.0)
 
 
 def test_fused_ranking_on_a_planted_incident():
