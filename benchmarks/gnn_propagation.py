@@ -16,8 +16,8 @@ Localisation (AC@1, AC@3, AC@5, MRR, median latency) for:
 - ``fused-vote``: the same without the lead rule (every rank voted on, the
   explain ranker's clear top answer included).
 
-Corpora (seeds disjoint from the training corpus and from the seeds the
-fusion weights were chosen on): small and medium twin networks with one and
+Corpora (a seed disjoint from the training corpus and from the seeds the
+fusion was chosen on): small and medium twin networks with one and
 with two roots, every fault type and alarm vocabulary, and networks grown
 around Topology Zoo cores.
 
@@ -57,7 +57,9 @@ from rca.gnn._graph_data import OBSERVED_FEATURES, STRUCTURE_FEATURES
 from rca.gnn._recipes import PROPAGATION_RECIPE, corpus_key, propagation_corpus
 from rca.result import Candidate, Evidence, RCAResult
 
-SEED = 424242  # held-out: training uses PROPAGATION_RECIPE["data_seed"], fusion weights were chosen on 777
+# held-out: training uses PROPAGATION_RECIPE["data_seed"]; the fusion was chosen on seeds 777 and
+# 424242 (this benchmark's seed until session 10, when 424242 became a development set)
+SEED = 20261206
 VOCABS = (*sorted(VOCABULARIES), "mixed")
 _N_ALARMS = len(STRUCTURE_FEATURES) + OBSERVED_FEATURES.index("n_alarms")
 
