@@ -129,11 +129,13 @@ def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: i
     Returns
     -------
     list of Candidate
-        Best first; ``score`` is ``prod_s ((r_s + floor_s) / (1 + floor_s)) **
-        weight_s`` over the sources that voted, where ``r_s`` is the
-        candidate's score over the source's best score (0 where the source
-        does not list it), so in (0, 1] and 1 only for a candidate every
-        source puts first.
+        Best first; ``scores["fused"]`` is ``prod_s ((r_s + floor_s) / (1 +
+        floor_s)) ** weight_s`` over the sources that voted, where ``r_s`` is
+        the candidate's score over the source's best score (0 where the
+        source does not list it), so in (0, 1] and 1 only for a candidate
+        every source puts first. ``score`` is the same, except that a leader
+        the lead rule put first shows the highest product, so that scores
+        never rise with the rank.
     """
     voting = [(src, res) for src, res in results if res.candidates]
     first: dict[tuple[str, str], Candidate] = {}
@@ -157,11 +159,15 @@ def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: i
     if leader is not None:
         order.remove(leader)
         order.insert(0, leader)
+    # the headline score falls with the rank: a promoted leader shows the best product
+    # (its own stays in scores["fused"])
+    best_product = max(log_credit.values(), default=0.0)
     out = []
     for rank, key in enumerate(order[: int(max_candidates)], start=1):
         c = first[key]
         scores = {**per_source[key], "fused": math.exp(log_credit[key])}
-        out.append(replace(c, rank=rank, score=min(1.0, scores["fused"]), evidence=tuple(evidence[key]),
+        shown = math.exp(best_product) if key == leader else scores["fused"]
+        out.append(replace(c, rank=rank, score=min(1.0, shown), evidence=tuple(evidence[key]),
                            scores=scores))
     return out
 

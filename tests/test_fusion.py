@@ -76,7 +76,10 @@ def test_a_source_that_abstains_takes_no_part():
 def test_a_clear_leader_of_the_first_source_stays_first():
     a = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.5, 0.4])
     b = _fixed("b", ["Y", "Z", "X"], weight=3.0, scores=[1.0, 0.9, 0.1])
-    assert [c.entity for c in _fuse(a, b)] == ["X", "Y", "Z"]  # b reorders only what follows a's answer
+    kept = _fuse(a, b)
+    assert [c.entity for c in kept] == ["X", "Y", "Z"]  # b reorders only what follows a's answer
+    # the promoted leader shows the best product, so scores still fall with the rank
+    assert kept[0].score == kept[1].score > kept[2].score and kept[0].scores["fused"] < kept[1].score
     assert _fuse(a, b, lead_margin=None)[0].entity == "Y"      # without the rule, b's weight wins
     # a lead below the margin is a near-tie that the other sources break
     a_tied = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.99, 0.4])
@@ -93,6 +96,8 @@ def test_fused_ranking_on_a_planted_incident():
     res = analyze(inc, method="fused", max_candidates=5)
     assert res.method == "fused" and len(res) <= 5
     assert (res[0].entity, res[0].kind) == ("S3", "node")
+    scores = [c.score for c in res]
+    assert scores == sorted(scores, reverse=True)
     assert {"explain", "gnn", "fused"} <= set(res[0].scores)
     assert {e.source for e in res[0].evidence} >= {"gnn"} and len({e.source for e in res[0].evidence}) >= 2
 
