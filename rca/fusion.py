@@ -45,6 +45,9 @@ __all__ = ["FusionSource", "DEFAULT_SOURCES", "fused_ranking", "fuse"]
 #: cord inside its site leads the cord by 2.5 %, which the fusion keeps.
 LEAD_MARGIN = 0.02
 
+# How far above the best fused product a leader kept first by the lead rule is shown.
+_ABOVE = 1e-6
+
 
 @dataclass(frozen=True)
 class FusionSource:
@@ -134,8 +137,8 @@ def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: i
         the candidate's score over the source's best score (0 where the
         source does not list it), so in (0, 1] and 1 only for a candidate
         every source puts first. ``score`` is the same, except that a leader
-        the lead rule put first shows the highest product, so that scores
-        never rise with the rank.
+        the lead rule put first shows just above the highest product, so
+        that scores fall with the rank.
     """
     voting = [(src, res) for src, res in results if res.candidates]
     first: dict[tuple[str, str], Candidate] = {}
@@ -159,14 +162,15 @@ def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: i
     if leader is not None:
         order.remove(leader)
         order.insert(0, leader)
-    # the headline score falls with the rank: a promoted leader shows the best product
-    # (its own stays in scores["fused"])
-    best_product = max(log_credit.values(), default=0.0)
+    # the headline score falls with the rank: a promoted leader shows just above the best
+    # product (its own stays in scores["fused"]), never equal to it, so that ordering equal
+    # scores by another signal (rca.causal.order_ties_by_chains) cannot undo the lead rule
+    best_product = max((v for k, v in log_credit.items() if k != leader), default=-math.inf)
     out = []
     for rank, key in enumerate(order[: int(max_candidates)], start=1):
         c = first[key]
         scores = {**per_source[key], "fused": math.exp(log_credit[key])}
-        shown = math.exp(best_product) if key == leader else scores["fused"]
+        shown = max(scores["fused"], math.exp(best_product) + _ABOVE) if key == leader else scores["fused"]
         out.append(replace(c, rank=rank, score=min(1.0, shown), evidence=tuple(evidence[key]),
                            scores=scores))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -78,8 +79,14 @@ def test_a_clear_leader_of_the_first_source_stays_first():
     b = _fixed("b", ["Y", "Z", "X"], weight=3.0, scores=[1.0, 0.9, 0.1])
     kept = _fuse(a, b)
     assert [c.entity for c in kept] == ["X", "Y", "Z"]  # b reorders only what follows a's answer
-    # the promoted leader shows the best product, so scores still fall with the rank
-    assert kept[0].score == kept[1].score > kept[2].score and kept[0].scores["fused"] < kept[1].score
+    # the promoted leader shows just above the best product, so scores still fall with the rank
+    assert kept[0].score > kept[1].score > kept[2].score and kept[0].scores["fused"] < kept[1].score
+    assert kept[0].score == pytest.approx(kept[1].score, abs=1e-5)
+    # so ordering equal scores by learned chains (rca analyze --knowledge) cannot undo the rule
+    from rca.causal import order_ties_by_chains
+    chained = tuple(replace(c, scores={**c.scores, "causal": 1.0 if c.entity == "Y" else 0.0}) for c in kept)
+    assert order_ties_by_chains(RCAResult("x", chained, 0.0, "fused"))[0].entity == "X"
+    assert _fuse(a)[0].score == pytest.approx(1.0)  # a lone source's leader shows its own product
     assert _fuse(a, b, lead_margin=None)[0].entity == "Y"      # without the rule, b's weight wins
     # a lead below the margin is a near-tie that the other sources break
     a_tied = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.99, 0.4])
