@@ -48,6 +48,7 @@ class Observation:
     alarms: list = field(default_factory=list)   # (time, device, alarm_type, link_id)
     open: int = 0        # raises not (yet) cleared
     lasted: bool = False  # a raise stood longer than a transient before it cleared
+    cleared: float | None = None  # when its last open raise cleared (None while one stands)
     level: float | None = None  # load/cpu metrics: the level reached, as a fraction of full
     saturated: bool = False     # load/cpu metrics: high throughout, not a rise
 
@@ -214,6 +215,8 @@ def observe(incident: Incident) -> Observations:
                     key, t_raise = pending.pop()
                     items[key].open -= 1
                     items[key].lasted |= t - t_raise > TRANSIENT_S
+                    if items[key].open <= 0:
+                        items[key].cleared = t
                 was_cleared.add(cond)
             continue
         if role in ALIVE_ROLES:
@@ -228,6 +231,7 @@ def observe(incident: Incident) -> Observations:
             if len(obs.alarms) < 3:
                 obs.alarms.append((t, dev, atype, lid))
         items[key].open += 1
+        items[key].cleared = None
         raised.setdefault(cond, []).append((key, t))
         if cond in was_cleared:
             reraises[key] = reraises.get(key, 0) + 1

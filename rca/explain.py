@@ -42,6 +42,9 @@ _WINDOW = {
 }
 # After this long an element that was down may be back (reboot, fading).
 _RECOVERY_S = 300.0
+# Clock skew between devices: a symptom that cleared more than this before a
+# fault was over before it (see _over_before).
+_SKEW_S = 60.0
 # Small priors that break ties between hypotheses with identical footprints
 # (a leaf's node vs. its only link; a one-element site vs. its element).
 # A dead element may send a dying gasp, a cut link never does: without one, the
@@ -525,9 +528,18 @@ def _explained_at(t_fault: float, direct: dict[int, float], items: list[Observat
     for i, factor in direct.items():
         o = items[i]
         before, after = _WINDOW[o.role]
-        if t_fault - before <= o.time <= t_fault + after:
+        if t_fault - before <= o.time <= t_fault + after and not _over_before(o, t_fault):
             out[i] = factor * o.weight
     return out
+
+
+def _over_before(o: Observation, t_fault: float) -> bool:
+    """Whether the symptom was raised and cleared before the fault (beyond clock skew).
+
+    A mains alarm that cleared before the site went dark means the power came
+    back: it cannot be the warning of that outage.
+    """
+    return o.cleared is not None and o.cleared < t_fault - _SKEW_S
 
 
 _ANCHORS = ("link", "dying_gasp", "hardware", "metric_load", "metric_cpu", "cpu", "protocol", "power")

@@ -92,6 +92,22 @@ def test_site_power_with_mains_failure_first(topo):
     assert_real_paths(topo, r)
 
 
+def test_a_mains_alarm_that_cleared_before_the_outage_is_no_warning_of_it(topo):
+    # S2 and B2 share SITE2, and B2 hangs off S2: S2 dying and SITE2 losing
+    # power leave the same footprint. A mains alarm still standing when the
+    # site goes dark tells them apart; one that cleared half an hour before
+    # (the power came back) does not, and only the prior is left.
+    outage = [(2, "S1", "LINK_DOWN", "S1--S2"), (2, "S3", "LINK_DOWN", "S2--S3"),
+              (90, "S2", "NE_COMM_LOST", None), (91, "B2", "NE_COMM_LOST", None)]
+    standing = analyze(incident(topo, [(-2400, "S2", "MAINS_FAILURE", None)] + outage))
+    assert (standing[0].entity, standing[0].fault) == ("SITE2", "site_power")
+    flicker = [(-2400, "S2", "MAINS_FAILURE", None), (-2100, "S2", "MAINS_FAILURE_CLEARED", None)]
+    r = analyze(incident(topo, flicker + outage))
+    assert (r[0].entity, r[0].fault) == ("S2", "node_down")
+    site = next(c for c in r.candidates if c.entity == "SITE2")
+    assert "power alarm" not in site.reason
+
+
 def test_card_failure_takes_two_links_node_stays_up(topo):
     rows = background() + [
         (1, "S3", "CARD_FAIL", None), (2, "S3", "LINK_DOWN", "S2--S3"), (2, "S3", "LINK_DOWN", "B3--S3"),
