@@ -144,19 +144,21 @@ def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: i
     first: dict[tuple[str, str], Candidate] = {}
     evidence: dict[tuple[str, str], list] = {}
     per_source: dict[tuple[str, str], dict[str, float]] = {}
-    relative: dict[tuple[str, str], dict[str, float]] = {}
     for src, res in voting:
-        best = max(float(c.score) for c in res.candidates)
         for c in res.candidates:
             key = (c.entity, c.kind)
             first.setdefault(key, c)
             evidence.setdefault(key, []).extend(c.evidence)
             per_source.setdefault(key, {}).setdefault(src.name, float(c.score))
-            share = min(max(float(c.score) / best, 0.0), 1.0) if best > 0 else 0.0
-            relative.setdefault(key, {}).setdefault(src.name, share)
-    log_credit = {key: sum(src.weight * math.log((rel.get(src.name, 0.0) + src.floor) / (1.0 + src.floor))
+    best = {src.name: max(float(c.score) for c in res.candidates) for src, res in voting}
+
+    def share(scores: dict[str, float], name: str) -> float:
+        """The candidate's score over the source's best, 0 where the source does not list it."""
+        return min(max(scores.get(name, 0.0) / best[name], 0.0), 1.0) if best[name] > 0 else 0.0
+
+    log_credit = {key: sum(src.weight * math.log((share(scores, src.name) + src.floor) / (1.0 + src.floor))
                            for src, _ in voting)
-                  for key, rel in relative.items()}
+                  for key, scores in per_source.items()}
     order = sorted(log_credit, key=lambda k: (-log_credit[k], first[k].rank, k))
     leader = _clear_leader(results[0][1], lead_margin) if results else None
     if leader is not None:
