@@ -11,8 +11,14 @@ __all__ = ["Hypothesis", "generate_hypotheses", "FAULTS"]
 #: fault -> kind of entity it applies to
 FAULTS = {
     "node_down": "node", "card_failure": "node", "cpu_overload": "node",
-    "link_down": "link", "congestion": "link", "link_degraded": "link", "site_power": "site",
+    "link_down": "link", "fiber_cut": "link", "congestion": "link", "link_degraded": "link",
+    "site_power": "site",
 }
+
+# Links leaving one element within this angle of one another run along one
+# route out of its site, where one duct can carry them all (a shared-risk link
+# group): a cut there takes them down together, as a card would.
+_SHARED_ROUTE_DEG = 30.0
 
 
 @dataclass
@@ -115,7 +121,37 @@ def _card_hypotheses(obs: Observations, symptomatic: set[str]) -> list[Hypothesi
             # one port: what its link cuts off (the dominator index answers that fast)
             lost = topo.lost_if_fails(down[0], "link") if len(down) == 1 else topo.unreachable_if(failed_links=down)
             out.append(Hypothesis(v, "node", "card_failure", failed_links=frozenset(down), lost=frozenset(lost)))
+            if len(down) > 1 and _shared_route(topo, v, down):
+                # the same footprint as a duct cut, named by each of its links
+                out.extend(Hypothesis(l, "link", "fiber_cut", failed_links=frozenset(down), lost=frozenset(lost))
+                           for l in down)
     return out
+
+
+def _shared_route(topo, v: str, links: list[str]) -> bool:
+    """Whether ``links`` all leave ``v``'s site in one direction (within :data:`_SHARED_ROUTE_DEG`).
+
+    False where a link is a radio hop or stays inside the site (ducts run
+    between sites and carry fibre), or where coordinates are missing.
+    """
+    radio = topo.radio_links
+    bearings = []
+    for l in links:
+        if l in radio or topo.inside_site(l):
+            return False
+        a, b = topo.link_endpoints(l)
+        bearing = topo.bearing(v, b if a == v else a)
+        if bearing is None:
+            return False
+        bearings.append(bearing)
+    return _arc(bearings) <= _SHARED_ROUTE_DEG
+
+
+def _arc(bearings: list[float]) -> float:
+    """The narrowest arc, in degrees, holding every bearing: 360 less the widest gap between them."""
+    b = sorted(bearings)
+    gaps = [b[i + 1] - b[i] for i in range(len(b) - 1)] + [b[0] + 360.0 - b[-1]]
+    return 360.0 - max(gaps)
 
 
 def _simultaneous(first: dict[str, float], within: float) -> list[str]:

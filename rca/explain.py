@@ -50,7 +50,7 @@ _SKEW_S = 60.0
 # A dead element may send a dying gasp, a cut link never does: without one, the
 # link is the likelier of two identical footprints.
 _PRIOR = {"node_down": 0.985, "link_down": 1.0, "site_power": 0.97, "card_failure": 0.95,
-          "congestion": 0.9, "link_degraded": 0.9, "cpu_overload": 0.9}
+          "fiber_cut": 0.9, "congestion": 0.9, "link_degraded": 0.9, "cpu_overload": 0.9}
 
 # Below the node prior: an element fails more often than a link inside its site.
 # On the twin, where a dead leaf and the cord inside its site leave the same
@@ -68,7 +68,9 @@ _INSIDE_SITE_LINK = 0.96
 _RADIO_FADING = 1.3
 # Several links of one element down together with no card alarm: a live element
 # usually reports its failed card, and the links may instead share a duct cut
-# next to it, so the card hypothesis keeps this share of its score. (0.45 suited
+# next to it, so the card hypothesis keeps this share of its score. Where the
+# coordinates show the links leave along one route, the duct cut is a
+# hypothesis of its own ("fiber_cut", prior above this card's 0.95 * 0.8). (0.45 suited
 # our twin's duct cuts; an independently written simulator, benchmarks/othersim,
 # favours 0.8 and the twin is indifferent between 0.6 and 1.0.)
 _UNANNOUNCED_CARD = 0.8
@@ -209,7 +211,7 @@ class ExplainRanker:
                 # NMS, a peer); never from an element the hypothesis kills
                 if items[i].role in ("link", "protocol", "other") and items[i].entity not in h.lost:
                     take(i, 1.0)
-        if h.fault in ("node_down", "site_power", "link_down", "card_failure"):
+        if h.fault in ("node_down", "site_power", "link_down", "card_failure", "fiber_cut"):
             # the neighbours of what dies or is cut off (a card kills nothing: its far ends report above)
             ring = {w for u in (h.lost or h.dead) if u in topo for w in topo.neighbors(u)} - set(h.lost)
             for x in ring:
@@ -330,6 +332,7 @@ class ExplainRanker:
         order: list[_Scored] = []
         for k, r in enumerate(roots):
             order.append(r)
+            order.extend(_cut_together(r, pool, order))
             following = roots[k + 1] if k + 1 < len(roots) else None
             if (following is None or following.score < _COMPARABLE * r.score
                     or abs(following.t_fault - r.t_fault) > _SIMULTANEOUS_S):
@@ -511,6 +514,14 @@ def _alternatives(root: _Scored, pool: list[_Scored], roots: list[_Scored], take
     return out
 
 
+def _cut_together(root: _Scored, pool: list[_Scored], taken: list[_Scored]) -> list[_Scored]:
+    """The other links of a duct cut ``root`` names, listed with it: one fault, not alternatives."""
+    if root.hyp.fault != "fiber_cut":
+        return []
+    return [s for s in pool if s.hyp.fault == "fiber_cut" and s.hyp.failed_links == root.hyp.failed_links
+            and s is not root and s not in taken]
+
+
 def _overlaps(h: Hypothesis, roots: list[_Scored]) -> bool:
     for r in roots:
         if h.entity == r.hyp.entity:
@@ -598,6 +609,7 @@ def _reason(s: _Scored, obs: Observations) -> str:
             "site_power": f"site {h.entity} lost power ({len(h.members)} elements)",
             "card_failure": (f"card failure on {h.entity} ({len(h.failed_links)} links)" if len(h.failed_links) > 1
                              else f"port or card failure on {h.entity} (link {next(iter(h.failed_links), '?')})"),
+            "fiber_cut": f"duct cut of {', '.join(sorted(h.failed_links))} (they leave one site along one route)",
             "congestion": f"link {h.entity} congested",
             "link_degraded": f"link {h.entity} degraded (flapping, errors, lost capacity)", "cpu_overload": f"{h.entity} CPU overloaded"}[h.fault]
     if h.jointly_lost:   # its footprint assumes the earlier roots failed too
@@ -621,7 +633,13 @@ def _evidence(s: _Scored, obs: Observations) -> list[Evidence]:
         starts = {h.entity: [h.entity]}
     elif h.kind == "link":
         a, b = topo.link_endpoints(h.entity)
-        starts = {a: [h.entity, a], b: [h.entity, b]}
+        starts = {}
+        for l in sorted(h.failed_links - {h.entity}):   # a duct cut: along its other links first
+            x, y = topo.link_endpoints(l)
+            if x in (a, b) or y in (a, b):
+                near, far = (x, y) if x in (a, b) else (y, x)
+                starts[far] = [h.entity, near, far]
+        starts.update({a: [h.entity, a], b: [h.entity, b]})
     else:
         starts = {m: [h.entity, m] for m in h.members}
     targets = [e for e in by_entity if e in topo]
@@ -632,6 +650,7 @@ def _evidence(s: _Scored, obs: Observations) -> list[Evidence]:
             if target not in paths or len(full) < len(paths[target]):
                 paths[target] = full
     ranked = sorted(by_entity.items(), key=lambda kv: (-sum(o.weight for o in kv[1]), len(paths.get(kv[0], ())), kv[0]))
+    crossed = f"one of {', '.join(sorted(h.failed_links))}" if h.fault == "fiber_cut" else h.entity
     out = []
     for entity, observations in ranked[:8]:
         if entity in paths:
@@ -646,9 +665,9 @@ def _evidence(s: _Scored, obs: Observations) -> list[Evidence]:
         if o.alarms:
             why += f" ({o.alarms[0][2]} at {to_iso(o.alarms[0][0])})"
         if o.role in ("comm_lost", "silent") and entity in h.jointly_lost:
-            why += f": with {', '.join(h.given)} down, every path left from the NMS to it crosses {h.entity}"
+            why += f": with {', '.join(h.given)} down, every path left from the NMS to it crosses {crossed}"
         elif o.role in ("comm_lost", "silent") and len(path) > 1:
-            why += f": every path from the NMS to it crosses {h.entity}"
+            why += f": every path from the NMS to it crosses {crossed}"
         elif o.role == "link" and o.link:
             why += f" on {o.link}"
         out.append(Evidence(path=path, why=why, alarms=alarms,

@@ -389,6 +389,36 @@ class Topology:
         site = self.site_of(a)
         return site is not None and site == self.site_of(b)
 
+    def bearing(self, a: str, b: str) -> float | None:
+        """The compass bearing from element ``a`` to element ``b``, in degrees.
+
+        0 is north, 90 east. None where either lacks coordinates or the two
+        stand at the same place (within about 100 m), where no direction is
+        meaningful.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> topo = Topology.from_frames(pd.DataFrame({"node_id": ["A", "B"], "lat": [50.0, 51.0], "lon": [4.0, 4.0]}),
+        ...                             pd.DataFrame({"source": ["A"], "target": ["B"]}))
+        >>> topo.bearing("A", "B"), topo.bearing("B", "A")
+        (0.0, 180.0)
+        """
+        lat, lon = self._coordinates
+        i, j = self.index_of(a), self.index_of(b)
+        north = lat[j] - lat[i]
+        east = (lon[j] - lon[i]) * np.cos(np.radians((lat[i] + lat[j]) / 2))
+        if not np.isfinite(north + east) or np.hypot(north, east) < 1e-3:
+            return None
+        return float(np.degrees(np.arctan2(east, north)) % 360.0)
+
+    @cached_property
+    def _coordinates(self) -> tuple[np.ndarray, np.ndarray]:
+        """Latitude and longitude per element index (NaN where unknown)."""
+        cols = [pd.to_numeric(self.nodes[c], errors="coerce").to_numpy(dtype=float) if c in self.nodes
+                else np.full(len(self.nodes), np.nan) for c in ("lat", "lon")]
+        return cols[0], cols[1]
+
     @cached_property
     def _site_by_node(self) -> dict[str, str]:
         return {node: site for site, members in self.sites.items() for node in members}

@@ -9,7 +9,7 @@ from rca import AlarmLog, Incident, Metrics, Topology
 T0 = 1_772_359_200.0  # 2026-03-01T10:00:00Z
 
 
-def small_network() -> Topology:
+def small_network(coordinates: dict[str, tuple[float, float]] | None = None) -> Topology:
     """Two core routers (gateways), dual-homed aggregation, an access ring, radio sites.
 
     ::
@@ -22,6 +22,8 @@ def small_network() -> Topology:
              |
              B2               (base station behind S2, same site as S2: SITE2)
         S3 - B3 - B4          (a chain of radio sites behind S3, microwave)
+
+    ``coordinates`` maps elements to ``(lat, lon)``; by default none has any.
     """
     nodes = pd.DataFrame(
         [
@@ -47,6 +49,9 @@ def small_network() -> Topology:
         ],
         columns=["source", "target", "link_type"],
     )
+    if coordinates is not None:   # (lat, lon) per element; the others stay without
+        nodes["lat"] = nodes["node_id"].map(lambda v: coordinates.get(v, (None, None))[0])
+        nodes["lon"] = nodes["node_id"].map(lambda v: coordinates.get(v, (None, None))[1])
     return Topology.from_frames(nodes, links)
 
 

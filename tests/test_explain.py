@@ -116,6 +116,40 @@ def test_card_failure_takes_two_links_node_stays_up(topo):
     assert (r[0].entity, r[0].fault) == ("S3", "card_failure")
 
 
+# A1's two uplinks, to C1 and C2 (both at site CORE), down together: A1 stays
+# reachable through the access ring and keeps alarming.
+UPLINKS_DOWN = [(2, "A1", "LOS", "A1--C1"), (2, "A1", "LOS", "A1--C2"), (3, "C1", "LINK_DOWN", "A1--C1"),
+                (3, "C2", "LINK_DOWN", "A1--C2"), (4, "C1", "OSPF_NBR_DOWN", None),
+                (200, "A1", "BGP_PEER_DOWN", None)]
+
+
+def test_links_leaving_a_site_along_one_route_down_together_are_a_duct_cut():
+    # CORE lies due north of A1: both uplinks can share one duct, and without
+    # a card alarm that cut is likelier than A1's card. Both links come first,
+    # as one fault, then the card.
+    north = small_network({"A1": (50.0, 4.0), "C1": (50.5, 4.0), "C2": (50.5, 4.0), "A2": (50.0, 5.0)})
+    r = analyze(incident(north, UPLINKS_DOWN))
+    assert {(c.entity, c.fault) for c in r.candidates[:2]} == {("A1--C1", "fiber_cut"), ("A1--C2", "fiber_cut")}
+    assert (r[2].entity, r[2].fault) == ("A1", "card_failure")
+    assert "duct cut of A1--C1, A1--C2" in r[0].reason
+    duct = next(c for c in r.candidates if c.entity == "A1--C1")
+    assert ("A1--C1", "A1", "C2") in {e.path for e in duct.evidence}   # along the other cut link
+    assert_real_paths(north, r)
+    # with A1's own card alarm the card is the root
+    r = analyze(incident(north, UPLINKS_DOWN + [(1, "A1", "CARD_FAIL", None)]))
+    assert (r[0].entity, r[0].fault) == ("A1", "card_failure")
+
+
+def test_links_leaving_in_different_directions_or_without_coordinates_are_a_card():
+    # C2 south of A1, C1 north: no one duct carries both, so the card it is;
+    # and without coordinates nothing says the links share a route.
+    apart = small_network({"A1": (50.0, 4.0), "C1": (50.5, 4.0), "C2": (49.5, 4.0)})
+    for topo in (apart, small_network()):
+        r = analyze(incident(topo, UPLINKS_DOWN))
+        assert (r[0].entity, r[0].fault) == ("A1", "card_failure")
+        assert not any(c.fault == "fiber_cut" for c in r.candidates)
+
+
 def test_congestion_from_metrics_and_downstream_sla(topo):
     metrics = []
     for k in range(-20, 20):

@@ -123,3 +123,15 @@ def test_bad_graphml_is_a_clear_error(tmp_path):
     bad = write(tmp_path / "x.graphml", "<graphml><graph><node id='a'/><edge source='a' target=")
     with pytest.raises(InputError, match="x.graphml: not a readable GraphML"):
         Topology.read_graphml(bad)
+
+
+def test_bearing_between_elements():
+    topo = small_network({"C1": (50.0, 4.0), "A1": (50.0, 5.0), "A2": (49.0, 4.0), "S1": (50.0, 4.0)})
+    assert topo.bearing("C1", "A1") == pytest.approx(90.0)     # due east
+    assert topo.bearing("C1", "A2") == pytest.approx(180.0)    # due south
+    assert topo.bearing("A1", "C1") == pytest.approx(270.0)
+    assert topo.bearing("C1", "S1") is None                    # the same place
+    assert topo.bearing("C1", "C2") is None                    # C2 has no coordinates
+    assert small_network().bearing("C1", "A1") is None
+    with pytest.raises(UnknownEntityError):
+        topo.bearing("C1", "NOPE")
