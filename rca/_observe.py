@@ -51,6 +51,7 @@ class Observation:
     cleared: float | None = None  # when its last open raise cleared (None while one stands)
     level: float | None = None  # load/cpu metrics: the level reached, as a fraction of full
     saturated: bool = False     # load/cpu metrics: high throughout, not a rise
+    clear_only: bool = False    # only its clear arrived (at ``time``): it was raised some time before
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Observations:
     by_entity: dict[str, list[int]]
     by_link: dict[str, list[int]]
     alive_after: dict[str, list[float]]   # element -> times of alarms that prove it alive
+    recovered: dict[str, list[float]]     # element -> times it sent a clear (it was up again then)
     has_comm_lost: bool
     unplaced: int = 0
 
@@ -168,6 +170,13 @@ def _port_links(topo: Topology, devices: list, link_ids: list, link_rows: list, 
     return out
 
 
+def _clear_times(clears: list[tuple]) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for t, dev, *_ in clears:
+        out.setdefault(dev, []).append(t)
+    return {dev: sorted(times) for dev, times in out.items()}
+
+
 def observe(incident: Incident) -> Observations:
     """Reduce an incident's alarms and metrics to observations."""
     topo = incident.topology
@@ -256,7 +265,7 @@ def observe(incident: Incident) -> Observations:
             key = (dev, role, lid) if role == "link" and lid else (dev, role)
             if key not in items:
                 items[key] = Observation(key, dev, role, t, 1, 0.8 * ROLE_WEIGHT[role], link=lid,
-                                         alarms=[(t, dev, f"{atype} (cleared)", lid)])
+                                         alarms=[(t, dev, f"{atype} (cleared)", lid)], clear_only=True)
     if incident.metrics is not None and len(incident.metrics) > 0:
         if np.isnan(onset):
             onset = float(np.median(incident.metrics.frame["time"].to_numpy()))
@@ -271,6 +280,7 @@ def observe(incident: Incident) -> Observations:
     return Observations(
         topology=topo, items=obs_list, onset=onset, by_entity=by_entity, by_link=by_link,
         alive_after={k: sorted(v) for k, v in alive.items()},
+        recovered=_clear_times(clears),
         has_comm_lost=any(o.role == "comm_lost" for o in obs_list),
         unplaced=unplaced,
     )

@@ -277,6 +277,8 @@ class ExplainRanker:
             # an element that announced its restart is back: its alarms after that are no contradiction
             back = min((items[i].time for i in obs.by_entity.get(u, ()) if items[i].role == "restart"
                         and items[i].time > t_fault - 60.0), default=t_fault + _RECOVERY_S)
+            # so is one that sent a clear: its ports came back up
+            back = min([back] + [t for t in obs.recovered.get(u, ()) if t > t_fault + 60.0])
             late = [t for t in obs.alive_after.get(u, ()) if t_fault + 60.0 < t < min(back, t_fault + _RECOVERY_S)]
             if late:
                 contradictions.append((u, 1.0 if u in h.dead else 0.5))
@@ -539,6 +541,8 @@ def _explained_at(t_fault: float, direct: dict[int, float], items: list[Observat
     for i, factor in direct.items():
         o = items[i]
         before, after = _WINDOW[o.role]
+        if o.clear_only:   # raised unseen before it cleared: up to a recovery's time earlier
+            after += _RECOVERY_S
         if t_fault - before <= o.time <= t_fault + after and not _over_before(o, t_fault):
             out[i] = factor * o.weight
     return out

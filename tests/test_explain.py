@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from rca import analyze
-from tests._builders import background, incident, small_network
+from tests._builders import T0, background, incident, small_network
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +106,30 @@ def test_a_mains_alarm_that_cleared_before_the_outage_is_no_warning_of_it(topo):
     assert (r[0].entity, r[0].fault) == ("S2", "node_down")
     site = next(c for c in r.candidates if c.entity == "SITE2")
     assert "power alarm" not in site.reason
+
+
+def test_a_reboot_whose_ports_came_back_before_its_restart_notice(topo):
+    # S3 reboots: its neighbours see the links drop, what lies behind it is
+    # lost. At 150 s its ports come back (clears); a port flap at 200 s and
+    # the restart notice at 230 s follow. The flap after the clears is a
+    # live element's, not evidence against S3 having gone down.
+    rows = [(2, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"),
+            (95, "B3", "NE_COMM_LOST", None), (96, "B4", "NE_COMM_LOST", None),
+            (150, "S3", "LINK_UP", "S2--S3"), (151, "S3", "LINK_UP", "A2--S3"), (152, "S2", "LINK_UP", "S2--S3"),
+            (200, "S3", "LINK_DOWN", "B3--S3"), (230, "S3", "COLD_START", None)]
+    r = analyze(incident(topo, rows))
+    assert (r[0].entity, r[0].fault) == ("S3", "node_down")
+    assert "against it" not in r[0].reason
+
+
+def test_a_clear_whose_raise_was_lost_is_explained_by_an_earlier_fault(topo):
+    from rca._observe import Observation
+    from rca.explain import _explained_at
+    cleared = Observation(("S2", "link", "S2--S3"), "S2", "link", T0 + 300, 1, 0.8, link="S2--S3", clear_only=True)
+    raised = Observation(("S2", "link", "S2--S3"), "S2", "link", T0 + 300, 1, 0.8, link="S2--S3")
+    assert _explained_at(T0, {0: 1.0}, [cleared]) == {0: 0.8}   # raised unseen, at the fault
+    assert _explained_at(T0, {0: 1.0}, [raised]) == {}          # raised 5 minutes after it
+    assert _explained_at(T0 + 400, {0: 1.0}, [cleared]) == {}   # it cleared before this fault
 
 
 def test_card_failure_takes_two_links_node_stays_up(topo):

@@ -60,6 +60,20 @@ def test_clears_named_by_alarm_type_end_the_condition():
     assert ("S1", "LINK_UP") not in {(a[1], a[2]) for o in obs.values() for a in o.alarms}
 
 
+def test_a_clear_whose_raise_never_arrived_is_kept_and_marks_its_sender_up_again():
+    topo = small_network()
+    inc = _incident(topo, [
+        (2, "S1", "LINK_DOWN", "S1--S2"), (40, "S1", "LINK_UP", "S1--S2"),
+        (300, "S3", "LINK_UP", "S2--S3"),
+    ], ["device", "alarm_type", "link_id"])
+    result = observe(inc)
+    obs = {(o.entity, o.role): o for o in result.items}
+    assert obs["S3", "link"].clear_only and obs["S3", "link"].time == T0 + 300
+    assert not obs["S1", "link"].clear_only
+    assert result.recovered == {"S1": [T0 + 40], "S3": [T0 + 300]}
+    assert "S3" not in result.alive_after   # a clear is recovery, not an alarm raised
+
+
 def test_node_down_found_without_link_ids_when_messages_name_the_far_end():
     topo = small_network()
     inc = _incident(topo, [
