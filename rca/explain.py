@@ -96,6 +96,8 @@ _ALTERNATIVES_BEFORE_NEXT_ROOT = 1
 # of the root, a likely second fault that goes first.
 _ALTERNATIVE_SHARE = 0.8
 _NEAR_ALTERNATIVE_SHARE = 0.7
+# How far below the candidate before it a candidate listed after a weaker one shows (relative).
+_BELOW = 1e-6
 # Hypotheses re-scored when choosing further roots and the next independent one.
 _SHORTLIST = 60
 
@@ -375,8 +377,13 @@ class ExplainRanker:
         top = max((s.score for s in order), default=1.0) or 1.0
         previous = 1.0
         for rank, s in enumerate(order[: self.max_candidates], start=1):
-            # scores relative to the best hypothesis, monotone along the ranking
-            score = min(previous, max(0.0, min(1.0, s.score / top)))
+            # scores relative to the best hypothesis, monotone along the ranking;
+            # one listed after a weaker hypothesis (an alternative, a further
+            # root) shows just below it, not tied with it, so that ordering
+            # equal scores (rca.causal.order_ties_by_chains) keeps this order
+            score = max(0.0, min(1.0, s.score / top))
+            if score > previous:
+                score = previous * (1.0 - _BELOW)
             previous = score
             evidence = _evidence(s, obs)
             out.append(Candidate(
