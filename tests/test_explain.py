@@ -367,9 +367,9 @@ def test_the_answer_is_the_same_in_every_process():
 def test_a_shared_route_needs_fibre_between_sites_in_one_direction():
     from rca._hypotheses import _shared_route
     topo = small_network({"S3": (50.0, 4.0), "S2": (50.5, 4.05), "A2": (50.5, 3.95), "B3": (50.4, 4.0),
-                          "S1": (50.0, 5.0), "B2": (50.5, 4.05)})
+                          "S1": (50.0, 5.0), "B2": (50.45, 4.15)})
     assert _shared_route(topo, "S3", ["S2--S3", "A2--S3"])           # both about due north
     assert not _shared_route(topo, "S3", ["S2--S3", "B3--S3"])       # B3--S3 is a radio hop
-    assert not _shared_route(topo, "S2", ["S1--S2", "B2--S2"])       # B2 shares S2's site
+    assert not _shared_route(topo, "S2", ["S1--S2", "B2--S2"])       # toward S1 too, but B2 shares S2's site
     assert not _shared_route(topo, "S2", ["S1--S2", "S2--S3"])       # south-east and south: two routes
     assert not _shared_route(small_network(), "S3", ["S2--S3", "A2--S3"])   # no coordinates
