@@ -101,7 +101,9 @@ def _card_hypotheses(obs: Observations, symptomatic: set[str]) -> list[Hypothesi
 
     One link down is enough: a failed port or optic at either end looks
     exactly like a cut of the link, and the scoring keeps the cut ahead
-    unless the element reports a hardware fault.
+    unless the element reports a hardware fault. Several links that leave
+    the element's site along one route are also a duct cut, the same
+    footprint, named by each of its links.
     """
     topo = obs.topology
     out = []
