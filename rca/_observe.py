@@ -171,6 +171,7 @@ def _port_links(topo: Topology, devices: list, link_ids: list, link_rows: list, 
 
 
 def _clear_times(clears: list[tuple]) -> dict[str, list[float]]:
+    """Element -> the times of the clears it sent, sorted."""
     out: dict[str, list[float]] = {}
     for t, dev, *_ in clears:
         out.setdefault(dev, []).append(t)

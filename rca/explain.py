@@ -68,11 +68,12 @@ _INSIDE_SITE_LINK = 0.96
 _RADIO_FADING = 1.3
 # Several links of one element down together with no card alarm: a live element
 # usually reports its failed card, and the links may instead share a duct cut
-# next to it, so the card hypothesis keeps this share of its score. Where the
-# coordinates show the links leave along one route, the duct cut is a
-# hypothesis of its own ("fiber_cut", prior above this card's 0.95 * 0.8). (0.45 suited
-# our twin's duct cuts; an independently written simulator, benchmarks/othersim,
-# favours 0.8 and the twin is indifferent between 0.6 and 1.0.)
+# next to it, so the card hypothesis keeps this share of its score. (0.45
+# suited our twin's duct cuts; an independently written simulator,
+# benchmarks/othersim, favours 0.8 and the twin is indifferent between 0.6
+# and 1.0.) Where the coordinates show the links leave along one route, the
+# duct cut is a hypothesis of its own ("fiber_cut", prior 0.9, above this
+# card's 0.95 * 0.8).
 _UNANNOUNCED_CARD = 0.8
 # A flapping link cuts off what lies behind it only during its down spells:
 # the NMS losing those elements is expected, but it is also the footprint of
@@ -276,11 +277,12 @@ class ExplainRanker:
         # elements that should be dead or unreachable but alarmed soon after;
         # much later they may simply have recovered (a reboot, a fading hop)
         for u in h.lost:
-            # an element that announced its restart is back: its alarms after that are no contradiction
-            back = min((items[i].time for i in obs.by_entity.get(u, ()) if items[i].role == "restart"
-                        and items[i].time > t_fault - 60.0), default=t_fault + _RECOVERY_S)
-            # so is one that sent a clear: its ports came back up
-            back = min([back] + [t for t in obs.recovered.get(u, ()) if t > t_fault + 60.0])
+            # an element that announced its restart, or sent a clear (its ports
+            # came back up), is back: its alarms after that are no contradiction
+            restarts = [items[i].time for i in obs.by_entity.get(u, ())
+                        if items[i].role == "restart" and items[i].time > t_fault - 60.0]
+            clears = [t for t in obs.recovered.get(u, ()) if t > t_fault + 60.0]
+            back = min(restarts + clears, default=t_fault + _RECOVERY_S)
             late = [t for t in obs.alive_after.get(u, ()) if t_fault + 60.0 < t < min(back, t_fault + _RECOVERY_S)]
             if late:
                 contradictions.append((u, 1.0 if u in h.dead else 0.5))
