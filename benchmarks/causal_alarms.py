@@ -2,7 +2,9 @@
 
 Every method of ``rca.causal`` (default configuration, no threshold tuned on
 the truth) plus the trivial baselines, on each data set: precision, recall,
-F1, SHD, g-score and wall time on one core (BLAS limited to one thread). Prints a table and writes
+F1, SHD, g-score, skeleton F1 (direction ignored), the share of edges on
+truly related pairs that point the true way, and wall time on one core (BLAS
+limited to one thread). Prints a table and writes
 ``benchmarks/results/causal_alarms.json``.
 
 Run from the repository root::
@@ -66,6 +68,10 @@ SKIP = {
 }
 
 
+def _fmt(share: float | None) -> str:
+    return "-" if share is None else f"{share:.3f}"
+
+
 def main() -> int:
     from threadpoolctl import threadpool_limits
 
@@ -107,22 +113,28 @@ def main() -> int:
                     "f1": round(s.f1, 3),
                     "shd": s.shd,
                     "g_score": round(s.g_score, 3),
+                    "skeleton_precision": round(s.skeleton_precision, 3),
+                    "skeleton_recall": round(s.skeleton_recall, 3),
+                    "skeleton_f1": round(s.skeleton_f1, 3),
+                    "orientation": None if s.orientation != s.orientation else round(s.orientation, 3),
                     "seconds": round(seconds, 2),
                 }
             )
             r = rows[-1]
             print(
                 f"{name:24s} {r['method']:15s} edges {r['edges']:4d}  P {r['precision']:.3f}  R {r['recall']:.3f}  "
-                f"F1 {r['f1']:.3f}  SHD {r['shd']:4d}  g {r['g_score']:.3f}  {r['seconds']:7.2f} s",
+                f"F1 {r['f1']:.3f}  SHD {r['shd']:4d}  g {r['g_score']:.3f}  skeleton F1 {r['skeleton_f1']:.3f}  "
+                f"oriented {_fmt(r['orientation'])}  {r['seconds']:7.2f} s",
                 flush=True,
             )
     print()
-    print("| data set | method | edges | precision | recall | F1 | SHD | g-score | seconds |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| data set | method | edges | precision | recall | F1 | SHD | g-score | skeleton F1 | oriented | seconds |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
             f"| {r['dataset']} | {r['method']} | {r['edges']} | {r['precision']:.3f} | {r['recall']:.3f} | "
-            f"{r['f1']:.3f} | {r['shd']} | {r['g_score']:.3f} | {r['seconds']:.2f} |"
+            f"{r['f1']:.3f} | {r['shd']} | {r['g_score']:.3f} | {r['skeleton_f1']:.3f} | {_fmt(r['orientation'])} | "
+            f"{r['seconds']:.2f} |"
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(

@@ -31,6 +31,13 @@ class GraphScore:
         ``max(0, TP - FP) / (TP + FN)`` (the PCIC / NeurIPS 2023 competition score).
     n_pred, n_true : int
         Number of predicted and true edges.
+    skeleton_precision, skeleton_recall, skeleton_f1 : float
+        The same scores over unordered pairs, direction ignored: how well
+        the method finds which alarm types are related at all.
+    orientation : float
+        Of the predicted edges between truly related types, the share that
+        points the true way (NaN when there is none). Below about 0.5 the
+        directions are no better than a coin.
     """
 
     tp: int
@@ -43,6 +50,10 @@ class GraphScore:
     g_score: float
     n_pred: int
     n_true: int
+    skeleton_precision: float
+    skeleton_recall: float
+    skeleton_f1: float
+    orientation: float
 
     def to_dict(self) -> dict[str, float | int]:
         """The scores as a dict."""
@@ -117,4 +128,17 @@ def score_graph(
     diff = (p != t) | (p.T != t.T)
     shd = int(np.triu(diff, 1).sum())
     g = max(0, tp - fp) / (tp + fn) if tp + fn else 0.0
-    return GraphScore(tp, fp, fn, precision, recall, f1, shd, g, int(p.sum()), int(t.sum()))
+    return GraphScore(tp, fp, fn, precision, recall, f1, shd, g, int(p.sum()), int(t.sum()), *_skeleton_scores(p, t))
+
+
+def _skeleton_scores(p: np.ndarray, t: np.ndarray) -> tuple[float, float, float, float]:
+    """Precision, recall and F1 over unordered pairs, and the share of edges on true pairs that point the true way."""
+    upper = np.triu(np.ones_like(t, dtype=bool), 1)
+    ps, ts = (p | p.T) & upper, (t | t.T) & upper
+    hit = int((ps & ts).sum())
+    precision = hit / int(ps.sum()) if ps.any() else 0.0
+    recall = hit / int(ts.sum()) if ts.any() else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    on_true_pairs = p & (t | t.T)
+    orientation = float((p & t).sum() / on_true_pairs.sum()) if on_true_pairs.any() else float("nan")
+    return precision, recall, f1, orientation

@@ -60,7 +60,9 @@ def discover(path: Path, method: str, max_hop: int | None, as_json: bool, out: P
         click.echo(f"  {row.cause} -> {row.effect}  weight {row.weight:.3g}{lag}")
     if truth is not None:
         s = score_graph(graph, truth)
+        oriented = "-" if s.orientation != s.orientation else f"{s.orientation:.3f}"
         click.echo(
             f"vs true graph: precision {s.precision:.3f} recall {s.recall:.3f} F1 {s.f1:.3f} "
-            f"SHD {s.shd} g-score {s.g_score:.3f}"
+            f"SHD {s.shd} g-score {s.g_score:.3f}; direction ignored F1 {s.skeleton_f1:.3f}, "
+            f"on true pairs {oriented} point the true way"
         )

@@ -61,6 +61,19 @@ def test_scores_on_hand_made_graph():
     assert s.shd == 3  # pairs (0,2) missing, (1,2) reversed, (0,3) extra
     assert s.g_score == 0.0
     assert score_graph(truth, truth).g_score == 1.0
+    # pairs predicted {0,1}, {1,2}, {2,3}, {0,3}; true {0,1}, {0,2}, {1,2}, {2,3}
+    assert s.skeleton_precision == pytest.approx(0.75) and s.skeleton_recall == pytest.approx(0.75)
+    assert s.orientation == pytest.approx(2 / 3)  # 0->1 and 2->3 right, 2->1 reversed; 3->0 is on no true pair
+
+
+def test_orientation_counts_both_directions_of_a_pair_once_right():
+    truth = np.array([[0, 1], [0, 0]])
+    s = score_graph(np.array([[0, 1], [1, 0]]), truth)
+    assert (s.skeleton_precision, s.skeleton_recall, s.orientation) == (1.0, 1.0, 0.5)
+    assert s.precision == 0.5 and s.g_score == 0.0
+    reversed_only = score_graph(truth.T, truth)
+    assert reversed_only.skeleton_f1 == 1.0 and reversed_only.orientation == 0.0 and reversed_only.f1 == 0.0
+    assert np.isnan(score_graph(np.zeros((2, 2)), truth).orientation)
 
 
 def test_scores_align_labelled_graphs():
