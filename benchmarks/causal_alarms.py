@@ -58,6 +58,9 @@ VARIANTS = {
     # one 10 s kernel (THP's) with self-excitation and storm baseline
     "mshawkes-10s": ("mshawkes", {"decays": (0.1,)}),
 }
+# methods also run with the data set's own prior knowledge (causal_prior.npy), where it ships one
+PRIOR_METHODS = ("thp", "mshawkes")
+PRIOR_SUFFIX = " + prior"
 # methods skipped where they would run for minutes (Granger's lagged design grows with types x devices x lags)
 SKIP = {
     "neurips2023_csl_sample": {
@@ -75,7 +78,7 @@ def _fmt(share: float | None) -> str:
 def main() -> int:
     from threadpoolctl import threadpool_limits
 
-    from rca.causal import score_graph
+    from rca.causal import prior_pairs, score_graph
     from rca.causal._methods import DEFAULT_METHOD, make_method
     from rca.datasets._pcic import load_pcic
 
@@ -91,11 +94,17 @@ def main() -> int:
     rows = []
     for name in args.datasets.split(","):
         ds = load_pcic(args.data / name)
-        for method in args.methods.split(","):
+        methods = args.methods.split(",")
+        if ds.prior is not None:  # the folder ships prior knowledge (NeurIPS 2023): also run with it
+            methods += [m + PRIOR_SUFFIX for m in PRIOR_METHODS if m in methods]
+        for method in methods:
             if method in SKIP.get(name, {}):
                 print(f"{name:24s} {method:15s} {SKIP[name][method]}", flush=True)
                 continue
-            base, params = VARIANTS.get(method, (method, {}))
+            base, params = VARIANTS.get(method.removesuffix(PRIOR_SUFFIX), (method.removesuffix(PRIOR_SUFFIX), {}))
+            if method.endswith(PRIOR_SUFFIX):
+                forbidden, required = prior_pairs(ds.prior)
+                params = {**params, "forbidden": forbidden, "required": required}
             if base == "random":
                 params = {**params, "random_state": 0}
             start = time.perf_counter()

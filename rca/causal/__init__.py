@@ -11,6 +11,7 @@ with a DoWhy structural causal model on a topology-derived KPI graph
 """
 
 from ._attribution import KPIWindow, MetricAttribution, attribution_ranking, kpi_window
+from ._background import prior_pairs, read_prior
 from ._base import CausalDiscovery, check_is_fitted
 from ._causallearn import BaselineGraph, CausalLearnDiscovery
 from ._chains import ChainFinder, RootCauseChain, add_chains, order_ties_by_chains, root_cause_chains
@@ -58,7 +59,9 @@ __all__ = [
     "load_knowledge",
     "local_pairs",
     "precedence_counts",
+    "prior_pairs",
     "read_alarm_history",
+    "read_prior",
     "root_cause_chains",
     "save_knowledge",
     "score_graph",

@@ -14,7 +14,7 @@ parameters come from EM on precomputed kernel sums (no loop over events).
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 import networkx as nx
 import numpy as np
@@ -22,6 +22,7 @@ import pandas as pd
 
 from rca.errors import InputError
 
+from ._background import column_prior, prior_masks
 from ._base import CausalDiscovery
 from ._series import EventSequences, hop_matrices, local_pairs
 
@@ -194,6 +195,11 @@ class TopologicalHawkes(CausalDiscovery):
         Break cycles of the result by dropping, in order of increasing
         strength, edges that close a cycle (the alarm graphs of the field are
         DAGs).
+    forbidden, required : sequence of (cause, effect)
+        Background knowledge, as alarm type names: edges never learned, and
+        edges always in the result (fitted like the others; ``weight`` is
+        their gain even where the data do not support them). Pairs naming
+        types the log lacks are skipped with a warning.
     n_iter : int
         EM iterations per candidate.
     tol : float
@@ -229,6 +235,8 @@ class TopologicalHawkes(CausalDiscovery):
         max_hop: int = 1,
         penalty: float = 1.0,
         acyclic: bool = True,
+        forbidden: Sequence[tuple[str, str]] = (),
+        required: Sequence[tuple[str, str]] = (),
         n_iter: int = 200,
         tol: float = 1e-7,
     ) -> None:
@@ -237,6 +245,8 @@ class TopologicalHawkes(CausalDiscovery):
         self.max_hop = max_hop
         self.penalty = penalty
         self.acyclic = acyclic
+        self.forbidden = forbidden
+        self.required = required
         self.n_iter = n_iter
         self.tol = tol
 
@@ -263,20 +273,24 @@ class TopologicalHawkes(CausalDiscovery):
     def _discover(self, events: EventSequences) -> tuple[pd.DataFrame, dict[str, Any]]:
         if self.max_hop < 0:
             raise InputError(f"max_hop must be >= 0, found {self.max_hop}")
+        forbid, require = prior_masks(events.types, self.forbidden, self.required)
         decay, design, scores = self._choose_decay(events)
         k, h = events.n_types, design.n_hops
         alpha = np.zeros((k, k, h))
         mu = np.zeros(k)
         gains = np.zeros((k, k))
         for b in range(k):
-            parents, mu[b], al, gain = self._search_parents(design, b, k, h)
+            parents, mu[b], al, gain = search_parents(
+                design, b, h, penalty=self.penalty, n_iter=self.n_iter, tol=self.tol,
+                **column_prior(forbid, require, b),
+            )
             for a, g_a in zip(parents, gain):
                 alpha[a, b] = al[parents.index(a) * h : (parents.index(a) + 1) * h]
                 gains[a, b] = g_a
-        adj = gains > 0
+        adj = (gains > 0) | require
         np.fill_diagonal(adj, False)
         if self.acyclic:
-            adj = _break_cycles(adj, gains)
+            adj = _break_cycles(adj, np.where(require, np.inf, gains))
         ii, jj = np.nonzero(adj)
         lag = np.divide(design.lag_sum, design.pair_weight, out=np.full((k, k), np.nan), where=design.pair_weight > 0)
         support = np.array([(f[:, :] > 0).reshape(f.shape[0], k, h).any(axis=2).sum(axis=0) for f in design.features]).T
@@ -294,11 +308,6 @@ class TopologicalHawkes(CausalDiscovery):
         self.decay_ = decay
         return edges, {"decay_selected": decay, "decay_loglik": scores, "n_hops_used": h - 1}
 
-    def _search_parents(
-        self, design: HawkesDesign, b: int, k: int, h: int
-    ) -> tuple[list[int], float, np.ndarray, list[float]]:
-        return search_parents(design, b, h, penalty=self.penalty, n_iter=self.n_iter, tol=self.tol)
-
 
 def search_parents(
     design: HawkesDesign,
@@ -310,6 +319,8 @@ def search_parents(
     tol: float = 1e-7,
     screen: bool = False,
     self_excitation: bool = False,
+    forbidden: Collection[int] = (),
+    required: Sequence[int] = (),
 ) -> tuple[list[int], float, np.ndarray, list[float]]:
     """BIC-penalised greedy forward / backward search of the parent types of ``b``.
 
@@ -335,6 +346,12 @@ def search_parents(
         Let ``b`` be a candidate parent of itself (bursts and flapping of one
         alarm type are then not credited to the types that burst with it);
         the caller does not report ``b -> b`` as an edge.
+    forbidden : collection of int
+        Types never tried as parents (known non-causes).
+    required : sequence of int
+        Types that start as parents and are never dropped (known causes);
+        one whose events never precede ``b`` nearby has nothing to fit and
+        is left to the caller.
 
     Returns
     -------
@@ -370,8 +387,13 @@ def search_parents(
         return _em(x[nz], int((~nz).sum()), g_all[c], c0, n_iter, tol, init, None, prof_all[nz], log_zero)
 
     # candidate causes: types whose events ever precede b nearby
-    candidates = [a for a in range(len(design.features)) if (a != b or self_excitation) and x_all[:, a * h : (a + 1) * h].any()]
-    parents: list[int] = []
+    candidates = [
+        a
+        for a in range(len(design.features))
+        if (a != b or self_excitation) and a not in forbidden and x_all[:, a * h : (a + 1) * h].any()
+    ]
+    parents = [a for a in required if a in candidates]
+    fixed = set(parents)
     mu, al, ll = fit(parents)
     while True:
         best = None
@@ -398,7 +420,7 @@ def search_parents(
         changed = True
         while changed and len(parents) > 1:
             changed = False
-            for a in list(parents):
+            for a in [p for p in parents if p not in fixed]:
                 rest = [p for p in parents if p != a]
                 keep = np.concatenate([al[i * h : (i + 1) * h] for i, p in enumerate(parents) if p != a])
                 m2, a2, ll2 = fit(rest, keep)

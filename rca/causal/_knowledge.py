@@ -55,6 +55,9 @@ class AlarmHistory:
         The alarm ids of a PCIC data set, in order (else every type seen).
     truth : pandas.DataFrame or None
         The true alarm graph, when the source ships one (PCIC ``DAG.npy``).
+    prior : pandas.DataFrame or None
+        Prior knowledge of edges, when the source ships it (PCIC
+        ``causal_prior.npy``: 1 known edge, 0 known non-edge, -1 unknown).
     source : str
         The path the history was read from.
     n_incidents : int
@@ -67,6 +70,7 @@ class AlarmHistory:
     truth: pd.DataFrame | None = None
     source: str = ""
     n_incidents: int = 0
+    prior: pd.DataFrame | None = None
 
 
 def read_alarm_history(path: str | Path, *, drop_cleared: bool = False) -> AlarmHistory:
@@ -104,7 +108,7 @@ def read_alarm_history(path: str | Path, *, drop_cleared: bool = False) -> Alarm
         from rca.datasets._pcic import load_pcic
 
         ds = load_pcic(path)
-        return AlarmHistory(ds.alarms, ds.topology, list(ds.alarm_ids), ds.true_graph, source=str(path))
+        return AlarmHistory(ds.alarms, ds.topology, list(ds.alarm_ids), ds.true_graph, source=str(path), prior=ds.prior)
     if (path / "alarms.csv").is_file():
         folders = [path]
     else:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from rca.errors import InputError
 
+from ._background import column_prior, prior_masks
 from ._base import CausalDiscovery
 from ._hawkes import HawkesDesign, _break_cycles, hawkes_design, search_parents
 from ._series import EventSequences
@@ -92,6 +93,9 @@ class MultiScaleHawkes(CausalDiscovery):
         add-one smoothing, averaging 1): alarm storms raise every type's
         baseline instead of looking like cross-excitation. ``None``: a
         constant baseline.
+    forbidden, required : sequence of (cause, effect)
+        Background knowledge, as alarm type names: edges never learned, and
+        edges always in the result (see :class:`TopologicalHawkes`).
     n_iter : int
         EM iterations per candidate.
     tol : float
@@ -126,6 +130,8 @@ class MultiScaleHawkes(CausalDiscovery):
         orientation: str = "acyclic",
         self_excitation: bool = True,
         baseline_bin: float | None = 3600.0,
+        forbidden: Sequence[tuple[str, str]] = (),
+        required: Sequence[tuple[str, str]] = (),
         n_iter: int = 200,
         tol: float = 1e-7,
     ) -> None:
@@ -135,6 +141,8 @@ class MultiScaleHawkes(CausalDiscovery):
         self.orientation = orientation
         self.self_excitation = self_excitation
         self.baseline_bin = baseline_bin
+        self.forbidden = forbidden
+        self.required = required
         self.n_iter = n_iter
         self.tol = tol
 
@@ -152,6 +160,7 @@ class MultiScaleHawkes(CausalDiscovery):
 
     def _discover(self, events: EventSequences) -> tuple[pd.DataFrame, dict[str, Any]]:
         decays = self._check_params()
+        forbid, require = prior_masks(events.types, self.forbidden, self.required)
         design = multiscale_design(events, decays, self.max_hop)
         if self.baseline_bin is not None:
             design.baseline_profile = storm_profile(events, float(self.baseline_bin))
@@ -169,14 +178,15 @@ class MultiScaleHawkes(CausalDiscovery):
                 tol=self.tol,
                 screen=True,
                 self_excitation=self.self_excitation,
+                **column_prior(forbid, require, b),
             )
             for i, (a, g_a) in enumerate(zip(parents, gain)):
                 alpha[a, b] = al[i * group : (i + 1) * group].reshape(s, h)
                 gains[a, b] = g_a
-        adj = gains > 0
+        adj = (gains > 0) | require
         np.fill_diagonal(adj, False)
         if self.orientation == "acyclic":
-            adj = _break_cycles(adj, gains)
+            adj = _break_cycles(adj, np.where(require, np.inf, gains))
         self.alpha_ = alpha * adj[:, :, None, None]
         return _edge_frame(events, adj, gains, alpha, decays, design), {"n_hops_used": h - 1}
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from ._prior import prior_option, prior_params
+
 __all__ = ["discover"]
 
 logger = logging.getLogger(__name__)
@@ -18,9 +20,11 @@ logger = logging.getLogger(__name__)
 @click.option("--method", "-m", default="thp", show_default=True,
               help="thp, mshawkes, granger, pc, fci, ges, or a baseline: empty, complete, random.")
 @click.option("--max-hop", type=int, default=None, help="Topological reach of an excitation (thp).")
+@prior_option
 @click.option("--json", "as_json", is_flag=True, help="Print the graph as JSON.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the JSON to this file.")
-def discover(path: Path, method: str, max_hop: int | None, as_json: bool, out: Path | None) -> None:
+def discover(path: Path, method: str, max_hop: int | None, prior_path: str | None, as_json: bool,
+             out: Path | None) -> None:
     """Learn which alarm types cause which from the alarm history at PATH.
 
     PATH is a PCIC-format folder (Alarm.csv, DAG.npy, Topology.npy), an
@@ -36,6 +40,7 @@ def discover(path: Path, method: str, max_hop: int | None, as_json: bool, out: P
         history = read_alarm_history(path)
         alarms, topology, types, truth = history.alarms, history.topology, history.types, history.truth
         params = {"max_hop": max_hop} if max_hop is not None and method == "thp" else {}
+        params.update(prior_params(method, prior_path, history))
         est = make_method(method, **params).fit(alarms, topology, types=types)
     except RCAError as exc:
         raise click.ClickException(str(exc)) from None
@@ -66,3 +71,4 @@ def discover(path: Path, method: str, max_hop: int | None, as_json: bool, out: P
             f"SHD {s.shd} g-score {s.g_score:.3f}; direction ignored F1 {s.skeleton_f1:.3f}, "
             f"on true pairs {oriented} point the true way"
         )
+

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ._prior import prior_option, prior_params
+
 __all__ = ["learn"]
 
 
@@ -27,11 +29,14 @@ def _read_topology(path: Path):  # -> Topology
 @click.argument("history", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The knowledge file to write (JSON).")
-@click.option("--method", "-m", default=None, help="Discovery method (default thp): thp, granger, pc, fci, ges.")
+@click.option("--method", "-m", default=None,
+              help="Discovery method (default thp): thp, mshawkes, granger, pc, fci, ges.")
 @click.option("--max-hop", type=int, default=None, help="Topological reach of an excitation (thp).")
 @click.option("--topology", type=click.Path(exists=True, path_type=Path), default=None,
               help="The network of an alarms CSV: a folder with nodes.csv/links.csv, or a GraphML file.")
-def learn(history: Path, out: Path, method: str | None, max_hop: int | None, topology: Path | None) -> None:
+@prior_option
+def learn(history: Path, out: Path, method: str | None, max_hop: int | None, topology: Path | None,
+          prior_path: str | None) -> None:
     """Learn which alarm types cause which from the alarm HISTORY, and write it to --out.
 
     HISTORY is a folder of incident folders (as written by rca simulate),
@@ -54,6 +59,7 @@ def learn(history: Path, out: Path, method: str | None, max_hop: int | None, top
                 raise click.UsageError("--topology is for an alarms CSV; incident folders carry their own network")
             data = dataclasses.replace(data, topology=_read_topology(topology))
         params = {"max_hop": max_hop} if max_hop is not None and name == "thp" else {}
+        params.update(prior_params(name, prior_path, data))
         graph = learn_knowledge(data, method=name, **params)
         save_knowledge(graph, out, source=str(history), n_alarms=len(data.alarms),
                        n_incidents=data.n_incidents or None)

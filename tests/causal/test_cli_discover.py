@@ -44,3 +44,44 @@ def test_discover_reports_bad_input(tmp_path):
     res = CliRunner().invoke(main, ["discover", str(tmp_path)])
     assert res.exit_code != 0
     assert "end_timestamp" in res.output
+
+
+def _pcic_folder(tmp_path):
+    frame, truth = simulate_hawkes_events(n_types=3, n_devices=4, random_state=0)
+    (tmp_path / "Alarm.csv").write_text(
+        "alarm_id,device_id,start_timestamp,end_timestamp\n"
+        + "".join(
+            f"{int(a[1:])},{int(d[1:])},{int(t)},{int(t) + 5}\n"
+            for t, d, a in frame[["time", "device", "alarm_type"]].itertuples(index=False)
+        )
+    )
+    return {(c[1:], e[1:]) for c, e in truth}
+
+
+def test_discover_uses_a_prior_file_and_the_folders_own_prior(tmp_path):
+    truth = _pcic_folder(tmp_path)
+    assert ("0", "1") in truth and ("2", "0") not in truth
+    prior = tmp_path / "prior.csv"
+    prior.write_text("cause,effect,edge\n0,1,0\n2,0,1\n")
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "--json", "--prior", str(prior)])
+    assert res.exit_code == 0, res.output
+    edges = {(e["cause"], e["effect"]) for e in json.loads(res.stdout)["edges"]}
+    assert ("0", "1") not in edges and ("2", "0") in edges
+    assert "1 known non-edges, 1 known edges" in res.stderr
+    # a PCIC folder's causal_prior.npy is used unless --prior none
+    np.save(tmp_path / "causal_prior.npy", np.array([[-1, 0, -1], [-1, -1, -1], [-1, -1, -1]]))
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "--json"])
+    assert ("0", "1") not in {(e["cause"], e["effect"]) for e in json.loads(res.stdout)["edges"]}
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "--json", "--prior", "none"])
+    assert ("0", "1") in {(e["cause"], e["effect"]) for e in json.loads(res.stdout)["edges"]}
+
+
+def test_discover_reports_a_bad_prior(tmp_path):
+    _pcic_folder(tmp_path)
+    prior = tmp_path / "prior.csv"
+    prior.write_text("cause,effect,edge\n0,1,yes\n")
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "--prior", str(prior)])
+    assert res.exit_code != 0 and "prior.csv:2" in res.output and "'edge'" in res.output
+    prior.write_text("cause,effect,edge\n0,1,1\n")
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "--method", "granger", "--prior", str(prior)])
+    assert res.exit_code != 0 and "takes no required edges" in res.output

@@ -38,6 +38,17 @@ def test_learn_writes_readable_json_with_provenance(knowledge, history):
     assert ("LOS", "LINK_DOWN") in {(e["cause"], e["effect"]) for e in data["edges"]}
 
 
+def test_learn_takes_an_operators_prior(history, tmp_path):
+    prior = tmp_path / "prior.csv"
+    prior.write_text("cause,effect,edge\nLOS,LINK_DOWN,0\nNOT_IN_THIS_LOG,LOS,1\n")
+    path = tmp_path / "k.json"
+    res = CliRunner().invoke(main, ["learn", str(history), "--out", str(path), "--prior", str(prior)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(path.read_text())
+    assert ("LOS", "LINK_DOWN") not in {(e["cause"], e["effect"]) for e in data["edges"]}
+    assert data["params"]["forbidden"] == [["LOS", "LINK_DOWN"]]
+
+
 def test_analyze_with_knowledge_adds_causal_evidence(knowledge, tmp_path):
     out = tmp_path / "held"
     res = CliRunner().invoke(main, ["simulate", str(out), "--n", "3", "--size", "small", "--seed", "99",
