@@ -24,8 +24,9 @@ def test_discover_json_on_alarms_csv(tmp_path):
     assert set(data["edges"][0]) == {"cause", "effect", "weight", "lag_s"}
 
 
-def test_discover_on_pcic_folder_scores_against_truth(tmp_path):
-    frame, _ = simulate_hawkes_events(n_types=3, n_devices=4, random_state=0)
+def _pcic_folder(tmp_path):
+    """A PCIC Alarm.csv of a simulated 3-type chain in ``tmp_path``; returns the planted edges as alarm ids."""
+    frame, truth = simulate_hawkes_events(n_types=3, n_devices=4, random_state=0)
     (tmp_path / "Alarm.csv").write_text(
         "alarm_id,device_id,start_timestamp,end_timestamp\n"
         + "".join(
@@ -33,6 +34,11 @@ def test_discover_on_pcic_folder_scores_against_truth(tmp_path):
             for t, d, a in frame[["time", "device", "alarm_type"]].itertuples(index=False)
         )
     )
+    return {(c[1:], e[1:]) for c, e in truth}
+
+
+def test_discover_on_pcic_folder_scores_against_truth(tmp_path):
+    _pcic_folder(tmp_path)
     np.save(tmp_path / "DAG.npy", np.array([[0, 1, 1], [0, 0, 1], [0, 0, 0]]))
     res = CliRunner().invoke(main, ["discover", str(tmp_path), "--method", "granger"])
     assert res.exit_code == 0, res.output
@@ -44,18 +50,6 @@ def test_discover_reports_bad_input(tmp_path):
     res = CliRunner().invoke(main, ["discover", str(tmp_path)])
     assert res.exit_code != 0
     assert "end_timestamp" in res.output
-
-
-def _pcic_folder(tmp_path):
-    frame, truth = simulate_hawkes_events(n_types=3, n_devices=4, random_state=0)
-    (tmp_path / "Alarm.csv").write_text(
-        "alarm_id,device_id,start_timestamp,end_timestamp\n"
-        + "".join(
-            f"{int(a[1:])},{int(d[1:])},{int(t)},{int(t) + 5}\n"
-            for t, d, a in frame[["time", "device", "alarm_type"]].itertuples(index=False)
-        )
-    )
-    return {(c[1:], e[1:]) for c, e in truth}
 
 
 def test_discover_uses_a_prior_file_and_the_folders_own_prior(tmp_path):
