@@ -93,7 +93,7 @@ def prior_pairs(prior: pd.DataFrame) -> tuple[list[Pair], list[Pair]]:
     """
     mat = prior.to_numpy()
     rows, cols = [str(x) for x in prior.index], [str(x) for x in prior.columns]
-    off = np.array([[r != c for c in cols] for r in rows], dtype=bool).reshape(mat.shape)
+    off = np.not_equal.outer(np.array(rows, dtype=object), np.array(cols, dtype=object))
     forbidden = [(rows[i], cols[j]) for i, j in np.argwhere((mat == 0) & off)]
     required = [(rows[i], cols[j]) for i, j in np.argwhere((mat == 1) & off)]
     return forbidden, required
