@@ -71,4 +71,3 @@ def discover(path: Path, method: str, max_hop: int | None, prior_path: str | Non
             f"SHD {s.shd} g-score {s.g_score:.3f}; direction ignored F1 {s.skeleton_f1:.3f}, "
             f"on true pairs {oriented} point the true way"
         )
-
