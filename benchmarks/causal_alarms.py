@@ -101,7 +101,8 @@ def main() -> int:
             if method in SKIP.get(name, {}):
                 print(f"{name:24s} {method:15s} {SKIP[name][method]}", flush=True)
                 continue
-            base, params = VARIANTS.get(method.removesuffix(PRIOR_SUFFIX), (method.removesuffix(PRIOR_SUFFIX), {}))
+            variant = method.removesuffix(PRIOR_SUFFIX)
+            base, params = VARIANTS.get(variant, (variant, {}))
             if method.endswith(PRIOR_SUFFIX):
                 forbidden, required = prior_pairs(ds.prior)
                 params = {**params, "forbidden": forbidden, "required": required}

@@ -287,10 +287,7 @@ class TopologicalHawkes(CausalDiscovery):
             for a, g_a in zip(parents, gain):
                 alpha[a, b] = al[parents.index(a) * h : (parents.index(a) + 1) * h]
                 gains[a, b] = g_a
-        adj = (gains > 0) | require
-        np.fill_diagonal(adj, False)
-        if self.acyclic:
-            adj = _break_cycles(adj, np.where(require, np.inf, gains))
+        adj = selected_edges(gains, require, acyclic=self.acyclic)
         ii, jj = np.nonzero(adj)
         lag = np.divide(design.lag_sum, design.pair_weight, out=np.full((k, k), np.nan), where=design.pair_weight > 0)
         support = np.array([(f[:, :] > 0).reshape(f.shape[0], k, h).any(axis=2).sum(axis=0) for f in design.features]).T
@@ -471,6 +468,14 @@ def _best_screened(
         if gain > best_gain:
             best, best_gain = a, gain
     return best
+
+
+def selected_edges(gains: np.ndarray, required: np.ndarray, *, acyclic: bool) -> np.ndarray:
+    """Edges whose gain beats their penalty, plus the required ones; no self-loops; a DAG if ``acyclic``
+    (required edges are kept first, so a learned edge gives way to them)."""
+    adj = (gains > 0) | required
+    np.fill_diagonal(adj, False)
+    return _break_cycles(adj, np.where(required, np.inf, gains)) if acyclic else adj
 
 
 def _break_cycles(adj: np.ndarray, strength: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ from rca.errors import InputError
 
 from ._background import column_prior, prior_masks
 from ._base import CausalDiscovery
-from ._hawkes import HawkesDesign, _break_cycles, hawkes_design, search_parents
+from ._hawkes import HawkesDesign, hawkes_design, search_parents, selected_edges
 from ._series import EventSequences
 
 __all__ = ["MultiScaleHawkes", "multiscale_design", "storm_profile"]
@@ -183,10 +183,7 @@ class MultiScaleHawkes(CausalDiscovery):
             for i, (a, g_a) in enumerate(zip(parents, gain)):
                 alpha[a, b] = al[i * group : (i + 1) * group].reshape(s, h)
                 gains[a, b] = g_a
-        adj = (gains > 0) | require
-        np.fill_diagonal(adj, False)
-        if self.orientation == "acyclic":
-            adj = _break_cycles(adj, np.where(require, np.inf, gains))
+        adj = selected_edges(gains, require, acyclic=self.orientation == "acyclic")
         self.alpha_ = alpha * adj[:, :, None, None]
         return _edge_frame(events, adj, gains, alpha, decays, design), {"n_hops_used": h - 1}
 
