@@ -121,6 +121,10 @@ class RCAResult:
         Alarms analysed.
     notes : tuple of str
         What the analysis could not use (validation issues, missing data).
+    confident : bool
+        Whether the first candidate is probable enough to act on (its score,
+        a calibrated probability, reaches the ranker's threshold). When
+        False the candidates are still listed, best first.
     """
 
     incident: str
@@ -129,6 +133,7 @@ class RCAResult:
     method: str = "explain"
     n_alarms: int = 0
     notes: tuple[str, ...] = ()
+    confident: bool = True
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -149,7 +154,7 @@ class RCAResult:
 
     def to_dict(self, *, full: bool = True) -> dict:
         """The spec's JSON answer (``full`` adds reasons, alarms and timing)."""
-        out: dict = {"incident": self.incident,
+        out: dict = {"incident": self.incident, "confident": bool(self.confident),
                      "candidates": [c.to_dict(full=full) for c in self.candidates]}
         if full:
             out.update({"method": self.method, "seconds": round(self.seconds, 4), "n_alarms": self.n_alarms,
