@@ -1,6 +1,6 @@
 """Generalisation check: `rca.analyze` on incidents from an independently written simulator.
 
-``benchmarks/othersim`` was written without looking at the twin
+``rca.datasets.othersim`` was written without looking at the twin
 (``rca.datasets``) or the ranker: other topology shapes, three NMS alarm
 vocabularies, its own noise and export defects. This script writes a corpus
 of its incident folders, reads each back with ``rca.read_incident`` (the
@@ -27,11 +27,9 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import othersim  # noqa: E402
-from rca import analyze, read_incident  # noqa: E402
-from rca.evaluation import score_incident, summarize  # noqa: E402
+from rca import analyze, read_incident
+from rca.datasets import othersim
+from rca.evaluation import score_incident, summarize
 
 METHODS = ("explain", "gnn", "fused", "fused-vote")  # fused-vote: fusion without the lead rule
 

@@ -16,6 +16,7 @@ Usage::
 
 from __future__ import annotations
 
+from dataclasses import replace
 import argparse
 import json
 import platform
@@ -63,7 +64,7 @@ def run(sizes: list[str], n: int) -> dict:
                 result = method(inc)
                 seconds = time.perf_counter() - start
                 s = score_incident(result, inc.truth)
-                scores.append(s.__class__(s.incident, s.fault, s.ranks, s.ac, seconds))
+                scores.append(replace(s, seconds=seconds))
                 notes.extend(result.notes)
             ev = summarize(scores, method=name)
             corpus["methods"][name] = {**ev.to_dict(), "table": ev.to_frame().to_dict("records"),

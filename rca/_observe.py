@@ -52,6 +52,7 @@ class Observation:
     level: float | None = None  # load/cpu metrics: the level reached, as a fraction of full
     saturated: bool = False     # load/cpu metrics: high throughout, not a rise
     clear_only: bool = False    # only its clear arrived (at ``time``): it was raised some time before
+    types: set = field(default_factory=set)   # every alarm type seen in it
 
 
 @dataclass
@@ -67,6 +68,10 @@ class Observations:
     recovered: dict[str, list[float]]     # element -> times it sent a clear (it was up again then)
     has_comm_lost: bool
     unplaced: int = 0
+    #: (entity, "load" | "cpu") -> the highest level a share-of-capacity series reached, in [0, 1]
+    metric_peaks: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: metric role -> how many entities report a series of that role
+    metric_entities: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.total_weight = float(sum(o.weight for o in self.items))
@@ -185,7 +190,7 @@ def observe(incident: Incident) -> Observations:
     node_set = set(topo.node_ids)
     link_set = set(topo.links.index)
     times = frame["time"].to_numpy(dtype="float64")
-    onset = incident_onset(times)
+    onset = incident_onset(times, frame["device"].to_numpy())
     # the type decides; a type that says nothing (entConfigChange, a generic
     # trap) is read from its message ("module failed")
     types, messages = frame["alarm_type"].tolist(), frame["message"].tolist()
@@ -235,8 +240,9 @@ def observe(incident: Incident) -> Observations:
         obs = items.get(key)
         if obs is None:
             items[key] = Observation(key, dev, role, t, 1, ROLE_WEIGHT[role], link=lid,
-                                     alarms=[(t, dev, atype, lid)])
+                                     alarms=[(t, dev, atype, lid)], types={atype})
         else:
+            obs.types.add(atype)
             obs.count += 1
             if len(obs.alarms) < 3:
                 obs.alarms.append((t, dev, atype, lid))
@@ -266,11 +272,14 @@ def observe(incident: Incident) -> Observations:
             key = (dev, role, lid) if role == "link" and lid else (dev, role)
             if key not in items:
                 items[key] = Observation(key, dev, role, t, 1, 0.8 * ROLE_WEIGHT[role], link=lid,
-                                         alarms=[(t, dev, f"{atype} (cleared)", lid)], clear_only=True)
+                                         alarms=[(t, dev, f"{atype} (cleared)", lid)], clear_only=True,
+                                         types={atype})
+    peaks: dict[tuple[str, str], float] = {}
+    entities: dict[str, int] = {}
     if incident.metrics is not None and len(incident.metrics) > 0:
         if np.isnan(onset):
             onset = float(np.median(incident.metrics.frame["time"].to_numpy()))
-        _metric_observations(incident.metrics.frame, onset, items, node_set, link_set, alive)
+        _metric_observations(incident.metrics.frame, onset, items, node_set, link_set, alive, peaks, entities)
     obs_list = list(items.values())
     by_entity: dict[str, list[int]] = {}
     by_link: dict[str, list[int]] = {}
@@ -284,23 +293,35 @@ def observe(incident: Incident) -> Observations:
         recovered=_clear_times(clears),
         has_comm_lost=any(o.role == "comm_lost" for o in obs_list),
         unplaced=unplaced,
+        metric_peaks=peaks,
+        metric_entities=entities,
     )
 
 
 def _metric_observations(
     metrics: pd.DataFrame, onset: float, items: dict, node_set: set, link_set: set,
-    alive: dict[str, list[float]],
+    alive: dict[str, list[float]], peaks: dict[tuple[str, str], float], entities: dict[str, int],
 ) -> None:
     """Add metric anomalies (sudden rises, saturation) and silences (samples stop) to ``items``.
 
     Samples an element keeps sending after the onset prove it alive and
     reachable; they are added to ``alive``. Every series is summarised at
     once (:class:`_SeriesStats`); only those that show something are visited.
+    The highest level each share-of-capacity load or CPU series reached goes
+    to ``peaks`` (a CPU that never passed 40 % was not overloaded, whatever
+    an alarm says), and the number of entities reporting each metric role
+    to ``entities``.
     """
     metrics = metrics[metrics["entity"].isin(node_set | link_set)]
     if metrics.empty:
         return
     st = _SeriesStats(metrics, onset)
+    for role in set(st.roles):
+        entities[f"metric_{role}"] = len({e for e, r in zip(st.entity, st.roles) if r == role})
+    for series in np.flatnonzero(st.share).tolist():
+        if st.roles[series] in ("load", "cpu") and np.isfinite(st.peak_level[series]):
+            key = (str(st.entity[series]), st.roles[series])
+            peaks[key] = max(peaks.get(key, 0.0), float(st.peak_level[series]))
     is_node = np.asarray([e in node_set for e in st.entity], dtype=bool)
     for i in np.flatnonzero(st.keep_alive & is_node[st.group]).tolist():
         alive.setdefault(str(st.entity[st.group[i]]), []).append(float(st.times[i]))
@@ -400,6 +421,12 @@ class _SeriesStats:
         # only a share of capacity can be saturated: a utilisation or CPU in [0, 1] or in
         # percent, not a rate in bps or packets
         share = is_share(self.metric, peak_all)
+        self.share = share
+        # the second-highest sample: one spike is no overload
+        n = np.maximum(n_finite, 1)
+        sorted_peak = np.where(finite, v, -np.inf)[np.lexsort((np.where(finite, v, -np.inf), group))]
+        second = sorted_peak[np.maximum(self.stops - 2, starts)]
+        self.peak_level = np.where(n >= 2, second, peak_all) / unit
         loadlike = (role == "load") | (role == "cpu")
         lengths = self.stops - starts
         self.saturated = loadlike & share & (lengths >= 3) & (n_finite >= 3) & (2 * n_high >= n_finite)

@@ -1,26 +1,24 @@
-"""Fused ranking: several root-cause rankers combined into one answer.
+"""Fused ranking: the explain ranker's probabilities, updated by learned sources where they can be trusted.
 
-Each source (the explain-the-alarms ranker, the failure GNN, the DoWhy metric
-attribution) ranks candidates on its own. They are combined as a weighted
-product of experts: a source's score for a candidate, relative to its best
-candidate's, plus a small floor, is raised to the source's weight, and the
-fused score is the product over the sources. A candidate a source does not
-list gets only the floor, so two sources agreeing beats one source's first
-place; and, unlike a rank vote, a candidate a source scores near zero earns
-next to nothing from it, so a learned source's long tail of improbable
-candidates cannot push the explain ranker's close alternatives out of the
-top three. Evidence of every source is kept (explain first), and
-``Candidate.scores`` holds each source's score.
+The explain ranker gives each candidate a calibrated probability of being a
+root (:mod:`rca.explain`). A learned source (the failure GNN, the DoWhy
+metric attribution) takes part only as a *likelihood ratio*: how much more
+often it scores a true root the way it scores this candidate than it scores
+other candidates that way. Its score relative to its best candidate, ``r``,
+gives the log likelihood ratio ``weight * (log(r + floor) - center)``, and
+the fused log odds of a candidate are the explain ranker's log odds plus,
+for each source, that ratio times the source's *familiarity* with the
+incident: 1 on networks like those it learned from, 0 on networks unlike
+them, where it stays silent and the fused ranking is the explain ranking.
 
-The first source (the explain ranker, which needs no training data) keeps
-its top candidate first when that candidate leads its runner-up by at least
-:data:`LEAD_MARGIN` of its score: a learned source may break the explain
-ranker's near-ties and reorder what follows, not overrule a clear answer. On
-our twin the GNN alone is about as good at rank 1 as this fusion; on the
-independently written simulator (``benchmarks/othersim``), whose networks
-and alarms the GNN never saw, the explain ranker is better, and there an
-unconditional vote let the GNN's twin habits pull right answers down
-(``benchmarks/independent_sim.py``).
+``weight`` and ``center`` are fitted by logistic regression with the
+explain ranker's log odds as a fixed offset (:func:`fit_source`), on the
+development families' dev incidents; ``floor`` is the share credited to a
+candidate the source does not list. The GNN's familiarity is measured from
+what it learned on (:func:`rca.datasets.twin_familiarity`: the share of
+the incident's alarm types and element types the network twin uses); the
+attribution reads metrics the same way everywhere, so its familiarity is 1
+when the incident has metrics and 0 otherwise.
 
 Torch is imported only when the GNN source runs (``import rca.fusion`` is
 torch-free).
@@ -33,204 +31,248 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .incident import Incident
 from .result import Candidate, RCAResult
 
-__all__ = ["FusionSource", "DEFAULT_SOURCES", "fused_ranking", "fuse"]
+__all__ = ["FusionSource", "DEFAULT_SOURCES", "fused_ranking", "fuse", "fit_source"]
 
-#: The first source's top candidate stays first when its score leads the
-#: runner-up's by at least this share. The explain ranker's priors separate
-#: near-equivalent answers, such as a dead leaf and its only link between
-#: sites, by 1.5 %, a near-tie the other sources break; a dead leaf behind a
-#: cord inside its site leads the cord by 2.5 %, which the fusion keeps.
-LEAD_MARGIN = 0.02
-
-# How far above the best fused product a leader kept first by the lead rule is shown.
-_ABOVE = 1e-6
+# Probabilities are kept inside (0, 1) before taking log odds.
+_EPS = 1e-6
 
 
 @dataclass(frozen=True)
 class FusionSource:
-    """One ranker taking part in the fusion.
+    """One learned ranker taking part in the fusion.
 
     Attributes
     ----------
     name : str
-        The key in ``Candidate.scores`` (``"explain"``, ``"gnn"``...).
+        The key in ``Candidate.scores`` (``"gnn"``...).
     rank : callable
         ``rank(incident, max_candidates) -> RCAResult``.
-    weight : float
-        The exponent of its relative score in the product: how much it counts.
+    weight, center : float
+        Its log likelihood ratio is ``weight * (log(r + floor) - center)``,
+        where ``r`` is a candidate's score over its best candidate's.
     floor : float
-        Added to its relative score (in [0, 1]) before the power: the credit
-        of a candidate it does not list. A small floor makes the source a
-        near-veto; a large one makes its disagreement cheap.
+        The share credited to a candidate it does not list (> 0).
+    familiarity : callable, optional
+        ``familiarity(incident) -> float`` in [0, 1]: how like its training
+        data the incident is; the ratio is multiplied by it. None: 1.
     """
 
     name: str
     rank: Callable[[Incident, int], RCAResult]
     weight: float = 1.0
-    floor: float = 0.1
+    center: float = 0.0
+    floor: float = 0.01
+    familiarity: Callable[[Incident], float] | None = None
 
     def __post_init__(self) -> None:
         if not (self.weight >= 0 and self.floor > 0):
             raise ValueError(f"fusion source {self.name!r}: weight must be >= 0 and floor > 0 "
                              f"(got weight={self.weight}, floor={self.floor})")
 
-
-def _explain(incident: Incident, max_candidates: int) -> RCAResult:
-    from .explain import ExplainRanker
-
-    return ExplainRanker(max_candidates=max_candidates).rank(incident)
+    def log_ratio(self, share: float) -> float:
+        """Its log likelihood ratio for a candidate it scores ``share`` of its best."""
+        return self.weight * (math.log(min(max(share, 0.0), 1.0) + self.floor) - self.center)
 
 
 def _gnn(incident: Incident, max_candidates: int) -> RCAResult:
-    from .gnn import localise  # torch, only when the GNN votes
+    from .gnn import localise  # torch, only when the GNN takes part
 
     return localise(incident, max_candidates=max_candidates)
 
 
+def _gnn_familiarity(incident: Incident) -> float:
+    from .datasets._domain import twin_familiarity
+
+    return twin_familiarity(incident)
+
+
 def _attribution(incident: Incident, max_candidates: int) -> RCAResult:
-    from .causal import attribution_ranking  # dowhy, only when metrics vote
+    from .causal import attribution_ranking  # dowhy, only when metrics take part
 
     return attribution_ranking(incident, max_candidates=max_candidates)
 
 
-#: The sources of :func:`fused_ranking` by default. The explain ranker counts
-#: fully; the GNN's softmax is sharp (a few candidates share nearly all the
-#: probability), so it counts at a power of 0.3 with a floor of 0.001: its
-#: near-certain answers move the fused order, its long tail barely does. The
-#: DoWhy metric attribution abstains without metrics and its scores are coarse
-#: shares of the symptoms, so it counts least. Chosen on cached rankings of
-#: held-out twin incidents (seeds 777 and 424242) and independent-simulator
-#: seeds 1-7; GNN powers 0.3-0.5 and floors 0.0001-0.01 gave the same AC@1
-#: within four incidents of the 400 and three of the 840
-#: (``benchmarks/gnn_propagation.py``, ``benchmarks/independent_sim.py``).
+def _has_metrics(incident: Incident) -> float:
+    return 1.0 if incident.metrics is not None and len(incident.metrics) > 0 else 0.0
+
+
+#: The learned sources of :func:`fused_ranking`, with their fitted ratios
+#: (``python benchmarks/fit_fusion.py``: logistic regression with the
+#: explain ranker's log odds as offset, on the dev incidents of the twin
+#: and of othersim; see ``benchmarks/README.md``).
 DEFAULT_SOURCES: tuple[FusionSource, ...] = (
-    FusionSource("explain", _explain, 1.0, 0.1),
-    FusionSource("gnn", _gnn, 0.3, 0.001),
-    FusionSource("attribution", _attribution, 0.2, 0.3),
+    FusionSource("gnn", _gnn, 0.0, 0.0, 0.01, _gnn_familiarity),
+    FusionSource("attribution", _attribution, 0.0, 0.0, 0.01, _has_metrics),
 )
 
 
-def fuse(results: Sequence[tuple[FusionSource, RCAResult]], *, max_candidates: int = 20,
-         lead_margin: float | None = LEAD_MARGIN) -> list[Candidate]:
-    """Combine ranked results as a weighted product of the sources' relative scores.
+def _logit(p: float) -> float:
+    p = min(max(p, _EPS), 1.0 - _EPS)
+    return math.log(p / (1.0 - p))
+
+
+def _share(result: RCAResult) -> dict[tuple[str, str], float]:
+    """Each candidate's score over the source's best (the source's relative score)."""
+    if not result.candidates:
+        return {}
+    best = max(float(c.score) for c in result.candidates)
+    if best <= 0:
+        return {}
+    return {(c.entity, c.kind): float(c.score) / best for c in result.candidates}
+
+
+def fuse(explain: RCAResult, others: Sequence[tuple[FusionSource, RCAResult, float]], *,
+         max_candidates: int = 20) -> list[Candidate]:
+    """Update the explain ranker's probabilities with each source's weighted likelihood ratio.
 
     Parameters
     ----------
-    results : sequence of (FusionSource, RCAResult)
-        Each source with its ranking; the first source's candidate (fault,
-        reason) is preferred when several rank the same entity. A source
-        with no candidates (it abstained) takes no part.
+    explain : RCAResult
+        The explain ranker's answer (its scores are probabilities).
+    others : sequence of (FusionSource, RCAResult, float)
+        Each learned source, its ranking and its familiarity with the
+        incident. A source with no candidates, or familiarity 0, takes no part.
     max_candidates : int, default 20
-    lead_margin : float or None, default LEAD_MARGIN
-        The first source's top candidate is put first when its score leads
-        that source's second candidate by at least this share of it
-        (``(s1 - s2) / s1``). ``None`` fuses every rank.
 
     Returns
     -------
     list of Candidate
-        Best first; ``scores["fused"]`` is ``prod_s ((r_s + floor_s) / (1 +
-        floor_s)) ** weight_s`` over the sources that voted, where ``r_s`` is
-        the candidate's score over the source's best score (0 where the
-        source does not list it), so in (0, 1] and 1 only for a candidate
-        every source puts first. ``score`` is the same, except that a leader
-        the lead rule put first shows just above the highest product, so
-        that scores fall with the rank.
+        The explain ranker's candidates, re-scored and re-ranked; each keeps
+        the per-source scores in ``scores`` and its fused probability as
+        ``score``. The candidates are the explain ranker's: a learned source
+        re-weighs the hypotheses that explain the alarms, it adds none.
     """
-    voting = [(src, res) for src, res in results if res.candidates]
-    first: dict[tuple[str, str], Candidate] = {}
-    evidence: dict[tuple[str, str], list] = {}
-    per_source: dict[tuple[str, str], dict[str, float]] = {}
-    for src, res in voting:
-        for c in res.candidates:
-            key = (c.entity, c.kind)
-            first.setdefault(key, c)
-            evidence.setdefault(key, []).extend(c.evidence)
-            per_source.setdefault(key, {}).setdefault(src.name, float(c.score))
-    best = {src.name: max(float(c.score) for c in res.candidates) for src, res in voting}
-
-    def share(scores: dict[str, float], name: str) -> float:
-        """The candidate's score over the source's best, 0 where the source does not list it."""
-        return min(max(scores.get(name, 0.0) / best[name], 0.0), 1.0) if best[name] > 0 else 0.0
-
-    log_credit = {key: sum(src.weight * math.log((share(scores, src.name) + src.floor) / (1.0 + src.floor))
-                           for src, _ in voting)
-                  for key, scores in per_source.items()}
-    order = sorted(log_credit, key=lambda k: (-log_credit[k], first[k].rank, k))
-    leader = _clear_leader(results[0][1], lead_margin) if results else None
-    if leader is not None:
-        order.remove(leader)
-        order.insert(0, leader)
-    # the headline score falls with the rank: a promoted leader shows just above the best
-    # product (its own stays in scores["fused"]), never equal to it, so that ordering equal
-    # scores by another signal (rca.causal.order_ties_by_chains) cannot undo the lead rule
-    best_product = max((v for k, v in log_credit.items() if k != leader), default=-math.inf)
+    shares = [(src, _share(res), fam) for src, res, fam in others if res.candidates and fam > 0]
     out = []
-    for rank, key in enumerate(order[: int(max_candidates)], start=1):
-        c = first[key]
-        scores = {**per_source[key], "fused": math.exp(log_credit[key])}
-        shown = max(scores["fused"], math.exp(best_product) + _ABOVE) if key == leader else scores["fused"]
-        out.append(replace(c, rank=rank, score=min(1.0, shown), evidence=tuple(evidence[key]),
-                           scores=scores))
-    return out
-
-
-def _clear_leader(result: RCAResult, lead_margin: float | None) -> tuple[str, str] | None:
-    """The top candidate of ``result`` if it leads the second by ``lead_margin`` of its score, else None."""
-    cands = result.candidates
-    if lead_margin is None or not cands or cands[0].score <= 0:
-        return None
-    second = cands[1].score if len(cands) > 1 else 0.0
-    if (cands[0].score - second) / cands[0].score < lead_margin:
-        return None
-    return (cands[0].entity, cands[0].kind)
+    for c in explain.candidates:
+        key = (c.entity, c.kind)
+        z = _logit(float(c.score))
+        scores = dict(c.scores)
+        for src, share, fam in shares:
+            r = share.get(key, 0.0)
+            scores[src.name] = r
+            z += fam * src.log_ratio(r)
+        p = 1.0 / (1.0 + math.exp(-z))
+        scores["fused"] = p
+        out.append(replace(c, score=p, scores=scores))
+    out.sort(key=lambda c: (-c.score, c.rank))
+    return [replace(c, rank=k) for k, c in enumerate(out[: int(max_candidates)], start=1)]
 
 
 def fused_ranking(incident: Incident, *, max_candidates: int = 20,
-                  sources: Sequence[FusionSource] | None = None,
-                  lead_margin: float | None = LEAD_MARGIN) -> RCAResult:
-    """Rank root causes with every source combined (``rca analyze --method fused``).
+                  sources: Sequence[FusionSource] | None = None) -> RCAResult:
+    """Rank root causes with the learned sources fused in (``rca analyze --method fused``).
 
     Parameters
     ----------
     incident : Incident
     max_candidates : int, default 20
     sources : sequence of FusionSource, optional
-        Default :data:`DEFAULT_SOURCES` (the explain ranker, the GNN and,
-        when the incident has metrics, the DoWhy metric attribution). Add a
-        source by passing ``(*DEFAULT_SOURCES, FusionSource(name, rank, weight))``.
-    lead_margin : float or None, default LEAD_MARGIN
-        See :func:`fuse`: the first source's clear top answer stays first.
+        Default :data:`DEFAULT_SOURCES` (the GNN, and the DoWhy metric
+        attribution when the incident has metrics).
 
     Returns
     -------
     RCAResult
-        ``method="fused"``; notes of every source are kept.
+        ``method="fused"``; notes of every source are kept, and each
+        source's familiarity with the incident is noted.
 
     Examples
     --------
     >>> from rca.datasets import make_incident
     >>> inc = make_incident(fault="node_down", size="small", random_state=2)
     >>> res = fused_ranking(inc, max_candidates=5)
-    >>> res.method, {"explain", "gnn", "fused"} <= set(res[0].scores)
+    >>> res.method, {"explain", "fused"} <= set(res[0].scores)
     ('fused', True)
     """
+    from .explain import ExplainRanker
+
     start = time.perf_counter()
     chosen = tuple(DEFAULT_SOURCES if sources is None else sources)
-    if not chosen:
-        raise ValueError("fused_ranking needs at least one source")
     depth = max(int(max_candidates), 20)
-    results = [(src, src.rank(incident, depth)) for src in chosen]
-    candidates = fuse(results, max_candidates=max_candidates, lead_margin=lead_margin)
-    notes = tuple(dict.fromkeys(f"{src.name}: {n}" for src, res in results for n in res.notes))
+    explain = ExplainRanker(max_candidates=depth).rank(incident)
+    others = []
+    notes = list(explain.notes)
+    for src in chosen:
+        fam = 1.0 if src.familiarity is None else float(src.familiarity(incident))
+        if fam <= 0 or src.weight == 0:
+            notes.append(f"{src.name}: no part (familiarity {fam:.2f}, weight {src.weight:g})")
+            continue
+        res = src.rank(incident, depth)
+        notes.append(f"{src.name}: familiarity {fam:.2f}")
+        notes.extend(f"{src.name}: {n}" for n in res.notes)
+        others.append((src, res, fam))
+    candidates = fuse(explain, others, max_candidates=max_candidates)
     result = RCAResult(incident.name, tuple(candidates), time.perf_counter() - start, "fused",
-                       len(incident.alarms), notes)
-    if incident.metrics is not None and len(incident.metrics) > 0:
+                       len(incident.alarms), tuple(dict.fromkeys(notes)),
+                       confident=bool(candidates) and candidates[0].score >= _confident_at(),
+                       ties=_ties(candidates, explain))
+    if incident.metrics is not None and len(incident.metrics) > 0 and any(s.name == "gnn" for s, _, _ in others):
         # the congestion forecaster adds evidence to congested candidates (ranking unchanged)
         from .gnn import forecast_evidence
 
         result = replace(forecast_evidence(result, incident), seconds=time.perf_counter() - start)
     return result
+
+
+def _confident_at() -> float:
+    from .explain._ranker import CONFIDENT_AT
+
+    return CONFIDENT_AT
+
+
+def _ties(candidates: list[Candidate], explain: RCAResult) -> tuple[tuple[int, ...], ...]:
+    """The explain ranker's tie groups, at the candidates' new ranks (still equal after fusion)."""
+    rank_of = {(c.entity, c.kind): c.rank for c in candidates}
+    by_old = {c.rank: (c.entity, c.kind) for c in explain.candidates}
+    out = []
+    for group in explain.ties:
+        ranks = sorted(rank_of[by_old[r]] for r in group if r in by_old and by_old[r] in rank_of)
+        if len(ranks) > 1:
+            out.append(tuple(ranks))
+    return tuple(out)
+
+
+def fit_source(rows: Sequence[tuple[float, float, float, bool]], *, floor: float = 0.01,
+               l2: float = 1e-3) -> tuple[float, float]:
+    """Fit a source's ``weight`` and ``center`` by logistic regression with the explain log odds as offset.
+
+    Parameters
+    ----------
+    rows : sequence of (explain_probability, share, familiarity, is_root)
+        One row per candidate of each development incident.
+
+    Returns
+    -------
+    (weight, center)
+        ``weight`` is kept at least 0: a source that scores true roots
+        lower than others is no evidence for them.
+
+    Examples
+    --------
+    >>> rows = [(0.5, 1.0, 1.0, True), (0.5, 0.1, 1.0, False)] * 20
+    >>> w, c = fit_source(rows)
+    >>> w > 0
+    True
+    """
+    from scipy.optimize import minimize
+
+    data = np.asarray([(_logit(p), math.log(min(max(r, 0.0), 1.0) + floor), f, y) for p, r, f, y in rows],
+                      dtype=np.float64)
+    if not len(data):
+        return 0.0, 0.0
+    offset, x, fam, y = data.T
+
+    def loss(theta: np.ndarray) -> float:
+        w, b = theta  # log ratio = w * x - b = w * (x - b / w)
+        z = offset + fam * (w * x - b)
+        return float(np.sum(np.logaddexp(0.0, z) - y * z) + l2 * (w * w + b * b))
+
+    res = minimize(loss, np.zeros(2), method="L-BFGS-B", bounds=[(0.0, 20.0), (-50.0, 50.0)])
+    w, b = res.x
+    return float(w), float(b / w) if w > 1e-9 else 0.0

@@ -125,6 +125,9 @@ class RCAResult:
         Whether the first candidate is probable enough to act on (its score,
         a calibrated probability, reaches the ranker's threshold). When
         False the candidates are still listed, best first.
+    ties : tuple of tuple of int
+        Ranks of candidates that nothing observed tells apart (a dead leaf
+        and its only link): each group is one answer in several names.
     """
 
     incident: str
@@ -134,6 +137,7 @@ class RCAResult:
     n_alarms: int = 0
     notes: tuple[str, ...] = ()
     confident: bool = True
+    ties: tuple[tuple[int, ...], ...] = ()
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -158,7 +162,7 @@ class RCAResult:
                      "candidates": [c.to_dict(full=full) for c in self.candidates]}
         if full:
             out.update({"method": self.method, "seconds": round(self.seconds, 4), "n_alarms": self.n_alarms,
-                        "notes": list(self.notes)})
+                        "ties": [list(g) for g in self.ties], "notes": list(self.notes)})
         return out
 
     def to_json(self, **kwargs: object) -> str:

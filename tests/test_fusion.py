@@ -1,15 +1,15 @@
-"""Fusion of root-cause rankers: rank combination, evidence kept, sources pluggable, torch-free import."""
+"""Fusion: the explain ranker's probabilities updated by learned sources, only where they know the network."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 
 from rca import analyze
-from rca.fusion import DEFAULT_SOURCES, FusionSource, fuse, fused_ranking
+from rca.fusion import DEFAULT_SOURCES, FusionSource, fit_source, fuse, fused_ranking
 from rca.result import Candidate, Evidence, RCAResult
 from tests._builders import background, incident, small_network
 
@@ -18,84 +18,64 @@ NODE_DOWN_S3 = background() + [
     (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None)]
 
 
-def _result(name, entities, scores=None):
-    scores = scores or [1.0 - 0.001 * r for r in range(len(entities))]  # near-ties unless given
+def _result(name, entities, scores):
     cands = tuple(Candidate(r, e, "node", s, "node_down", f"{name} says {e}",
-                            (Evidence((e,), f"{name} evidence", source=name),))
+                            (Evidence((e,), f"{name} evidence", source=name),), scores={name: s})
                   for r, (e, s) in enumerate(zip(entities, scores), start=1))
     return RCAResult("x", cands, 0.0, name)
 
 
-def _fixed(name, entities, weight=1.0, scores=None, floor=0.1):
-    return FusionSource(name, lambda inc, k: _result(name, entities, scores), weight, floor)
+EXPLAIN = _result("explain", ["A", "B", "C"], [0.45, 0.44, 0.05])
 
 
-def _fuse(*sources, **kw):
-    return fuse([(s, s.rank(None, 20)) for s in sources], **kw)
+def _source(weight, center=0.0, floor=0.01):
+    return FusionSource("gnn", lambda inc, k: None, weight, center, floor)
 
 
-def test_agreement_beats_a_single_first_place():
-    a = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.9, 0.8])
-    b = _fixed("b", ["W", "Y", "X"], scores=[1.0, 0.9, 0.5])
-    out = _fuse(a, b, lead_margin=None)  # the product alone (a's 10 % lead would keep X first)
-    order = [c.entity for c in out]
-    # Y, strong in both, beats X (first in a, weak in b); W, first only in b, follows both
-    assert order == ["Y", "X", "W", "Z"]
-    assert [c.rank for c in out] == list(range(1, len(out) + 1))
-    top = out[0]
-    assert set(top.scores) == {"a", "b", "fused"} and top.scores["a"] == 0.9
-    assert 0.0 < out[-1].score < top.score < 1.0
-    assert [e.source for e in top.evidence] == ["a", "b"]  # evidence of every source, first source first
-    assert top.reason == "a says Y"
-    # first everywhere is the most a candidate can earn
-    assert _fuse(a, _fixed("b", ["X"], scores=[0.7]))[0].score == pytest.approx(1.0)
+def test_a_familiar_source_breaks_a_near_tie_by_its_likelihood_ratio():
+    gnn = _result("gnn", ["B", "A"], [0.9, 0.09])
+    out = fuse(EXPLAIN, [(_source(1.0), gnn, 1.0)])
+    assert [c.entity for c in out] == ["B", "A", "C"]
+    # worked out: logit(0.44) + 1 * log(1 + 0.01) vs logit(0.45) + log(0.1 + 0.01)
+    b = 1 / (1 + math.exp(-(math.log(0.44 / 0.56) + math.log(1.01))))
+    assert out[0].score == pytest.approx(b)
+    assert out[0].scores["gnn"] == pytest.approx(1.0) and out[0].scores["explain"] == pytest.approx(0.44)
+    assert out[1].scores["gnn"] == pytest.approx(0.1)
+    # a candidate the source does not list gets only its floor
+    c = next(c for c in out if c.entity == "C")
+    assert c.score == pytest.approx(1 / (1 + math.exp(-(math.log(0.05 / 0.95) + math.log(0.01)))))
 
 
-def test_weights_decide_disagreements():
-    a = _fixed("a", ["X", "Y"], scores=[1.0, 0.8])
-    for weight, winner in ((3.0, "Y"), (0.5, "X")):
-        b = _fixed("b", ["Y", "X"], weight=weight, scores=[1.0, 0.8])
-        assert _fuse(a, b, lead_margin=None)[0].entity == winner
+def test_an_unfamiliar_or_weightless_source_leaves_the_explain_answer_as_it_is():
+    gnn = _result("gnn", ["C", "B"], [0.99, 0.01])
+    for source, familiarity in ((_source(1.0), 0.0), (_source(0.0), 1.0)):
+        out = fuse(EXPLAIN, [(source, gnn, familiarity)])
+        assert [(c.entity, round(c.score, 9)) for c in out] == [("A", 0.45), ("B", 0.44), ("C", 0.05)]
+    # familiarity scales the ratio: half as familiar, half the log odds moved
+    full = fuse(EXPLAIN, [(_source(1.0), gnn, 1.0)])
+    half = fuse(EXPLAIN, [(_source(1.0), gnn, 0.5)])
+    logit = lambda p: math.log(p / (1 - p))  # noqa: E731
+    c_full = next(c.score for c in full if c.entity == "C")
+    c_half = next(c.score for c in half if c.entity == "C")
+    assert logit(c_half) - logit(0.05) == pytest.approx(0.5 * (logit(c_full) - logit(0.05)))
 
 
-def test_an_improbable_candidate_earns_next_to_nothing():
-    # b is sharp like the GNN's softmax: its second place Z holds 0.5 % of the
-    # probability. A rank vote would credit Z as b's runner-up and push a's
-    # close alternative Y down; the product does not.
-    a = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.8, 0.05])
-    b = _fixed("b", ["X", "Z"], weight=0.3, floor=0.001, scores=[0.99, 0.005])
-    assert [c.entity for c in _fuse(a, b)] == ["X", "Y", "Z"]
+def test_the_source_reweighs_the_explain_candidates_and_adds_none():
+    gnn = _result("gnn", ["Z", "A"], [1.0, 0.5])
+    out = fuse(EXPLAIN, [(_source(2.0), gnn, 1.0)], max_candidates=2)
+    assert [c.entity for c in out] == ["A", "B"] and [c.rank for c in out] == [1, 2]
+    assert all(c.evidence[0].source == "explain" for c in out)
 
 
-def test_a_source_that_abstains_takes_no_part():
-    a = _fixed("a", ["X", "Y"], scores=[1.0, 0.8])
-    silent = FusionSource("b", lambda inc, k: RCAResult("x", (), 0.0, "b"), 5.0)
-    out = _fuse(a, silent)
-    assert [c.entity for c in out] == ["X", "Y"] and out[0].score == pytest.approx(1.0)
-
-
-def test_a_clear_leader_of_the_first_source_stays_first():
-    a = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.5, 0.4])
-    b = _fixed("b", ["Y", "Z", "X"], weight=3.0, scores=[1.0, 0.9, 0.1])
-    kept = _fuse(a, b)
-    assert [c.entity for c in kept] == ["X", "Y", "Z"]  # b reorders only what follows a's answer
-    # the promoted leader shows just above the best product, so scores still fall with the rank
-    assert kept[0].score > kept[1].score > kept[2].score and kept[0].scores["fused"] < kept[1].score
-    assert kept[0].score == pytest.approx(kept[1].score, abs=1e-5)
-    # so ordering equal scores by learned chains (rca analyze --knowledge) cannot undo the rule
-    from rca.causal import order_ties_by_chains
-    chained = tuple(replace(c, scores={**c.scores, "causal": 1.0 if c.entity == "Y" else 0.0}) for c in kept)
-    assert order_ties_by_chains(RCAResult("x", chained, 0.0, "fused"))[0].entity == "X"
-    assert _fuse(a)[0].score == pytest.approx(1.0)  # a lone source's leader shows its own product
-    assert _fuse(a, b, lead_margin=None)[0].entity == "Y"      # without the rule, b's weight wins
-    # a lead below the margin is a near-tie that the other sources break
-    a_tied = _fixed("a", ["X", "Y", "Z"], scores=[1.0, 0.99, 0.4])
-    assert _fuse(a_tied, b)[0].entity == "Y"
-
-
-def test_a_source_needs_a_positive_floor():
-    with pytest.raises(ValueError, match="'b'.*floor"):
-        FusionSource("b", lambda inc, k: None, 1.0, 0.0)
+def test_fit_source_finds_an_informative_source_and_ignores_a_misleading_one():
+    good = [(0.5, 1.0, 1.0, True), (0.5, 0.05, 1.0, False)] * 30 + [(0.5, 1.0, 1.0, False)] * 5
+    weight, center = fit_source(good)
+    assert weight > 0.3
+    bad = [(0.5, 0.05, 1.0, True), (0.5, 1.0, 1.0, False)] * 30
+    assert fit_source(bad)[0] == pytest.approx(0.0, abs=1e-6)
+    assert fit_source([]) == (0.0, 0.0)
+    with pytest.raises(ValueError, match="weight must be >= 0"):
+        FusionSource("x", lambda inc, k: None, -1.0)
 
 
 def test_fused_ranking_on_a_planted_incident():
@@ -105,20 +85,37 @@ def test_fused_ranking_on_a_planted_incident():
     assert (res[0].entity, res[0].kind) == ("S3", "node")
     scores = [c.score for c in res]
     assert scores == sorted(scores, reverse=True)
-    assert {"explain", "gnn", "fused"} <= set(res[0].scores)
-    assert {e.source for e in res[0].evidence} >= {"gnn"} and len({e.source for e in res[0].evidence}) >= 2
+    assert {"explain", "fused"} <= set(res[0].scores)
+    # the notes say how far each learned source took part
+    assert any(n.startswith("gnn: ") and "familiarity" in n for n in res.notes)
 
 
-def test_a_third_source_can_join():
+def test_a_source_of_its_own_can_join():
     inc = incident(small_network(), NODE_DOWN_S3)
-    extra = _fixed("attribution", ["B4", "S3"], weight=0.5)
-    res = fused_ranking(inc, sources=(*DEFAULT_SOURCES, extra))
-    assert "attribution" in res[0].scores or res.rank_of("B4") is not None
-    with pytest.raises(ValueError, match="at least one source"):
-        fused_ranking(inc, sources=())
+    extra = FusionSource("mine", lambda i, k: _result("mine", ["B4", "S3"], [1.0, 0.2]), 3.0, 0.0)
+    base = fused_ranking(inc, sources=())
+    res = fused_ranking(inc, sources=(extra,))
+    assert res.rank_of("B4") < base.rank_of("B4")
+    assert "mine: familiarity 1.00" in res.notes
 
 
 def test_importing_fusion_does_not_import_torch():
     code = "import sys; import rca.fusion; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_defaults_are_the_gnn_and_the_attribution():
+    assert [s.name for s in DEFAULT_SOURCES] == ["gnn", "attribution"]
+
+
+def test_the_gnn_knows_the_twin_and_not_other_networks(tmp_path):
+    from rca import read_incident
+    from rca.datasets import make_incident, othersim, twin_familiarity
+
+    assert twin_familiarity(make_incident(size="small", random_state=4)) == 1.0
+    folder = othersim.write_incident(othersim.make_incident("small", random_state=4), tmp_path / "o")
+    assert twin_familiarity(read_incident(folder)) < 0.7
+    assert twin_familiarity(incident(small_network(), NODE_DOWN_S3)) == 1.0   # the twin's names and types
+    renamed = incident(small_network(), [(t, d, "X_" + a, l) for t, d, a, l in NODE_DOWN_S3])
+    assert twin_familiarity(renamed) == 0.0

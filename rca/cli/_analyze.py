@@ -8,13 +8,15 @@ from pathlib import Path
 
 import click
 
+from ..analysis import METHODS
 from ._common import fail, format_result, incident_folders
 
 
 @click.command("analyze")
 @click.argument("incident", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the spec's JSON answer.")
-@click.option("--method", default="explain", show_default=True, help="Ranker to use.")
+@click.option("--method", type=click.Choice(METHODS), default="explain", show_default=True,
+              help="Ranker to use.")
 @click.option("--top", default=5, show_default=True, help="Candidates shown in the table.")
 @click.option("--max-candidates", default=20, show_default=True, help="Candidates returned in JSON.")
 @click.option("--knowledge", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,

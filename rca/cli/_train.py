@@ -1,4 +1,4 @@
-"""``rca train <model>``: retrain the shipped GNN models from their documented recipes.
+"""``rca train <model>``: retrain the shipped models from their documented recipes.
 
 Each shipped model is one subcommand; adding one (``propagation``) is a
 function decorated with ``@train.command("propagation")`` in this module.
@@ -23,7 +23,23 @@ def _shipped(name: str) -> Path:
 
 @click.group()
 def train() -> None:
-    """Retrain the shipped GNN models (documented data, seed and settings; identical weights on the same machine type)."""
+    """Retrain the shipped models (documented data, seed and settings; identical weights on the same machine type)."""
+
+
+@train.command("explain")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write (default: the package's rca/explain/weights.json).")
+@click.option("--n", "n", type=click.IntRange(min=10), default=None,
+              help="Training incidents (default: the shipped recipe's).")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+def explain(out: str | None, n: int | None, progress: bool) -> None:
+    """Learn the explain ranker's evidence weights on randomised twin and othersim incidents."""
+    from rca.explain._learn import RECIPE, WEIGHTS_PATH, train_explain
+
+    target = Path(out) if out else WEIGHTS_PATH
+    info = train_explain(target, n=n or RECIPE["n_incidents"], progress=progress)
+    click.echo(f"wrote {target} in {info['seconds']:.0f} s: {info['n_incidents']} incidents, "
+               f"log loss {info['train_log_loss']:.3f}")
 
 
 @train.command("congestion")

@@ -4,6 +4,7 @@
 scikit-learn convention).
 """
 
+from ._domain import twin_familiarity
 from ._faults import FAULT_KINDS, FAULT_TYPES
 from ._gnnet import GnnetSample, find_gnnet_folders, load_gnnet
 from ._loaders import load_incidents, load_topology_zoo
@@ -27,4 +28,5 @@ __all__ = [
     "make_incident",
     "make_incidents",
     "make_network",
+    "twin_familiarity",
 ]

@@ -17,22 +17,16 @@ import numpy as np
 
 from ..errors import InputError
 from ._context import Event, SimContext
+from ..faults import FAULTS
 from ._timeline import Outage
 
 __all__ = ["FAULT_TYPES", "FAULT_KINDS", "Fault", "inject", "available_faults"]
 
-#: Fault types the twin can inject, and the kind of their root entity.
-FAULT_KINDS: dict[str, str] = {
-    "node_down": "node",
-    "link_down": "link",
-    "site_power": "site",
-    "card_failure": "node",
-    "congestion": "link",
-    "cpu_overload": "node",
-    "fiber_cut": "link",
-    "microwave_fading": "link",
-    "node_reboot": "node",
-}
+#: Fault types the twin can inject (in the order the failure GNN's model
+#: files record), and the kind of their root entity, from :mod:`rca.faults`.
+FAULT_KINDS: dict[str, str] = {name: FAULTS[name].kind for name in (
+    "node_down", "link_down", "site_power", "card_failure", "congestion", "cpu_overload", "fiber_cut",
+    "microwave_fading", "node_reboot")}
 FAULT_TYPES: tuple[str, ...] = tuple(FAULT_KINDS)
 
 

@@ -1,15 +1,17 @@
-"""othersim: an independent incident simulator for judging RCA generalisation.
+"""othersim: a second, independently written incident simulator.
 
-Written apart from ``rca.datasets`` (it imports nothing from ``rca``): it
+Written apart from the twin (it imports nothing else from ``rca``): it
 draws layered operator networks, injects faults, replays what an NMS would
 show (port, routing, comm-lost, cell-outage, power, card, radio, CPU and SLA
 alarms in one of three vendor vocabularies, with noise, clock skew, losses,
 duplicates and late rows) and writes incident folders in the format of
-``spec/incident-format.md``.
+``docs/incident-format.md``. Together with the twin it is the development
+family of the rankers: the explain ranker's weights are learned on both,
+and the benchmarks report them apart from a third, test-only family.
 
 Examples
 --------
->>> from othersim import make_incident
+>>> from rca.datasets.othersim import make_incident
 >>> inc = make_incident("small", random_state=3)
 >>> sorted(inc.truth["root_causes"][0])
 ['entity', 'fault', 'kind', 'time']

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._observe import Observations
+from .._observe import Observations
+from ..faults import FAULTS as FAULTS_ALL
 
 __all__ = ["Hypothesis", "generate_hypotheses", "FAULTS"]
 
-#: fault -> kind of entity it applies to
-FAULTS = {
-    "node_down": "node", "card_failure": "node", "cpu_overload": "node",
-    "link_down": "link", "fiber_cut": "link", "congestion": "link", "link_degraded": "link",
-    "site_power": "site",
-}
+#: The faults the explain ranker forms hypotheses of -> the kind of entity each hits
+#: (a reboot reads as ``node_down``, a fading hop as ``link_degraded``: the same footprints).
+FAULTS = {name: FAULTS_ALL[name].kind for name in (
+    "node_down", "card_failure", "cpu_overload", "link_down", "fiber_cut", "congestion", "link_degraded",
+    "site_power")}
 
 # Links leaving one element within this angle of one another run along one
 # route out of its site, where one duct can carry them all (a shared-risk link
