@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from ._csv import LINE, read_table
@@ -47,22 +48,29 @@ class Metrics:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, topology: "Topology | None" = None, source: str = "<frame>") -> "Metrics":
-        """Build from a long-format DataFrame (``timestamp`` or ``time``, entity, metric, value)."""
+        """Build from a long-format DataFrame (``timestamp`` or ``time``, entity, metric, value).
+
+        ``time`` holds seconds taken as they are; ``timestamp`` is read as
+        in a file (see :meth:`rca.AlarmLog.from_frame`).
+        """
+        relative = "timestamp" not in frame.columns and "time" in frame.columns
         frame = frame_input(frame, _REQUIRED, source)
-        return cls._build(frame, topology=topology, file=source, report=ValidationReport())
+        return cls._build(frame, topology=topology, file=source, report=ValidationReport(), relative=relative)
 
     @classmethod
-    def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport) -> "Metrics":
+    def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport,
+               relative: bool = False) -> "Metrics":
         if LINE not in raw.columns:
             raw[LINE] = pd.array([pd.NA] * len(raw), dtype="Int64")
-        frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger)
+        frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger, relative=relative)
         frame["entity"] = clean_text(frame["entity"])
         frame["metric"] = clean_text(frame["metric"])
         values = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
-        bad = values.isna().to_numpy() | frame["entity"].isna().to_numpy() | frame["metric"].isna().to_numpy()
+        bad = ~np.isfinite(values.to_numpy()) | frame["entity"].isna().to_numpy() | frame["metric"].isna().to_numpy()
         frame = frame.assign(value=values)
         frame = drop_bad_rows(frame, bad, kind="bad_metric_row",
-                              message="rows with a non-numeric value or an empty entity/metric",
+                              message="rows with a value that is not a finite number (empty, text, inf, nan) "
+                                      "or an empty entity/metric",
                               file=file, report=report, logger=logger)
         extras = [c for c in frame.columns if c not in ("time", "entity", "metric", "value", LINE)]
         frame = frame[["time", "entity", "metric", "value", LINE] + extras]
