@@ -25,7 +25,7 @@ from .errors import InputError, SchemaError
 from .limits import ID_COLUMNS, MAX_ID_CHARS, MAX_TEXT_CHARS
 from .validation import ValidationReport
 
-__all__ = ["read_table", "LINE"]
+__all__ = ["read_table", "cap_lengths", "LINE"]
 
 #: Column holding the 1-based line number of each record (header is line 1).
 LINE = "line"
@@ -157,9 +157,8 @@ def read_table(
             report.add(kind, messages[kind], file=str(path), lines=problems[kind], count=len(problems[kind]),
                        action=actions[kind], logger=logger)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
-    _cap_lengths(frame, lines_kept, dict(limits or {}), path, report)
     frame[LINE] = pd.array(lines_kept, dtype="int64")
-    return frame
+    return cap_lengths(frame, file=path, report=report, limits=limits)
 
 
 def _decode_lines(data: bytes, path: Path) -> list[str]:
@@ -249,22 +248,38 @@ def _one_line(line: str, width: int | None) -> list[str]:
     return literal if len(literal) == width else normal
 
 
-def _cap_lengths(frame: pd.DataFrame, lines: list[int], limits: dict[str, int], path: Path,
-                 report: ValidationReport) -> None:
-    for column in frame.columns:
+def cap_lengths(frame: pd.DataFrame, *, file: str | Path | None, report: ValidationReport,
+                limits: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """Cut text values longer than their limit (:mod:`rca.limits`), reporting them by line.
+
+    ``limits`` overrides the default limit of a column
+    (:data:`rca.limits.MAX_ID_CHARS` for the id and type columns,
+    :data:`rca.limits.MAX_TEXT_CHARS` for the others). Non-text cells are
+    left alone. Works in place and returns ``frame``.
+    """
+    limits = dict(limits or {})
+    for column in [c for c in frame.columns if c != LINE]:
+        values = frame[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
+            continue
         limit = limits.get(column, MAX_ID_CHARS if column in ID_COLUMNS else MAX_TEXT_CHARS)
-        lengths = frame[column].str.len().to_numpy()
+        lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
         over = lengths > limit
         if not over.any():
             continue
-        frame[column] = frame[column].where(~over, frame[column].str.slice(0, limit))
+        frame[column] = values.where(~over, values.map(lambda v: v[:limit] if isinstance(v, str) else v))
+        if LINE in frame.columns:
+            lines = [int(x) for x in frame.loc[over, LINE].tolist() if not pd.isna(x)]
+        else:
+            lines = [int(i) + 2 for i in over.nonzero()[0]]
         report.add(
             "field_too_long",
             f"values of column {column!r} longer than {limit} characters (the longest has "
             f"{int(lengths.max())}); cut to {limit}",
-            file=str(path), lines=[lines[i] for i in over.nonzero()[0]], count=int(over.sum()),
+            file=None if file is None else str(file), lines=lines, count=int(over.sum()),
             action="repaired", logger=logger,
         )
+    return frame
 
 
 def _check_header(header: list[str], required: tuple[str, ...], path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._csv import LINE, read_table
+from ._csv import LINE, cap_lengths, read_table
 from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
 from ._time import to_iso
 from .errors import SchemaError
@@ -107,6 +107,7 @@ class AlarmLog:
         if LINE not in raw.columns:
             raw[LINE] = pd.array([pd.NA] * len(raw), dtype="Int64")
         frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger, relative=relative)
+        frame = cap_lengths(frame, file=file, report=report)   # a file's values are already within the limits
         for col in ("device", "alarm_type", "severity", "link_id", "message"):
             frame[col] = clean_text(frame[col]) if col in frame.columns else pd.Series([None] * len(frame), dtype=object, index=frame.index)
         frame["severity"] = frame["severity"].map(lambda s: s.lower() if isinstance(s, str) else s)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._csv import LINE, read_table
+from ._csv import LINE, cap_lengths, read_table
 from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
 from .validation import ValidationReport
 
@@ -63,6 +63,7 @@ class Metrics:
         if LINE not in raw.columns:
             raw[LINE] = pd.array([pd.NA] * len(raw), dtype="Int64")
         frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger, relative=relative)
+        frame = cap_lengths(frame, file=file, report=report)
         frame["entity"] = clean_text(frame["entity"])
         frame["metric"] = clean_text(frame["metric"])
         values = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
