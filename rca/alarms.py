@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ._csv import LINE, cap_lengths, read_table
+from ._io import atomic_open
 from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
 from ._time import to_iso
 from .errors import SchemaError
@@ -170,7 +171,8 @@ class AlarmLog:
 
     def write_csv(self, path: str | Path) -> None:
         """Write in the incident format (ISO 8601 timestamps)."""
-        self.to_frame().drop(columns=[LINE]).to_csv(path, index=False)
+        with atomic_open(path, newline="") as handle:
+            self.to_frame().drop(columns=[LINE]).to_csv(handle, index=False)
 
 
 def _check_against(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:

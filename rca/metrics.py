@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ._csv import LINE, cap_lengths, read_table
+from ._io import atomic_open
 from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
 from .validation import ValidationReport
 
@@ -107,7 +108,8 @@ class Metrics:
         return out
 
     def write_csv(self, path: str | Path) -> None:
-        """Write in the incident format."""
-        self.to_frame().to_csv(path, index=False)
+        """Write in the incident format (atomically)."""
+        with atomic_open(path, newline="") as handle:
+            self.to_frame().to_csv(handle, index=False)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._csv import LINE, read_table
+from ._io import atomic_open
 from ._reachability import Reachability, euler_tour
 from .errors import InputError, SchemaError, TopologyError, UnknownEntityError
 from .validation import ValidationReport
@@ -323,8 +324,9 @@ class Topology:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         nodes, links = self.to_frames()
-        nodes.to_csv(folder / "nodes.csv", index=False)
-        links.to_csv(folder / "links.csv", index=False)
+        for name, frame in (("nodes.csv", nodes), ("links.csv", links)):
+            with atomic_open(folder / name, newline="") as handle:
+                frame.to_csv(handle, index=False)
 
     # --------------------------------------------------------------- queries
     def __len__(self) -> int:

@@ -223,3 +223,21 @@ def test_non_finite_metric_values_are_reported(tmp_path):
     m = Metrics.read_csv(p)
     assert m.frame["value"].tolist() == [0.5]
     assert m.report.by_kind("bad_metric_row")[0].lines == (3, 4, 5)
+
+
+def test_truth_json_not_utf8_is_a_clear_error(tmp_path):
+    p = tmp_path / "truth.json"
+    p.write_bytes(b'{"root_causes": [\n {"entity": "Z\xfcrich-R1", "kind": "node"}]}')
+    with pytest.raises(InputError, match=r"truth.json:2: not UTF-8"):
+        read_truth(p)
+
+
+def test_writing_an_incident_leaves_no_temporary_files(tmp_path):
+    topo = small_network()
+    write(tmp_path / "alarms.csv", "timestamp,device,alarm_type\n2026-03-01T10:00:00Z,S2,LOS\n")
+    topo.write_csv(tmp_path)
+    inc = read_incident(tmp_path)
+    out = inc.write(tmp_path / "copy")
+    assert sorted(p.name for p in out.iterdir()) == ["alarms.csv", "links.csv", "nodes.csv"]
+    again = read_incident(out)
+    assert again.topology.node_ids == inc.topology.node_ids and len(again.alarms) == 1

@@ -291,3 +291,46 @@ def test_training_corpus_cache_key_follows_the_code_that_makes_the_samples(monke
     real = inspect.getsource
     monkeypatch.setattr(inspect, "getsource", lambda obj: real(obj) + ("# edited\n" if obj is target else ""))
     assert corpus_key(PROPAGATION_RECIPE) != before
+
+
+@pytest.mark.parametrize("name, value", [("hidden", 20_000), ("layers", 10_000), ("hidden", True), ("hidden", "8")])
+def test_oversized_model_is_refused_before_it_is_built(tmp_path, tiny_model, monkeypatch, name, value):
+    # a 1.4 kB file asking for a 20,000-wide layer used to allocate 3.6 GB before load_state_dict refused it
+    from rca.datasets import FAULT_TYPES
+
+    path = tmp_path / "huge.pt"
+    config = {"hidden": 8, "layers": 2, name: value}
+    write_model_file(path, "netrca-failure", 1, config, {}, {"features": list(FEATURES),
+                                                             "fault_types": list(FAULT_TYPES)})
+    built = []
+    monkeypatch.setattr(FailureGNN, "_new_model", lambda self: built.append(self) or tiny_model.model_)
+    with pytest.raises(ModelFileError, match=rf"{name}={value!r}.*from 1 to"):
+        FailureGNN.load(path)
+    assert not built
+
+
+def test_model_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    import rca.gnn._serialize as serialize
+
+    path = tmp_path / "big.pt"
+    path.write_bytes(b"\0" * 4096)
+    monkeypatch.setattr(serialize, "MAX_MODEL_FILE_BYTES", 1024)
+    monkeypatch.setattr(serialize.torch, "load", lambda *a, **k: pytest.fail("the file was read"))
+    with pytest.raises(ModelFileError, match="4096 bytes is larger"):
+        FailureGNN.load(path)
+
+
+def test_model_files_are_written_atomically(tmp_path, tiny_model, monkeypatch):
+    path = tmp_path / "model.pt"
+    tiny_model.save(path)
+    before = path.read_bytes()
+
+    def disk_full(obj, handle, *args, **kwargs):
+        handle.write(b"half a fi")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(torch, "save", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        tiny_model.save(path)
+    assert path.read_bytes() == before                       # the old file, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]   # no temporary left behind
