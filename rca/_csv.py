@@ -52,6 +52,9 @@ def read_table(
       the record is read from its own line alone and the next lines as the
       records they are (``unbalanced_quote``), instead of merging them all
       into one field;
+    * a quoted field that does run over several lines is kept, and the
+      lines it takes are counted (``multiline_field``, ``count`` is the
+      number of lines read as text of the row above);
     * a record the :mod:`csv` module cannot parse at all is skipped
       (``malformed_record``);
     * values longer than their limit (:data:`rca.limits.MAX_ID_CHARS` for
@@ -124,6 +127,8 @@ def read_table(
     lines_kept: list[int] = []
     problems: dict[str, list[int]] = {"extra_fields": [], "missing_fields": [], "unbalanced_quote": [],
                                       "malformed_record": []}
+    spanning: list[int] = []
+    absorbed = 0
     errors: list[str] = []
     for start, error, record, stray in records:
         if error is not None:
@@ -132,8 +137,11 @@ def read_table(
             continue
         if not record or (len(record) == 1 and not record[0].strip()):
             continue
-        if stray:
+        if stray is True:
             problems["unbalanced_quote"].append(start)
+        elif stray:
+            spanning.append(start)
+            absorbed += int(stray)
         if len(record) > width:
             if any(v.strip() for v in record[width:]):
                 problems["extra_fields"].append(start)
@@ -156,6 +164,12 @@ def read_table(
         if problems[kind]:
             report.add(kind, messages[kind], file=str(path), lines=problems[kind], count=len(problems[kind]),
                        action=actions[kind], logger=logger)
+    if spanning:
+        report.add("multiline_field",
+                   f"quoted fields that run over several lines, each kept as one field: {absorbed} line(s) "
+                   "read as the text of the row they continue",
+                   file=str(path), lines=spanning, count=absorbed, action="kept", logger=logger,
+                   level=logging.INFO)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame[LINE] = pd.array(lines_kept, dtype="int64")
     return cap_lengths(frame, file=path, report=report, limits=limits)
@@ -177,8 +191,11 @@ def _decode_lines(data: bytes, path: Path) -> list[str]:
     return list(io.StringIO(text, newline=""))
 
 
-def _records(lines: list[str], state: dict[str, int]) -> Iterator[tuple[int, str | None, list[str], bool]]:
-    """``(first line, error or None, fields, stray quote repaired)`` for each record.
+def _records(lines: list[str], state: dict[str, int]) -> Iterator[tuple[int, str | None, list[str], bool | int]]:
+    """``(first line, error or None, fields, stray)`` for each record.
+
+    ``stray`` is True where a stray quote was repaired, else the number of
+    lines after the first that the record's quoted fields run over.
 
     ``state["width"]``, once set, is the number of header fields.
     """
@@ -199,7 +216,7 @@ def _records(lines: list[str], state: dict[str, int]) -> Iterator[tuple[int, str
                     yield first + 1, None, _one_line(lines[first], state.get("width")), True
                     restart = first + 1
                 else:
-                    yield first + 1, str(exc), [], False
+                    yield first + 1, str(exc), [], 0
                     restart = end
                 break
             first, end = pos + consumed, pos + reader.line_num
@@ -208,7 +225,7 @@ def _records(lines: list[str], state: dict[str, int]) -> Iterator[tuple[int, str
                 yield first + 1, None, _one_line(lines[first], state.get("width")), True
                 restart = first + 1
                 break
-            yield first + 1, None, record, False
+            yield first + 1, None, record, end - first - 1
         pos = restart
 
 
@@ -222,16 +239,17 @@ def _fields(line: str, **kwargs: object) -> list[str]:
 def _stray_quote(lines: list[str], first: int, end: int, width: int | None) -> bool:
     """Whether a record over ``lines[first:end]`` is a stray quote swallowing well-formed rows.
 
-    It is when every following line, read alone, is a record of as many
-    fields as the header (at least two): a quoted field that truly spans
-    lines continues with free text, not with whole records.
+    It is when every following line, read alone, holds at least two fields
+    and one of them holds exactly as many as the header (at least two): a
+    quoted field that truly spans lines continues with free text, not with
+    records.
     """
     if width is None:
         width = len(_fields(lines[first], quoting=csv.QUOTE_NONE))
     if width < 2:
         return False
-    rest = [line for line in lines[first + 1:end] if line.strip()]
-    return bool(rest) and all(len(_fields(line)) == width for line in rest)
+    counts = [len(_fields(line)) for line in lines[first + 1:end] if line.strip()]
+    return bool(counts) and min(counts) >= 2 and width in counts
 
 
 def _one_line(line: str, width: int | None) -> list[str]:

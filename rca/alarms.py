@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 ALARM_COLUMNS = ("time", "device", "alarm_type", "severity", "link_id", "message", LINE)
 _REQUIRED = ("timestamp", "device", "alarm_type")
 # report entries that say how the input was read, not what is wrong with it
-_NOTES = frozenset({"relative_time"})
+_NOTES = frozenset({"relative_time", "multiline_field"})
 
 
 class AlarmLog:
