@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._csv import LINE, read_table
+from ._csv import LINE, cap_lengths, read_table
+from ._io import atomic_open
 from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
 from ._time import to_iso
 from .errors import SchemaError
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 ALARM_COLUMNS = ("time", "device", "alarm_type", "severity", "link_id", "message", LINE)
 _REQUIRED = ("timestamp", "device", "alarm_type")
+# report entries that say how the input was read, not what is wrong with it
+_NOTES = frozenset({"relative_time", "multiline_field"})
 
 
 class AlarmLog:
@@ -88,15 +91,24 @@ class AlarmLog:
         cls, frame: pd.DataFrame, *, topology: "Topology | None" = None, source: str = "<frame>",
         strict: bool = False,
     ) -> "AlarmLog":
-        """Build from a DataFrame with ``timestamp`` (or ``time``), ``device``, ``alarm_type``."""
+        """Build from a DataFrame with ``timestamp`` (or ``time``), ``device``, ``alarm_type``.
+
+        ``timestamp`` is read as in a file (ISO 8601, or epoch numbers whose
+        unit is inferred within 1990-2100); ``time`` holds seconds taken as
+        they are (relative times are allowed), which must be finite.
+        """
+        relative = "timestamp" not in frame.columns and "time" in frame.columns
         frame = frame_input(frame, _REQUIRED, source)
-        return cls._build(frame, topology=topology, file=source, report=ValidationReport(), strict=strict)
+        return cls._build(frame, topology=topology, file=source, report=ValidationReport(), strict=strict,
+                          relative=relative)
 
     @classmethod
-    def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport, strict: bool) -> "AlarmLog":
+    def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport, strict: bool,
+               relative: bool = False) -> "AlarmLog":
         if LINE not in raw.columns:
             raw[LINE] = pd.array([pd.NA] * len(raw), dtype="Int64")
-        frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger)
+        frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger, relative=relative)
+        frame = cap_lengths(frame, file=file, report=report)   # a file's values are already within the limits
         for col in ("device", "alarm_type", "severity", "link_id", "message"):
             frame[col] = clean_text(frame[col]) if col in frame.columns else pd.Series([None] * len(frame), dtype=object, index=frame.index)
         frame["severity"] = frame["severity"].map(lambda s: s.lower() if isinstance(s, str) else s)
@@ -110,8 +122,9 @@ class AlarmLog:
                                 file=file, report=report, logger=logger)
         if topology is not None:
             _check_against(frame, topology, file, report)
-        if strict and report:
-            first = report.issues[0]
+        problems = [i for i in report if i.kind not in _NOTES]
+        if strict and problems:
+            first = problems[0]
             raise SchemaError(str(first), file=file, line=first.lines[0] if first.lines else None)
         return cls(frame, report=report, source=file)
 
@@ -158,7 +171,8 @@ class AlarmLog:
 
     def write_csv(self, path: str | Path) -> None:
         """Write in the incident format (ISO 8601 timestamps)."""
-        self.to_frame().drop(columns=[LINE]).to_csv(path, index=False)
+        with atomic_open(path, newline="") as handle:
+            self.to_frame().drop(columns=[LINE]).to_csv(handle, index=False)
 
 
 def _check_against(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:

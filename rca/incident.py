@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._io import atomic_write_text
 from .alarms import AlarmLog
 from .errors import InputError, SchemaError
 from .metrics import Metrics
@@ -85,7 +86,7 @@ class Incident:
         if self.metrics is not None:
             self.metrics.write_csv(folder / "metrics.csv")
         if self.truth is not None:
-            (folder / "truth.json").write_text(json.dumps(self.truth.to_dict(), indent=2) + "\n")
+            atomic_write_text(folder / "truth.json", json.dumps(self.truth.to_dict(), indent=2) + "\n")
         return folder
 
 
@@ -95,13 +96,20 @@ def read_truth(path: str | Path) -> Truth:
     Raises
     ------
     InputError
-        Not JSON, or not ``{"root_causes": [{"entity": ..., "kind": ...}, ...]}``.
+        Not UTF-8, not JSON, or not ``{"root_causes": [{"entity": ..., "kind": ...}, ...]}``.
     """
     path = Path(path)
+    raw = path.read_bytes()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text ({exc.reason}: byte 0x{raw[exc.start]:02x}); JSON must be UTF-8",
+                         file=path, line=line) from exc
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", file=path, line=exc.lineno) from exc
+    except RecursionError as exc:
+        raise InputError("not valid JSON: nested too deeply", file=path) from exc
     if not isinstance(data, dict) or not isinstance(data.get("root_causes"), list):
         raise SchemaError('expected an object {"root_causes": [...]}', file=path)
     roots = []

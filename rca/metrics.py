@@ -6,9 +6,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from ._csv import LINE, read_table
+from ._csv import LINE, cap_lengths, read_table
+from ._io import atomic_open
 from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
 from .validation import ValidationReport
 
@@ -47,22 +49,30 @@ class Metrics:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, topology: "Topology | None" = None, source: str = "<frame>") -> "Metrics":
-        """Build from a long-format DataFrame (``timestamp`` or ``time``, entity, metric, value)."""
+        """Build from a long-format DataFrame (``timestamp`` or ``time``, entity, metric, value).
+
+        ``time`` holds seconds taken as they are; ``timestamp`` is read as
+        in a file (see :meth:`rca.AlarmLog.from_frame`).
+        """
+        relative = "timestamp" not in frame.columns and "time" in frame.columns
         frame = frame_input(frame, _REQUIRED, source)
-        return cls._build(frame, topology=topology, file=source, report=ValidationReport())
+        return cls._build(frame, topology=topology, file=source, report=ValidationReport(), relative=relative)
 
     @classmethod
-    def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport) -> "Metrics":
+    def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport,
+               relative: bool = False) -> "Metrics":
         if LINE not in raw.columns:
             raw[LINE] = pd.array([pd.NA] * len(raw), dtype="Int64")
-        frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger)
+        frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger, relative=relative)
+        frame = cap_lengths(frame, file=file, report=report)
         frame["entity"] = clean_text(frame["entity"])
         frame["metric"] = clean_text(frame["metric"])
         values = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
-        bad = values.isna().to_numpy() | frame["entity"].isna().to_numpy() | frame["metric"].isna().to_numpy()
+        bad = ~np.isfinite(values.to_numpy()) | frame["entity"].isna().to_numpy() | frame["metric"].isna().to_numpy()
         frame = frame.assign(value=values)
         frame = drop_bad_rows(frame, bad, kind="bad_metric_row",
-                              message="rows with a non-numeric value or an empty entity/metric",
+                              message="rows with a value that is not a finite number (empty, text, inf, nan) "
+                                      "or an empty entity/metric",
                               file=file, report=report, logger=logger)
         extras = [c for c in frame.columns if c not in ("time", "entity", "metric", "value", LINE)]
         frame = frame[["time", "entity", "metric", "value", LINE] + extras]
@@ -98,7 +108,8 @@ class Metrics:
         return out
 
     def write_csv(self, path: str | Path) -> None:
-        """Write in the incident format."""
-        self.to_frame().to_csv(path, index=False)
+        """Write in the incident format (atomically)."""
+        with atomic_open(path, newline="") as handle:
+            self.to_frame().to_csv(handle, index=False)
 
 

@@ -23,11 +23,11 @@ import jinja2
 from importlib.metadata import PackageNotFoundError, version
 from markupsafe import Markup
 
+from ._io import atomic_write_text, check_destination
 from ._report._escape import figure_json, script_json
 from ._report._timeline import timeline_figure
 from ._report._topology import highlighted, topology_figure
 from ._time import to_iso
-from .errors import InputError
 from .incident import Incident
 from .result import Candidate, RCAResult
 
@@ -79,18 +79,21 @@ def write_report(incident: Incident, result: RCAResult, path: str | Path, *, tit
     Path
         ``path``.
 
+    The page is written to a temporary file beside ``path`` and renamed
+    over it: a full disk or an interruption leaves the previous file (or
+    none), never a truncated page.
+
     Raises
     ------
     InputError
-        ``path`` is an existing directory.
+        ``path`` is an existing folder or a symbolic link (writing through a
+        link would overwrite its target).
+    OSError
+        The page could not be written.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise InputError("expected a file name for the report, found a directory", file=path)
+    path = check_destination(path)
     page = render_report(incident, result, title=title)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return atomic_write_text(path, page)
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._csv import LINE, read_table
+from ._io import atomic_open
 from ._reachability import Reachability, euler_tour
 from .errors import InputError, SchemaError, TopologyError, UnknownEntityError
 from .validation import ValidationReport
@@ -65,11 +66,13 @@ class Topology:
     Attributes
     ----------
     nodes : pandas.DataFrame
-        Indexed by ``node_id``; columns ``node_type, site, layer, lat, lon,
-        gateway`` plus any extra input column.
+        Indexed by ``node_id``, sorted by it; columns ``node_type, site,
+        layer, lat, lon, gateway`` plus any extra input column.
     links : pandas.DataFrame
-        Indexed by ``link_id``; columns ``source, target, link_type,
-        capacity_mbps, directed`` plus any extra input column.
+        Indexed by ``link_id``, sorted by it; columns ``source, target,
+        link_type, capacity_mbps, directed`` plus any extra input column.
+        Both orders are canonical: the same network in any row order gives
+        the same topology, so no answer depends on how it was exported.
     report : ValidationReport
         What was repaired or inferred while building.
 
@@ -93,8 +96,11 @@ class Topology:
         report: ValidationReport | None = None,
         source: str | None = None,
     ) -> None:
-        self.nodes = nodes
-        self.links = links
+        # canonical order: elements and links sorted by id, whatever the order
+        # of the file, so that no answer depends on how the inventory was exported
+        self.nodes = nodes.sort_index(kind="stable", key=_id_key)
+        self.links = links.sort_index(kind="stable", key=_id_key)
+        nodes, links = self.nodes, self.links
         self.report = report if report is not None else ValidationReport()
         self.source = source
         self._ids: list[str] = [str(x) for x in nodes.index]
@@ -174,6 +180,9 @@ class Topology:
             links = read_table(links_csv, required=("source", "target"), report=report)
         else:
             links = None
+            if links_csv is not None:
+                report.add("missing_file", "no links file: every element is read as isolated (no link, no path)",
+                           file=str(links_csv), action="kept", logger=logger)
         topo = cls.from_frames(
             nodes, links, source=str(Path(nodes_csv).parent),
             nodes_file=str(nodes_csv), links_file=str(links_csv) if links_csv else None,
@@ -186,11 +195,15 @@ class Topology:
     def read_graphml(cls, path: str | Path) -> "Topology":
         """Read a GraphML file (e.g. an Internet Topology Zoo network).
 
-        Node ``id`` becomes ``node_id``; the link id is the edge ``id``
-        attribute when present, otherwise ``SOURCE--TARGET`` (sorted), with
-        ``#2``, ``#3``... for parallel links. ``Latitude``/``Longitude``
-        become ``lat``/``lon``; ``LinkSpeedRaw`` (bit/s) becomes
-        ``capacity_mbps``. Every other attribute is kept.
+        Node ``id`` becomes ``node_id``; the link id is the edge's ``id``
+        (the XML attribute, or a ``link_id``/``id`` data key) when present,
+        otherwise ``SOURCE--TARGET`` (sorted), with ``#2``, ``#3``... for
+        parallel links. ``Latitude``/``Longitude`` become ``lat``/``lon``;
+        ``LinkSpeedRaw`` (bit/s) becomes ``capacity_mbps``. Every other
+        attribute is kept. An edge that names a node the file does not
+        declare adds it as an inferred element, reported with the edge's
+        line (``undeclared_node``); edges repeating another edge's id
+        between the same nodes are reported (``duplicate_edge``).
 
         Raises
         ------
@@ -201,12 +214,43 @@ class Topology:
         if not path.is_file():
             raise InputError("file not found", file=path)
         try:
-            graph = nx.read_graphml(path, force_multigraph=True)
-        except Exception as exc:  # networkx raises several unrelated types
+            # edge ids stay text ("7" is a link id, not the integer 7)
+            graph = nx.read_graphml(path, force_multigraph=True, edge_key_type=str)
+            declared, edges = _graphml_outline(path)
+        except Exception as exc:  # networkx and expat raise several unrelated types
             raise InputError(f"not a readable GraphML file: {exc}", file=path) from exc
         if graph.number_of_nodes() == 0:
             raise TopologyError("the graph has no nodes", file=path)
-        return cls.from_networkx(graph, source=str(path))
+        topo = cls.from_networkx(graph, source=str(path))
+        undeclared = sorted({str(n) for n in graph.nodes} - declared)
+        if undeclared:
+            lines = [line for line, u, v, _ in edges if u in undeclared or v in undeclared]
+            topo.report.add(
+                "undeclared_node",
+                f"edges name {len(undeclared)} node(s) the file does not declare "
+                f"({', '.join(undeclared[:5])}{'...' if len(undeclared) > 5 else ''}); added as inferred elements",
+                file=str(path), lines=lines, count=len(lines), action="repaired", logger=logger,
+            )
+            nodes = topo.nodes.copy()
+            if "inferred" not in nodes.columns:
+                nodes["inferred"] = False
+            nodes.loc[undeclared, "inferred"] = True
+            topo.nodes = nodes
+        seen: set[tuple[str, str, str]] = set()
+        repeated = []
+        for line, u, v, eid in edges:
+            key = (min(u, v), max(u, v), eid) if eid else None
+            if key is not None and key in seen:
+                repeated.append(line)
+            elif key is not None:
+                seen.add(key)
+        if repeated:
+            topo.report.add(
+                "duplicate_edge",
+                "edges repeating the id of an earlier edge between the same nodes; only the first was kept",
+                file=str(path), lines=repeated, count=len(repeated), action="dropped", logger=logger,
+            )
+        return topo
 
     @classmethod
     def from_networkx(cls, graph: nx.Graph, *, source: str | None = None) -> "Topology":
@@ -214,8 +258,10 @@ class Topology:
 
         Node attributes map onto the node columns (``Latitude``/``Longitude``
         to ``lat``/``lon``, ``type`` to ``node_type`` when it has none); edge
-        attributes onto the link columns. In a directed graph every edge is
-        a physical link unless it has ``directed=True``.
+        attributes onto the link columns. The link id is the edge's
+        ``link_id`` or ``id`` attribute, else a multigraph's text edge key,
+        else ``SOURCE--TARGET``. In a directed graph every edge is a
+        physical link unless it has ``directed=True``.
         """
         rename_node = {"Latitude": "lat", "Longitude": "lon", "latitude": "lat", "longitude": "lon"}
         rows = []
@@ -236,6 +282,8 @@ class Topology:
             row = {k: v_ for k, v_ in data.items() if k not in ("source", "target")}
             row["source"], row["target"] = str(u), str(v)
             raw_id = data.get("link_id", data.get("id"))
+            if raw_id in (None, "") and isinstance(key, str) and key:
+                raw_id = key   # a multigraph's text key: the GraphML edge id, or a link id given as key
             lid = str(raw_id) if raw_id not in (None, "") else link_id_for(u, v)
             if lid in seen:
                 seen[lid] += 1
@@ -252,7 +300,10 @@ class Topology:
                     pass
             edges.append(row)
         links = pd.DataFrame(edges, columns=None if edges else ["source", "target", "link_id"])
-        topo = cls.from_frames(nodes, links, source=source)
+        # a graph has no line numbers: problems name the file and the ids
+        nodes[LINE] = pd.array([pd.NA] * len(nodes), dtype="Int64")
+        links[LINE] = pd.array([pd.NA] * len(links), dtype="Int64")
+        topo = cls.from_frames(nodes, links, source=source, nodes_file=source, links_file=source)
         if duplicates:
             topo.report.add(
                 "parallel_links",
@@ -273,8 +324,9 @@ class Topology:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         nodes, links = self.to_frames()
-        nodes.to_csv(folder / "nodes.csv", index=False)
-        links.to_csv(folder / "links.csv", index=False)
+        for name, frame in (("nodes.csv", nodes), ("links.csv", links)):
+            with atomic_open(folder / name, newline="") as handle:
+                frame.to_csv(handle, index=False)
 
     # --------------------------------------------------------------- queries
     def __len__(self) -> int:
@@ -291,12 +343,12 @@ class Topology:
 
     @property
     def node_ids(self) -> list[str]:
-        """Element ids in table order."""
+        """Element ids, sorted (the canonical order, whatever the file's order)."""
         return list(self._ids)
 
     @property
     def link_ids(self) -> list[str]:
-        """Physical (undirected) link ids in table order."""
+        """Physical (undirected) link ids, sorted (the canonical order)."""
         return list(self._phys_ids)
 
     @property
@@ -659,7 +711,40 @@ class Topology:
         raise UnknownEntityError("not an element, link or site of the topology", node=entity)
 
 
+# ------------------------------------------------------------------ GraphML
+def _graphml_outline(path: Path) -> tuple[set[str], list[tuple[int, str, str, str]]]:
+    """The declared node ids, and ``(line, source, target, id)`` of each edge, in file order.
+
+    A second, streaming read with expat (as networkx's reader, so with the
+    same refusal of external entities), for what networkx does not keep:
+    which nodes were declared and the line of each edge.
+    """
+    from xml.parsers import expat
+
+    declared: set[str] = set()
+    edges: list[tuple[int, str, str, str]] = []
+    parser = expat.ParserCreate(namespace_separator="|")
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = name.rsplit("|", 1)[-1]
+        if local == "node" and "id" in attrs:
+            declared.add(attrs["id"])
+        elif local == "edge":
+            edges.append((parser.CurrentLineNumber, attrs.get("source", ""), attrs.get("target", ""),
+                          attrs.get("id", "")))
+
+    parser.StartElementHandler = start
+    with path.open("rb") as handle:
+        parser.ParseFile(handle)
+    return declared, edges
+
+
 # ------------------------------------------------------------------ cleaning
+def _id_key(index: pd.Index) -> pd.Index:
+    """Ids compared as text (a frame built by hand may hold numbers)."""
+    return index.map(str)
+
+
 def _is_missing(value: object) -> bool:
     if value is None:
         return True
@@ -672,13 +757,15 @@ def _is_missing(value: object) -> bool:
 
 def _where(frame: pd.DataFrame, pos: int, file: str | None) -> dict:
     if LINE in frame.columns:
-        return {"file": file, "line": int(frame[LINE].iloc[pos])}
+        line = frame[LINE].iloc[pos]
+        return {"file": file, "line": None if pd.isna(line) else int(line)}
     return {"file": file, "line": None}
 
 
 def _lines(frame: pd.DataFrame, mask: np.ndarray) -> list[int]:
+    """Line numbers of the masked rows (rows without a line, as from a graph, have none)."""
     if LINE in frame.columns:
-        return [int(x) for x in frame.loc[mask, LINE].tolist()]
+        return [int(x) for x in frame.loc[mask, LINE].tolist() if not pd.isna(x)]
     return [int(i) + 2 for i in np.flatnonzero(mask)]
 
 
@@ -706,17 +793,31 @@ def _to_bool(series: pd.Series, column: str, file: str | None, frame: pd.DataFra
     return out
 
 
-def _to_float(frame: pd.DataFrame, column: str, file: str | None, report: ValidationReport) -> pd.Series:
+def _to_float(frame: pd.DataFrame, column: str, file: str | None, report: ValidationReport,
+              low: float = -np.inf, high: float = np.inf) -> pd.Series:
+    """A numeric column; text, non-finite values and values outside [low, high] are left empty and reported."""
     raw = frame[column]
-    values = pd.to_numeric(raw.map(lambda v: None if _is_missing(v) else v), errors="coerce")
-    bad = values.isna().to_numpy() & ~raw.map(_is_missing).to_numpy(dtype=bool)
+    values = pd.to_numeric(raw.map(lambda v: None if _is_missing(v) else v), errors="coerce").astype("float64")
+    given = ~raw.map(_is_missing).to_numpy(dtype=bool)
+    bad = values.isna().to_numpy() & given
     if bad.any():
         report.add(
             "bad_number",
             f"column {column!r} holds values that are not numbers (e.g. {raw[bad].iloc[0]!r}); left empty",
             file=file, lines=_lines(frame, bad), count=int(bad.sum()), action="repaired", logger=logger,
         )
-    return values.astype("float64")
+    arr = values.to_numpy()
+    with np.errstate(invalid="ignore"):
+        outside = given & ~bad & (~np.isfinite(arr) | (arr < low) | (arr > high))
+    if outside.any():
+        bounds = "a finite number" if np.isinf(low) and np.isinf(high) else f"a number in [{low:g}, {high:g}]"
+        report.add(
+            "bad_number",
+            f"column {column!r} holds values that are not {bounds} (e.g. {str(raw[outside].iloc[0])!r}); left empty",
+            file=file, lines=_lines(frame, outside), count=int(outside.sum()), action="repaired", logger=logger,
+        )
+        values = values.mask(pd.Series(outside, index=values.index))
+    return values
 
 
 def _clean_nodes(nodes: pd.DataFrame, file: str | None, report: ValidationReport) -> pd.DataFrame:
@@ -748,7 +849,8 @@ def _clean_nodes(nodes: pd.DataFrame, file: str | None, report: ValidationReport
         else:
             nodes[col] = None
     for col in ("lat", "lon"):
-        nodes[col] = _to_float(nodes, col, file, report) if col in nodes.columns else np.nan
+        limit = 90.0 if col == "lat" else 180.0
+        nodes[col] = _to_float(nodes, col, file, report, -limit, limit) if col in nodes.columns else np.nan
     if "gateway" in nodes.columns:
         nodes["gateway"] = _to_bool(nodes["gateway"], "gateway", file, nodes, report)
     else:
@@ -827,7 +929,8 @@ def _clean_links(
         links = links[~loops]
     for col in ("link_type",):
         links[col] = links[col].map(lambda v: None if _is_missing(v) else str(v)).astype(object) if col in links.columns else None
-    links["capacity_mbps"] = _to_float(links, "capacity_mbps", file, report) if "capacity_mbps" in links.columns else np.nan
+    links["capacity_mbps"] = (_to_float(links, "capacity_mbps", file, report, 0.0)
+                              if "capacity_mbps" in links.columns else np.nan)
     ordered = [c for c in LINK_COLUMNS if c != "link_id"]
     extras = [c for c in links.columns if c not in LINK_COLUMNS]
     return links.set_index("link_id")[ordered + extras], nodes

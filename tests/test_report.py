@@ -157,6 +157,31 @@ def test_write_report(tmp_path) -> None:
         write_report(small_incident(), result_for(("A1", "node")), tmp_path)
 
 
+def test_write_report_never_writes_through_a_symlink(tmp_path) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    link = tmp_path / "r.html"
+    link.symlink_to(target)
+    with pytest.raises(InputError, match="symbolic link"):
+        write_report(small_incident(), result_for(("A1", "node")), link)
+    assert target.read_text() == "keep me" and link.is_symlink()
+
+
+def test_write_report_is_atomic_on_a_full_disk(tmp_path, monkeypatch) -> None:
+    import rca._io
+
+    out = write_report(small_incident(), result_for(("A1", "node")), tmp_path / "r.html", title="old")
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rca._io.os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        write_report(small_incident(), result_for(("A1", "node")), out, title="new")
+    assert "<title>old</title>" in out.read_text(encoding="utf-8")   # the previous page, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]          # no temporary file left
+
+
 def test_empty_result_and_no_alarms_render() -> None:
     inc = small_incident()
     empty = Incident(inc.topology, AlarmLog.from_frame(pd.DataFrame(columns=["timestamp", "device", "alarm_type"])),

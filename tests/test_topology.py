@@ -135,3 +135,81 @@ def test_bearing_between_elements():
     assert small_network().bearing("C1", "A1") is None
     with pytest.raises(UnknownEntityError):
         topo.bearing("C1", "NOPE")
+
+
+# --------------------------------------------------------------- hardening
+GRAPHML = """<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="d0" for="node" attr.name="Latitude" attr.type="double"/>
+  <graph edgedefault="undirected">
+    <node id="A"><data key="d0">52.1</data></node>
+    <node id="B"/>
+    <node id="C"/>
+    <edge id="FIBRE-7" source="A" target="B"/>
+    <edge id="7" source="B" target="C"/>
+    <edge source="A" target="C"/>
+    <edge id="MW-1" source="C" target="Z"/>
+  </graph>
+</graphml>
+"""
+
+
+def test_graphml_edge_ids_are_link_ids(tmp_path):
+    from rca import AlarmLog
+
+    topo = Topology.read_graphml(write(tmp_path / "t.graphml", GRAPHML))
+    assert sorted(topo.link_ids) == ["7", "A--C", "FIBRE-7", "MW-1"]
+    assert topo.link_endpoints("FIBRE-7") == ("A", "B")
+    log = AlarmLog.from_frame(pd.DataFrame({"timestamp": ["2026-03-01T10:00:00Z"], "device": ["A"],
+                                            "alarm_type": ["LINK_DOWN"], "link_id": ["FIBRE-7"]}), topology=topo)
+    assert "unknown_link" not in log.report.kinds()
+
+
+def test_graphml_edge_to_undeclared_node_is_reported_by_line(tmp_path):
+    topo = Topology.read_graphml(write(tmp_path / "t.graphml", GRAPHML))
+    issue = topo.report.by_kind("undeclared_node")[0]
+    assert issue.lines == (11,) and "Z" in issue.message and issue.file.endswith("t.graphml")
+    assert bool(topo.nodes.loc["Z", "inferred"]) and not bool(topo.nodes.loc["A", "inferred"])
+
+
+def test_missing_links_file_is_reported(tmp_path):
+    n = write(tmp_path / "nodes.csv", "node_id\nA\nB\n")
+    topo = Topology.read_csv(n, tmp_path / "links.csv")
+    issue = topo.report.by_kind("missing_file")[0]
+    assert issue.file.endswith("links.csv") and topo.n_links == 0
+
+
+def test_non_finite_coordinates_and_capacities_are_reported(tmp_path):
+    n = write(tmp_path / "nodes.csv", "node_id,lat,lon\nA,inf,4.0\nB,51.0,999\nC,50.0,4.0\n")
+    l = write(tmp_path / "links.csv", "source,target,capacity_mbps\nA,B,-inf\nB,C,1000\n")
+    topo = Topology.read_csv(n, l)
+    assert topo.nodes["lat"].isna().tolist() == [True, False, False]
+    assert topo.nodes["lon"].isna().tolist() == [False, True, False]
+    lines = sorted(line for i in topo.report.by_kind("bad_number") for line in i.lines)
+    assert lines == [2, 2, 3]   # nodes.csv:2 (lat), nodes.csv:3 (lon), links.csv:2 (capacity)
+    assert topo.links["capacity_mbps"].isna().tolist() == [True, False]
+
+
+def test_row_order_never_changes_the_topology():
+    nodes, links = small_network().to_frames()
+    base = Topology.from_frames(nodes, links.drop(columns=["link_id"]))
+    for seed in range(5):
+        shuffled = Topology.from_frames(nodes.sample(frac=1, random_state=seed),
+                                        links.drop(columns=["link_id"]).sample(frac=1, random_state=seed))
+        assert shuffled.node_ids == base.node_ids == sorted(base.node_ids)
+        assert shuffled.link_ids == base.link_ids
+        pd.testing.assert_frame_equal(shuffled.nodes, base.nodes)
+        pd.testing.assert_frame_equal(shuffled.links, base.links)
+        for n in base.node_ids:
+            assert shuffled.neighbors(n) == base.neighbors(n)
+            assert shuffled.downstream_of(n) == base.downstream_of(n)
+            assert shuffled.lost_if_fails(n) == base.lost_if_fails(n)
+
+
+def test_inferred_gateway_does_not_depend_on_row_order():
+    # no layers, no gateway column: the best-connected element; a tie is broken by id
+    nodes = pd.DataFrame({"node_id": ["X", "B", "A", "Y"]})
+    links = pd.DataFrame({"source": ["A", "B", "A"], "target": ["X", "Y", "B"]})
+    for seed in range(4):
+        topo = Topology.from_frames(nodes.sample(frac=1, random_state=seed), links.sample(frac=1, random_state=seed))
+        assert topo.gateways == ["A"]

@@ -1,6 +1,6 @@
 import pytest
 
-from rca.vocabulary import alarm_role, metric_role
+from rca.vocabulary import alarm_role, cleared_type, metric_role
 
 
 @pytest.mark.parametrize(("metric", "role"), [
@@ -46,3 +46,51 @@ def test_an_up_event_clears_its_down_alarm_for_ports_protocols_and_the_nms():
     assert cleared_type("OSPF_NBR_UP") == "OSPF_NBR_DOWN"
     assert cleared_type("nodeUp") == "nodeDown"     # the NMS reaches the element again
     assert cleared_type("BACKUP") is None and cleared_type("CELL_UP") is None
+
+
+# --------------------------------------------------------------- bounded work
+def test_clear_names_take_linear_time_on_hostile_types():
+    # the former "^(.+?)[ _-]*(clear|...)$" took about 55 s of CPU on 40,000 separators, and grows
+    # with the square of the length: 200,000 would take over 20 minutes. Run apart, with a deadline.
+    import subprocess
+    import sys
+
+    code = ("from rca.vocabulary import cleared_type, alarm_role\n"
+            "for unit in ('_', ' ', '-', '_ -', 'LINK_', 'up_', 'comm_', 're_'):\n"
+            "    text = unit * (200_000 // len(unit)) + 'x'\n"
+            "    assert cleared_type(text) is None and alarm_role(text, text)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_clear_names_match_the_former_expression():
+    import re
+
+    from hypothesis import given, settings, strategies as st
+
+    former = re.compile(r"^(.+?)[ _-]*(clear|cleared|cease|ceased|restored|recovered|resolved)$", re.IGNORECASE)
+    parts = st.sampled_from(["a", "X", "_", " ", "-", "\n", "CLEAR", "cleared", "Cease", "ceased", "RESTORED",
+                             "recovered", "resolved", "DOWN", "é"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(parts, max_size=6).map("".join))
+    def check(text):
+        match = former.match(text)
+        if match:
+            assert cleared_type(text) == match.group(1)
+        else:
+            assert cleared_type(text) is None or text.lower().rstrip("\n").endswith("up")
+
+    check()
+
+
+def test_overlong_alarm_types_from_a_frame_are_cut_and_reported():
+    import pandas as pd
+
+    from rca import AlarmLog
+    from rca.limits import MAX_ID_CHARS
+
+    log = AlarmLog.from_frame(pd.DataFrame({"timestamp": ["2026-03-01T10:00:00Z"], "device": ["A"],
+                                            "alarm_type": ["_" * 40_000 + "CLEARED"]}))
+    assert len(log.frame["alarm_type"].iloc[0]) == MAX_ID_CHARS
+    assert log.report.by_kind("field_too_long")[0].count == 1

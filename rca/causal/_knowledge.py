@@ -23,6 +23,7 @@ from typing import Any, Mapping
 import networkx as nx
 import pandas as pd
 
+from rca._io import atomic_write_text
 from rca.errors import InputError, ModelFileError
 from rca.vocabulary import clear_rows
 
@@ -219,9 +220,7 @@ def save_knowledge(graph: CausalGraph, path: str | Path, *, source: str = "", n_
         "n_incidents": None if n_incidents is None else int(n_incidents),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
-    path = Path(path)
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    return path
+    return atomic_write_text(path, json.dumps(data, indent=2) + "\n")
 
 
 def load_knowledge(path: str | Path) -> CausalGraph:

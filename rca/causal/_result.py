@@ -12,6 +12,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from rca._io import atomic_write_text
 from rca.errors import InputError, ModelFileError
 
 __all__ = ["CausalGraph", "EDGE_COLUMNS"]
@@ -185,7 +186,7 @@ class CausalGraph:
         """Serialise to JSON text, and write it to ``path`` if given."""
         text = json.dumps(self.to_dict(), indent=indent)
         if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
+            atomic_write_text(path, text + "\n")
         return text
 
     @classmethod

@@ -69,4 +69,20 @@ class _LazyGroup(click.Group):
 def main(verbose: int) -> None:
     """netrca: root-cause analysis for telecom networks."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_TerminalSafeFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
+
+
+class _TerminalSafeFormatter(logging.Formatter):
+    """Log messages quote alarm text and ids: control characters are shown escaped.
+
+    An ANSI escape in an alarm type would otherwise recolour, hide or
+    rewrite the operator's terminal; a newline would forge log lines.
+    """
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        from .._text import terminal_safe
+
+        record.message = terminal_safe(record.message)
+        return super().formatMessage(record)

@@ -11,8 +11,12 @@ from ..result import RCAResult
 
 
 def fail(exc: Exception) -> None:
-    """Turn a library error into a clean CLI error (exit code 2)."""
-    raise click.ClickException(str(exc)) from exc
+    """Turn a library error into a clean CLI error (exit code 2).
+
+    The message can quote untrusted text (ids, alarm types): terminal control
+    sequences in it are shown escaped, never sent to the terminal.
+    """
+    raise click.ClickException(_safe(str(exc))) from exc
 
 
 def incident_folders(path: Path) -> list[Path]:
@@ -20,6 +24,17 @@ def incident_folders(path: Path) -> list[Path]:
     if (path / "alarms.csv").exists():
         return [path]
     return sorted(p.parent for p in path.glob("*/alarms.csv"))
+
+
+def skipped_folders(path: Path) -> list[Path]:
+    """Subfolders of a batch folder that hold no ``alarms.csv`` (hidden ones aside), sorted.
+
+    A batch reports them rather than skip them without a word.
+    """
+    if (path / "alarms.csv").exists():
+        return []
+    return sorted(p for p in path.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and not (p / "alarms.csv").exists())
 
 
 def format_result(result: RCAResult, *, top: int = 5, paths: int = 2) -> str:
@@ -40,4 +55,4 @@ def format_result(result: RCAResult, *, top: int = 5, paths: int = 2) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["fail", "format_result", "incident_folders"]
+__all__ = ["fail", "format_result", "incident_folders", "skipped_folders"]

@@ -234,7 +234,7 @@ def load_pcic(path: str | Path) -> PCICDataset:
 
     frame = pd.DataFrame(
         {
-            "timestamp": raw["start_timestamp"].astype("float64"),
+            "time": raw["start_timestamp"].astype("float64"),
             "device": raw["device_id"].astype(str),
             "alarm_type": raw["alarm_id"].astype(str),
             "end_time": raw["end_timestamp"].astype("float64"),

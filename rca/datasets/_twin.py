@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._io import atomic_open
 from .._time import to_iso
 from ..alarms import AlarmLog
 from ..errors import InputError
@@ -135,8 +136,9 @@ class _FeedAlarmLog(AlarmLog):
         self.feed = feed
 
     def write_csv(self, path: str | Path) -> None:
-        """Write the feed in delivery order, in the incident format."""
-        self.feed.to_csv(path, index=False)
+        """Write the feed in delivery order, in the incident format (atomically)."""
+        with atomic_open(path, newline="") as handle:
+            self.feed.to_csv(handle, index=False)
 
 
 def _faults_to_inject(fault: str | Sequence[str] | None, n_roots: int) -> list[str | None]:

@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator
 from torch_geometric.data import Batch, HeteroData
 
 from rca.errors import InputError, ModelFileError, NotFittedError
+from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_congestion
 from rca.gnn._queueing import mm1k
 from rca.gnn._routenet import RouteNet
@@ -32,6 +33,8 @@ __all__ = ["CongestionPredictor", "QueueingBaseline", "PRETRAINED_CONGESTION"]
 
 logger = logging.getLogger(__name__)
 
+# configuration entries that size the model, checked before it is built
+_SIZES = {"hidden": MAX_MODEL_WIDTH, "iterations": MAX_MODEL_DEPTH}
 _FORMAT = "netrca-congestion"
 _FORMAT_VERSION = 1
 PRETRAINED_CONGESTION = "congestion.pt"
@@ -288,7 +291,7 @@ class CongestionPredictor(BaseEstimator):
             version, or its weights do not fit its parameters. Loading uses
             ``torch.load(weights_only=True)``: no code in the file runs.
         """
-        config, state, extra = read_model_file(path, _FORMAT, _FORMAT_VERSION)
+        config, state, extra = read_model_file(path, _FORMAT, _FORMAT_VERSION, sizes=_SIZES)
         try:
             est = cls(**config)
             model = est._new_model()

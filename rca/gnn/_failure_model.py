@@ -25,6 +25,7 @@ from torch_geometric.data import Batch, Data
 
 from rca.datasets import FAULT_KINDS, FAULT_TYPES
 from rca.errors import InputError, ModelFileError, NotFittedError
+from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 from rca.gnn._failure_net import FailureNet
 from rca.gnn._graph_data import ENTITY_KINDS, FEATURES, failure_graph
 from rca.gnn._serialize import read_model_file, write_model_file
@@ -35,6 +36,8 @@ __all__ = ["FailureGNN", "PRETRAINED_PROPAGATION", "RootScores"]
 
 logger = logging.getLogger(__name__)
 
+# configuration entries that size the model, checked before it is built
+_SIZES = {"hidden": MAX_MODEL_WIDTH, "layers": MAX_MODEL_DEPTH}
 _FORMAT = "netrca-failure"
 _FORMAT_VERSION = 1
 PRETRAINED_PROPAGATION = "propagation.pt"
@@ -310,7 +313,7 @@ class FailureGNN(BaseEstimator):
             do not fit its parameters. Loading uses
             ``torch.load(weights_only=True)``: no code in the file runs.
         """
-        config, state, extra = read_model_file(path, _FORMAT, _FORMAT_VERSION)
+        config, state, extra = read_model_file(path, _FORMAT, _FORMAT_VERSION, sizes=_SIZES)
         if extra.get("features") != list(FEATURES) or extra.get("fault_types") != list(FAULT_TYPES):
             raise ModelFileError(f"{path}: failure model made for other input features or fault types; "
                                  "retrain with `rca train propagation`")

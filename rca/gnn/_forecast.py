@@ -43,6 +43,7 @@ from sklearn.base import BaseEstimator
 from torch import Tensor, nn
 
 from rca.errors import InputError, ModelFileError, NotFittedError
+from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH, MAX_MODEL_WINDOW
 from rca.gnn._serialize import read_model_file, write_model_file
 from rca.gnn._tensors import CONGESTION_UTILIZATION
 from rca.metrics import Metrics
@@ -66,6 +67,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# configuration entries that size the model, checked before it is built
+_SIZES = {"hidden": MAX_MODEL_WIDTH, "rounds": MAX_MODEL_DEPTH, "window": MAX_MODEL_WINDOW, "horizon": MAX_MODEL_WINDOW}
 _FORMAT = "netrca-forecast"
 _FORMAT_VERSION = 1
 PRETRAINED_FORECAST = "forecast.pt"
@@ -666,7 +669,7 @@ class CongestionForecaster(BaseEstimator):
             Corrupted, not a forecaster, unsupported version, or weights
             that do not fit the parameters.
         """
-        config, state, extra = read_model_file(path, _FORMAT, _FORMAT_VERSION)
+        config, state, extra = read_model_file(path, _FORMAT, _FORMAT_VERSION, sizes=_SIZES)
         try:
             est = cls(**config)
             est._check_params()
