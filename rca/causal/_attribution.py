@@ -75,6 +75,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from rca._extras import require
 from rca.result import Candidate, Evidence, RCAResult
 from rca.vocabulary import metric_role
 
@@ -363,6 +364,7 @@ class _LoadResponse:
 @contextlib.contextmanager
 def _seeded(seed: int) -> Iterator[None]:
     """Seed NumPy's and Python's global RNGs (DoWhy uses them) and restore them afterwards."""
+    require("causal", "dowhy", feature="metric attribution (DoWhy)")
     from dowhy.gcm import config
 
     np_state, py_state, bars = np.random.get_state(), random.getstate(), config.show_progress_bars
@@ -546,6 +548,8 @@ class MetricAttribution(BaseEstimator):
                    notes: list[str]) -> None:
         """Fit the SCM on the normal window and attribute each target."""
         import networkx as nx
+
+        require("causal", "dowhy", feature="metric attribution (DoWhy)")
         from dowhy import gcm
         from dowhy.gcm.shapley import ShapleyConfig
 

@@ -10,6 +10,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from rca._extras import require
 from rca.errors import InputError
 
 from ._base import CausalDiscovery
@@ -77,6 +78,7 @@ class CausalLearnDiscovery(CausalDiscovery):
         algo = str(self.algorithm).lower()
         if algo not in _METHODS:
             raise InputError(f"algorithm must be one of {list(_METHODS)}, found {self.algorithm!r}")
+        require("causal", "causallearn", feature=f"rca discover -m {algo} (causal-learn)")
         counts = binned_counts(events, self.resolution)
         data = np.log1p(counts.to_numpy(dtype=float))
         varying = data.std(axis=0) > 0
