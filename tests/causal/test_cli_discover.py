@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from rca.causal import simulate_hawkes_events
@@ -79,3 +80,16 @@ def test_discover_reports_a_bad_prior(tmp_path):
     prior.write_text("cause,effect,edge\n0,1,1\n")
     res = CliRunner().invoke(main, ["discover", str(tmp_path), "--method", "granger", "--prior", str(prior)])
     assert res.exit_code != 0 and "takes no required edges" in res.output
+
+
+@pytest.mark.parametrize("method", ["pc", "fci"])
+def test_discover_pc_and_fci_on_one_simulated_incident(tmp_path, method, caplog):
+    # a short log: fewer 600 s bins than alarm types, several types always raised together
+    from rca.datasets import make_incident
+
+    folder = make_incident(size="small", random_state=1).write(tmp_path / "incident")
+    res = CliRunner().invoke(main, ["discover", str(folder / "alarms.csv"), "-m", method, "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["method"] == method and len(data["nodes"]) > 2
+    assert "the Fisher-z tests use" in caplog.text  # says why most types are left out

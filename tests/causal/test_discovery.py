@@ -108,3 +108,27 @@ def test_series_views():
     counts = binned_counts(ev, 60.0)
     assert counts.to_numpy().tolist() == [[1, 2], [1, 0]]
     assert binned_counts(ev, 60.0, by_device=True).loc[("a", 60.0), "X"] == 1
+
+
+@pytest.mark.parametrize("algorithm", ["pc", "fci"])
+def test_constraint_based_methods_survive_alarm_types_that_move_in_step(planted, algorithm):
+    # "TWIN" is raised with every A0 (same bin, same count): the binned counts have a singular
+    # correlation matrix, on which causal-learn's Fisher-z test raised "matrix is singular"
+    frame, truth = planted
+    twin = frame[frame["alarm_type"] == "A0"].assign(alarm_type="TWIN")
+    both = pd.concat([frame, twin]).sort_values("time", kind="stable", ignore_index=True)
+    alone = CausalLearnDiscovery(algorithm=algorithm).fit(frame).graph_.edge_set()
+    edges = CausalLearnDiscovery(algorithm=algorithm).fit(both).graph_.edge_set()
+    # the twin shares A0's edges, and the others are found as without it
+    assert {(c, e) for c, e in edges if "TWIN" not in (c, e)} == alone
+    assert {("TWIN" if c == "A0" else c, "TWIN" if e == "A0" else e) for c, e in alone} <= edges
+
+
+def test_constraint_based_methods_on_fewer_bins_than_alarm_types():
+    # one short incident: 3 bins of 600 s, 6 alarm types; the tests have no degrees of freedom
+    rows = [(t * 300.0 + k, "d1", f"T{k}") for t in range(6) for k in range(6) if (t + k) % 3]
+    frame = pd.DataFrame(rows, columns=["time", "device", "alarm_type"])
+    for algorithm in ("pc", "fci"):
+        graph = CausalLearnDiscovery(algorithm=algorithm).fit(frame).graph_
+        assert set(graph.nodes) == {f"T{k}" for k in range(6)}
+
