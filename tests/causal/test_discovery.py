@@ -132,3 +132,17 @@ def test_constraint_based_methods_on_fewer_bins_than_alarm_types():
         graph = CausalLearnDiscovery(algorithm=algorithm).fit(frame).graph_
         assert set(graph.nodes) == {f"T{k}" for k in range(6)}
 
+
+def test_hawkes_likelihood_when_parents_explain_every_event():
+    # no event is left to the baseline alone (n_zero = 0), so EM drives the baseline to exactly 0:
+    # the likelihood is log(lambda) - compensator = 0 - 1, not 0 * log(0) = NaN with a warning
+    import warnings
+
+    import numpy as np
+
+    from rca.causal._hawkes import _em
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mu, alpha, ll = _em(np.array([[1.0]]), 0, np.array([1.0]), 1e9, 100, 0.0)
+    assert mu == 0.0 and alpha.tolist() == [1.0] and ll == -1.0
