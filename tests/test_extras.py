@@ -98,3 +98,15 @@ def test_analyze_with_the_gnn_names_the_extra_and_the_default_method_needs_none(
     out = CliRunner().invoke(main, ["analyze", str(folder)])
     assert out.exit_code == 0, out.output
     assert "torch" not in sys.modules or sys.modules["torch"] is None
+
+
+def test_evaluate_stops_at_a_missing_extra_instead_of_failing_every_incident(monkeypatch, folder):
+    from rca.incident import RootCause, Truth, read_incident
+
+    inc = read_incident(folder)
+    inc.truth = Truth((RootCause("S3", "node", "node_down"),))
+    inc.write(folder)
+    _block(monkeypatch, "torch", "torch_geometric")
+    out = CliRunner().invoke(main, ["evaluate", str(folder.parent), "--method", "gnn", "--no-progress"])
+    assert out.exit_code == 2, out.output
+    assert "needs the 'gnn' extra: pip install 'netrca[gnn]'" in out.output and "analysed" not in out.output
