@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from typing import Any, Sequence
+import threading
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,14 @@ class CausalLearnDiscovery(CausalDiscovery):
         Orient undirected / time-contradicting edges by precedence.
     max_hop : int
         Neighbourhood of the precedence counts.
+    max_parents : int, optional
+        GES only, causal-learn's ``maxP``: an edge into a type is tried only
+        while the type has at most this many parents. GES's search grows fast with the number of types: on the 59 types
+        of the NeurIPS 2023 sample it runs about 20 minutes unbounded, 6
+        with ``max_parents=3``, 1.5 with 2 and 20 s with 1 (one core).
+    progress : bool
+        Show the elapsed time on stderr while causal-learn runs (it reports
+        no progress of its own that could be shown instead).
     """
 
     uses_topology = True
@@ -62,6 +71,8 @@ class CausalLearnDiscovery(CausalDiscovery):
         forbidden: Sequence[tuple[str, str]] = (),
         orient_by_time: bool = True,
         max_hop: int = 1,
+        max_parents: int | None = None,
+        progress: bool = False,
     ) -> None:
         self.algorithm = algorithm
         self.resolution = resolution
@@ -69,6 +80,8 @@ class CausalLearnDiscovery(CausalDiscovery):
         self.forbidden = forbidden
         self.orient_by_time = orient_by_time
         self.max_hop = max_hop
+        self.max_parents = max_parents
+        self.progress = progress
 
     @property
     def method_name(self) -> str:  # type: ignore[override]
@@ -114,7 +127,8 @@ class CausalLearnDiscovery(CausalDiscovery):
                 if str(c) in index and str(e) in index:
                     bk.add_forbidden_by_node(nodes[index[str(c)]], nodes[index[str(e)]])
         cause_mat = np.zeros((n, n), dtype=np.int64)
-        cause_mat[np.ix_(keep, keep)] = self._run(algo, data[:, keep], labels, bk)
+        with _elapsed(f"{algo}: {len(keep)} alarm types, {len(data)} bins", enabled=self.progress):
+            cause_mat[np.ix_(keep, keep)] = self._run(algo, data[:, keep], labels, bk)
         for twin, rep in twins.items():  # a column that moves in step with a tested one shares its edges
             cause_mat[twin, :], cause_mat[:, twin] = cause_mat[rep, :], cause_mat[:, rep]
             cause_mat[twin, twin] = 0
@@ -168,7 +182,7 @@ class CausalLearnDiscovery(CausalDiscovery):
         else:
             from causallearn.search.ScoreBased.GES import ges
 
-            g = ges(data, score_func="local_score_BIC", node_names=labels)["G"].graph
+            g = ges(data, score_func="local_score_BIC", maxP=self.max_parents, node_names=labels)["G"].graph
         # causal-learn endpoint codes at g[i, j] (mark at j's end... ): -1 tail, 1 arrow, 2 circle
         out = np.zeros((n, n), dtype=np.int64)
         for i in range(n):
@@ -185,6 +199,40 @@ class CausalLearnDiscovery(CausalDiscovery):
                 elif head_j in (-1, 2) and tail_i in (-1, 2) and i < j:
                     out[i, j] = out[j, i] = 2  # undirected / o-o
         return out
+
+
+@contextlib.contextmanager
+def _elapsed(desc: str, *, enabled: bool) -> Iterator[None]:
+    """Show ``desc`` and the elapsed time on stderr, refreshed every second, while the block runs.
+
+    The refresh runs in a daemon thread; the block itself stays in the main
+    thread, so Ctrl-C interrupts it as usual, and the line is cleared however
+    the block ends. Where stderr is not a terminal (a log file), the line is
+    refreshed every 30 s instead.
+    """
+    if not enabled:
+        yield
+        return
+    import sys
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(desc=desc, bar_format="{desc} [{elapsed} elapsed]", leave=False, file=sys.stderr)
+    every = 1.0 if sys.stderr.isatty() else 30.0
+    done = threading.Event()
+
+    def tick() -> None:
+        while not done.wait(every):
+            bar.refresh()
+
+    thread = threading.Thread(target=tick, name="netrca-elapsed", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        bar.close()
 
 
 def _testable_columns(data: np.ndarray, *, rtol: float = 1e-8) -> tuple[list[int], dict[int, int]]:

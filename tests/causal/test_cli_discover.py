@@ -93,3 +93,15 @@ def test_discover_pc_and_fci_on_one_simulated_incident(tmp_path, method, caplog)
     data = json.loads(res.stdout)
     assert data["method"] == method and len(data["nodes"]) > 2
     assert "the Fisher-z tests use" in caplog.text  # says why most types are left out
+
+
+def test_discover_ges_says_it_can_be_slow_and_takes_max_parents(tmp_path):
+    _pcic_folder(tmp_path)
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "-m", "ges"])
+    assert res.exit_code == 0, res.output
+    assert "--max-parents 1 or 2 bounds it" in res.stderr and "ges: 3 alarm types" in res.stderr
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "-m", "ges", "--max-parents", "1", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert res.stderr == ""
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "-m", "thp", "--max-parents", "1"])
+    assert res.exit_code == 2 and "applies to ges only" in res.output

@@ -146,3 +146,35 @@ def test_hawkes_likelihood_when_parents_explain_every_event():
         warnings.simplefilter("error")
         mu, alpha, ll = _em(np.array([[1.0]]), 0, np.array([1.0]), 1e9, 100, 0.0)
     assert mu == 0.0 and alpha.tolist() == [1.0] and ll == -1.0
+
+
+def test_ges_max_parents_reaches_causal_learn(planted, monkeypatch):
+    # the bound is causal-learn's maxP (its run time on many types is what it bounds)
+    import causallearn.search.ScoreBased.GES as ges_module
+
+    seen = []
+    real = ges_module.ges
+    monkeypatch.setattr(ges_module, "ges", lambda *a, **kw: seen.append(kw["maxP"]) or real(*a, **kw))
+    frame, truth = planted
+    graph = CausalLearnDiscovery(algorithm="ges", max_parents=1).fit(frame).graph_
+    assert seen == [1] and graph.edge_set() & set(truth)
+    CausalLearnDiscovery(algorithm="ges").fit(frame)
+    assert seen == [1, None]
+
+
+def test_causal_learn_progress_shows_elapsed_time_and_stops_on_interrupt(planted, monkeypatch, capsys):
+    import threading
+
+    frame, _ = planted
+    CausalLearnDiscovery(algorithm="pc", progress=True).fit(frame)
+    assert "pc: 5 alarm types" in capsys.readouterr().err
+    CausalLearnDiscovery(algorithm="pc").fit(frame)
+    assert capsys.readouterr().err == ""  # opt-in in the library
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("causallearn.search.ScoreBased.GES.ges", interrupted)  # Ctrl-C during the search
+    with pytest.raises(KeyboardInterrupt):
+        CausalLearnDiscovery(algorithm="ges", progress=True).fit(frame)
+    assert not [t for t in threading.enumerate() if t.name == "netrca-elapsed"]
