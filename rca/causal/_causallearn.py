@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from rca._extras import require
+from rca._text import plural
 from rca.errors import InputError
 
 from ._base import CausalDiscovery
@@ -107,10 +108,12 @@ class CausalLearnDiscovery(CausalDiscovery):
             keep, twins = _testable_columns(data)
             if len(keep) < n:
                 logger.warning(
-                    "%s: %d bins of %g s for %d alarm types: %d type(s) move in step with another and %d "
-                    "are linear combinations of others in these counts; the Fisher-z tests use %d "
-                    "(a longer history or a finer resolution separates them)",
-                    algo, len(data), self.resolution, n, len(twins), n - len(keep) - len(twins), len(keep),
+                    "%s: %s of %g s for %s: %s with another and %s of others in these counts; "
+                    "the Fisher-z tests use %d (a longer history or a finer resolution separates them)",
+                    algo, plural(len(data), "bin"), self.resolution, plural(n, "alarm type"),
+                    plural(len(twins), "moves in step", "move in step"),
+                    plural(n - len(keep) - len(twins), "is a linear combination", "are linear combinations"),
+                    len(keep),
                 )
             if len(keep) < 2:
                 return empty, {"bins": int(len(data))}

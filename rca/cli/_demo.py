@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .._text import plural
 from .._text import terminal_safe as safe
 from ..evaluation import _key
 from ..faults import same_fault
@@ -90,8 +91,9 @@ def summary(incident: Incident, result: RCAResult, *, simulated: float | None = 
     """
     topo = incident.topology
     took = f" in {simulated:.2f} s" if simulated is not None else ""
-    lines = [f"Simulated incident {safe(incident.name)}{took}: {topo.n_nodes} elements, {topo.n_links} links, "
-             f"{len(incident.alarms)} alarms from {incident.alarms.frame['device'].nunique()} devices"]
+    lines = [f"Simulated incident {safe(incident.name)}{took}: {plural(topo.n_nodes, 'element')}, "
+             f"{plural(topo.n_links, 'link')}, {plural(len(incident.alarms), 'alarm')} from "
+             f"{plural(incident.alarms.frame['device'].nunique(), 'device')}"]
     roots = incident.truth.root_causes if incident.truth is not None else ()
     for r in roots:
         found = _candidate_of(result, r)
@@ -101,7 +103,7 @@ def summary(incident: Incident, result: RCAResult, *, simulated: float | None = 
     if not result.candidates:
         lines.append("The analysis returned no candidates. " + "; ".join(safe(n) for n in result.notes))
         return "\n".join(lines)
-    lines.append(f"Top {min(top, len(result))} of {len(result)} candidates "
+    lines.append(f"Top {min(top, len(result))} of {plural(len(result), 'candidate')} "
                  f"({safe(result.method)}, {result.seconds:.2f} s):")
     lines.append(f"{'rank':>4}  {'entity':<24} {'kind':<5} {'fault':<16} {'score':>6}")
     for c in result.candidates[:top]:

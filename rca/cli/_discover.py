@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .._text import plural
 from ._prior import prior_option, prior_params
 
 __all__ = ["discover"]
@@ -73,7 +74,8 @@ def discover(path: Path, method: str, max_hop: int | None, max_parents: int | No
     if as_json:
         click.echo(json.dumps(payload, indent=2))
         return
-    click.echo(f"{graph.method}: {len(graph.nodes)} alarm types, {len(graph)} edges, {graph.seconds:.1f} s")
+    click.echo(f"{graph.method}: {plural(len(graph.nodes), 'alarm type')}, {plural(len(graph), 'edge')}, "
+               f"{graph.seconds:.1f} s")
     for row in graph.edges.itertuples(index=False):
         lag = "" if row.lag_s != row.lag_s else f"  lag {row.lag_s:.0f} s"
         click.echo(f"  {row.cause} -> {row.effect}  weight {row.weight:.3g}{lag}")

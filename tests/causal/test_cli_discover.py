@@ -62,7 +62,7 @@ def test_discover_uses_a_prior_file_and_the_folders_own_prior(tmp_path):
     assert res.exit_code == 0, res.output
     edges = {(e["cause"], e["effect"]) for e in json.loads(res.stdout)["edges"]}
     assert ("0", "1") not in edges and ("2", "0") in edges
-    assert "1 known non-edges, 1 known edges" in res.stderr
+    assert "1 known non-edge, 1 known edge" in res.stderr
     # a PCIC folder's causal_prior.npy is used unless --prior none
     np.save(tmp_path / "causal_prior.npy", np.array([[-1, 0, -1], [-1, -1, -1], [-1, -1, -1]]))
     res = CliRunner().invoke(main, ["discover", str(tmp_path), "--json"])

@@ -111,3 +111,11 @@ def test_demo_matches_a_link_root_written_the_other_way_round():
     assert _demo._candidate_of(_ranked("link_down", "R1--R2", "link"), root).rank == 1
     assert _demo._verdict(_ranked("link_down", "R1--R2", "link").candidates[0], root) == (
         "entity at rank 1; fault right (link_down, the same family)")
+
+
+def test_demo_counts_read_in_the_singular(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(_demo, "_simulate", lambda **kw: _one_root_incident("node_down"))
+    monkeypatch.setattr(_demo, "_analyze", lambda incident: _ranked("node_down"))
+    res = runner.invoke(main, ["demo", "--out", str(tmp_path / "r.html")])
+    assert "8 elements, 7 links, 5 alarms from " in res.output
+    assert "Top 1 of 1 candidate (" in res.output
