@@ -22,8 +22,10 @@ import sys
 import time
 from pathlib import Path
 
+from rca.datasets import get_data_home
+
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path(os.environ.get("NETRCA_SHARED_DATASETS", REPO.parent / "shared" / "datasets")) / "huawei-alarms"
+DEFAULT_DATA = get_data_home() / "huawei-alarms"
 METHODS = [
     "thp",
     "thp-both",

@@ -29,8 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
+from rca.datasets import get_data_home
+
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path(os.environ.get("NETRCA_SHARED_DATASETS", REPO.parent / "shared" / "datasets")) / "huawei-alarms"
+DEFAULT_DATA = get_data_home() / "huawei-alarms"
 WINDOWS = (1.0, 10.0, 60.0, 600.0, 3600.0)
 SIGNIFICANCE = 0.01
 

@@ -2,7 +2,7 @@
 
 Workloads:
 
-- Topology Zoo operator networks (``../shared/datasets/topology-zoo``):
+- Topology Zoo operator networks (``topology-zoo`` in the data home):
   links in both directions, capacities from ``LinkSpeedRaw`` where given
   (10 Gb/s otherwise), one flow per ordered node pair on a shortest path,
   traffic scaled so the busiest link is at 60% load;
@@ -48,11 +48,12 @@ import numpy as np
 import pandas as pd
 import torch
 
+from rca.datasets import get_data_home
 from rca.datasets._gnnet import GnnetSample
 from rca.gnn import CongestionPredictor, FailureGNN, congestion_data
 from rca.topology import Topology
 
-ZOO = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "topology-zoo"
+ZOO = get_data_home() / "topology-zoo"
 DEFAULT_ZOO = ("Abilene", "Geant2012", "Uninett2011", "GtsCe", "Cogentco")
 
 

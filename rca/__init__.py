@@ -3,6 +3,13 @@
 Topology-aware explanation of alarm storms, with evidence paths an engineer
 can check. ``import rca`` stays light: torch is imported only by
 :mod:`rca.gnn`.
+
+The core data model (:mod:`rca.errors`, :mod:`rca.validation`,
+:mod:`rca.topology`, :mod:`rca.alarms`, :mod:`rca.metrics`,
+:mod:`rca.incident`, with their private readers) imports nothing else of
+the package; :mod:`rca.datasets`, :mod:`rca.causal`, :mod:`rca.gnn`, the
+rankers, the reports and the CLI build on it. Its classes' docstrings are
+their contracts.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["text", "terminal_safe"]
+__all__ = ["plural", "text", "terminal_safe"]
 
 
 def text(value: object) -> str:
@@ -38,3 +38,16 @@ def terminal_safe(value: object, *, limit: int | None = None) -> str:
     if s.isprintable():
         return s
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in s)
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """``n`` and ``noun``, in the plural unless ``n`` is 1 (``many`` for irregular ones).
+
+    Examples
+    --------
+    >>> plural(1, "element"), plural(3, "alarm type"), plural(0, "edge")
+    ('1 element', '3 alarm types', '0 edges')
+    >>> plural(2, "anomalous KPI"), plural(2, "entity", "entities")
+    ('2 anomalous KPIs', '2 entities')
+    """
+    return f"{n} {noun if n == 1 else many or noun + 's'}"

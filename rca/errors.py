@@ -17,6 +17,7 @@ __all__ = [
     "UnknownEntityError",
     "ModelFileError",
     "NotFittedError",
+    "MissingExtraError",
 ]
 
 
@@ -91,3 +92,32 @@ class ModelFileError(RCAError, ValueError):
 
 class NotFittedError(RCAError, AttributeError):
     """An estimator was used before :meth:`fit`."""
+
+
+class MissingExtraError(RCAError, ImportError):
+    """An optional dependency is not installed; the message names the extra that installs it.
+
+    Raised by :func:`rca._extras.require`, which every lazy import of torch,
+    torch-geometric, causal-learn and DoWhy goes through.
+
+    Parameters
+    ----------
+    extra : str
+        The extra to install (``"gnn"``, ``"causal"``).
+    module : str
+        The module that failed to import.
+    feature : str
+        What needs it, as the message names it.
+    reason : str, optional
+        The original import error's text.
+
+    Examples
+    --------
+    >>> str(MissingExtraError("gnn", "torch", feature="rca.gnn"))
+    "rca.gnn needs the 'gnn' extra: pip install 'netrca[gnn]' (cannot import torch)"
+    """
+
+    def __init__(self, extra: str, module: str, *, feature: str, reason: str | None = None) -> None:
+        self.extra = extra
+        super().__init__(f"{feature} needs the '{extra}' extra: pip install 'netrca[{extra}]' "
+                         f"({reason or f'cannot import {module}'})", name=module)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from rca.datasets import get_data_home
 
 
 def shared_datasets_dir() -> Path:
-    """``../shared/datasets`` beside the repository, or ``$NETRCA_SHARED_DATASETS``."""
-    env = os.environ.get("NETRCA_SHARED_DATASETS")
-    return Path(env) if env else REPO.parent / "shared" / "datasets"
+    """The data home (:func:`rca.datasets.get_data_home`): ``$NETRCA_SHARED_DATASETS``, else ``../shared/datasets``."""
+    return get_data_home()
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +27,7 @@ def shared_datasets() -> Path:
 
 
 def require_shared(*parts: str) -> Path:
-    """Return ``shared/datasets/<parts>`` or skip the calling test with a reason."""
+    """Return ``<data home>/<parts>`` or skip the calling test with a reason."""
     path = shared_datasets_dir().joinpath(*parts)
     if not path.exists():
         pytest.skip(f"{path} is absent (public data set, present in CI)")

@@ -75,6 +75,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from rca._extras import require
+from rca._text import plural
 from rca.result import Candidate, Evidence, RCAResult
 from rca.vocabulary import metric_role
 
@@ -226,7 +228,7 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
     notes: list[str] = []
     frame = metrics[metrics["entity"].isin(known)]
     if len(frame) < len(metrics):
-        notes.append(f"{len(metrics) - len(frame)} samples of entities not in the topology left out")
+        notes.append(f"{plural(len(metrics) - len(frame), 'sample')} of entities not in the topology left out")
     entity = frame["entity"].astype(str).to_numpy()
     metric = frame["metric"].astype(str).to_numpy()
     names = np.char.add(np.char.add(metric.astype(str), "@"), entity.astype(str)) if len(frame) else np.array([])
@@ -288,7 +290,7 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
     filled = _fill_short_gaps(grid, max_gap)
     n_long = int(np.isnan(filled[:, [j for j, c in enumerate(columns) if var_entity[c] not in silent]]).sum())
     if n_long > 0:
-        notes.append(f"{n_long} samples in gaps longer than {max_gap} steps left missing")
+        notes.append(f"{plural(n_long, 'sample')} in gaps longer than {plural(max_gap, 'step')} left missing")
 
     # onset: the 20th percentile of strong mean shifts and of silences
     live = [j for j, c in enumerate(columns) if var_entity[c] not in silent]
@@ -363,6 +365,7 @@ class _LoadResponse:
 @contextlib.contextmanager
 def _seeded(seed: int) -> Iterator[None]:
     """Seed NumPy's and Python's global RNGs (DoWhy uses them) and restore them afterwards."""
+    require("causal", "dowhy", feature="metric attribution (DoWhy)")
     from dowhy.gcm import config
 
     np_state, py_state, bars = np.random.get_state(), random.getstate(), config.show_progress_bars
@@ -546,6 +549,8 @@ class MetricAttribution(BaseEstimator):
                    notes: list[str]) -> None:
         """Fit the SCM on the normal window and attribute each target."""
         import networkx as nx
+
+        require("causal", "dowhy", feature="metric attribution (DoWhy)")
         from dowhy import gcm
         from dowhy.gcm.shapley import ShapleyConfig
 
@@ -681,7 +686,7 @@ class MetricAttribution(BaseEstimator):
                 more = len({c[1].variable for c in cited}) - 1
                 reasons.append(f"{window.metric[v2]} at {window.entity[v2]} explains {share2:.0%} of the anomaly of "
                                f"{window.metric[t2.variable]} at {window.entity[t2.variable]}"
-                               + (f" and shares of {more} more anomalous KPI(s)" if more else ""))
+                               + (f" and shares of {plural(more, 'more anomalous KPI')}" if more else ""))
             else:
                 _, t2, v2, share2 = own[0]
                 reasons.append(f"{window.metric[v2]} at {window.entity[v2]} is anomalous (robust z {t2.z:.0f}); "
@@ -696,7 +701,7 @@ class MetricAttribution(BaseEstimator):
                     walk = [entity] + walk
                 evidence.append(Evidence(tuple(walk), f"{s} stopped reporting metrics", (), "metrics"))
             n_silenced = len(lost)
-            reasons.append(f"its failure would silence {len(lost)} element(s) that stopped reporting "
+            reasons.append(f"its failure would silence {plural(len(lost), 'element')} that stopped reporting "
                            f"(overlap {frac:.0%})")
             if fault is None or frac * inter >= attr.get(entity, 0.0):
                 fault = {"node": "node_down", "link": "link_down", "site": "site_power"}[kind]

@@ -39,6 +39,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order
 
+from rca._text import plural
 from rca.errors import InputError
 from rca.result import Evidence, EvidenceAlarm, RCAResult
 from rca.vocabulary import clear_rows
@@ -111,7 +112,7 @@ class RootCauseChain:
         parts += [f"{s.alarm_type} on {s.device} ({_delay(s.time - root.time)})" for s in self.steps[1:]]
         weights = ", ".join(f"{w:.3g}" for w in self.weights)
         return (f"causal chain {' -> '.join(parts)}; learned edge weights {weights}; "
-                f"{self.reach} alarms reachable along learned edges")
+                f"{plural(self.reach, 'alarm')} reachable along learned edges")
 
     def to_evidence(self) -> Evidence:
         """The chain as an :class:`rca.result.Evidence` with ``source="causal"``."""
@@ -482,8 +483,9 @@ def add_chains(result: RCAResult, incident: Incident, graph: CausalGraph, *, max
     logger.debug("add_chains: %d of %d candidates have a chain", n_chains, len(candidates))
     notes = result.notes
     if candidates and not n_chains:
-        notes += (f"causal knowledge ({len(graph)} learned edges) gave no root-cause chain: {finder.n_alarms} of "
-                  f"{result.n_alarms or 'the'} alarms have an alarm type it knows",)
+        notes += (f"causal knowledge ({plural(len(graph), 'learned edge')}) gave no root-cause chain: "
+                  f"{finder.n_alarms} of {plural(result.n_alarms, 'alarm') if result.n_alarms else 'the alarms'} "
+                  f"{'has' if finder.n_alarms == 1 else 'have'} an alarm type it knows",)
     return dataclasses.replace(result, candidates=tuple(candidates), notes=notes)
 
 

@@ -155,7 +155,10 @@ def _em(
     prof = np.ones(x.shape[0]) if profile is None else profile
 
     def loglik(lam: np.ndarray) -> float:
-        return float(np.log(lam).sum() + n_zero * np.log(mu) + log_profile_zero - mu * c0 - alpha @ g)
+        # the events only the baseline explains; without any, the update can shrink mu to 0 (every
+        # event explained by its parents), and 0 * log(0) would make the likelihood NaN
+        baseline_only = n_zero * np.log(mu) if n_zero else 0.0
+        return float(np.log(lam).sum() + baseline_only + log_profile_zero - mu * c0 - alpha @ g)
 
     ll_old = -np.inf
     ll = ll_old

@@ -11,6 +11,8 @@ import logging
 
 import click
 
+from ..errors import MissingExtraError
+
 __all__ = ["main"]
 
 # command name -> "module:attribute" (a click command or group)
@@ -39,8 +41,30 @@ _HELP: dict[str, str] = {
 }
 
 
+class _MissingExtra(click.ClickException):
+    """A command needs an optional dependency: its message names the extra to install."""
+
+    exit_code = 2
+
+
 class _LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use.
+
+    A command that needs a missing extra (:class:`~rca.errors.MissingExtraError`,
+    raised or wrapped in a click error) ends with that one line and exit code
+    2, not a traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except MissingExtraError as exc:
+            raise _MissingExtra(str(exc)) from exc
+        except click.ClickException as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, MissingExtraError) and not isinstance(exc, _MissingExtra):
+                raise _MissingExtra(str(cause)) from cause
+            raise
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name in _COMMANDS if self._available(name))

@@ -50,9 +50,10 @@ def train(data: str, out: str, validation: str | None, epochs: int | None, itera
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def evaluate(data: str, model_path: str | None, baseline: str, as_json: bool) -> None:
     """Score per-path delay, link utilisation and congested links on labelled DATA."""
-    import torch
-
+    from rca._extras import require
     from rca.datasets._gnnet import load_gnnet
+
+    (torch,) = require("gnn", "torch")
     from rca.gnn import CongestionPredictor, QueueingBaseline
 
     torch.set_num_threads(1)

@@ -40,11 +40,13 @@ def evaluate(folder: Path, as_json: bool, method: str, progress: bool) -> None:
     """AC@1, AC@3, AC@5, Avg@5, MRR, fault-aware AC@1 and calibration over FOLDER's incidents.
 
     An incident that cannot be read or ranked counts as a miss; the command
-    then exits with code 1.
+    then exits with code 1. A method whose extra is not installed stops the
+    run at once (exit code 2), naming the extra.
     """
     from tqdm import tqdm
 
     from ..analysis import analyze as run
+    from ..errors import MissingExtraError
     from ..evaluation import score_failure, score_incident, summarize
     from ..incident import read_incident
 
@@ -56,6 +58,8 @@ def evaluate(folder: Path, as_json: bool, method: str, progress: bool) -> None:
         try:
             inc = read_incident(path)
             scores.append(score_incident(run(inc, method=method), inc.truth))
+        except MissingExtraError:
+            raise  # not the incident's fault: every one would fail the same way (the CLI names the extra)
         except Exception as exc:  # noqa: BLE001 - one broken incident is a miss to report, not the end of the run
             scores.append(score_failure(path.name, _truth_or_none(path), f"{type(exc).__name__}: {exc}"))
     ev = summarize(scores, method=method)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .._text import plural
 from ._prior import prior_option, prior_params
 
 __all__ = ["learn"]
@@ -65,9 +66,10 @@ def learn(history: Path, out: Path, method: str | None, max_hop: int | None, top
                        n_incidents=data.n_incidents or None)
     except (RCAError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{graph.method}: {len(data.alarms)} alarms"
-               + (f" from {data.n_incidents} incidents" if data.n_incidents else "")
-               + f", {len(graph.nodes)} alarm types, {len(graph)} causal edges in {graph.seconds:.1f} s; wrote {out}")
+    click.echo(f"{graph.method}: {plural(len(data.alarms), 'alarm')}"
+               + (f" from {plural(data.n_incidents, 'incident')}" if data.n_incidents else "")
+               + f", {plural(len(graph.nodes), 'alarm type')}, {plural(len(graph), 'causal edge')} "
+               f"in {graph.seconds:.1f} s; wrote {out}")
     for row in graph.edges.head(10).itertuples(index=False):
         lag = "" if row.lag_s != row.lag_s else f"  lag {row.lag_s:.0f} s"
         click.echo(f"  {terminal_safe(row.cause)} -> {terminal_safe(row.effect)}  weight {row.weight:.3g}{lag}")

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .._text import plural
+
 if TYPE_CHECKING:
     from rca.causal import AlarmHistory
 
@@ -46,5 +48,6 @@ def prior_params(method: str, prior_path: str | None, history: AlarmHistory) -> 
             click.echo(f"note: {method} takes no {name} edges; {len(pairs)} in {source} not used", err=True)
             continue
         params[name] = pairs
-    click.echo(f"prior from {source}: {len(forbidden)} known non-edges, {len(required)} known edges", err=True)
+    click.echo(f"prior from {source}: {plural(len(forbidden), 'known non-edge')}, "
+               f"{plural(len(required), 'known edge')}", err=True)
     return params

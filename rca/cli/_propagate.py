@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .._text import terminal_safe
+from .._text import plural, terminal_safe
 from ._common import fail
 
 __all__ = ["propagate"]
@@ -59,7 +59,8 @@ def propagate(incident: Path, hypothesis: str, as_json: bool, threshold: float, 
         click.echo(json.dumps(result.to_dict(threshold), indent=1))
         return
     rows = result.affected(threshold)
-    click.echo(f"{kind} at {terminal_safe(entity)}: {len(rows)} element(s) with symptom probability >= {threshold:g}")
+    click.echo(f"{kind} at {terminal_safe(entity)}: {plural(len(rows), 'element')} with symptom probability "
+               f">= {threshold:g}")
     for name, p, delay in rows[:top]:
         click.echo(f"  {terminal_safe(name):<28} p={p:.2f}  first alarm after ~{delay:.0f} s")
     if len(rows) > top:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import click
 
-__all__ = ["simulate"]
+from .._text import plural
 
-logger = logging.getLogger(__name__)
+__all__ = ["simulate"]
 
 
 def _size(value: str) -> str | int:
@@ -37,7 +36,8 @@ def simulate(out: Path, n: int, size: str, seed: int | None, fault: str | None, 
     """Write N simulated incident folders into OUT (OUT/incident-0001/, ...).
 
     Each folder holds nodes.csv, links.csv, alarms.csv, metrics.csv and
-    truth.json in the incident format.
+    truth.json in the incident format. The last line says how many were
+    written, and where.
     """
     import numpy as np
     from tqdm.auto import tqdm
@@ -53,13 +53,15 @@ def simulate(out: Path, n: int, size: str, seed: int | None, fault: str | None, 
         seeds = np.random.SeedSequence(seed).spawn(n)
         out.mkdir(parents=True, exist_ok=True)
         width = max(4, len(str(n)))
+        names = [f"incident-{i + 1:0{width}d}" for i in range(n)]
         for i in tqdm(range(n), desc="simulating", unit="incident", disable=not progress):
             rng = np.random.default_rng(seeds[i])
             network = make_network(_size(size), core=core_topo, random_state=rng) if core_topo is not None else None
-            name = f"incident-{i + 1:0{width}d}"
+            name = names[i]
             incident = make_incident(network, fault=fault, n_roots=roots, size=_size(size), noise=noise,
                                      random_state=rng, name=name, vocabulary=vocabulary)
             incident.write(out / name)
     except InputError as exc:
         raise click.ClickException(str(exc)) from exc
-    logger.info("wrote %d incident folder(s) into %s", n, out)
+    click.echo(f"wrote {plural(n, 'incident folder')} to {out}"
+               + (f" ({names[0]} .. {names[-1]})" if len(names) > 1 else f" ({names[0]})" if names else ""))

@@ -45,7 +45,8 @@ def explain(out: str | None, n: int | None, progress: bool) -> None:
 @train.command("congestion")
 @click.option("--data", "data", type=click.Path(file_okay=False), default=None,
               help="The gnnet-2021 folder with train/ and validation/ "
-                   "(default: $NETRCA_SHARED_DATASETS/gnnet-2021 or ../shared/datasets/gnnet-2021).")
+                   "(default: gnnet-2021 in the data home: $NETRCA_SHARED_DATASETS, else ../shared/datasets "
+                   "beside the source checkout, else ~/netrca_data).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Where to write (default: the package's weights/congestion.pt).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
@@ -77,8 +78,8 @@ def propagation(out: str | None, cache_dir: str | None, progress: bool) -> None:
 
     The corpus (seeded, see rca.gnn._recipes.PROPAGATION_RECIPE) is simulated
     by the network twin; a tenth of its networks grow around Topology Zoo
-    cores when ../shared/datasets/topology-zoo (or $NETRCA_SHARED_DATASETS)
-    is present.
+    cores when topology-zoo is in the data home ($NETRCA_SHARED_DATASETS,
+    else ../shared/datasets beside the source checkout, else ~/netrca_data).
     """
     from rca.gnn._failure_model import PRETRAINED_PROPAGATION
     from rca.gnn._recipes import train_propagation

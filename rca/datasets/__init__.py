@@ -1,12 +1,14 @@
 """The network twin and the public data sets.
 
 ``make_*`` functions simulate, ``load_*`` functions read data from disk (the
-scikit-learn convention).
+scikit-learn convention); :func:`get_data_home` says where the public data
+sets are looked for.
 """
 
 from ._domain import twin_familiarity
 from ._faults import FAULT_KINDS, FAULT_TYPES
 from ._gnnet import GnnetSample, find_gnnet_folders, load_gnnet
+from ._home import get_data_home
 from ._loaders import load_incidents, load_topology_zoo
 from ._network import make_network
 from ._pcic import PCICDataset, load_pcic
@@ -21,6 +23,7 @@ __all__ = [
     "PCICDataset",
     "VOCABULARIES",
     "find_gnnet_folders",
+    "get_data_home",
     "load_gnnet",
     "load_incidents",
     "load_pcic",

@@ -32,6 +32,8 @@ import pandas as pd
 
 from rca.errors import InputError
 
+from ._home import find_in_data_home
+
 __all__ = ["GnnetSample", "load_gnnet", "find_gnnet_folders", "read_gnnet_graph", "read_gnnet_routing"]
 
 logger = logging.getLogger(__name__)
@@ -392,14 +394,16 @@ def _parse_link_usage(text: str, n: int, file: str, line: int) -> dict[tuple[int
 # Folders and samples
 
 
-def find_gnnet_folders(path: str | Path) -> list[Path]:
+def find_gnnet_folders(path: str | Path, *, data_home: str | Path | None = None) -> list[Path]:
     """Every folder at or below ``path`` in the challenge layout.
 
     A challenge folder has ``graphs/`` and ``routings/`` sub-folders and at
     least one ``results*.tar.gz`` tarball (or an extracted ``results*/``
-    folder holding ``input_files.txt``).
+    folder holding ``input_files.txt``). ``path`` may also be relative to
+    the data home (``"gnnet-2021/validation"``, see
+    :func:`~rca.datasets.get_data_home`).
     """
-    root = Path(path)
+    root = find_in_data_home(path, data_home=data_home)
     if not root.is_dir():
         raise InputError("expected a folder in the GNNet challenge layout", file=root)
     found = []
@@ -437,16 +441,20 @@ def _read_result_files(source: Path) -> dict[str, tuple[str, list[str]]]:
     return files
 
 
-def load_gnnet(path: str | Path, *, limit: int | None = None) -> Iterator[GnnetSample]:
+def load_gnnet(path: str | Path, *, limit: int | None = None,
+               data_home: str | Path | None = None) -> Iterator[GnnetSample]:
     """Yield every sample of every challenge-layout folder under ``path``.
 
     Parameters
     ----------
     path : str or Path
         A folder in the challenge layout, or a folder holding such folders
-        at any depth.
+        at any depth; or its path inside the data home
+        (``"gnnet-2021/train"``).
     limit : int, optional
         Stop after this many samples.
+    data_home : str or Path, optional
+        See :func:`~rca.datasets.get_data_home`.
 
     Yields
     ------
@@ -462,10 +470,10 @@ def load_gnnet(path: str | Path, *, limit: int | None = None) -> Iterator[GnnetS
     Examples
     --------
     >>> from rca.datasets._gnnet import load_gnnet
-    >>> sample = next(load_gnnet("../shared/datasets/gnnet-2021/train"))  # doctest: +SKIP
+    >>> sample = next(load_gnnet("gnnet-2021/train"))  # doctest: +SKIP
     >>> sample.paths[["source", "target", "traffic_bps", "delay"]].head()  # doctest: +SKIP
     """
-    folders = find_gnnet_folders(path)
+    folders = find_gnnet_folders(path, data_home=data_home)
     if not folders:
         raise InputError("no folder with graphs/, routings/ and results*.tar.gz found", file=path)
     count = 0

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
 from ..incident import Incident, read_incident
 from ..topology import Topology
+from ._home import get_data_home
 
 __all__ = ["load_incidents", "load_topology_zoo", "topology_zoo_root"]
 
 logger = logging.getLogger(__name__)
-
-_REPO = Path(__file__).resolve().parents[2]
 
 
 def load_incidents(folder: str | Path) -> Iterator[Incident]:
@@ -55,14 +53,12 @@ def load_incidents(folder: str | Path) -> Iterator[Incident]:
 def topology_zoo_root(root: str | Path | None = None) -> Path:
     """Where the Topology Zoo GraphML files are looked for.
 
-    ``root`` when given, else ``$NETRCA_SHARED_DATASETS/topology-zoo``, else
-    ``../shared/datasets/topology-zoo`` beside the repository.
+    ``root`` when given, else ``topology-zoo`` in the data home
+    (:func:`~rca.datasets.get_data_home`).
     """
     if root is not None:
         return Path(root)
-    env = os.environ.get("NETRCA_SHARED_DATASETS")
-    base = Path(env) if env else _REPO.parent / "shared" / "datasets"
-    return base / "topology-zoo"
+    return get_data_home() / "topology-zoo"
 
 
 def load_topology_zoo(name_or_path: str | Path, *, root: str | Path | None = None) -> Topology:

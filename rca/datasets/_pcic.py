@@ -21,6 +21,8 @@ from rca.alarms import AlarmLog
 from rca.errors import InputError, SchemaError
 from rca.topology import Topology
 
+from ._home import find_in_data_home
+
 __all__ = ["PCICDataset", "load_pcic"]
 
 logger = logging.getLogger(__name__)
@@ -144,7 +146,7 @@ def _read_matrix(path: Path, *, values: tuple[float, ...], square: bool = True) 
     return mat.astype(np.int64)
 
 
-def load_pcic(path: str | Path) -> PCICDataset:
+def load_pcic(path: str | Path, *, data_home: str | Path | None = None) -> PCICDataset:
     """Read a PCIC-format alarm data set folder.
 
     Parameters
@@ -152,7 +154,10 @@ def load_pcic(path: str | Path) -> PCICDataset:
     path : str or Path
         A folder with ``Alarm.csv`` (or ``alarm.csv``), optionally ``DAG.npy``
         (or ``true_graph.npy``), ``Topology.npy`` (or ``topology.npy``) and
-        ``causal_prior.npy``.
+        ``causal_prior.npy``; or its path inside the data home
+        (``"huawei-alarms/18V_55N_Wireless"``).
+    data_home : str or Path, optional
+        See :func:`~rca.datasets.get_data_home`.
 
     Returns
     -------
@@ -161,7 +166,7 @@ def load_pcic(path: str | Path) -> PCICDataset:
     Raises
     ------
     InputError
-        A missing alarm file, a non-integer or negative value (with its file,
+        No such folder (here or in the data home), a missing alarm file, a non-integer or negative value (with its file,
         line and column), a matrix that is not square or not 0/1, an alarm id
         outside the true graph, a device outside the topology.
     SchemaError
@@ -169,11 +174,11 @@ def load_pcic(path: str | Path) -> PCICDataset:
 
     Examples
     --------
-    >>> ds = load_pcic("../shared/datasets/huawei-alarms/18V_55N_Wireless")  # doctest: +SKIP
+    >>> ds = load_pcic("huawei-alarms/18V_55N_Wireless")  # doctest: +SKIP
     >>> ds.to_dict()["true_edges"]  # doctest: +SKIP
     69
     """
-    folder = Path(path)
+    folder = find_in_data_home(path, data_home=data_home)
     if not folder.is_dir():
         raise InputError("expected a folder holding Alarm.csv (PCIC format)", file=folder)
     alarm_file = _find(folder, "alarms")

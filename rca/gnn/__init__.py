@@ -30,6 +30,10 @@ Congestion forecasting from link utilisation:
   ``Evidence(source="gnn")`` on RCA candidates.
 """
 
+from rca._extras import require as _require
+
+_require("gnn")  # torch and torch_geometric, or a MissingExtraError naming the extra to install
+
 from rca.gnn._congestion import PRETRAINED_CONGESTION, CongestionPredictor, QueueingBaseline
 from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_congestion
 from rca.gnn._queueing import MM1KEstimate, mm1k

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,9 +46,10 @@ def _one_thread() -> Iterator[None]:
 
 
 def default_gnnet_dir() -> Path:
-    """``$NETRCA_SHARED_DATASETS/gnnet-2021``, else ``../shared/datasets/gnnet-2021``."""
-    root = os.environ.get("NETRCA_SHARED_DATASETS")
-    return (Path(root) if root else Path("..") / "shared" / "datasets") / "gnnet-2021"
+    """``gnnet-2021`` in the data home (:func:`rca.datasets.get_data_home`)."""
+    from rca.datasets import get_data_home
+
+    return get_data_home() / "gnnet-2021"
 
 
 def train_congestion(train_dir: str | Path, validation_dir: str | Path | None, out: str | Path,

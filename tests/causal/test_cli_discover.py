@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from rca.causal import simulate_hawkes_events
@@ -61,7 +62,7 @@ def test_discover_uses_a_prior_file_and_the_folders_own_prior(tmp_path):
     assert res.exit_code == 0, res.output
     edges = {(e["cause"], e["effect"]) for e in json.loads(res.stdout)["edges"]}
     assert ("0", "1") not in edges and ("2", "0") in edges
-    assert "1 known non-edges, 1 known edges" in res.stderr
+    assert "1 known non-edge, 1 known edge" in res.stderr
     # a PCIC folder's causal_prior.npy is used unless --prior none
     np.save(tmp_path / "causal_prior.npy", np.array([[-1, 0, -1], [-1, -1, -1], [-1, -1, -1]]))
     res = CliRunner().invoke(main, ["discover", str(tmp_path), "--json"])
@@ -79,3 +80,28 @@ def test_discover_reports_a_bad_prior(tmp_path):
     prior.write_text("cause,effect,edge\n0,1,1\n")
     res = CliRunner().invoke(main, ["discover", str(tmp_path), "--method", "granger", "--prior", str(prior)])
     assert res.exit_code != 0 and "takes no required edges" in res.output
+
+
+@pytest.mark.parametrize("method", ["pc", "fci"])
+def test_discover_pc_and_fci_on_one_simulated_incident(tmp_path, method, caplog):
+    # a short log: fewer 600 s bins than alarm types, several types always raised together
+    from rca.datasets import make_incident
+
+    folder = make_incident(size="small", random_state=1).write(tmp_path / "incident")
+    res = CliRunner().invoke(main, ["discover", str(folder / "alarms.csv"), "-m", method, "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["method"] == method and len(data["nodes"]) > 2
+    assert "the Fisher-z tests use" in caplog.text  # says why most types are left out
+
+
+def test_discover_ges_says_it_can_be_slow_and_takes_max_parents(tmp_path):
+    _pcic_folder(tmp_path)
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "-m", "ges"])
+    assert res.exit_code == 0, res.output
+    assert "--max-parents 1 or 2 bounds it" in res.stderr and "ges: 3 alarm types" in res.stderr
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "-m", "ges", "--max-parents", "1", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert res.stderr == ""
+    res = CliRunner().invoke(main, ["discover", str(tmp_path), "-m", "thp", "--max-parents", "1"])
+    assert res.exit_code == 2 and "applies to ges only" in res.output

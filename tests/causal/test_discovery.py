@@ -108,3 +108,73 @@ def test_series_views():
     counts = binned_counts(ev, 60.0)
     assert counts.to_numpy().tolist() == [[1, 2], [1, 0]]
     assert binned_counts(ev, 60.0, by_device=True).loc[("a", 60.0), "X"] == 1
+
+
+@pytest.mark.parametrize("algorithm", ["pc", "fci"])
+def test_constraint_based_methods_survive_alarm_types_that_move_in_step(planted, algorithm):
+    # "TWIN" is raised with every A0 (same bin, same count): the binned counts have a singular
+    # correlation matrix, on which causal-learn's Fisher-z test raised "matrix is singular"
+    frame, truth = planted
+    twin = frame[frame["alarm_type"] == "A0"].assign(alarm_type="TWIN")
+    both = pd.concat([frame, twin]).sort_values("time", kind="stable", ignore_index=True)
+    alone = CausalLearnDiscovery(algorithm=algorithm).fit(frame).graph_.edge_set()
+    edges = CausalLearnDiscovery(algorithm=algorithm).fit(both).graph_.edge_set()
+    # the twin shares A0's edges, and the others are found as without it
+    assert {(c, e) for c, e in edges if "TWIN" not in (c, e)} == alone
+    assert {("TWIN" if c == "A0" else c, "TWIN" if e == "A0" else e) for c, e in alone} <= edges
+
+
+def test_constraint_based_methods_on_fewer_bins_than_alarm_types():
+    # one short incident: 3 bins of 600 s, 6 alarm types; the tests have no degrees of freedom
+    rows = [(t * 300.0 + k, "d1", f"T{k}") for t in range(6) for k in range(6) if (t + k) % 3]
+    frame = pd.DataFrame(rows, columns=["time", "device", "alarm_type"])
+    for algorithm in ("pc", "fci"):
+        graph = CausalLearnDiscovery(algorithm=algorithm).fit(frame).graph_
+        assert set(graph.nodes) == {f"T{k}" for k in range(6)}
+
+
+def test_hawkes_likelihood_when_parents_explain_every_event():
+    # no event is left to the baseline alone (n_zero = 0), so EM drives the baseline to exactly 0:
+    # the likelihood is log(lambda) - compensator = 0 - 1, not 0 * log(0) = NaN with a warning
+    import warnings
+
+    import numpy as np
+
+    from rca.causal._hawkes import _em
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mu, alpha, ll = _em(np.array([[1.0]]), 0, np.array([1.0]), 1e9, 100, 0.0)
+    assert mu == 0.0 and alpha.tolist() == [1.0] and ll == -1.0
+
+
+def test_ges_max_parents_reaches_causal_learn(planted, monkeypatch):
+    # the bound is causal-learn's maxP (its run time on many types is what it bounds)
+    import causallearn.search.ScoreBased.GES as ges_module
+
+    seen = []
+    real = ges_module.ges
+    monkeypatch.setattr(ges_module, "ges", lambda *a, **kw: seen.append(kw["maxP"]) or real(*a, **kw))
+    frame, truth = planted
+    graph = CausalLearnDiscovery(algorithm="ges", max_parents=1).fit(frame).graph_
+    assert seen == [1] and graph.edge_set() & set(truth)
+    CausalLearnDiscovery(algorithm="ges").fit(frame)
+    assert seen == [1, None]
+
+
+def test_causal_learn_progress_shows_elapsed_time_and_stops_on_interrupt(planted, monkeypatch, capsys):
+    import threading
+
+    frame, _ = planted
+    CausalLearnDiscovery(algorithm="pc", progress=True).fit(frame)
+    assert "pc: 5 alarm types" in capsys.readouterr().err
+    CausalLearnDiscovery(algorithm="pc").fit(frame)
+    assert capsys.readouterr().err == ""  # opt-in in the library
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("causallearn.search.ScoreBased.GES.ges", interrupted)  # Ctrl-C during the search
+    with pytest.raises(KeyboardInterrupt):
+        CausalLearnDiscovery(algorithm="ges", progress=True).fit(frame)
+    assert not [t for t in threading.enumerate() if t.name == "netrca-elapsed"]

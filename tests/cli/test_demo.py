@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -57,3 +58,64 @@ def test_demo_output_is_terminal_safe(runner: CliRunner, tmp_path, monkeypatch) 
     assert "\x1b" not in res.output and "\x07" not in res.output
     assert "A1\\x1b[2J\\x07" in res.output
     assert "True root cause: A1 (node, node_down) -> not among the candidates" in res.output
+
+
+def test_demo_without_out_writes_to_the_temporary_folder(runner: CliRunner, tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    res = runner.invoke(main, ["demo", "--seed", "7"])
+    assert res.exit_code == 0, res.output
+    assert list(cwd.iterdir()) == []  # nothing left in the current folder
+    assert (temp / "rca-demo.html").is_file()
+    assert f"Report: {(temp / 'rca-demo.html').resolve()}" in res.output
+
+
+def _one_root_incident(fault: str | None):
+    from rca.incident import RootCause, Truth
+
+    inc = small_incident()
+    return dataclasses.replace(inc, truth=Truth((RootCause("A1", "node", fault),)))
+
+
+def _ranked(fault: str, entity: str = "A1", kind: str = "node") -> RCAResult:
+    return RCAResult("small", (Candidate(1, entity, kind, 0.9, fault, "why", (Evidence((entity,), "it"),)),), 0.1)
+
+
+@pytest.mark.parametrize("true_fault, named, verdict, mark", [
+    # a card failure named node_down: the entity is right, the fault is not
+    ("card_failure", "node_down", "entity at rank 1; fault wrong (named node_down)",
+     "<- true root's entity, but the fault is card_failure"),
+    ("node_reboot", "node_down", "entity at rank 1; fault right (node_down, the same family)", "<- true root"),
+    ("node_down", "node_down", "entity at rank 1; fault right", "<- true root"),
+])
+def test_demo_compares_entity_and_fault_family(runner, tmp_path, monkeypatch, true_fault, named, verdict, mark):
+    monkeypatch.setattr(_demo, "_simulate", lambda **kw: _one_root_incident(true_fault))
+    monkeypatch.setattr(_demo, "_analyze", lambda incident: _ranked(named))
+    res = runner.invoke(main, ["demo", "--out", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    assert f"True root cause: A1 (node, {true_fault}) -> {verdict}\n" in res.output
+    row = next(line for line in res.output.splitlines() if line.strip().startswith("1  A1"))
+    assert row.endswith(mark)
+
+
+def test_demo_matches_a_link_root_written_the_other_way_round():
+    from rca.incident import RootCause
+
+    root = RootCause("R2--R1", "link", "fiber_cut")
+    assert _demo._candidate_of(_ranked("link_down", "R1--R2", "link"), root).rank == 1
+    assert _demo._verdict(_ranked("link_down", "R1--R2", "link").candidates[0], root) == (
+        "entity at rank 1; fault right (link_down, the same family)")
+
+
+def test_demo_counts_read_in_the_singular(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(_demo, "_simulate", lambda **kw: _one_root_incident("node_down"))
+    monkeypatch.setattr(_demo, "_analyze", lambda incident: _ranked("node_down"))
+    res = runner.invoke(main, ["demo", "--out", str(tmp_path / "r.html")])
+    assert "8 elements, 7 links, 5 alarms from " in res.output
+    assert "Top 1 of 1 candidate (" in res.output

@@ -38,7 +38,7 @@ def test_propagate_json(folder):
 def test_propagate_table_and_threshold(folder):
     out = CliRunner().invoke(main, ["propagate", str(folder), "--fault", "site_power:SITE3", "--threshold", "0"])
     assert out.exit_code == 0, out.output
-    assert "site_power at SITE3: 10 element(s)" in out.output
+    assert "site_power at SITE3: 10 elements" in out.output
 
 
 @pytest.mark.parametrize("spec, code, message", [
