@@ -93,7 +93,7 @@ def test_cli_names_the_missing_extra(monkeypatch, folder, args, blocked, extra):
 def test_analyze_with_the_gnn_names_the_extra_and_the_default_method_needs_none(monkeypatch, folder):
     _block(monkeypatch, "torch", "torch_geometric")
     out = CliRunner().invoke(main, ["analyze", str(folder), "--method", "gnn"])
-    assert out.exit_code != 0 and "Traceback" not in out.output
+    assert out.exit_code == 2 and "Traceback" not in out.output
     assert "needs the 'gnn' extra: pip install 'netrca[gnn]'" in out.output
     out = CliRunner().invoke(main, ["analyze", str(folder)])
     assert out.exit_code == 0, out.output

@@ -59,7 +59,7 @@ def analyze(incident: Path, as_json: bool, as_jsonl: bool, timing: bool, method:
     with its folder, and the exit code is 1 when any incident failed
     (130 or 143 when interrupted, after the answers so far are printed).
     """
-    from ..errors import RCAError
+    from ..errors import MissingExtraError, RCAError
 
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl are exclusive: choose one output format")
@@ -102,6 +102,8 @@ def analyze(incident: Path, as_json: bool, as_jsonl: bool, timing: bool, method:
                     failed += 1
                     _error(folder, exc.cause)
                     text = exc.text
+                except MissingExtraError:
+                    raise   # not this incident's fault: every one would fail alike (exit 2, the extra named)
                 except Exception as exc:  # one incident's failure is never the batch's
                     failed += 1
                     _error(folder, exc)
