@@ -106,8 +106,8 @@ def _has_metrics(incident: Incident) -> float:
 #: explain ranker's log odds as offset, on the dev incidents of the twin
 #: and of othersim; see ``benchmarks/README.md``).
 DEFAULT_SOURCES: tuple[FusionSource, ...] = (
-    FusionSource("gnn", _gnn, 0.0, 0.0, 0.01, _gnn_familiarity),
-    FusionSource("attribution", _attribution, 0.0, 0.0, 0.01, _has_metrics),
+    FusionSource("gnn", _gnn, 1.051, -1.897, 0.01, _gnn_familiarity),
+    FusionSource("attribution", _attribution, 0.121, -2.635, 0.01, _has_metrics),
 )
 
 
