@@ -78,7 +78,8 @@ class EvidenceModel:
         topo = obs.topology
         items = obs.items
         nodes = topo.nodes
-        cls_col = next((c for c in ("node_type", "layer") if c in nodes.columns), None)
+        # the element's type, else its layer (a topology always has both columns, empty when not given)
+        cls_col = next((c for c in ("node_type", "layer") if c in nodes.columns and nodes[c].notna().any()), None)
         self._class_of: dict[str, str] = {}
         if cls_col is not None:
             self._class_of = {str(k): ("" if v is None or v != v else str(v)) for k, v in nodes[cls_col].items()}
