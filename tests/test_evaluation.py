@@ -302,3 +302,115 @@ def test_existing_callers_still_work():
 def test_docstring_examples_run():
     failed, attempted = doctest.testmod(rca.evaluation, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert attempted > 0 and failed == 0
+
+
+# --- edges the figures above do not reach -----------------------------------------
+
+def test_failure_score_fields():
+    s = score_failure("c", truth("R"), "ValueError: broken")
+    assert math.isnan(s.seconds) and s.confident is False and s.error == "ValueError: broken"
+    assert s.mrr_terms == [0.0]
+
+
+def test_latency_percentiles_in_milliseconds():
+    # ran in 10 ms and 30 ms: median 20 ms; p95 by linear interpolation 10 + 0.95 * (30 - 10) = 29 ms
+    good = [score_incident(ranking("R", name=n, seconds=t), truth("R")) for n, t in (("a", 0.010), ("b", 0.030))]
+    row = overall(summarize(good))
+    assert row["median_ms"] == pytest.approx(20.0)
+    assert row["p95_ms"] == pytest.approx(29.0)
+
+
+def test_a_failed_incident_never_counts_in_the_latency_even_with_a_time():
+    good = score_incident(ranking("R", name="a", seconds=0.010), truth("R"))
+    # a benchmark that timed a ranker which then raised: the time is kept, the latency ignores it
+    timed_failure = replace(score_incident(ranking("R", name="b", seconds=5.0), truth("R")), error="E: x")
+    row = overall(summarize([good, timed_failure]))
+    assert row["median_ms"] == pytest.approx(10.0) and row["p95_ms"] == pytest.approx(10.0)
+    assert row["AC@1"] == pytest.approx(1.0)   # its scores are what they are; only the latency drops it
+
+
+def test_all_failed_has_no_latency():
+    row = overall(summarize([score_failure("a", truth("R"), "E: x")]))
+    assert row["n"] == 1 and row["AC@1"] == 0.0
+    assert math.isnan(row["median_ms"]) and math.isnan(row["p95_ms"])
+
+
+def test_an_empty_evaluation_is_all_nan_not_an_error():
+    ev = summarize([])
+    row = overall(ev)
+    assert row["n"] == 0
+    for col in ("AC@1", "AC@3", "AC@5", "Avg@5", "MRR", "AC@1_fault", "ECE", "median_ms", "p95_ms"):
+        assert math.isnan(row[col]), col
+    assert ev.confident_summary() == {"n_confident": 0, "AC@1_confident": pytest.approx(float("nan"), nan_ok=True),
+                                      "n_not_confident": 0,
+                                      "AC@1_not_confident": pytest.approx(float("nan"), nan_ok=True)}
+    d = ev.to_dict()
+    json.dumps(d, allow_nan=False)
+    assert d["method"] == "explain" and d["overall"]["AC@1"] is None and d["incidents"] == []
+
+
+def test_one_bin_is_allowed_and_zero_bins_are_not():
+    # a single bin [0, 1]: |mean hits - mean confidence| = |2/3 - (0.9 + 0.6 + 0.3) / 3|
+    assert expected_calibration_error([0.9, 0.6, 0.3], [1, 1, 0], n_bins=1) == pytest.approx(abs(2 / 3 - 0.6))
+    t = reliability_table([0.9, 0.6, 0.3], [1, 1, 0], n_bins=1)
+    assert t[["bin_low", "bin_high", "n"]].values.tolist() == [[0.0, 1.0, 3]]
+    with pytest.raises(ValueError, match="n_bins must be at least 1, got 0"):
+        expected_calibration_error([0.5], [1], n_bins=0)
+
+
+def test_calibration_accepts_any_shape_and_none_as_no_answer():
+    # a column of confidences is flattened; None (a null top_score read back from JSON) counts as 0
+    assert expected_calibration_error([[0.85], [0.25]], [1, 0]) == pytest.approx(0.5 * 0.15 + 0.5 * 0.25)
+    assert expected_calibration_error([0.85, None], [1, 0]) == pytest.approx(0.5 * 0.15 + 0.5 * 0.0)
+    d = summarize([score_incident(ranking(name="none"), truth("R")),
+                   score_incident(ranking("R", name="hit", scores=[0.85]), truth("R"))]).to_dict()
+    back = [i["top_score"] for i in d["incidents"]]
+    assert back == [None, 0.85]
+    assert expected_calibration_error(back, [i["top_hit"] for i in d["incidents"]]) == pytest.approx(d["overall"]["ECE"])
+
+
+def test_reliability_of_an_evaluation_takes_its_bins():
+    scores = [score_incident(ranking("R", name=f"i{k}", scores=[s]), truth("R")) for k, s in enumerate((0.1, 0.6, 0.9))]
+    table = summarize(scores).reliability(n_bins=4)
+    assert table["bin_low"].tolist() == [0.0, 0.25, 0.5, 0.75]
+    assert table["n"].tolist() == [1, 0, 1, 1]
+
+
+def test_confident_groups_use_ac_at_1():
+    # confident, root at rank 2: AC@1 0 (AC@2 would be 1); not confident, root at rank 1: AC@1 1
+    a = score_incident(ranking("W", "R", name="a", confident=True), truth("R"))
+    b = score_incident(ranking("R", "W", name="b", confident=False), truth("R"))
+    summary = summarize([a, b]).confident_summary()
+    assert summary == {"n_confident": 1, "AC@1_confident": 0.0, "n_not_confident": 1, "AC@1_not_confident": 1.0}
+    assert [i["AC@1"] for i in summarize([a, b]).to_dict()["incidents"]] == [0.0, 1.0]
+
+
+def test_to_dict_keys_and_incident_rows():
+    a = score_incident(ranking("W", "R", name="a", seconds=0.25, scores=[0.7, 0.2]), truth("R"))
+    d = summarize([a], method="fused").to_dict()
+    assert d["method"] == "fused"
+    assert list(d) == ["method", "overall", "per_fault", "confident", "reliability", "incidents", "failures"]
+    figures = ["n", "AC@1", "AC@3", "AC@5", "Avg@5", "MRR", "AC@1_fault", "ECE", "median_ms", "p95_ms"]
+    assert list(d["overall"]) == figures and list(d["per_fault"]["node_down"]) == figures
+    assert d["incidents"] == [{"incident": "a", "fault": "node_down", "ranks": [2], "AC@1": 0.0, "seconds": 0.25,
+                               "top_score": 0.7, "top_hit": False, "top_fault_hit": False, "confident": True,
+                               "error": None}]
+    assert list(d["reliability"][0]) == ["bin_low", "bin_high", "n", "mean_score", "accuracy"]
+
+
+def test_summarize_defaults_and_passes_the_method():
+    s = score_incident(ranking("R"), truth("R"))
+    assert summarize([s]).method == "explain"
+    assert summarize([s], method="gnn").to_dict()["method"] == "gnn"
+    assert summarize([s], None, "attribution").method == "attribution"
+
+
+def test_plain_makes_numpy_scalars_python_ones():
+    from rca.evaluation import _plain
+
+    import numpy as np
+
+    for value, expected in ((np.int64(3), 3), (np.float64(0.5), 0.5), (np.bool_(True), True)):
+        out = _plain(value)
+        assert out == expected and type(out) is type(expected)
+    assert _plain(np.float64("nan")) is None and _plain(float("nan")) is None and _plain("x") == "x"
