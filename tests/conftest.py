@@ -1,4 +1,9 @@
-"""Shared fixtures: where the public data sets live, and skipping without them."""
+"""Shared fixtures: where the public data sets live, and skipping without them.
+
+A test that reads a public data set (the ``shared_datasets`` fixture, or
+:func:`require_shared` with ``@pytest.mark.shared``) carries the ``shared``
+marker, so ``-m "not shared"`` runs everything that needs no data home.
+"""
 
 from __future__ import annotations
 
@@ -32,3 +37,10 @@ def require_shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (public data set, present in CI)")
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that asks for the ``shared_datasets`` fixture as ``shared``."""
+    for item in items:
+        if "shared_datasets" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shared)

@@ -109,6 +109,7 @@ def damaged(row: list[str], how: str) -> str:
     return ",".join(cells)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows=alarm_rows(), damage=st.lists(st.tuples(st.integers(0, 11), st.sampled_from(DAMAGE)), max_size=4))
 def test_damaged_alarm_rows_are_used_or_reported(tmp_path_factory, rows, damage):
@@ -128,6 +129,7 @@ def test_damaged_alarm_rows_are_used_or_reported(tmp_path_factory, rows, damage)
     analyze(inc)   # never raises
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows=alarm_rows(min_size=2), seed=st.integers(0, 2**16))
 def test_answer_does_not_depend_on_row_order(tmp_path_factory, rows, seed):
@@ -143,6 +145,7 @@ def test_answer_does_not_depend_on_row_order(tmp_path_factory, rows, seed):
     assert other == base
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows=alarm_rows(max_size=6), cut=st.floats(0.0, 1.0), which=st.sampled_from(["alarms.csv", "nodes.csv",
                                                                                       "links.csv"]))
@@ -158,6 +161,7 @@ def test_truncated_files_never_give_a_traceback(tmp_path_factory, rows, cut, whi
     analyze(inc)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows=alarm_rows(max_size=6), position=st.integers(0, 10_000),
        junk=st.sampled_from([b"\xff", b"\xe9", b"\x00", b"\xef\xbb\xbf", b"\r", b"\x1b[2J", b"\xc3"]),
@@ -197,6 +201,7 @@ def test_hostile_text_reaches_the_page_only_escaped(hostile_page):
     assert page.count("<script") == page.count("</script>")   # no element opened or closed by the data
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=40))
 def test_any_text_is_escaped_for_html_and_the_terminal(text):

@@ -108,6 +108,7 @@ def test_layers_define_gateways_when_column_absent():
     assert "gateways_inferred" in topo.report.kinds()
 
 
+@pytest.mark.slow
 def test_every_topology_zoo_file_loads(shared_datasets):
     files = sorted((shared_datasets / "topology-zoo").glob("*.graphml"))
     assert len(files) == 276

@@ -49,6 +49,7 @@ def test_an_up_event_clears_its_down_alarm_for_ports_protocols_and_the_nms():
 
 
 # --------------------------------------------------------------- bounded work
+@pytest.mark.slow
 def test_clear_names_take_linear_time_on_hostile_types():
     # the former "^(.+?)[ _-]*(clear|...)$" took about 55 s of CPU on 40,000 separators, and grows
     # with the square of the length: 200,000 would take over 20 minutes. Run apart, with a deadline.

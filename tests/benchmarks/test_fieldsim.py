@@ -182,6 +182,7 @@ def test_background_alarms_exist() -> None:
     assert len(bg_types) >= 10
 
 
+@pytest.mark.slow
 def test_some_incidents_have_two_independent_roots() -> None:
     found = 0
     for seed in range(60):

@@ -37,6 +37,7 @@ def test_load_topology_zoo_by_name_and_path(tmp_path):
         load_topology_zoo("Abilene", root=tmp_path / "absent")
 
 
+@pytest.mark.shared
 def test_load_topology_zoo_shared_abilene():
     require_shared("topology-zoo", "Abilene.graphml")
     topo = load_topology_zoo("Abilene")

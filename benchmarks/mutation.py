@@ -1,0 +1,269 @@
+"""Mutation testing: how many small deliberate bugs the tests catch, per module.
+
+A *mutant* is the code with one small change (``<`` for ``<=``, ``+ 1`` for
+``+ 2``, a string, an argument or a constant replaced...), made by mutmut
+(https://pypi.org/project/mutmut/, in the ``test`` extra). A mutant is
+*killed* when at least one test fails on it, and *survives* when every test
+passes: a bug of that shape would go unnoticed. The kill rate of a module is
+what share of its mutants the tests notice; a survivor is either a missing
+test or a change that does not alter behaviour (an equivalent mutant),
+listed with its reason in ``benchmarks/README.md``.
+
+The modules are those where a silent bug costs most: scoring, fusion, the
+explain ranker's likelihood, the readers and the HTML report. Each group is
+mutated against only the test files that cover it (:data:`GROUPS`), in a
+scratch copy of the checkout (``--workdir``, default a temporary folder), so
+one group runs at a time and the checkout is never touched. mutmut itself
+runs, for each mutant, only the tests that call the mutated function.
+
+Writes ``benchmarks/results/mutation.json``: per mutated file the number of
+mutants, how many were killed, timed out (counted as caught: the change made
+a test hang), survived, had no test calling them, or were otherwise not
+decided; and the diff of every survivor.
+
+Usage::
+
+    python benchmarks/mutation.py --list                   # the groups and their tests
+    python benchmarks/mutation.py --group evaluation       # one group (minutes)
+    python benchmarks/mutation.py                          # every group (about an hour on 2 cores)
+    python benchmarks/mutation.py --group fusion --survivors   # print each survivor's diff
+
+The same settings, all groups at once, are ``[tool.mutmut]`` in
+``pyproject.toml``, so ``mutmut run`` at the repository root also works
+(slower: every test file is tried for every group).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results" / "mutation.json"
+
+#: Each group: the files to mutate, the test files run against them, and
+#: other files those tests read (``also``).
+GROUPS: dict[str, dict[str, list[str]]] = {
+    "evaluation": {
+        "mutate": ["rca/evaluation.py"],
+        "tests": ["tests/test_evaluation.py", "tests/cli/test_evaluate.py"],
+    },
+    "fusion": {
+        "mutate": ["rca/fusion.py"],
+        "tests": ["tests/test_fusion.py", "tests/test_fusion_by_hand.py"],
+        "also": ["benchmarks/results"],   # fit_fusion.json: the fitted ratios the defaults must match
+    },
+    "likelihood": {
+        "mutate": ["rca/explain/_likelihood.py", "rca/explain/_select.py", "rca/explain/_features.py"],
+        "tests": ["tests/test_explain.py", "tests/test_explain_likelihood.py"],
+    },
+    "readers": {
+        "mutate": ["rca/alarms.py", "rca/_csv.py", "rca/_time.py"],
+        "tests": ["tests/test_readers.py", "tests/test_time.py"],
+    },
+    "report": {
+        "mutate": ["rca/report.py", "rca/_report/_escape.py", "rca/_report/_layout.py",
+                   "rca/_report/_timeline.py", "rca/_report/_topology.py"],
+        "tests": ["tests/test_report.py", "tests/test_report_tables.py"],
+    },
+}
+
+# What each test run is given besides the tests: no cache folder in the scratch copy.
+PYTEST_ARGS = ["-p", "no:cacheprovider"]
+
+# mutmut's exit-code meanings (mutmut.stats.status_by_exit_code), folded into our columns.
+_COLUMN = {"killed": "killed", "caught by type check": "killed", "timeout": "timeout", "survived": "survived",
+           "no tests": "no_tests", "segfault": "killed"}
+
+
+def _toml_list(values: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in values) + "]"
+
+
+def mutmut_section(mutate: list[str], tests: list[str], also: list[str] = ()) -> str:
+    """The ``[tool.mutmut]`` table for one group (or, with every group's files, for all)."""
+    return ("[tool.mutmut]\n"
+            'source_paths = ["rca"]\n'
+            f"only_mutate = {_toml_list(mutate)}\n"
+            f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
+            f"also_copy = {_toml_list(list(also))}\n"
+            f"pytest_add_cli_args = {_toml_list(PYTEST_ARGS)}\n"
+            "use_git_change_detection = false\n"
+            # torch's thread pools do not survive a fork from a process that ran tests
+            'process_isolation = "forkserver"\n')
+
+
+def _with_section(pyproject: str, section: str) -> str:
+    """``pyproject`` with its ``[tool.mutmut]`` table replaced by ``section``."""
+    out = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", pyproject)
+    return out.rstrip("\n") + "\n\n" + section
+
+
+def prepare(group: str, workdir: Path) -> Path:
+    """A scratch copy of the package, the tests and pyproject.toml set up for ``group``."""
+    spec = GROUPS[group]
+    also = spec.get("also", [])
+    missing = [p for p in spec["mutate"] + spec["tests"] + also if not (REPO / p).exists()]
+    if missing:
+        raise SystemExit(f"{group}: missing {', '.join(missing)}")
+    root = workdir / group
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    for folder in ("rca", "tests"):
+        shutil.copytree(REPO / folder, root / folder, ignore=ignore)
+    for path in also:   # (mutmut copies a folder into its own copy whole; a lone file only into a folder it has)
+        if (REPO / path).is_dir():
+            shutil.copytree(REPO / path, root / path, ignore=ignore)
+        else:
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / path, root / path)
+    text = (REPO / "pyproject.toml").read_text()
+    (root / "pyproject.toml").write_text(_with_section(text, mutmut_section(spec["mutate"], spec["tests"], also)))
+    return root
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)   # the scratch copy's rca, not the checkout's
+    env["PYTHONHASHSEED"] = "0"
+    env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = "1"   # one mutant per core, no thread pools to fork
+    return env
+
+
+def run_group(group: str, workdir: Path, max_children: int, timeout: float | None) -> dict:
+    """Run mutmut on one group; return its per-file counts and survivors."""
+    root = prepare(group, workdir)
+    # the unmutated code must pass its tests in the copy (mutmut only says that it did not)
+    clean = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", *PYTEST_ARGS, *GROUPS[group]["tests"]],
+                           cwd=root, env=_env(), capture_output=True, text=True, timeout=timeout)
+    if clean.returncode != 0:
+        raise SystemExit(f"{group}: the tests fail on the unmutated code in {root}:\n{clean.stdout[-3000:]}")
+    start = time.perf_counter()
+    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
+    log = root / "mutmut.log"
+    with open(log, "w") as fh:
+        proc = subprocess.run(cmd, cwd=root, env=_env(), stdout=fh, stderr=subprocess.STDOUT, timeout=timeout)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        tail = log.read_text(errors="replace")[-3000:]
+        raise SystemExit(f"{group}: mutmut exited {proc.returncode}; see {log}\n{tail}")
+    return {"seconds": round(seconds, 1), "files": collect(root, GROUPS[group]["mutate"])}
+
+
+def collect(root: Path, files: list[str]) -> dict:
+    """Per mutated file: counts by outcome, and each survivor's name and diff."""
+    from mutmut.stats import status_by_exit_code
+
+    out = {}
+    for path in files:
+        meta = root / "mutants" / (path + ".meta")
+        codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+        counts = {"mutants": len(codes), "killed": 0, "timeout": 0, "survived": 0, "no_tests": 0, "other": 0}
+        survivors = []
+        for name, code in sorted(codes.items(), key=lambda kv: _natural(kv[0])):
+            status = status_by_exit_code[code]
+            column = _COLUMN.get(status, "other")
+            counts[column] += 1
+            if column in ("survived", "no_tests", "other"):
+                survivors.append({"name": name, "status": status, "diff": _diff(root, name)})
+        caught = counts["killed"] + counts["timeout"]
+        counts["kill_rate"] = round(caught / counts["mutants"], 4) if counts["mutants"] else None
+        out[path] = {**counts, "survivors": survivors}
+    return out
+
+
+def _natural(name: str) -> tuple:
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
+
+
+def _diff(root: Path, name: str) -> list[str]:
+    """The changed lines of mutant ``name`` (``-`` original, ``+`` mutant)."""
+    res = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=root, env=_env(),
+                         capture_output=True, text=True)
+    return [line for line in res.stdout.splitlines()
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def table(results: dict) -> str:
+    """The markdown table of ``results`` (one row per file, then one per group)."""
+    head = "| group | file | mutants | killed | timeout | survived | no tests | other | caught |\n"
+    head += "|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
+    rows = []
+    for group, res in results.items():
+        for path, c in res["files"].items():
+            rate = f"{100 * c['kill_rate']:.1f} %" if c["kill_rate"] is not None else "-"
+            rows.append(f"| {group} | `{path}` | {c['mutants']} | {c['killed']} | {c['timeout']} | "
+                        f"{c['survived']} | {c['no_tests']} | {c['other']} | {rate} |")
+    return head + "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--group", action="append", choices=sorted(GROUPS),
+                    help="Run this group (repeatable); default: every group.")
+    ap.add_argument("--list", action="store_true", help="List the groups, their files and tests, and stop.")
+    ap.add_argument("--max-children", type=int, default=2, help="Mutants tested in parallel (default 2).")
+    ap.add_argument("--workdir", type=Path, default=None,
+                    help="Where the scratch copies go (default: a temporary folder, removed after).")
+    ap.add_argument("--survivors", action="store_true", help="Print each survivor's diff.")
+    ap.add_argument("--timeout", type=float, default=None, help="Seconds allowed per group.")
+    ap.add_argument("--out", type=Path, default=RESULTS,
+                    help="The JSON file to write (groups already there and not run now are kept).")
+    args = ap.parse_args(argv)
+
+    if args.list:
+        for name, spec in GROUPS.items():
+            print(f"{name}:\n  mutate: {' '.join(spec['mutate'])}\n  tests:  {' '.join(spec['tests'])}")
+        return 0
+    groups = args.group or list(GROUPS)
+    tmp = None
+    workdir = args.workdir
+    if workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="rca-mutation-")
+        workdir = Path(tmp.name)
+    results = {}
+    try:
+        for group in groups:
+            print(f"{group}: mutating {', '.join(GROUPS[group]['mutate'])}", flush=True)
+            results[group] = run_group(group, workdir, args.max_children, args.timeout)
+            print(f"{group}: done in {results[group]['seconds']:.0f} s", flush=True)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+    previous = json.loads(args.out.read_text()).get("groups", {}) if args.out.exists() else {}
+    merged = {**previous, **results}
+    merged = {g: merged[g] for g in GROUPS if g in merged}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                            text=True).stdout.strip()
+    from importlib.metadata import version
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
+        "tool": f"mutmut {version('mutmut')}", "git_commit": commit,
+        "command": "python benchmarks/mutation.py" + "".join(f" --group {g}" for g in args.group or []),
+        "groups": merged,
+    }, indent=1) + "\n")
+    print(table(results))
+    if args.survivors:
+        for group, res in results.items():
+            for path, c in res["files"].items():
+                for s in c["survivors"]:
+                    print(f"\n{path}  {s['name']}  ({s['status']})")
+                    print("\n".join(s["diff"]))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
