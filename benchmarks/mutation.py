@@ -72,9 +72,60 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     "report": {
         "mutate": ["rca/report.py", "rca/_report/_escape.py", "rca/_report/_layout.py",
                    "rca/_report/_timeline.py", "rca/_report/_topology.py"],
-        "tests": ["tests/test_report.py", "tests/test_report_tables.py"],
+        "tests": ["tests/test_report.py", "tests/test_report_tables.py", "tests/test_report_figures.py"],
     },
 }
+
+#: Survivors that cannot change behaviour (equivalent mutants), by file and the changed
+#: line before and after (stripped), with the reason. A survivor listed here is
+#: counted as explained in the table; any other survivor is a missing test.
+EQUIVALENT: dict[tuple[str, str, str], str] = {}
+
+
+def _equivalent(path: str, *pairs: tuple[str, str], reason: str) -> None:
+    for before, after in pairs:
+        EQUIVALENT[(path, before.strip(), after.strip())] = reason
+
+
+_NUMPY_FLOAT = ("np.asarray of Python floats or bools is float64 or bool already, and the next step "
+                "(np.asarray(..., dtype=float), a mean) treats both alike")
+_RESHAPE = "numpy reads any negative size in reshape as 'the rest' (-2 as -1)"
+_RECORDS = "pandas reads the orient of to_dict case-insensitively"
+for _line in ('conf = np.asarray(confidences, dtype=float).reshape(-1)', 'hit = np.asarray(hits, dtype=float).reshape(-1)'):
+    _equivalent("rca/evaluation.py", (_line, _line.replace("reshape(-1)", "reshape(-2)")), reason=_RESHAPE)
+_equivalent("rca/evaluation.py",
+            ('hit = np.asarray(hits, dtype=float).reshape(-1)', 'hit = np.asarray(hits, dtype=None).reshape(-1)'),
+            ('hit = np.asarray(hits, dtype=float).reshape(-1)', 'hit = np.asarray(hits, ).reshape(-1)'),
+            reason="hits are booleans or 0/1: a bool or int array gives the same means as a float one")
+_equivalent("rca/evaluation.py",
+            ('idx = np.minimum(np.floor(conf * n_bins).astype(int), n_bins - 1)',
+             'idx = np.minimum(np.floor(conf * n_bins).astype(None), n_bins - 1)'),
+            reason="a float bin index compares equal to the int one (idx == b)")
+_equivalent("rca/evaluation.py",
+            ('return pd.DataFrame(rows, columns=["bin_low", "bin_high", "n", "mean_score", "accuracy"])',
+             'return pd.DataFrame(rows, columns=None)'),
+            ('return pd.DataFrame(rows, columns=["bin_low", "bin_high", "n", "mean_score", "accuracy"])',
+             'return pd.DataFrame(rows, )'),
+            reason="there is always at least one row (n_bins >= 1), whose keys are those columns in that order")
+_equivalent("rca/evaluation.py",
+            ('confident=False, error=error)', 'error=error)'),
+            reason="confident defaults to False")
+_equivalent("rca/evaluation.py",
+            ('ac = np.asarray([s.ac for s in scores], dtype=float).reshape(-1, K)',
+             'ac = np.asarray([s.ac for s in scores], dtype=None).reshape(-1, K)'),
+            ('ac = np.asarray([s.ac for s in scores], dtype=float).reshape(-1, K)',
+             'ac = np.asarray([s.ac for s in scores], ).reshape(-1, K)'),
+            reason="AC values are Python floats: the array is float64 either way")
+_equivalent("rca/evaluation.py",
+            ('ac = np.asarray([s.ac for s in scores], dtype=float).reshape(-1, K)',
+             'ac = np.asarray([s.ac for s in scores], dtype=float).reshape(-2, K)'), reason=_RESHAPE)
+for _before in ('return (np.asarray([s.top_score for s in scores], dtype=float),',
+                'np.asarray([s.top_hit for s in scores], dtype=float))'):
+    _equivalent("rca/evaluation.py", (_before, _before.replace("dtype=float", "dtype=None")),
+                (_before, _before.replace(", dtype=float", ", ")), reason=_NUMPY_FLOAT)
+for _before in ('rows = self.to_frame().to_dict("records")',
+                '"reliability": [{k: _plain(v) for k, v in r.items()} for r in self.reliability().to_dict("records")],'):
+    _equivalent("rca/evaluation.py", (_before, _before.replace('"records"', '"RECORDS"')), reason=_RECORDS)
 
 # What each test run is given besides the tests: no cache folder in the scratch copy.
 PYTEST_ARGS = ["-p", "no:cacheprovider"]
@@ -168,18 +219,31 @@ def collect(root: Path, files: list[str]) -> dict:
     for path in files:
         meta = root / "mutants" / (path + ".meta")
         codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
-        counts = {"mutants": len(codes), "killed": 0, "timeout": 0, "survived": 0, "no_tests": 0, "other": 0}
+        counts = {"mutants": len(codes), "killed": 0, "timeout": 0, "survived": 0, "no_tests": 0, "other": 0,
+                  "equivalent": 0}
         survivors = []
         for name, code in sorted(codes.items(), key=lambda kv: _natural(kv[0])):
             status = status_by_exit_code[code]
             column = _COLUMN.get(status, "other")
             counts[column] += 1
             if column in ("survived", "no_tests", "other"):
-                survivors.append({"name": name, "status": status, "diff": _diff(root, name)})
+                diff = _diff(root, name)
+                reason = _reason(path, diff)
+                counts["equivalent"] += reason is not None
+                survivors.append({"name": name, "status": status, "diff": diff, "equivalent": reason})
         caught = counts["killed"] + counts["timeout"]
         counts["kill_rate"] = round(caught / counts["mutants"], 4) if counts["mutants"] else None
         out[path] = {**counts, "survivors": survivors}
     return out
+
+
+def _reason(path: str, diff: list[str]) -> str | None:
+    """Why the mutant of ``diff`` is equivalent (:data:`EQUIVALENT`), or None."""
+    before = [line[1:].strip() for line in diff if line.startswith("-")]
+    after = [line[1:].strip() for line in diff if line.startswith("+")]
+    if len(before) != 1 or len(after) != 1:
+        return None
+    return EQUIVALENT.get((path, before[0], after[0]))
 
 
 def _natural(name: str) -> tuple:
@@ -196,14 +260,17 @@ def _diff(root: Path, name: str) -> list[str]:
 
 def table(results: dict) -> str:
     """The markdown table of ``results`` (one row per file, then one per group)."""
-    head = "| group | file | mutants | killed | timeout | survived | no tests | other | caught |\n"
-    head += "|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
+    head = ("| group | file | mutants | killed | timeout | survived | no tests | other | caught "
+            "| not caught, equivalent | not caught, unexplained |\n")
+    head += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     rows = []
     for group, res in results.items():
         for path, c in res["files"].items():
             rate = f"{100 * c['kill_rate']:.1f} %" if c["kill_rate"] is not None else "-"
+            missed = c["survived"] + c["no_tests"] + c["other"]
             rows.append(f"| {group} | `{path}` | {c['mutants']} | {c['killed']} | {c['timeout']} | "
-                        f"{c['survived']} | {c['no_tests']} | {c['other']} | {rate} |")
+                        f"{c['survived']} | {c['no_tests']} | {c['other']} | {rate} | {c['equivalent']} | "
+                        f"{missed - c['equivalent']} |")
     return head + "\n".join(rows)
 
 
@@ -259,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         for group, res in results.items():
             for path, c in res["files"].items():
                 for s in c["survivors"]:
-                    print(f"\n{path}  {s['name']}  ({s['status']})")
+                    why = f"equivalent: {s['equivalent']}" if s["equivalent"] else "UNEXPLAINED"
+                    print(f"\n{path}  {s['name']}  ({s['status']}; {why})")
                     print("\n".join(s["diff"]))
     print(f"wrote {args.out}")
     return 0

@@ -361,6 +361,8 @@ def test_one_bin_is_allowed_and_zero_bins_are_not():
 def test_calibration_accepts_any_shape_and_none_as_no_answer():
     # a column of confidences is flattened; None (a null top_score read back from JSON) counts as 0
     assert expected_calibration_error([[0.85], [0.25]], [1, 0]) == pytest.approx(0.5 * 0.15 + 0.5 * 0.25)
+    assert expected_calibration_error([0.85, 0.25], [[1], [0]]) == pytest.approx(0.5 * 0.15 + 0.5 * 0.25)
+    assert reliability_table([[0.85], [0.25]], [[1], [0]])["n"].sum() == 2
     assert expected_calibration_error([0.85, None], [1, 0]) == pytest.approx(0.5 * 0.15 + 0.5 * 0.0)
     d = summarize([score_incident(ranking(name="none"), truth("R")),
                    score_incident(ranking("R", name="hit", scores=[0.85]), truth("R"))]).to_dict()
@@ -377,12 +379,13 @@ def test_reliability_of_an_evaluation_takes_its_bins():
 
 
 def test_confident_groups_use_ac_at_1():
-    # confident, root at rank 2: AC@1 0 (AC@2 would be 1); not confident, root at rank 1: AC@1 1
+    # confident, root at rank 2: AC@1 0 (AC@2 would be 1); not confident: roots at ranks 1 and 2, AC@1 (1 + 0) / 2
     a = score_incident(ranking("W", "R", name="a", confident=True), truth("R"))
     b = score_incident(ranking("R", "W", name="b", confident=False), truth("R"))
-    summary = summarize([a, b]).confident_summary()
-    assert summary == {"n_confident": 1, "AC@1_confident": 0.0, "n_not_confident": 1, "AC@1_not_confident": 1.0}
-    assert [i["AC@1"] for i in summarize([a, b]).to_dict()["incidents"]] == [0.0, 1.0]
+    c = score_incident(ranking("W", "R", name="c", confident=False), truth("R"))
+    summary = summarize([a, b, c]).confident_summary()
+    assert summary == {"n_confident": 1, "AC@1_confident": 0.0, "n_not_confident": 2, "AC@1_not_confident": 0.5}
+    assert [i["AC@1"] for i in summarize([a, b, c]).to_dict()["incidents"]] == [0.0, 1.0, 0.0]
 
 
 def test_to_dict_keys_and_incident_rows():

@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -241,3 +242,194 @@ def test_writing_an_incident_leaves_no_temporary_files(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["alarms.csv", "links.csv", "nodes.csv"]
     again = read_incident(out)
     assert again.topology.node_ids == inc.topology.node_ids and len(again.alarms) == 1
+
+
+# --------------------------------------------------------------- the CSV reader, exactly
+from rca._csv import LINE, cap_lengths, read_table  # noqa: E402
+from rca.validation import ValidationReport  # noqa: E402
+
+HEAD = "timestamp,device,alarm_type\n"
+
+
+def table(tmp_path, text, *, data=None, required=("timestamp", "device", "alarm_type"), limits=None):
+    p = tmp_path / "t.csv"
+    p.write_bytes(data if data is not None else text.encode())
+    report = ValidationReport()
+    frame = read_table(p, required=required, report=report, limits=limits)
+    return frame, {i.kind: i for i in report}
+
+
+def test_blank_lines_are_skipped_and_lines_counted(tmp_path):
+    frame, issues = table(tmp_path, "\n\n" + HEAD + "1,A,X\n\n   \n2,B,Y\n")
+    assert frame[LINE].tolist() == [4, 7] and frame["device"].tolist() == ["A", "B"]
+    assert issues == {}
+
+
+def test_header_names_are_stripped_and_a_bom_ignored(tmp_path):
+    frame, _ = table(tmp_path, "", data=b"\xef\xbb\xbf timestamp , device,alarm_type\n1, A ,X\n")
+    assert list(frame.columns) == ["timestamp", "device", "alarm_type", LINE]
+    assert frame["device"].tolist() == ["A"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "empty file: expected a header row"),
+    ("\n\n", "empty file: expected a header row"),
+    ("timestamp,device,device,alarm_type\n", "the header names column 'device' twice"),
+    ("timestamp,Device,alarm type\n", "missing required columns 'device', 'alarm_type'; the header has "
+                                      "['timestamp', 'Device', 'alarm type'] (found 'Device', column names are "
+                                      "case-sensitive; found 'alarm type', column names are case-sensitive)"),
+    ("timestamp,device\n", "missing required column 'alarm_type'; the header has ['timestamp', 'device']"),
+])
+def test_header_problems(tmp_path, text, message):
+    with pytest.raises(InputError) as err:
+        table(tmp_path, text)
+    assert message in str(err.value)
+    if "column" in message:
+        assert isinstance(err.value, SchemaError) and err.value.line == 1
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="file not found"):
+        read_table(tmp_path / "absent.csv", required=(), report=ValidationReport())
+
+
+def test_nul_bytes_mean_not_text(tmp_path):
+    utf16 = HEAD.encode("utf-16-le")
+    with pytest.raises(InputError, match=r"not a text file \(it holds NUL bytes; UTF-16 or binary\?\)"):
+        table(tmp_path, "", data=utf16)
+    # a few NUL bytes (a quarter of the start or less) are not a binary file: the rows are read
+    frame, issues = table(tmp_path, "", data=(HEAD + "1,A,X\n2,B\x00,Y\n3,C,Z\n").encode())
+    assert frame["device"].tolist() == ["A", "B\x00", "C"] and issues == {}
+    # ... nor is a UTF-8 file that starts with a BOM
+    frame, _ = table(tmp_path, "", data=b"\xef\xbb\xbf" + (HEAD + "1,A\x00\x00\x00,X\n").encode())
+    assert len(frame) == 1
+
+
+def test_a_record_the_parser_refuses_is_dropped_by_line(tmp_path):
+    frame, issues = table(tmp_path, HEAD + "1,A,X\n2," + "B" * 140_000 + ",Y\n3,C,Z\n")
+    assert frame["device"].tolist() == ["A", "C"] and frame[LINE].tolist() == [2, 4]
+    issue = issues["malformed_record"]
+    assert issue.lines == (3,) and issue.action == "dropped" and "field larger than field limit" in issue.message
+
+
+def test_not_utf8_names_line_and_character(tmp_path):
+    with pytest.raises(InputError) as err:
+        table(tmp_path, "", data=(HEAD + "1,A,X\n2,B").encode() + b"\xff,Y\n")
+    assert err.value.line == 3
+    assert "not UTF-8 text (invalid start byte: byte 0xff at character 4 of the line); export the file as UTF-8" \
+        in str(err.value)
+
+
+def test_field_counts_are_repaired_and_reported(tmp_path):
+    frame, issues = table(tmp_path, HEAD + "1,A,X,,\n2,B\n3,C,Z,extra\n4,D,W\n")
+    # empty trailing fields are not extra; 'extra' is
+    assert issues["extra_fields"].lines == (4,) and issues["extra_fields"].action == "repaired"
+    assert issues["extra_fields"].message == "more fields than the 3 header columns; the extra fields were ignored"
+    assert issues["missing_fields"].lines == (3,)
+    assert issues["missing_fields"].message == ("fewer fields than the 3 header columns; the missing ones were "
+                                                "left empty")
+    assert frame.values.tolist() == [["1", "A", "X", 2], ["2", "B", "", 3], ["3", "C", "Z", 4], ["4", "D", "W", 5]]
+
+
+def test_multiline_fields_are_counted_in_lines(tmp_path):
+    frame, issues = table(tmp_path, HEAD.replace("\n", ",message\n")
+                          + '1,A,X,"one\ntwo\nthree"\n2,B,Y,"a\nb"\n3,C,Z,plain\n')
+    assert frame[LINE].tolist() == [2, 5, 7]
+    issue = issues["multiline_field"]
+    assert issue.lines == (2, 5) and issue.count == 3 and issue.action == "kept"
+    assert "3 line(s) read as the text of the row they continue" in issue.message
+    assert frame["message"].tolist() == ["one\ntwo\nthree", "a\nb", "plain"]
+
+
+def test_a_stray_quote_keeps_the_header_width(tmp_path):
+    frame, issues = table(tmp_path, HEAD.replace("\n", ",message\n") + '1,A,X,"say hi\n2,B,Y,ok\n3,C,Z,fine\n')
+    assert frame["device"].tolist() == ["A", "B", "C"] and frame[LINE].tolist() == [2, 3, 4]
+    assert issues["unbalanced_quote"].lines == (2,) and issues["unbalanced_quote"].action == "repaired"
+
+
+def test_cap_lengths_by_column_and_limit(tmp_path):
+    frame, issues = table(tmp_path, HEAD.replace("\n", ",message\n") + "1,AAAAAA,X,mm\n2,B,Y,mmmmmm\n3,C,Z,m\n",
+                          limits={"device": 4, "message": 5})
+    assert frame["device"].tolist() == ["AAAA", "B", "C"] and frame["message"].tolist() == ["mm", "mmmmm", "m"]
+    assert [(k, i.lines, i.count) for k, i in issues.items()] == [("field_too_long", (3,), 1)]
+    # two issues of one kind: the report keeps both; the dict above kept the last
+    report = ValidationReport()
+    cap_lengths(pd.DataFrame({"device": ["AAAAAA", "BB"], "n": [1, 2]}), file=None, report=report, limits={"device": 4})
+    (issue,) = list(report)
+    assert issue.lines == (2,) and issue.file is None   # no line column: row i is line i + 2
+    assert issue.message == "values of column 'device' longer than 4 characters (the longest has 6); cut to 4"
+    report = ValidationReport()
+    frame = pd.DataFrame({"device": ["A" * 1025, "B"], "message": ["m" * 16384, "m" * 16385], LINE: [7, 9]})
+    out = cap_lengths(frame, file="x.csv", report=report)
+    assert [len(v) for v in out["device"]] == [1024, 1] and [len(v) for v in out["message"]] == [16384, 16384]
+    assert [(i.lines, i.file) for i in report] == [((7,), "x.csv"), ((9,), "x.csv")]
+
+
+# --------------------------------------------------------------- the alarm log, exactly
+def test_alarm_log_columns_severity_and_empty_fields(tmp_path):
+    p = write(tmp_path / "alarms.csv",
+              "timestamp,device,alarm_type,severity,vendor\n"
+              "2026-03-01T10:00:00Z,A,X,MAJOR,v1\n"
+              "2026-03-01T10:00:01Z,,Y,minor,v2\n"
+              "2026-03-01T10:00:02Z,B,,minor,v3\n"
+              "2026-03-01T10:00:03Z,C,Z,,v4\n")
+    log = AlarmLog.read_csv(p)
+    assert list(log.frame.columns) == ["time", "device", "alarm_type", "severity", "link_id", "message", "line",
+                                       "vendor"]
+    assert log.frame["severity"].iloc[0] == "major" and pd.isna(log.frame["severity"].iloc[1])
+    assert log.frame["link_id"].isna().all() and log.frame["message"].isna().all()
+    assert log.report.by_kind("empty_device")[0].lines == (3,)
+    assert log.report.by_kind("empty_alarm_type")[0].lines == (4,)
+    assert log.frame["vendor"].tolist() == ["v1", "v4"]
+
+
+def test_alarm_log_views():
+    log = AlarmLog.from_frame(pd.DataFrame({
+        "timestamp": ["2026-03-01T10:00:05Z", "2026-03-01T10:00:00Z", "2026-03-01T10:00:09Z"],
+        "device": ["B", "A", "B"], "alarm_type": ["Y", "X", "X"]}))
+    assert len(log) == 3
+    assert log.times.tolist() == [1772359200.0, 1772359205.0, 1772359209.0]
+    assert (log.start, log.end) == (1772359200.0, 1772359209.0)
+    assert log.devices == ["A", "B"] and log.alarm_types == ["X", "Y"]
+    assert repr(log) == "AlarmLog(3 alarms, 2 devices, 2 types, 2026-03-01T10:00:00Z .. 2026-03-01T10:00:09Z)"
+    iso = log.to_frame()
+    assert iso.columns[0] == "timestamp" and "time" not in iso.columns
+    assert iso["timestamp"].tolist() == ["2026-03-01T10:00:00Z", "2026-03-01T10:00:05Z", "2026-03-01T10:00:09Z"]
+    assert log.to_frame(iso=False)["timestamp"].tolist() == [1772359200.0, 1772359205.0, 1772359209.0]
+    empty = AlarmLog.from_frame(pd.DataFrame(columns=["timestamp", "device", "alarm_type"]))
+    assert repr(empty) == "AlarmLog(empty)" and len(empty) == 0
+    assert np.isnan(empty.start) and np.isnan(empty.end) and empty.devices == []
+
+
+def test_alarm_log_written_and_read_back(tmp_path):
+    log = AlarmLog.from_frame(pd.DataFrame({
+        "timestamp": [1772359200.5, 1772359201], "device": ["A", "B"], "alarm_type": ["X", "Y"],
+        "link_id": ["A--B", None], "message": ["m, with a comma", None]}))
+    log.write_csv(tmp_path / "alarms.csv")
+    text = (tmp_path / "alarms.csv").read_text()
+    assert text.splitlines()[0] == "timestamp,device,alarm_type,severity,link_id,message"
+    assert text.splitlines()[1] == '2026-03-01T10:00:00.500Z,A,X,,A--B,"m, with a comma"'
+    back = AlarmLog.read_csv(tmp_path / "alarms.csv")
+    assert back.times.tolist() == log.times.tolist()
+    assert back.frame["message"].iloc[0] == "m, with a comma" and pd.isna(back.frame["message"].iloc[1])
+
+
+def test_strict_ignores_notes_and_names_the_first_problem(tmp_path):
+    # relative seconds are a note on how the file was read, not a problem
+    p = write(tmp_path / "alarms.csv", HEAD + "0,A,X\n5,B,Y\n")
+    assert len(AlarmLog.read_csv(p, strict=True)) == 2
+    p = write(tmp_path / "alarms.csv", HEAD + "1772359200,A,X\n1772359201,B\n")
+    with pytest.raises(SchemaError) as err:
+        AlarmLog.read_csv(p, strict=True)
+    assert err.value.line == 3 and "fewer fields" in str(err.value)
+
+
+def test_unknown_devices_and_links_are_kept_and_reported(tmp_path):
+    log = AlarmLog.from_frame(pd.DataFrame({
+        "timestamp": [1772359200, 1772359201, 1772359202], "device": ["S1", "Q9", "S2"],
+        "alarm_type": ["X", "Y", "Z"], "link_id": [None, None, "S2--NOWHERE"]}), topology=small_network())
+    assert len(log) == 3
+    unknown = log.report.by_kind("unknown_device")[0]
+    assert unknown.action == "kept" and "Q9" in unknown.message and "cannot be placed" in unknown.message
+    link = log.report.by_kind("unknown_link")[0]
+    assert "S2--NOWHERE" in link.message and "the link is ignored" in link.message

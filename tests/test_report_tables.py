@@ -316,3 +316,21 @@ def test_written_file_is_the_rendered_page(tmp_path):
     inc, res = incident(Truth((RootCause("B", "node", "node_down"),))), ranking()
     out = write_report(inc, res, tmp_path / "a" / "b.html", title="T")
     assert out.read_text(encoding="utf-8") == render_report(inc, res, title="T")
+
+
+def test_generator_names_the_version_and_plotly_is_kept_inside_its_element(monkeypatch):
+    import rca.report as report
+
+    page = render_report(incident(None), ranking())
+    assert f'<meta name="generator" content="netrca {report._version()}">' in page
+    monkeypatch.setattr(report, "version", lambda name: (_ for _ in ()).throw(report.PackageNotFoundError(name)))
+    assert report._version() == "unknown"
+    # a bundle that held '</script' would end the element early: it is written '<\/script'
+    import plotly.offline
+
+    report._plotly_js.cache_clear()
+    monkeypatch.setattr(plotly.offline, "get_plotlyjs", lambda: "var a = '</script>'; var b = '</SCRIPT>';")
+    try:
+        assert str(report._plotly_js()) == "var a = '<\\/script>'; var b = '<\\/SCRIPT>';"
+    finally:
+        report._plotly_js.cache_clear()
