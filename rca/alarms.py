@@ -125,7 +125,9 @@ class AlarmLog:
         problems = [i for i in report if i.kind not in _NOTES]
         if strict and problems:
             first = problems[0]
-            raise SchemaError(str(first), file=file, line=first.lines[0] if first.lines else None)
+            # the issue's own text without its location: the error names file and line once
+            raise SchemaError(f"{first.message} [{first.kind}, {first.count} {first.action}]", file=file,
+                              line=first.lines[0] if first.lines else None)
         return cls(frame, report=report, source=file)
 
     # ----------------------------------------------------------------- views

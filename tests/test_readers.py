@@ -379,6 +379,7 @@ def test_alarm_log_columns_severity_and_empty_fields(tmp_path):
     assert log.frame["severity"].iloc[0] == "major" and pd.isna(log.frame["severity"].iloc[1])
     assert log.frame["link_id"].isna().all() and log.frame["message"].isna().all()
     assert log.report.by_kind("empty_device")[0].lines == (3,)
+    assert log.report.by_kind("empty_device")[0].message == "rows with an empty 'device'"
     assert log.report.by_kind("empty_alarm_type")[0].lines == (4,)
     assert log.frame["vendor"].tolist() == ["v1", "v4"]
 
@@ -421,7 +422,17 @@ def test_strict_ignores_notes_and_names_the_first_problem(tmp_path):
     p = write(tmp_path / "alarms.csv", HEAD + "1772359200,A,X\n1772359201,B\n")
     with pytest.raises(SchemaError) as err:
         AlarmLog.read_csv(p, strict=True)
-    assert err.value.line == 3 and "fewer fields" in str(err.value)
+    # the location once, then the issue
+    assert str(err.value) == (f"{p}:3: fewer fields than the 3 header columns; the missing ones were left empty "
+                              "[missing_fields, 1 repaired]")
+    assert (err.value.file, err.value.line) == (str(p), 3)
+    # a frame's rows have no line numbers: the error names the source alone
+    with pytest.raises(SchemaError) as err:
+        AlarmLog.from_frame(pd.DataFrame({"timestamp": [1772359200], "device": ["A" * 2000], "alarm_type": ["X"]}),
+                            source="feed", strict=True)
+    assert (err.value.file, err.value.line) == ("feed", None)
+    assert str(err.value) == ("feed: values of column 'device' longer than 1024 characters (the longest has 2000); "
+                              "cut to 1024 [field_too_long, 1 repaired]")
 
 
 def test_unknown_devices_and_links_are_kept_and_reported(tmp_path):
@@ -433,3 +444,196 @@ def test_unknown_devices_and_links_are_kept_and_reported(tmp_path):
     assert unknown.action == "kept" and "Q9" in unknown.message and "cannot be placed" in unknown.message
     link = log.report.by_kind("unknown_link")[0]
     assert "S2--NOWHERE" in link.message and "the link is ignored" in link.message
+
+
+# --------------------------------------------------------------- errors name file, line and column
+def _error(tmp_path, data: bytes, **kw):
+    p = tmp_path / "t.csv"
+    p.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        read_table(p, required=kw.pop("required", ("timestamp", "device", "alarm_type")), report=ValidationReport())
+    return p, err.value
+
+
+@pytest.mark.parametrize(("data", "reason", "line", "column"), [
+    (b"", "empty file: expected a header row", None, None),
+    ("\x00".join(HEAD).encode("latin-1"),
+     "not a text file (it holds NUL bytes; UTF-16 or binary?); expected UTF-8 CSV", None, None),
+    (("timestamp,device," + "A" * 140_000 + "\n1,A,X\n").encode(),
+     "malformed CSV header: field larger than field limit (131072)", 1, None),
+    (b"timestamp,device,device,alarm_type\n", "the header names column 'device' twice", 1, "device"),
+    (b"timestamp,device\n", "missing required column 'alarm_type'; the header has ['timestamp', 'device']", 1,
+     "alarm_type"),
+    (b"timestamp,Device\n", "missing required columns 'device', 'alarm_type'; the header has ['timestamp', "
+                            "'Device'] (found 'Device', column names are case-sensitive)", 1, "device"),
+], ids=["empty", "binary", "header-parse", "twice", "missing", "case"])
+def test_errors_carry_where(tmp_path, data, reason, line, column):
+    p, err = _error(tmp_path, data)
+    assert err.reason == reason
+    assert (err.file, err.line, err.column) == (str(p), line, column)
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path / "absent.csv", required=(), report=ValidationReport())
+    assert (err.value.reason, err.value.file) == ("file not found", str(tmp_path / "absent.csv"))
+
+
+def test_unreadable_file_is_named(tmp_path, monkeypatch):
+    p = write(tmp_path / "t.csv", HEAD)
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(p), "read_bytes", denied)
+    with pytest.raises(InputError) as err:
+        read_table(p, required=(), report=ValidationReport())
+    assert err.value.reason == "cannot open: [Errno 13] Permission denied" and err.value.file == str(p)
+
+
+def test_a_quarter_of_nul_bytes_is_still_text(tmp_path):
+    # the first 4096 bytes hold exactly 1024 NULs (a quarter: not more); byte 4097, one more, is not looked at
+    prefix = HEAD.encode() + b"1,A,"
+    body = prefix + b"\x00" * 1024 + b"y" * (4096 - len(prefix) - 1024) + b"\x00,X\n"
+    assert body[:4096].count(b"\x00") == 1024 and body[4096:4097] == b"\x00"
+    frame, _ = table(tmp_path, "", data=body)
+    assert frame["device"].tolist() == ["A"]
+    _, err = _error(tmp_path, HEAD.encode() + b"\x00" * 2000)   # more than a quarter: refused
+    assert "not a text file" in err.reason
+    # a BOM says UTF-8 whatever follows
+    frame, _ = table(tmp_path, "", data=b"\xef\xbb\xbf" + HEAD.encode() + b"1,A" + b"\x00" * 200 + b",X\n")
+    assert frame["device"].tolist() == ["A" + "\x00" * 200]
+
+
+def test_not_utf8_on_a_line_after_a_blank_first_line(tmp_path):
+    _, err = _error(tmp_path, b"\n\xff" + HEAD.encode())
+    assert err.line == 2 and "byte 0xff at character 1 of the line" in err.reason
+
+
+def test_a_row_whose_first_field_is_empty_is_kept(tmp_path):
+    frame, _ = table(tmp_path, HEAD + ",A,X\n1,B,Y\n")
+    assert frame["device"].tolist() == ["A", "B"] and frame["timestamp"].tolist() == ["", "1"]
+
+
+def test_crlf_files_and_line_ends_inside_quotes(tmp_path):
+    frame, issues = table(tmp_path, "", data=b'timestamp,device,alarm_type,message\r\n1,A,X,"a\r\nb"\r\n2,B,Y,c\r\n')
+    assert frame["message"].tolist() == ["a\r\nb", "c"] and frame[LINE].tolist() == [2, 4]
+    assert issues["multiline_field"].lines == (2,)
+
+
+STRAY_HEAD = "timestamp,device,alarm_type,message\n"
+
+
+@pytest.mark.parametrize(("text", "devices", "messages", "stray"), [
+    # a comma after the stray quote: the row read alone has 5 plain fields; the header's width (4) decides
+    (STRAY_HEAD + '1,A,X,"say, hi\n2,B,Y,ok\n3,C,Z,fine\n', ["A", "B", "C"], ["say, hi", "ok", "fine"], True),
+    # the quote opens a field that is not the last: read with the quote as a plain character
+    (STRAY_HEAD + '1,A,"X,m\n2,B,Y,ok\n', ["A", "B"], ["m", "ok"], True),
+    # only one row after it
+    (STRAY_HEAD + '1,A,X,"oops\n2,B,Y,ok\n', ["A", "B"], ["oops", "ok"], True),
+    # what follows is free text, not rows: a real multi-line field
+    (STRAY_HEAD + '1,A,X,"line one\nline two\n', ["A"], ["line one\nline two"], False),
+    # rows of the header's width, but also a line of one field: free text after all
+    (STRAY_HEAD + '1,A,X,"one\n2,B,Y,ok\nfree\n', ["A"], ["one\n2,B,Y,ok\nfree"], False),
+], ids=["comma-after", "not-last-field", "one-row-after", "free-text", "one-field-line"])
+def test_stray_quotes_or_real_multiline_fields(tmp_path, text, devices, messages, stray):
+    frame, issues = table(tmp_path, text)
+    assert frame["device"].tolist() == devices
+    assert frame["message"].tolist() == messages
+    assert ("unbalanced_quote" in issues) == stray
+    if stray:
+        assert issues["unbalanced_quote"].lines == (2,)
+
+
+def test_stray_quote_in_a_file_too_long_for_one_field(tmp_path):
+    # the open quote would swallow 3000 rows, more than the csv module's field limit: still repaired by line
+    rows = "".join(f"{k},D{k},TYPE_{k},message number {k} of the export\n" for k in range(2, 3002))
+    frame, issues = table(tmp_path, STRAY_HEAD + '1,A,X,"oops\n' + rows)
+    assert len(frame) == 3001 and frame[LINE].tolist() == list(range(2, 3003))
+    assert frame["message"].tolist()[:2] == ["oops", "message number 2 of the export"]
+    assert issues["unbalanced_quote"].lines == (2,) and "malformed_record" not in issues
+
+
+def test_stray_quotes_in_narrow_tables(tmp_path):
+    # two columns: a stray quote is still told from a real multi-line field
+    frame, issues = table(tmp_path, 'a,b\n1,"x\n2,y\n3,z\n', required=("a",))
+    assert frame["b"].tolist() == ["x", "y", "z"] and issues["unbalanced_quote"].lines == (2,)
+    # one column: every line is one field, so nothing tells a stray quote from a multi-line value
+    frame, issues = table(tmp_path, 'a\n"x\ny\nz\n', required=("a",))
+    assert frame["a"].tolist() == ["x\ny\nz"] and "unbalanced_quote" not in issues
+
+
+def test_stray_quote_in_the_header(tmp_path):
+    frame, issues = table(tmp_path, 'timestamp,device,"alarm_type\n1,A,X\n2,B,Y\n')
+    assert list(frame.columns) == ["timestamp", "device", "alarm_type", LINE]
+    assert frame["device"].tolist() == ["A", "B"] and frame[LINE].tolist() == [2, 3]
+
+
+# --------------------------------------------------------------- the alarm log's frames and sources
+def test_from_frame_source_and_line_column(caplog):
+    frame = pd.DataFrame({"timestamp": [1772359200, 1772359201], "device": ["S1", "Q9"], "alarm_type": ["X", "Y"],
+                          "link_id": [None, "S2--NOWHERE"], "message": ["m" * 20000, None]})
+    with caplog.at_level("WARNING"):
+        log = AlarmLog.from_frame(frame, topology=small_network(), source="feed.json")
+    assert log.source == "feed.json" and AlarmLog.from_frame(frame).source == "<frame>"
+    assert AlarmLog(log.frame).source == "<frame>" and len(AlarmLog(log.frame).report) == 0
+    assert log.frame[LINE].dtype == "Int64" and log.frame[LINE].isna().all()
+    issues = {i.kind: i for i in log.report}
+    assert {k: i.file for k, i in issues.items()} == {"field_too_long": "feed.json", "unknown_device": "feed.json",
+                                                      "unknown_link": "feed.json"}
+    assert issues["unknown_device"].message == ("alarms from 1 id(s) not in the topology (Q9); kept, but they "
+                                                "cannot be placed")
+    assert issues["unknown_link"].message == ("alarms about 1 id(s) not in the topology (S2--NOWHERE); kept, the "
+                                              "link is ignored")
+    assert {r.name for r in caplog.records if "not in the topology" in r.getMessage()} == {"rca.alarms"}
+    assert {r.name for r in caplog.records if "longer than" in r.getMessage()} == {"rca._csv"}
+    mine = __import__("rca.validation", fromlist=["ValidationReport"]).ValidationReport()
+    assert AlarmLog(log.frame, report=mine).report is mine
+
+
+def test_from_frame_errors_name_the_source_and_strict_applies():
+    with pytest.raises(SchemaError, match="feed.json"):
+        AlarmLog.from_frame(pd.DataFrame({"timestamp": [1], "device": ["A"]}), source="feed.json")
+    dup = pd.DataFrame({"timestamp": [1772359200] * 2, "device": ["A"] * 2, "alarm_type": ["X"] * 2})
+    assert len(AlarmLog.from_frame(dup)) == 1
+    with pytest.raises(SchemaError, match="duplicate"):
+        AlarmLog.from_frame(dup, strict=True)
+
+
+def test_a_time_column_beside_timestamp_is_not_read():
+    # 'timestamp' is read as a file's timestamps (here milliseconds), whatever other columns there are
+    frame = pd.DataFrame({"timestamp": [1772359200000], "time": [5.0], "device": ["A"], "alarm_type": ["X"]})
+    log = AlarmLog.from_frame(frame)
+    assert log.times.tolist() == [1772359200.0]
+    assert log.report.by_kind("epoch_unit")
+
+
+def test_to_iso_keeps_the_earliest_time_pandas_holds():
+    from rca._time import to_iso
+
+    assert to_iso(-9.2e9).startswith("1678-")
+
+
+def test_every_repair_names_its_file_count_and_action_and_is_logged(tmp_path, caplog):
+    text = (STRAY_HEAD + '1,A,X,"oops\n2,B,Y,ok\n3,C,Z,m,extra\n4,D\n5,E,Q,"two\nlines"\n6,' + "F" * 140_000
+            + ",W,m\n7,G," + "T" * 1100 + ",m\n")
+    with caplog.at_level("INFO", logger="rca._csv"):
+        frame, issues = table(tmp_path, text)
+    path = str(tmp_path / "t.csv")
+    assert {k: (i.file, i.lines, i.count, i.action) for k, i in issues.items()} == {
+        "unbalanced_quote": (path, (2,), 1, "repaired"),
+        "malformed_record": (path, (8,), 1, "dropped"),
+        "extra_fields": (path, (4,), 1, "repaired"),
+        "missing_fields": (path, (5,), 1, "repaired"),
+        "multiline_field": (path, (6,), 1, "kept"),
+        "field_too_long": (path, (9,), 1, "repaired"),
+    }
+    assert issues["unbalanced_quote"].message == ("a quote opened in the row is never closed on its line; the row "
+                                                  "was read from its own line and the lines after it as rows of "
+                                                  "their own")
+    assert issues["malformed_record"].message == ("records the CSV parser could not read (field larger than field "
+                                                  "limit (131072)); skipped")
+    levels = {r.getMessage().split("[")[-1].split(",")[0]: r.levelname for r in caplog.records if r.name == "rca._csv"}
+    assert levels == {"unbalanced_quote": "WARNING", "malformed_record": "WARNING", "extra_fields": "WARNING",
+                      "missing_fields": "WARNING", "multiline_field": "INFO", "field_too_long": "WARNING"}
+    assert frame[LINE].dtype == "int64" and frame[LINE].tolist() == [2, 3, 4, 5, 6, 9]
