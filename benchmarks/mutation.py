@@ -165,7 +165,7 @@ def prepare(group: str, workdir: Path) -> Path:
     missing = [p for p in spec["mutate"] + spec["tests"] + also if not (REPO / p).exists()]
     if missing:
         raise SystemExit(f"{group}: missing {', '.join(missing)}")
-    root = workdir / group
+    root = (workdir / group).resolve()
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
@@ -227,7 +227,7 @@ def collect(root: Path, files: list[str]) -> dict:
             column = _COLUMN.get(status, "other")
             counts[column] += 1
             if column in ("survived", "no_tests", "other"):
-                diff = _diff(root, name)
+                diff = _diff(root, name, path)
                 reason = _reason(path, diff)
                 counts["equivalent"] += reason is not None
                 survivors.append({"name": name, "status": status, "diff": diff, "equivalent": reason})
@@ -250,12 +250,17 @@ def _natural(name: str) -> tuple:
     return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
 
 
-def _diff(root: Path, name: str) -> list[str]:
-    """The changed lines of mutant ``name`` (``-`` original, ``+`` mutant)."""
-    res = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=root, env=_env(),
-                         capture_output=True, text=True)
-    return [line for line in res.stdout.splitlines()
-            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+def _diff(root: Path, name: str, path: str) -> list[str]:
+    """The changed lines of mutant ``name`` of ``path`` (``-`` original, ``+`` mutant)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    here = Path.cwd()
+    os.chdir(root)   # mutmut reads its copies under ./mutants
+    try:
+        text = get_diff_for_mutant(name, path=path)
+    finally:
+        os.chdir(here)
+    return [line for line in text.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
 def table(results: dict) -> str:
@@ -283,11 +288,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None,
                     help="Where the scratch copies go (default: a temporary folder, removed after).")
     ap.add_argument("--survivors", action="store_true", help="Print each survivor's diff.")
+    ap.add_argument("--collect-only", action="store_true",
+                    help="Do not run: read the outcome of an earlier run kept in --workdir (e.g. after adding "
+                         "equivalent mutants to EQUIVALENT).")
     ap.add_argument("--timeout", type=float, default=None, help="Seconds allowed per group.")
     ap.add_argument("--out", type=Path, default=RESULTS,
                     help="The JSON file to write (groups already there and not run now are kept).")
     args = ap.parse_args(argv)
 
+    if args.collect_only and args.workdir is None:
+        ap.error("--collect-only needs the --workdir of the earlier run")
     if args.list:
         for name, spec in GROUPS.items():
             print(f"{name}:\n  mutate: {' '.join(spec['mutate'])}\n  tests:  {' '.join(spec['tests'])}")
@@ -301,6 +311,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     try:
         for group in groups:
+            if args.collect_only:
+                previous_run = json.loads(args.out.read_text())["groups"].get(group, {}) if args.out.exists() else {}
+                results[group] = {"seconds": previous_run.get("seconds"),
+                                  "files": collect((workdir / group).resolve(), GROUPS[group]["mutate"])}
+                continue
             print(f"{group}: mutating {', '.join(GROUPS[group]['mutate'])}", flush=True)
             results[group] = run_group(group, workdir, args.max_children, args.timeout)
             print(f"{group}: done in {results[group]['seconds']:.0f} s", flush=True)

@@ -179,11 +179,12 @@ def test_a_load_fault_pays_for_a_low_peak(fault, level, factor):
 
 def test_refit_moves_the_rates_to_what_the_roots_leave():
     model = EvidenceModel(observations())
-    root = footprint(explained={0: 1.0, 1: 1.0}, slots=slots(lost_seen=1, lost_unseen=1, ports_seen=1))
+    root = footprint(explained={0: 1.0, 1: 1.0}, slots=slots(lost_seen=1, lost_unseen=1, ports_seen=1,
+                                                             ports_unseen=2))
     model.refit(frozenset({0, 1}), [root])
-    # reporting: Beta(0.7 * 4) prior and the root's slots: lost 1 of 2, ports 1 of 1
+    # reporting: Beta(0.7 * 4) prior and the root's slots: lost 1 of 2, ports 1 of 3
     assert model.report_lost == pytest.approx((1 + 2.8) / (2 + 4))
-    assert model.report_port == pytest.approx((1 + 2.8) / (1 + 4))
+    assert model.report_port == pytest.approx((1 + 2.8) / (3 + 4))
     # the background no longer counts R1's link and S1's loss: link role (0 + 0.5) / 7
     link_role = 0.5 / 7
     link_router = (0 + 10 * link_role) / 13
@@ -297,7 +298,13 @@ def test_posterior_is_a_tempered_softmax_against_no_root():
     p, none = posterior([-1.0, -3.0], 1.0, 1.0)
     z = math.exp(-1) + math.exp(-3) + math.exp(1)
     assert p == pytest.approx([math.exp(-1) / z, math.exp(-3) / z]) and none == pytest.approx(math.exp(1) / z)
-    # large scores do not overflow
+    # the alternative is tempered too
+    p, none = posterior([2.0, 0.0], 1.0, 2.0)
+    z = math.e + 1 + math.exp(0.5)
+    assert p == pytest.approx([math.e / z, 1 / z]) and none == pytest.approx(math.exp(0.5) / z)
+    # large scores do not overflow, whatever the temperature
+    p, none = posterior([1000.0, 999.0], 0.0, 0.5)
+    assert p == pytest.approx([1 / (1 + math.exp(-2)), math.exp(-2) / (1 + math.exp(-2))])
     p, none = posterior([1000.0, 999.0], 0.0, 1.0)
     assert p == pytest.approx([1 / (1 + math.exp(-1)), math.exp(-1) / (1 + math.exp(-1))]) and none < 1e-300
     assert posterior([], 5.0, 1.0) == ([], 1.0)
@@ -335,3 +342,79 @@ def test_tie_groups_are_candidates_nothing_observed_tells_apart():
     # Candidates that explain nothing are never tied.
     assert tie_groups(rs) == [[0, 2], [1, 3, 7]]
     assert tie_groups(rs[:2]) == []
+    # groups come in the order of their best candidate; likelihoods 5.0 and 5.3 are not tied
+    rs = [ranked("A", {0: 1.0}, 5.0), ranked("B", {1: 1.0}, 2.0), ranked("C", {1: 1.0}, 2.0), ranked("D", {0: 1.0}, 5.0),
+          ranked("E", {0: 1.0}, 5.3)]
+    assert tie_groups(rs) == [[0, 3], [1, 2]]
+
+
+# ---------------------------------------------------------------------------------------- more edges
+def test_an_incident_without_observations():
+    obs = Observations(network(), [], float("nan"), {}, {}, {}, {}, False)
+    model = EvidenceModel(obs)
+    assert model.span == 600.0 and model.total_weight == 0.0 and model.report_lost == 0.0
+    x = dict(zip(FEATURES, features(footprint("R1"), obs, model)))
+    assert x["coverage"] == 0.0 and x["off_onset"] == 0.0
+
+
+def test_one_element_network():
+    topo = Topology.from_frames(pd.DataFrame({"node_id": ["R1"], "node_type": ["router"], "gateway": [True]}),
+                                pd.DataFrame({"source": [], "target": []}))
+    items = [Observation(("R1", "cpu"), "R1", "cpu", 0.0, 1, 1.0, types={"HIGH_CPU"})]
+    model = EvidenceModel(Observations(topo, items, 0.0, {"R1": [0]}, {}, {}, {}, False))
+    role = (1 + 0.5) / (1 + 1)
+    cls = (1 + 10 * role) / (1 + 10)
+    assert model.background(0) == pytest.approx(min(0.5, (1 + 5 * cls) / (1 + 5)))
+
+
+def test_reliability_is_the_share_of_the_roles_full_weight_at_most_one():
+    topo = network()
+    items = [Observation(("R1", "protocol"), "R1", "protocol", 0.0, 1, 0.5, types={"OSPF_DOWN"}),
+             Observation(("R2", "protocol"), "R2", "protocol", 1.0, 1, 0.25, types={"OSPF_DOWN"}),
+             Observation(("R1--R2", "metric_load"), "R1--R2", "metric_load", 2.0, 1, 1.05, link="R1--R2",
+                         saturated=True)]
+    model = EvidenceModel(Observations(topo, items, 0.0, {"R1": [0], "R2": [1], "R1--R2": [2]}, {"R1--R2": [2]}, {},
+                                       {}, False, metric_entities={"metric_load": 4}))
+    assert [model.reliability(i) for i in range(3)] == [1.0, 0.5, 1.0]
+
+
+def test_an_nms_that_reports_silences_reports_losses():
+    topo = network()
+    items = [Observation(("S1", "silent"), "S1", "silent", 0.0, 1, 0.7)]   # metrics stopped: no alarm type
+    model = EvidenceModel(Observations(topo, items, 0.0, {"S1": [0]}, {}, {}, {}, False))
+    assert model.report_lost == 0.7
+    role = (1 + 0.5) / (6 + 1)
+    cls = (1 + 10 * role) / (3 + 10)             # S1 is a switch; no type to shrink toward
+    assert model.background(0) == pytest.approx(cls * 1.0)   # window 1260 s > the 600 s span
+
+
+def test_metric_observations_are_one_class_over_the_reporting_entities():
+    # two load series rose, on a router's link and on a switch: one class ("metric"), opportunities
+    # are the entities reporting load (10), not the elements
+    topo = network()
+    items = [Observation(("R1--R2", "metric_load"), "R1--R2", "metric_load", 0.0, 1, 1.0, link="R1--R2"),
+             Observation(("S2", "metric_load"), "S2", "metric_load", 100.0, 1, 1.0),
+             Observation(("R3", "metric_cpu"), "R3", "metric_cpu", 200.0, 1, 1.0)]
+    obs = Observations(topo, items, 0.0, {"R1--R2": [0], "S2": [1], "R3": [2]}, {"R1--R2": [0]}, {}, {}, False,
+                       metric_entities={"metric_load": 10})
+    model = EvidenceModel(obs)
+    load_role = (2 + 0.5) / (10 + 1)
+    load = (2 + 10 * load_role) / (10 + 10)       # 0.21: under the cap
+    cpu_role = (1 + 0.5) / (1 + 1)                # no count of CPU series: one opportunity
+    cpu = (1 + 10 * cpu_role) / (1 + 10)
+    window = min(1.0, (600 + 1800) / 600)         # metric windows: 2400 s, the span 600 s
+    assert [model.background(i) for i in range(3)] == pytest.approx([min(0.5, load * window)] * 2
+                                                                    + [min(0.5, cpu * window)])
+    assert model.background(0) == pytest.approx(load) and load < 0.5
+
+
+def test_transient_share_adds_every_explained_symptom():
+    obs = observations()
+    obs.items[0].weight = obs.items[1].weight = 0.5     # both flapped: reliability 1/2 each
+    model = EvidenceModel(obs)
+    x = dict(zip(FEATURES, features(footprint("R1", "node_down", {0: 1.0, 1: 1.0}), obs, model)))
+    assert x["transient"] == pytest.approx((0.5 + 0.5) / 2)
+    one = dict(zip(FEATURES, features(footprint("R3", "node_down", {3: 1.0}), obs, model)))
+    assert one["transient"] == pytest.approx(0.5 / 1) and one["persistent"] == 0.0
+    cong = dict(zip(FEATURES, features(footprint("R2", "congestion", {2: 1.0}, level=0.4), obs, model)))
+    assert cong["below_capacity"] == pytest.approx(-math.log((0.4 / 0.8) ** 4))
