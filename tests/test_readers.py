@@ -600,12 +600,14 @@ def test_from_frame_errors_name_the_source_and_strict_applies():
         AlarmLog.from_frame(dup, strict=True)
 
 
-def test_a_time_column_beside_timestamp_is_not_read():
+def test_a_time_column_beside_timestamp_is_not_read(caplog):
     # 'timestamp' is read as a file's timestamps (here milliseconds), whatever other columns there are
     frame = pd.DataFrame({"timestamp": [1772359200000], "time": [5.0], "device": ["A"], "alarm_type": ["X"]})
-    log = AlarmLog.from_frame(frame)
+    with caplog.at_level("WARNING"):
+        log = AlarmLog.from_frame(frame)
     assert log.times.tolist() == [1772359200.0]
     assert log.report.by_kind("epoch_unit")
+    assert [r.name for r in caplog.records if "milliseconds" in r.getMessage()] == ["rca.alarms"]
 
 
 def test_to_iso_keeps_the_earliest_time_pandas_holds():

@@ -333,3 +333,76 @@ def test_figure_json_is_safe_and_complete():
     back = json.loads(out)
     assert back["data"][0]["name"] == "</script>&" and back["data"][0]["hovertext"] == ["\u2028"]
     assert "uid" not in back["data"][0]
+
+
+# ------------------------------------------------------------------------- edges found by the mutation run
+def test_site_paths_start_at_the_centroid_and_long_top_ids_are_cut():
+    pos = {"A": (0.0, 1.0), "B": (2.0, 3.0), "C": (4.0, 0.0), "D": (2.0, 2.0)}
+    res = RCAResult("inc", (candidate("S1", "site", [("S1", "C")], fault="site_power"),), 0.1)
+    ev = traces(topology_figure(incident(), res, positions=pos))["evidence paths (top candidate)"]
+    assert list(ev.x) == [1.0, 4.0, None] and list(ev.y) == [2.0, 0.0, None]   # S1 at ((0+2)/2, (1+3)/2)
+    long = "L" * 45
+    t = Topology.from_frames(pd.DataFrame({"node_id": [long, "Y"], "gateway": [True, False]}),
+                             pd.DataFrame({"source": [long], "target": ["Y"]}))
+    fig = topology_figure(Incident(t, alarms([], t), name="l"), RCAResult("l", (candidate(long, "node"),), 0.0),
+                          positions={long: (0.0, 0.0), "Y": (1.0, 0.0)})
+    assert f"top candidate: {'L' * 39}… (node)" in traces(fig)
+
+
+def test_the_top_links_trace_is_lines_without_hover():
+    res = RCAResult("inc", (candidate("B--C", "link", [("B--C",)], fault="link_down"),), 0.1)
+    line = traces(topology_figure(incident(), res, positions=POS))["top candidate: B--C (link), link"]
+    assert line.mode == "lines" and line.hoverinfo == "skip"
+
+
+def test_geo_spread_on_a_circle_of_three_and_spans_under_one():
+    # three elements at one point, spread at angles 0, 120, 240 degrees on 1 % of the span (0.5 here)
+    nodes = pd.DataFrame({"node_id": ["A", "B", "C", "D"], "lat": [1.0, 1.0, 1.0, 1.5], "lon": [2.0, 2.0, 2.0, 2.2],
+                          "gateway": [True, False, False, False]})
+    t = Topology.from_frames(nodes, pd.DataFrame({"source": ["A", "B", "C"], "target": ["B", "C", "D"]}))
+    pos = node_positions(t)
+    r = 0.01 * 0.5
+    for k, n in enumerate("ABC"):
+        a = 2 * math.pi * k / 3
+        assert pos[n] == pytest.approx((2.0 + r * math.cos(a), 1.0 + r * math.sin(a)))
+    assert pos["D"] == (2.2, 1.5)
+
+
+def test_geo_elements_all_at_one_point():
+    # no spread to measure: the span counts as 1 degree, the circle is 0.01
+    nodes = pd.DataFrame({"node_id": ["A", "B"], "lat": [1.0, 1.0], "lon": [2.0, 2.0], "gateway": [True, False]})
+    pos = node_positions(Topology.from_frames(nodes, pd.DataFrame({"source": ["A"], "target": ["B"]})))
+    assert pos["A"] == pytest.approx((2.01, 1.0)) and pos["B"] == pytest.approx((1.99, 1.0))
+
+
+def test_geo_chains_fill_three_hops_then_the_row_below():
+    # A..C placed (lon 1, 2, 3; lat 5); D, E, F, G a chain beyond C: three rounds place D, E, F at C's point
+    # (spread), G is left for the row below: x from the westmost (1), y 0.1 * span (2) below the southmost (5)
+    ids = list("ABCDEFG")
+    nodes = pd.DataFrame({"node_id": ids, "lat": [5.0, 5.0, 5.0] + [None] * 4, "lon": [1.0, 2.0, 3.0] + [None] * 4,
+                          "gateway": [True] + [False] * 6})
+    links = pd.DataFrame({"source": ids[:-1], "target": ids[1:]})
+    pos = node_positions(Topology.from_frames(nodes, links), min_geo_fraction=0.4)
+    assert pos["G"] == pytest.approx((1.0, 5.0 - 0.2))
+    assert all(abs(pos[n][0] - 3.0) <= 0.02 + 1e-9 and abs(pos[n][1] - 5.0) <= 0.02 + 1e-9 for n in "CDEF")
+
+
+def test_radial_layout_of_deeper_trees_and_unmarked_components():
+    ids = ["G", "A", "B", "A1", "A2", "B1", "X", "Y"]
+    t = Topology.from_frames(pd.DataFrame({"node_id": ids, "gateway": [True] + [False] * 7}),
+                             pd.DataFrame({"source": ["G", "G", "A", "A", "B", "X"],
+                                           "target": ["A", "B", "A1", "A2", "B1", "Y"]}))
+    pos = _layout._radial_layout(t)
+    assert set(pos) == set(ids)
+    # G's tree has 3 leaves (A1, A2, B1) of the 4 (X-Y is a second tree, one leaf): G gets 3/4 of the circle,
+    # A 2/3 of that and B 1/3: B spans (pi, 3 pi / 2), and B1 its middle at depth 3
+    b1 = 5 * math.pi / 4
+    assert pos["B1"] == pytest.approx((3 * math.cos(b1), 3 * math.sin(b1)))
+    x = (3 * math.pi / 2 + 2 * math.pi) / 2
+    assert pos["X"] == pytest.approx((math.cos(x), math.sin(x)))
+
+
+def test_figure_json_drops_trace_uids_and_script_json_keeps_text_as_it_is():
+    fig = go.Figure(go.Scatter(x=[1], y=[2], uid="u1"))
+    assert "uid" not in json.loads(figure_json(fig))["data"][0]
+    assert script_json({"a": "é ✓"}) == '{"a": "é ✓"}'

@@ -334,3 +334,54 @@ def test_generator_names_the_version_and_plotly_is_kept_inside_its_element(monke
         assert str(report._plotly_js()) == "var a = '<\\/script>'; var b = '<\\/SCRIPT>';"
     finally:
         report._plotly_js.cache_clear()
+
+
+def _figures(page: str) -> tuple[dict, dict]:
+    bodies = re.findall(r'<script type="application/json" data-figure="fig-(\w+)">(.*?)</script>', page, re.S)
+    figs = {name: json.loads(body) for name, body in bodies}
+    return figs["topology"], figs["timeline"]
+
+
+def test_the_timeline_marks_the_top_candidates_elements_and_rings_its_evidence():
+    _, timeline = _figures(render_report(incident(None), ranking()))
+    labels = {y for tr in timeline["data"] for y in tr["y"]}
+    assert "<b>B</b>" in labels and "B" not in labels and "A" in labels     # B is the top candidate
+    (ring,) = [tr for tr in timeline["data"] if tr["name"].startswith("cited as evidence")]
+    assert ring["name"] == "cited as evidence (1)" and ring["y"] == ["D"]
+    # a link candidate on top marks both its ends
+    link_first = RCAResult("inc", (ranking().candidates[1],), 0.1)
+    _, timeline = _figures(render_report(incident(None), link_first))
+    labels = {y for tr in timeline["data"] for y in tr["y"]}
+    assert {"<b>A</b>", "<b>B</b>"} <= labels
+
+
+def test_an_incident_without_alarms():
+    base = incident(None)
+    quiet = Incident(base.topology, AlarmLog.from_frame(pd.DataFrame(columns=["timestamp", "device", "alarm_type"])),
+                     name="quiet")
+    p = Page(render_report(quiet, RCAResult("quiet", (), 0.0)))
+    assert "0 alarms of 0 types from 0 devices" in p.header()
+    assert "alarms from" not in p.header() and "not in the topology" not in p.header()
+
+
+def test_an_issue_without_a_file_has_an_empty_file_cell():
+    from rca.validation import ValidationReport
+
+    base = incident(None)
+    report = ValidationReport()
+    report.add("note", "something about the whole incident")
+    inc = Incident(base.topology, AlarmLog(base.alarms.frame, report=report), name="n")
+    (table,) = Page(render_report(inc, ranking())).sections["issues"]["tables"]
+    assert table["rows"] == [["note", "", "", "1", "kept", "something about the whole incident"]]
+
+
+def test_rendering_is_logged_with_its_size(caplog):
+    import rca.report as report
+    from importlib.metadata import version
+
+    assert report._version() == version("netrca")
+    with caplog.at_level("INFO", logger="rca.report"):
+        page = render_report(incident(None), ranking())
+    (record,) = [r for r in caplog.records if r.name == "rca.report"]
+    m = re.fullmatch(r"rendered report of 'inc': (\d+\.\d) kB in (\d+\.\d\d) s", record.getMessage())
+    assert m and m.group(1) == f"{len(page) / 1e3:.1f}" and 0 <= float(m.group(2)) < 60

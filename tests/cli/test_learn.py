@@ -106,3 +106,20 @@ def test_learn_reports_bad_history(tmp_path):
     assert res.exit_code != 0
     assert "no Alarm.csv, alarms.csv or incident folders" in res.output
     assert not (tmp_path / "k.json").exists()
+
+
+def test_learn_prints_the_edges_it_wrote(history, tmp_path):
+    path = tmp_path / "k.json"
+    res = CliRunner().invoke(main, ["learn", str(history), "--out", str(path)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(path.read_text())
+    lines = res.stdout.splitlines()
+    n_types, n_edges = len(data["nodes"]), len(data["edges"])
+    assert lines[0].startswith(f"thp: {data['knowledge']['n_alarms']} alarms from 12 incidents, {n_types} alarm types, "
+                               f"{n_edges} causal edges in ")
+    assert lines[0].endswith(f" s; wrote {path}")
+    shown = [f"  {e['cause']} -> {e['effect']}  weight {e['weight']:.3g}"
+             + ("" if e["lag_s"] is None else f"  lag {e['lag_s']:.0f} s") for e in data["edges"][:10]]
+    assert lines[1:1 + min(10, n_edges)] == shown
+    if n_edges > 10:
+        assert lines[-1] == f"  ... and {n_edges - 10} more"
