@@ -15,8 +15,8 @@ them, where it stays silent and the fused ranking is the explain ranking.
 explain ranker's log odds as a fixed offset (:func:`fit_source`), on the
 development families' dev incidents; ``floor`` is the share credited to a
 candidate the source does not list. The GNN's familiarity is measured from
-what it learned on (:func:`rca.datasets.twin_familiarity`: the share of
-the incident's alarm types and element types the network twin uses); the
+what it learned on (:func:`rca.datasets.familiarity`: the share of the
+incident's alarm types and element types that the twin and othersim use); the
 attribution reads metrics the same way everywhere, so its familiarity is 1
 when the incident has metrics and 0 otherwise.
 
@@ -86,9 +86,9 @@ def _gnn(incident: Incident, max_candidates: int) -> RCAResult:
 
 
 def _gnn_familiarity(incident: Incident) -> float:
-    from .datasets._domain import twin_familiarity
+    from .datasets._domain import familiarity
 
-    return twin_familiarity(incident)
+    return familiarity(incident)
 
 
 def _attribution(incident: Incident, max_candidates: int) -> RCAResult:
