@@ -125,7 +125,7 @@ def read_truth(path: str | Path) -> Truth:
 
 
 def read_incident(path: str | Path, *, strict: bool = False) -> Incident:
-    """Read an incident folder in the format of ``spec/incident-format.md``.
+    """Read an incident folder in the format of ``docs/incident-format.md``.
 
     Parameters
     ----------
