@@ -105,7 +105,7 @@ def _has_metrics(incident: Incident) -> float:
 #: (``python benchmarks/fit_fusion.py``: logistic regression with the
 #: explain ranker's log odds as offset, on the dev incidents of the twin
 #: and of othersim, with the GNN trained on both families; see
-``benchmarks/README.md``).
+#: ``benchmarks/README.md``).
 DEFAULT_SOURCES: tuple[FusionSource, ...] = (
     FusionSource("gnn", _gnn, 0.967, -1.966, 0.01, _gnn_familiarity),
     FusionSource("attribution", _attribution, 0.153, -2.468, 0.01, _has_metrics),
