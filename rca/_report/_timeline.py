@@ -24,7 +24,7 @@ MESSAGE_LIMIT = 200
 
 
 def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
-                    cited: Sequence[EvidenceAlarm] = ()) -> go.Figure:
+                    cited: Sequence[EvidenceAlarm] = (), fault_time: float | None = None) -> go.Figure:
     """Every alarm as a point: when (x), which device (y), which type (colour).
 
     Parameters
@@ -35,6 +35,9 @@ def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
     cited : sequence of EvidenceAlarm
         Alarms cited as evidence (the top candidate's), ringed in a trace
         of their own named ``cited as evidence``.
+    fault_time : float, optional
+        When the answer's fault began (epoch seconds): a dashed vertical
+        line labelled ``fault``.
 
     Returns
     -------
@@ -84,6 +87,12 @@ def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
                        for a in cited],
             marker={"symbol": "circle-open", "size": 13, "color": "#d62728", "line": {"width": 2}}))
     order = list(dict.fromkeys(y.tolist()))
+    if fault_time is not None and np.isfinite(fault_time):
+        at = pd.Timestamp(fault_time, unit="s").isoformat()
+        fig.add_shape(type="line", x0=at, x1=at, y0=0, y1=1, xref="x", yref="paper",
+                      line={"color": "#d62728", "width": 2, "dash": "dash"}, name="fault time")
+        fig.add_annotation(x=at, y=1, xref="x", yref="paper", text="fault", showarrow=False, yanchor="bottom",
+                           font={"color": "#d62728", "size": 11})
     fig.update_layout(
         height=int(min(max(260, 16 * len(order) + 120), 900)), margin={"l": 10, "r": 10, "t": 30, "b": 40},
         hovermode="closest", plot_bgcolor="white", paper_bgcolor="white",
