@@ -136,7 +136,8 @@ def _plotly_js() -> Markup:
 
 
 def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
-    from ._report._around import around_figure
+    from ._report._around import around_spec
+    from ._report._timeline import timeline_spec
     from ._report._summary import answer_sentence, fault_time, group_candidates, what_to_check, why_lower
 
     topo = incident.topology
@@ -153,7 +154,7 @@ def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
     t_fault = fault_time(top) if top is not None else None
     top_nodes = tuple(highlighted(topo, top.entity, top.kind)[0]) if top is not None else ()
     if top is not None:
-        topology_fig = around_figure(incident, top_group)
+        topology_fig = around_spec(incident, top_group).to_dict()
     else:
         topology_fig = topology_figure(incident, result)
     rows = []
@@ -192,9 +193,10 @@ def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
         "groups": rows,
         "candidates": [_candidate_row(c, true_ids) for c in result.candidates],
         "topology_json": Markup(figure_json(topology_fig)),
-        "timeline_json": Markup(figure_json(timeline_figure(
+        "timeline_json": Markup(figure_json(timeline_spec(
             incident.alarms, highlight_devices=top_nodes,
-            cited=[a for e in top.evidence for a in e.alarms] if top is not None else (), fault_time=t_fault))),
+            cited=[a for e in top.evidence for a in e.alarms] if top is not None else (),
+            fault_time=t_fault).to_dict())),
         "result_json": Markup(script_json(result.to_dict())),
     }
 

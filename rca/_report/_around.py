@@ -21,9 +21,12 @@ from ..incident import Incident
 from ..result import Candidate
 from ..topology import Topology
 from ._escape import esc
+from ._spec import FigureSpec, tracer
 from ._topology import ALARMED, EVIDENCE, LINK, QUIET, TOP, TRUTH, alarm_counts, highlighted
 
-__all__ = ["MAX_NODES", "affected_subgraph", "around_figure", "layered_positions"]
+__all__ = ["MAX_NODES", "affected_subgraph", "around_figure", "around_spec", "layered_positions"]
+
+Scatter = tracer("scatter")
 
 #: Most elements drawn around a root.
 MAX_NODES = 80
@@ -143,6 +146,11 @@ def layered_positions(topology: Topology, nodes: list[str], roots: set[str]) -> 
 
 
 def around_figure(incident: Incident, candidates: Sequence[Candidate], *, max_nodes: int = MAX_NODES) -> go.Figure:
+    """The affected subgraph around a root (a validated plotly figure of :func:`around_spec`)."""
+    return around_spec(incident, candidates, max_nodes=max_nodes).figure()
+
+
+def around_spec(incident: Incident, candidates: Sequence[Candidate], *, max_nodes: int = MAX_NODES) -> FigureSpec:
     """The affected subgraph around the first candidate (and the others of its answer).
 
     Parameters
@@ -161,7 +169,7 @@ def around_figure(incident: Incident, candidates: Sequence[Candidate], *, max_no
     """
     topo = incident.topology
     counts = alarm_counts(incident)
-    fig = go.Figure()
+    fig = FigureSpec()
     nodes, roots, lost = affected_subgraph(topo, candidates, set(counts), max_nodes=max_nodes)
     if not nodes:
         fig.add_annotation(text="the root is not an element, link or site of the topology", showarrow=False,
@@ -177,7 +185,7 @@ def around_figure(incident: Incident, candidates: Sequence[Candidate], *, max_no
             if m in inside and n < m:
                 xs += [pos[n][0], pos[m][0], None]
                 ys += [pos[n][1], pos[m][1], None]
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="links", line={"color": LINK, "width": 1.5},
+    fig.add_trace(Scatter(x=xs, y=ys, mode="lines", name="links", line={"color": LINK, "width": 1.5},
                              hoverinfo="skip"))
     ex: list[float | None] = []
     ey: list[float | None] = []
@@ -186,7 +194,7 @@ def around_figure(incident: Incident, candidates: Sequence[Candidate], *, max_no
         for a, b in zip(path, path[1:]):
             ex += [pos[a][0], pos[b][0], None]
             ey += [pos[a][1], pos[b][1], None]
-    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", name="evidence paths", line={"color": EVIDENCE, "width": 4},
+    fig.add_trace(Scatter(x=ex, y=ey, mode="lines", name="evidence paths", line={"color": EVIDENCE, "width": 4},
                              opacity=0.7, hoverinfo="skip"))
     kinds = topo.nodes["node_type"] if "node_type" in topo.nodes.columns else None
 
@@ -201,14 +209,14 @@ def around_figure(incident: Incident, candidates: Sequence[Candidate], *, max_no
             ("cut off (silent)", [n for n in nodes if counts.get(n, 0) == 0 and n in lost], QUIET, "diamond-open")):
         if not members and name == "cut off (silent)":
             continue
-        fig.add_trace(go.Scatter(
+        fig.add_trace(Scatter(
             x=[pos[n][0] for n in members], y=[pos[n][1] for n in members], mode="markers+text",
             name=f"{name} ({len(members)})", text=[esc(n, limit=28) for n in members], textposition="middle right",
             textfont={"size": 11}, hovertext=[hover(n) for n in members], hoverinfo="text",
             marker={"color": color, "size": 12, "symbol": symbol, "line": {"color": "white", "width": 1}}))
     first = candidates[0]
     root_nodes = [n for n in nodes if n in roots]
-    fig.add_trace(go.Scatter(
+    fig.add_trace(Scatter(
         x=[pos[n][0] for n in root_nodes], y=[pos[n][1] for n in root_nodes], mode="markers",
         name=f"root: {esc(first.entity, limit=40)}", customdata=root_nodes,
         hovertext=[f"<b>root {esc(first.entity, limit=80)}</b> ({esc(first.fault)})<br>element: {esc(n, limit=80)}"
@@ -218,7 +226,7 @@ def around_figure(incident: Incident, candidates: Sequence[Candidate], *, max_no
         truth_nodes = [n for r in incident.truth.root_causes for n in highlighted(topo, r.entity, r.kind)[0]
                        if n in pos]
         if truth_nodes:
-            fig.add_trace(go.Scatter(x=[pos[n][0] for n in truth_nodes], y=[pos[n][1] for n in truth_nodes],
+            fig.add_trace(Scatter(x=[pos[n][0] for n in truth_nodes], y=[pos[n][1] for n in truth_nodes],
                                      mode="markers", name="true root (evaluation)", customdata=truth_nodes,
                                      hoverinfo="skip", marker={"symbol": "x-thin-open", "size": 18, "color": TRUTH,
                                                                "line": {"width": 2, "color": TRUTH}}))

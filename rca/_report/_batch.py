@@ -58,7 +58,7 @@ class BatchOptions:
     max_candidates: int = 20
     knowledge: Any = None
     segment: bool = True
-    context: str = "window"
+    context: str = "segment"
     columns: dict | None = None
     topology: Any = None         # a Topology for folders that hold alarms only
     segment_params: dict = field(default_factory=dict)

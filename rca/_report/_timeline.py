@@ -12,9 +12,10 @@ from plotly.colors import qualitative
 from ..alarms import AlarmLog
 from ..result import EvidenceAlarm
 from ._escape import esc
+from ._spec import FigureSpec, tracer
 from ._topology import GL_THRESHOLD
 
-__all__ = ["timeline_figure", "MAX_TYPES"]
+__all__ = ["timeline_figure", "timeline_spec", "MAX_TYPES"]
 
 #: Alarm types drawn in their own colour (the most frequent); the others
 #: share one grey trace, and their hover still names the type.
@@ -25,6 +26,12 @@ MESSAGE_LIMIT = 200
 
 def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
                     cited: Sequence[EvidenceAlarm] = (), fault_time: float | None = None) -> go.Figure:
+    """Every alarm as a point (a validated plotly figure of :func:`timeline_spec`)."""
+    return timeline_spec(alarms, highlight_devices=highlight_devices, cited=cited, fault_time=fault_time).figure()
+
+
+def timeline_spec(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
+                  cited: Sequence[EvidenceAlarm] = (), fault_time: float | None = None) -> FigureSpec:
     """Every alarm as a point: when (x), which device (y), which type (colour).
 
     Parameters
@@ -47,7 +54,7 @@ def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
         ordered by their first alarm, earliest on top. No alarm is left out.
     """
     frame = alarms.frame
-    fig = go.Figure()
+    fig = FigureSpec()
     if not len(frame):
         fig.add_annotation(text="no alarms", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
         fig.update_layout(height=200, xaxis={"visible": False}, yaxis={"visible": False})
@@ -62,7 +69,7 @@ def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
              f"{'<br>link: ' + esc(lk, limit=80) if esc(lk) else ''}<br>{ts} UTC<br>{esc(m, limit=MESSAGE_LIMIT)}"
              for t, s, d, lk, ts, m in zip(frame["alarm_type"], frame["severity"], frame["device"],
                                            frame["link_id"], iso, frame["message"])]
-    Scatter = go.Scattergl if len(frame) >= GL_THRESHOLD else go.Scatter
+    Scatter = tracer("scattergl" if len(frame) >= GL_THRESHOLD else "scatter")
     types = frame["alarm_type"].value_counts()
     own = list(types.index[:MAX_TYPES]) if len(types) > MAX_TYPES + 1 else list(types.index)
     palette = qualitative.Dark24
