@@ -10,9 +10,9 @@ Localisation (AC@1, AC@3, AC@5, MRR, median latency) for:
   each element's alarms in the incident window;
 - ``attribution``: the DoWhy metric attribution alone
   (:func:`rca.causal.attribution_ranking`; empty without metrics);
-- ``explain+gnn``: the fusion of the explain ranker and the GNN only;
+- ``explain+gnn``: the explain ranker updated by the GNN alone;
 - ``fused``: :func:`rca.fusion.fused_ranking` with its default sources
-  (explain, GNN and, when the incident has metrics, the attribution).
+  (the GNN and, when the incident has metrics, the attribution).
 
 Corpora, drawn for each seed: small and medium twin networks with one and
 with two roots, every fault type and alarm vocabulary, and networks grown
@@ -72,13 +72,13 @@ from rca.result import Candidate, Evidence, RCAResult
 from _seeds import Seeds
 
 # training uses PROPAGATION_RECIPE["data_seed"]; the fusion and the explain ranker were tuned on seeds
-# 777 and 424242 (this benchmark's seed until session 10). 20261206 was its only seed until session 11,
-# which added the other three; the fusion's lead rule and vote were then compared on all four.
+# 777 and 424242 (this benchmark's earlier seeds). 20261206 was its only seed for a while, then the other
+# three were added; the fusion's rules were compared on all four.
 SEEDS = Seeds(
-    dev={20261206: "this benchmark's seed through session 11; fusion rules compared on it",
-         31337: "added in session 11; fusion rules compared on it",
-         5150: "added in session 11; fusion rules compared on it",
-         8086: "added in session 11; fusion rules compared on it"},
+    dev={20261206: "this benchmark's first seed; fusion rules compared on it",
+         31337: "added later; fusion rules compared on it",
+         5150: "added later; fusion rules compared on it",
+         8086: "added later; fusion rules compared on it"},
     fresh=(2026120821, 2026120822, 2026120823, 2026120824),
 )
 DEFAULT_SEEDS = SEEDS.default()
@@ -222,7 +222,7 @@ def main() -> None:
     torch.set_num_threads(1)
     gnn = FailureGNN.pretrained()
     mlp = mlp_baseline(args.cache)
-    explain_gnn = [src for src in DEFAULT_SOURCES if src.name in ("explain", "gnn")]
+    explain_gnn = [src for src in DEFAULT_SOURCES if src.name == "gnn"]
     methods = {
         "explain": lambda inc: ExplainRanker().rank(inc),
         "gnn": lambda inc: localise(inc, model=gnn),
