@@ -1,10 +1,12 @@
 """The investigation notebook computes the right answer, not only without errors.
 
-The notebook simulates a small twin incident (``random_state=7``), ranks it
-and prints the top candidate with its evidence and its score against the
-truth. These tests read those printed outputs back: the top answer is the
-simulated root, every evidence path is a path of the network, and the score
-line says rank 1.
+The notebook simulates a small twin incident (a card failure,
+``random_state=7``), ranks it and prints the top candidate with its
+evidence, the runner-up, and its score against the truth. These tests read
+those printed outputs back: the top answer is the power of the site that
+holds the simulated root, the root itself (as an element down) is the
+runner-up, every evidence path is a path of the network, and the score line
+says rank 2.
 """
 
 from __future__ import annotations
@@ -50,27 +52,34 @@ def test_kernel_uses_the_package_under_test(executed):
     assert nb.cells[0].outputs[0]["text"].strip() == rca.__file__
 
 
+def _incident():
+    return make_incident(size="small", fault="card_failure", random_state=7)
+
+
 @pytest.mark.slow
-def test_top_answer_is_the_simulated_root(executed):
-    truth = make_incident(size="small", random_state=7).truth.root_causes
-    assert len(truth) == 1
-    root = truth[0]
+def test_top_answer_is_the_site_of_the_simulated_root_and_the_root_comes_second(executed):
+    inc = _incident()
+    (root,) = inc.truth.root_causes
+    assert (root.entity, root.kind, root.fault) == ("access-0004", "node", "card_failure")
     lines = _cell_output(executed, "top = result.candidates[0]").splitlines()
     entity, kind, fault, score = lines[0].split()
-    assert (entity, kind) == (root.entity, root.kind)
-    # the simulated fault is a card failure that took every link of the element down: the ranker
-    # names it node_down (the same alarms), so only the entity and its kind are asserted here
-    assert (root.fault, fault) == ("card_failure", "node_down")
-    assert 0.0 < float(score) <= 1.0
-    # the truth cell prints the roots and a score with the root at rank 1
+    # the card failure took every link of access-0004 down, as the power loss of its site would:
+    # the ranker prefers the site (it also explains access-0004's power alarm) at 0.562
+    assert (entity, kind, fault, score) == ("ST-0010", "site", "site_power", "0.562")
+    assert inc.topology.site_of(root.entity) == "ST-0010"
+    assert lines[1].startswith("site ST-0010 lost power (2 elements) at ~2026-01-22T19:34:35")
+    alt = _cell_output(executed, "alt = result.candidates[1]").splitlines()
+    assert alt[0] == "access-0004 node_down 0.438 | explains 10 vs 10 | contradicted by 0"
+    # the truth cell prints the root and a score with it at rank 2
     truth_out = _cell_output(executed, "incident.truth is not None").splitlines()
     assert truth_out[0] == str([(root.entity, root.kind, root.fault)])
-    assert "ranks=(1,)" in truth_out[1] and "top_hit=True" in truth_out[1]
+    assert "ranks=(2,)" in truth_out[1] and "top_hit=False" in truth_out[1]
+    assert "ac=(0.0, 1.0, 1.0, 1.0, 1.0)" in truth_out[1]
 
 
 @pytest.mark.slow
 def test_evidence_paths_are_paths_of_the_network(executed):
-    topo = make_incident(size="small", random_state=7).topology
+    topo = _incident().topology
     lines = _cell_output(executed, "top = result.candidates[0]").splitlines()[2:]
     assert lines, "the top candidate printed no evidence"
     for line in lines:
@@ -78,10 +87,11 @@ def test_evidence_paths_are_paths_of_the_network(executed):
         hops = path.split(" -> ")
         assert why.strip()
         for a, b in zip(hops, hops[1:]):
-            # an element to a neighbour, or a link to one of its ends (and back)
+            # an element to a neighbour, a link to one of its ends (and back), a site to an element in it
             ok = (a in topo and b in topo and b in topo.neighbors(a)) or \
                  (a in topo.link_ids and b in topo.link_endpoints(a)) or \
-                 (b in topo.link_ids and a in topo.link_endpoints(b))
+                 (b in topo.link_ids and a in topo.link_endpoints(b)) or \
+                 (b in topo.sites.get(a, ()))
             assert ok, f"{a} -> {b} is not a hop of the network ({line})"
 
 
@@ -91,6 +101,7 @@ def test_ranking_table_starts_with_the_top_answer(executed):
     (shown,) = [o for o in cell.outputs if o.get("output_type") == "execute_result"]
     text = shown["data"]["text/plain"].splitlines()
     header, first = text[0].split(), text[1].split()
-    root = make_incident(size="small", random_state=7).truth.root_causes[0]
-    assert first[header.index("entity") + 1] == root.entity   # the row index comes first
-    assert first[header.index("rank") + 1] == "1"
+    # the frame's index is the rank (its name on a line of its own): the first row is rank 1, ST-0010
+    assert header[0] == "entity" and text[1].split() == ["rank"]
+    assert text[2].split()[:3] == ["1", "ST-0010", "site_power"]
+    assert text[3].split()[:3] == ["2", "access-0004", "node_down"]

@@ -118,7 +118,8 @@ def test_page_shows_header_candidates_and_issues(page: str) -> None:
     assert html.escape("A1--C1 -> A1 -> B1") in page
     assert "NE_COMM_LOST</code> on <code>B1</code>" in page and "2026-03-01T10:00:05Z" in page
     # the unknown device is reported by the alarm reader and listed
-    assert "unknown_device" in page or "not in the topology" in page
+    assert "<b>1</b> alarming devices not in the topology" in page
+    assert "<tr><td><code>unknown_device</code></td>" in page
     # the truth is shown with the rank it got
     assert "ranked <b>1</b>" in page
 

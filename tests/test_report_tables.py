@@ -144,24 +144,29 @@ def page_of(truth: Truth | None = None, result: RCAResult | None = None, **kw) -
 
 
 # ----------------------------------------------------------------- candidates
-CANDIDATE_COLUMNS = ["rank", "entity", "kind", "fault", "score", "reason", "evidence paths"]
+CANDIDATE_COLUMNS = ["rank", "entity", "kind", "fault", "probability", "reason"]
 
 
 def test_candidate_table_columns_and_cells_in_rank_order():
     (table,) = page_of().sections["candidates"]["tables"]
     assert table["header"] == CANDIDATE_COLUMNS
     rows = [dict(zip(CANDIDATE_COLUMNS, r)) for r in table["rows"]]
-    assert [(r["rank"], r["entity"], r["kind"], r["fault"], r["score"]) for r in rows] == [
+    assert [(r["rank"], r["entity"], r["kind"], r["fault"], r["probability"]) for r in rows] == [
         ("1", "B", "node", "node_down", "0.612"),
         ("2", "A--B", "link", "link_down", "0.300"),
         ("3", "C", "node", "node_down", "0.000"),
     ]
-    assert rows[0]["reason"] == "B went down explains 4, contradicted by 0"
-    assert rows[1]["reason"] == "the link A--B failed explains 2, contradicted by 1"
-    assert rows[0]["evidence paths"] == "B -> D topology why B NE_COMM_LOST on D at 2026-03-01T10:01:36Z"
-    assert rows[1]["evidence paths"] == ("A--B -> A topology why A--B LINK_DOWN on A (link A--B) "
-                                         "at 2026-03-01T10:00:02Z")
-    assert rows[2]["evidence paths"] == "C topology why C"
+    # the reason cell: the reason, the counts, why a lower row ranks lower, then the evidence paths
+    assert rows[0]["reason"] == ("B went down explains 4, contradicted by 0 "
+                                 "1 evidence path B -> D topology why B NE_COMM_LOST on D at 2026-03-01T10:01:36Z")
+    assert rows[1]["reason"] == ("the link A--B failed explains 2, contradicted by 1 "
+                                 "ranks lower: probability 0.300 against 0.612; explains 2 symptoms against 4; "
+                                 "1 observation speaks against it; a link down rather than an element down "
+                                 "1 evidence path A--B -> A topology why A--B LINK_DOWN on A (link A--B) "
+                                 "at 2026-03-01T10:00:02Z")
+    assert rows[2]["reason"] == ("C lost explains 0, contradicted by 0 "
+                                 "ranks lower: probability 0.000 against 0.612; explains 0 symptoms against 4 "
+                                 "1 evidence path C topology why C")
     # the first row is marked as the top answer, and only it
     assert [("top" in c) for c in table["classes"]] == [True, False, False]
 
@@ -176,8 +181,8 @@ def test_true_root_is_tagged_in_its_row_only():
 
 
 def test_notes_are_listed_in_order():
-    text = page_of().text("candidates")
-    assert "Notes from the analysis: first note second note" in text
+    text = page_of().text("answer")
+    assert text.endswith("Notes from the analysis: first note second note")
 
 
 def test_no_candidates_says_so_without_a_table():
@@ -228,8 +233,9 @@ def test_title_and_name():
 
 
 def test_topology_heading_names_the_top_candidate():
-    assert page_of().text("topology") == "Topology: top candidate B (node) and its evidence paths"
-    assert page_of(result=RCAResult("inc", (), 0.0)).text("topology") == "Topology"
+    assert page_of().text("topology") == ("Topology around the root: B (node), its evidence paths and the "
+                                          "elements it affects")
+    assert page_of(result=RCAResult("inc", (), 0.0)).text("topology") == "Topology around the root"
 
 
 # ----------------------------------------------------------------- validation issues

@@ -27,7 +27,7 @@ NODE_DOWN_S3 = background() + [
     (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None)]
 N_ALARMS = len(NODE_DOWN_S3)   # 15
 
-ROW = re.compile(r"^\s+(\d+)\s+(\S+)\s+(node|link|site)\s+(\S+)\s+(\d\.\d\d)$")
+ROW = re.compile(r"^\s+(\d+)\s+(\S+)\s+(node|link|site)\s+(\S+)\s+(\d\.\d\d)((?:  tied with rank [\d, ]+)?)$")
 
 
 def write(folder, root=("S3", "node", "node_down"), rows=NODE_DOWN_S3):
@@ -44,14 +44,26 @@ def run(*args):
 def test_analyze_table_is_the_json_ranking(tmp_path):
     folder = write(tmp_path / "inc1")
     data = json.loads(run("analyze", folder, "--json", "--max-candidates", "5").stdout)
+    ties = {r: g for g in json.loads(run("analyze", folder, "--json").stdout)["ties"] for r in g}
     out = run("analyze", folder, "--top", "5")
     assert out.exit_code == 0, out.output
     lines = out.stdout.splitlines()
     assert re.fullmatch(rf"inc1: {N_ALARMS} alarms analysed in \d+ ms", lines[0])
-    assert lines[1].split() == ["rank", "entity", "kind", "fault", "score"]
+    top = data["candidates"][0]
+    assert data["confident"] is True
+    assert lines[1] == f"  root cause: S3 (node_down), probability {top['score']:.2f}"
+    assert lines[2].split() == ["rank", "entity", "kind", "fault", "prob"]
     rows = [ROW.match(line).groups() for line in lines if ROW.match(line)]
-    expected = [(str(c["rank"]), c["entity"], c["kind"], c["fault"], f"{c['score']:.2f}") for c in data["candidates"]]
+
+    def tie(rank):
+        return f"  tied with rank {', '.join(str(r) for r in ties[rank] if r != rank)}" if rank in ties else ""
+
+    expected = [(str(c["rank"]), c["entity"], c["kind"], c["fault"], f"{c['score']:.2f}", tie(c["rank"]))
+                for c in data["candidates"]]
     assert rows == expected
+    # S3 and the site SITE3 it alone makes up explain the same alarms: tied, and said so on both rows
+    assert rows[0][5] == "  tied with rank 2" and rows[1][1:] == ("SITE3", "site", "site_power", rows[1][4],
+                                                                    "  tied with rank 1")
     # the injected root ranks first
     assert rows[0][1:4] == ("S3", "node", "node_down")
     # each candidate's first two evidence paths, in its own block
@@ -82,7 +94,8 @@ def test_analyze_notes_validation_issues_in_the_table(tmp_path):
     assert out.exit_code == 0, out.output
     n = len(read_incident(folder).report)
     assert n >= 1
-    assert out.stdout.splitlines()[-1] == f"  input: {n} validation issue(s); run with -v to see them"
+    assert n == 2   # a row with fewer fields (repaired), a time that is no time (dropped)
+    assert out.stdout.splitlines()[-1] == "  input: 2 validation issues; run with -v to see them"
 
 
 def test_analyze_html_is_the_same_ranking(tmp_path):
@@ -93,9 +106,25 @@ def test_analyze_html_is_the_same_ranking(tmp_path):
     data = json.loads(out.stdout)
     page = Page(page_path.read_text(encoding="utf-8"))
     (table,) = page.sections["candidates"]["tables"]
-    assert [r[:5] for r in table["rows"]] == [
-        [str(c["rank"]), c["entity"] + (" true root" if c["entity"] == "S3" else ""), c["kind"], c["fault"],
-         f"{c['score']:.3f}"] for c in data["candidates"]]
+    # one row per answer: candidates that are one answer in several names (tied) share a row, in rank order
+    rows = [r[:5] for r in table["rows"]]
+    assert rows[:2] == [["1-2", "S3 true root, SITE3 tied: one answer in 2 names", "node", "node_down",
+                         f"{data['candidates'][0]['score']:.3f}"],
+                        ["3", "A2", "node", "cpu_overload", f"{data['candidates'][2]['score']:.3f}"]]
+    by_rank = {c["rank"]: c for c in data["candidates"]}
+    shown = []
+    for label, names, kind, fault, score in rows:
+        lo, _, hi = label.partition("-")
+        ranks = list(range(int(lo), int(hi or lo) + 1))
+        shown += ranks
+        first = by_rank[ranks[0]]
+        assert (kind, fault, score) == (first["kind"], first["fault"], f"{first['score']:.3f}")
+        listed = names.split(" tied: ")[0].replace(" true root", "").split(", ")
+        assert listed == [by_rank[r]["entity"] for r in ranks]
+        assert names.endswith(f" tied: one answer in {len(ranks)} names") == (len(ranks) > 1)
+    assert shown == [c["rank"] for c in data["candidates"]]
+    assert all(any(set(g) <= set(range(int(r[0].partition("-")[0]), int(r[0].partition("-")[2] or r[0]) + 1))
+                   for r in rows) for g in data["ties"])
     assert "true root cause (evaluation): S3 node node_down, ranked 1" in page.header()
 
 

@@ -80,8 +80,8 @@ def test_train_forecast_tiny(tmp_path, tiny_forecast):
 
 @pytest.fixture
 def tiny_propagation(monkeypatch):
-    for key, value in {"n_localisation": 4, "n_propagation": 2, "epochs": 1, "hidden": 8, "layers": 2,
-                       "batch_size": 4}.items():
+    for key, value in {"n_localisation": 4, "n_propagation": 2, "n_othersim": 2, "epochs": 1, "hidden": 8,
+                       "layers": 2, "batch_size": 4}.items():
         monkeypatch.setitem(recipes.PROPAGATION_RECIPE, key, value)
     monkeypatch.setattr("rca.gnn._corpus.zoo_cores", lambda *a, **k: [])   # twin networks only: no data home
 
@@ -97,17 +97,19 @@ def test_train_propagation_tiny_and_its_corpus_cache(tmp_path, tiny_propagation)
                      r"seed 2\n", res.stdout)
     assert m, res.stdout
     assert int(m.group(1)) == round(out.stat().st_size / 1024)
-    # 4 localisation samples, and up to 2 propagation ones (a fibre cut has no single root and is skipped)
-    assert 4 <= int(m.group(2)) <= 6
+    # 4 twin and 2 othersim localisation samples, and up to 2 propagation ones (a fibre cut has no single
+    # root and is skipped)
+    assert 6 <= int(m.group(2)) <= 8
     (cached,) = cache.glob("netrca-failure-corpus-*.pt")
-    assert cached.name.startswith(f"netrca-failure-corpus-{recipes.PROPAGATION_RECIPE['data_seed']}-4-2-")
+    assert cached.name.startswith(f"netrca-failure-corpus-{recipes.PROPAGATION_RECIPE['data_seed']}-4-2-2-")
     model = FailureGNN.load(out)
     assert (model.hidden, model.layers) == (8, 2)
     # a second run reads the corpus from the cache: the same samples, without simulating
     monkeypatch_twin = pytest.MonkeyPatch()
     try:
-        monkeypatch_twin.setattr("rca.gnn._corpus.twin_incidents",
-                                 lambda *a, **k: (_ for _ in ()).throw(AssertionError("simulated again")))
+        for simulator in ("twin_incidents", "othersim_incidents"):
+            monkeypatch_twin.setattr(f"rca.gnn._corpus.{simulator}",
+                                     lambda *a, **k: (_ for _ in ()).throw(AssertionError("simulated again")))
         again = train("propagation", "--out", tmp_path / "p2.pt", "--cache", cache)
     finally:
         monkeypatch_twin.undo()
