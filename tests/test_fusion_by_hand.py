@@ -382,3 +382,37 @@ def test_fit_source_caps_the_weight_of_a_perfect_source():
     assert 10.0 < weight <= 20.0
     s = source(weight=weight, center=center)
     assert sigmoid(s.log_ratio(1.0)) > 0.99 and sigmoid(s.log_ratio(0.0)) < 0.01
+
+
+def test_fit_source_bounds_the_center_both_ways():
+    # a source on which every candidate is a root (or none is) would push the offset b = weight * center
+    # without end (with no penalty on it): the fit stops at b = -50 (or +50, the weight then at its cap of 20)
+    never = [(0.5, 0.0, 1.0, False)] * 3000
+    assert fit_source(never, l2=0.0) == (pytest.approx(20.0), pytest.approx(50.0 / 20.0))
+    always = [(0.5, 1.0, 1.0, True)] * 3000
+    weight, center = fit_source(always, l2=0.0)
+    assert weight * center == pytest.approx(-50.0)
+
+
+def test_empty_metrics_are_no_metrics_for_the_forecaster(fake_explain, forecast_calls):
+    from rca import Incident, Metrics
+
+    empty = Metrics.from_frame(pd.DataFrame(columns=["timestamp", "entity", "metric", "value"]))
+    inc = Incident(ONE_METRIC.topology, ONE_METRIC.alarms, empty, name="m0")
+    gnn = source("gnn", rank=lambda i, k: result("gnn", [("A", 1.0)]))
+    res = fused_ranking(inc, sources=(gnn,))
+    assert forecast_calls == [] and "forecast looked" not in res.notes
+
+
+def test_the_time_includes_the_forecast_step(fake_explain, monkeypatch):
+    import time
+
+    import rca.gnn
+
+    def slow_forecast(res, inc):
+        time.sleep(0.2)
+        return res
+
+    monkeypatch.setattr(rca.gnn, "forecast_evidence", slow_forecast)
+    gnn = source("gnn", rank=lambda inc, k: result("gnn", [("A", 1.0)]))
+    assert 0.2 <= fused_ranking(ONE_METRIC, sources=(gnn,)).seconds < 60.0

@@ -406,3 +406,152 @@ def test_figure_json_drops_trace_uids_and_script_json_keeps_text_as_it_is():
     fig = go.Figure(go.Scatter(x=[1], y=[2], uid="u1"))
     assert "uid" not in json.loads(figure_json(fig))["data"][0]
     assert script_json({"a": "é ✓"}) == '{"a": "é ✓"}'
+
+
+# ------------------------------------------------------------------------- exact figure settings
+LONG = "x" * 100
+
+
+def cut(s: str, limit: int) -> str:
+    return s[: limit - 1] + "…"
+
+
+def test_timeline_layout_is_exact():
+    fig = timeline_figure(incident().alarms).to_plotly_json()["layout"]
+    # 3 devices: 16 * 3 + 120 = 168 is under the 260 floor
+    assert fig["height"] == 260
+    assert fig["margin"] == {"l": 10, "r": 10, "t": 30, "b": 40}
+    assert (fig["hovermode"], fig["plot_bgcolor"], fig["paper_bgcolor"]) == ("closest", "white", "white")
+    assert fig["legend"] == {"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 10}}
+
+
+def test_timeline_without_alarms_is_one_centred_note():
+    empty = alarms([])
+    fig = timeline_figure(empty).to_plotly_json()["layout"]
+    assert fig["annotations"] == [{"text": "no alarms", "showarrow": False, "x": 0.5, "y": 0.5,
+                                   "xref": "paper", "yref": "paper"}]
+    assert fig["height"] == 200 and fig["xaxis"] == {"visible": False} and fig["yaxis"] == {"visible": False}
+
+
+def test_timeline_fault_line_and_label_are_exact():
+    fig = timeline_figure(incident().alarms, fault_time=T0 + 1.5).to_plotly_json()["layout"]
+    at = "2026-03-01T10:00:01.500000"
+    assert fig["shapes"] == [{"type": "line", "x0": at, "x1": at, "y0": 0, "y1": 1, "xref": "x", "yref": "paper",
+                              "line": {"color": "#d62728", "width": 2, "dash": "dash"}, "name": "fault time"}]
+    assert fig["annotations"] == [{"x": at, "y": 1, "xref": "x", "yref": "paper", "text": "fault",
+                                   "showarrow": False, "yanchor": "bottom",
+                                   "font": {"color": "#d62728", "size": 11}}]
+
+
+def test_timeline_cuts_long_names_at_their_limits():
+    rows = [(T0, LONG, "T" * 100, None, "L" * 100, None), (T0 + 1, "B", "X", None, None, None)]
+    cited = [EvidenceAlarm(LONG, "T" * 100, T0), EvidenceAlarm("Q" * 100, "X", T0 + 1)]
+    fig = timeline_figure(alarms(rows), highlight_devices=[LONG], cited=cited)
+    by_name = traces(fig)
+    (first,) = [t for t in fig.data if t.name.startswith(cut("T" * 100, 40))]
+    assert list(first.y) == [f"<b>{cut(LONG, 40)}</b>"]
+    assert first.hovertext[0] == (f"<b>{cut('T' * 100, 60)}</b> (no severity)<br>device: {cut(LONG, 80)}"
+                                  f"<br>link: {cut('L' * 100, 80)}<br>2026-03-01 10:00:00.000 UTC<br>")
+    ring = by_name["cited as evidence (2)"]
+    # a cited device with no alarm of its own gets its label cut like the others
+    assert list(ring.y) == [f"<b>{cut(LONG, 40)}</b>", cut("Q" * 100, 40)]
+    assert ring.hoverinfo == "text"
+    assert list(ring.hovertext) == [f"cited as evidence: <b>{cut('T' * 100, 60)}</b><br>device: {cut(LONG, 80)}",
+                                    f"cited as evidence: <b>X</b><br>device: {cut('Q' * 100, 80)}"]
+
+
+def test_topology_layout_is_exact():
+    fig = topology_figure(incident(), RCAResult("inc", (), 0.0), positions=POS).to_plotly_json()["layout"]
+    assert fig["height"] == 620 and fig["margin"] == {"l": 10, "r": 10, "t": 30, "b": 10}
+    assert (fig["hovermode"], fig["plot_bgcolor"], fig["paper_bgcolor"]) == ("closest", "white", "white")
+    assert fig["legend"] == {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}
+    assert fig["xaxis"] == {"visible": False}
+    assert fig["yaxis"] == {"visible": False, "scaleanchor": "x", "scaleratio": 1}
+
+
+def test_topology_traces_are_exact():
+    nodes = pd.DataFrame({"node_id": ["A", "B"], "gateway": [True, False]})
+    links = pd.DataFrame({"source": ["A", "B"], "target": ["B", "A"], "link_id": ["A--B", "dep"],
+                          "directed": [False, True]})
+    t = Topology.from_frames(nodes, links)
+    deps = t.links[~t.links.index.isin(t.link_ids)]
+    assert len(deps) == 1
+    res = RCAResult("i", (candidate("A", "node", [("A", "B")]),), 0.0)
+    fig = topology_figure(Incident(t, alarms([], t), truth=Truth((RootCause("B", "node"),)), name="i"), res,
+                          positions={"A": (0.0, 0.0), "B": (1.0, 0.0)})
+    data = {d["name"]: d for d in fig.to_plotly_json()["data"]}
+    dep = data["dependencies"]
+    assert (dep["mode"], dep["line"], dep["hoverinfo"]) == ("lines", {"color": "#d5d9e0", "width": 1, "dash": "dot"},
+                                                            "skip")
+    ev = data["evidence paths (top candidate)"]
+    assert ev["line"] == {"color": "#7b2cbf", "width": 4} and ev["opacity"] == 0.8 and ev["hoverinfo"] == "skip"
+    quiet = data["quiet elements (2)"]
+    assert quiet["textfont"] == {"size": 9} and quiet["marker"]["line"] == {"color": "white", "width": 0.5}
+    assert data["link hover"]["mode"] == "markers"
+    # the top candidate raised no alarm: its hover says 0
+    assert data["top candidate: A (node)"]["hovertext"] == ["<b>top candidate A</b><br>node: node_down"
+                                                            "<br>element: A<br>alarms: 0"]
+    assert data["true root (evaluation)"]["marker"] == {"symbol": "x-thin-open", "size": 16, "color": "#2ca02c",
+                                                         "line": {"width": 2, "color": "#2ca02c"}}
+
+
+def test_topology_hover_cuts_long_names_at_their_limits():
+    nodes = pd.DataFrame({"node_id": [LONG, "B"], "node_type": ["T" * 100, None], "site": ["S" * 100, None],
+                          "layer": ["Y" * 100, None], "gateway": [True, False]})
+    links = pd.DataFrame({"source": [LONG], "target": ["B"], "link_type": ["K" * 100]})
+    t = Topology.from_frames(nodes, links)
+    inc = Incident(t, alarms([(T0, LONG, "X", None, None, None)], t), name="i")
+    top = Candidate(1, LONG, "node", 0.9, "F" * 100, "r", (Evidence((LONG,), "why"),))
+    fig = topology_figure(inc, RCAResult("i", (top,), 0.0), positions={LONG: (0.0, 0.0), "B": (1.0, 0.0)})
+    by_name = traces(fig)
+    assert by_name["alarming elements (1)"].hovertext[0] == (
+        f"<b>{cut(LONG, 80)}</b><br>type: {cut('T' * 100, 60)}<br>site: {cut('S' * 100, 60)}"
+        f"<br>layer: {cut('Y' * 100, 60)}<br>alarms: 1")
+    assert by_name["quiet elements (1)"].hovertext[0] == "<b>B</b><br>type: <br>site: <br>layer: <br>alarms: 0"
+    (link,) = by_name["link hover"].hovertext
+    assert link == f"<b>link {cut('B--' + LONG, 80)}</b><br>{cut(LONG, 40)} — B<br>type: {cut('K' * 100, 40)}"
+    (mark,) = [tr for tr in fig.data if tr.name.startswith("top candidate")]
+    assert mark.hovertext[0] == (f"<b>top candidate {cut(LONG, 80)}</b><br>node: {cut('F' * 100, 60)}"
+                                 f"<br>element: {cut(LONG, 80)}<br>alarms: 1")
+
+
+def test_link_hover_cuts_the_far_end_too():
+    nodes = pd.DataFrame({"node_id": ["A", LONG], "gateway": [True, False]})
+    t = Topology.from_frames(nodes, pd.DataFrame({"source": ["A"], "target": [LONG]}))
+    fig = topology_figure(Incident(t, alarms([], t), name="i"), RCAResult("i", (), 0.0),
+                          positions={"A": (0.0, 0.0), LONG: (1.0, 0.0)})
+    (link,) = traces(fig)["link hover"].hovertext
+    assert link.split("<br>")[1] == f"A — {cut(LONG, 40)}"
+    back = Topology.from_frames(nodes, pd.DataFrame({"source": [LONG], "target": ["A"], "link_id": ["l1"]}))
+    fig = topology_figure(Incident(back, alarms([], back), name="i"), RCAResult("i", (), 0.0),
+                          positions={"A": (0.0, 0.0), LONG: (1.0, 0.0)})
+    (link,) = traces(fig)["link hover"].hovertext
+    assert link == f"<b>link l1</b><br>{cut(LONG, 40)} — A<br>type: "
+
+
+def test_alarm_counts_keep_the_order_of_first_appearance():
+    rows = [(T0, "C", "X", None, None, None), (T0 + 1, "B", "X", None, None, None),
+            (T0 + 2, "B", "X", None, None, None)]
+    t = topo()
+    assert list(alarm_counts(Incident(t, alarms(rows, t), name="i")).items()) == [("C", 1), ("B", 2)]
+
+
+def test_layout_logs_when_it_falls_back_to_radial(caplog):
+    ids = [f"N{i:03d}" for i in range(_layout.SPRING_LIMIT + 1)]
+    t = Topology.from_frames(pd.DataFrame({"node_id": ids, "gateway": [True] + [False] * (len(ids) - 1)}),
+                             pd.DataFrame({"source": ids[:-1], "target": ids[1:]}))
+    with caplog.at_level("INFO", logger="rca._report._layout"):
+        node_positions(t)
+    assert f"{len(ids)} elements without coordinates: radial layout from the gateways" in [
+        r.getMessage() for r in caplog.records]
+
+
+def test_a_thousand_links_make_a_webgl_figure():
+    # 999 elements in a chain (998 links) and two chords: 1,000 links, under 1,000 elements
+    ids = [f"N{i:03d}" for i in range(999)]
+    links = pd.DataFrame({"source": ids[:-1] + ["N000", "N000"], "target": ids[1:] + ["N500", "N600"]})
+    t = Topology.from_frames(pd.DataFrame({"node_id": ids, "gateway": [True] + [False] * 998}), links)
+    assert (t.n_nodes, t.n_links) == (GL_THRESHOLD - 1, GL_THRESHOLD)
+    fig = topology_figure(Incident(t, alarms([], t), name="big"), RCAResult("big", (), 0.0),
+                          positions={n: (float(i), 0.0) for i, n in enumerate(ids)})
+    assert {type(tr) for tr in fig.data} == {go.Scattergl}

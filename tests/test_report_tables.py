@@ -391,3 +391,26 @@ def test_rendering_is_logged_with_its_size(caplog):
     (record,) = [r for r in caplog.records if r.name == "rca.report"]
     m = re.fullmatch(r"rendered report of 'inc': (\d+\.\d) kB in (\d+\.\d\d) s", record.getMessage())
     assert m and m.group(1) == f"{len(page) / 1e3:.1f}" and 0 <= float(m.group(2)) < 60
+
+
+# ----------------------------------------------------------------- the answer and tie groups
+def test_answer_section_is_exact():
+    text = page_of().text("answer")
+    assert text.startswith("Answer 61 % B (node): element down, probability 61 %; it explains 4 of the 5 alarms. ")
+    assert ("What to check Is B powered and answering on its console or out-of-band port? Check the power and "
+            "the alarms of the site of B; dispatch if it stays unreachable. Why: B went down") in text
+
+
+def test_a_doubtful_answer_is_marked_low():
+    sure = render_report(incident(None), ranking())
+    assert '<span class="prob">61 %</span>' in sure
+    r = ranking()
+    doubtful = RCAResult(r.incident, r.candidates, r.seconds, r.method, r.n_alarms, r.notes, confident=False)
+    assert '<span class="prob low">61 %</span>' in render_report(incident(None), doubtful)
+
+
+def test_a_tie_of_three_is_one_row_with_its_rank_range():
+    r = ranking()
+    tied = RCAResult(r.incident, r.candidates, r.seconds, r.method, r.n_alarms, r.notes, ties=((1, 2, 3),))
+    (table,) = page_of(result=tied).sections["candidates"]["tables"]
+    assert [row[:2] for row in table["rows"]] == [["1-3", "B, A--B, C tied: one answer in 3 names"]]

@@ -180,9 +180,14 @@ def test_pretrained_beats_queueing_on_shared_validation(shared_datasets, pretrai
     samples = list(load_gnnet(folder, limit=4))
     ours = pretrained.evaluate(samples)
     mm1k_scores = QueueingBaseline().fit().evaluate(samples)
-    assert ours.path_delay_mape < 5.0
-    assert ours.path_delay_mape < mm1k_scores.path_delay_mape
-    assert ours.link_util_mae < 0.01
+    # the shipped model scores 0.861 % MAPE, 0.00102 utilisation MAE and F1 0.913 on these four samples:
+    # the bounds leave room for a retrained model of the same quality, not for one a third worse
+    assert (ours.n_samples, ours.n_paths, ours.n_links) == (4, 3480, 544)
+    assert ours.path_delay_mape < 1.15
+    assert ours.link_util_mae < 0.0013
+    assert ours.congestion_f1 > 0.88
+    # the closed-form queue has nothing trained: its figure is exact
+    assert mm1k_scores.path_delay_mape == pytest.approx(13.86, abs=0.01)
 
 
 # -- files -------------------------------------------------------------------------
