@@ -74,7 +74,7 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     },
     "readers": {
         "mutate": ["rca/alarms.py", "rca/_csv.py", "rca/_time.py"],
-        "tests": ["tests/test_readers.py", "tests/test_time.py"],
+        "tests": ["tests/test_readers.py", "tests/test_time.py", "tests/test_inputs_users_have.py"],
     },
     "report": {
         "mutate": ["rca/report.py", "rca/_report/_escape.py", "rca/_report/_layout.py",
@@ -174,6 +174,19 @@ _equivalent("rca/_report/_layout.py",
             ("kids = children.get(v, [])", "kids = children.get(v, )"),
             ("kids = children.get(v, [])", "kids = children.get(v, None)"),
             reason="every element the walk reaches has an entry in children (set before the walk)")
+
+_equivalent("rca/explain/_likelihood.py",
+            ("g = self._gain_cache.get(key)", "g = None"), ("g = self._gain_cache.get(key)", "g = self._gain_cache.get(None)"),
+            ("self._gain_cache[key] = g", "self._gain_cache[key] = None"),
+            reason="the gain cache only saves work: without it each gain is computed again, to the same value")
+_BG = "self._bg = np.asarray([self._background(i) for i in range(len(items))], dtype=np.float64)"
+_equivalent("rca/explain/_likelihood.py", (_BG, _BG.replace("dtype=np.float64", "dtype=None")),
+            (_BG, _BG.replace(", dtype=np.float64)", ", )")),
+            reason="the background rates are Python floats: the array is float64 either way")
+_TIES = "return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])"
+_equivalent("rca/explain/_select.py", (_TIES, _TIES.replace("key=lambda g: g[0]", "key=None")),
+            (_TIES, _TIES.replace(", key=lambda g: g[0])", ", )")),
+            reason="tie groups are disjoint lists of ranks: sorting them as lists orders them by their first rank")
 
 # What each test run is given besides the tests: no cache folder in the scratch copy.
 PYTEST_ARGS = ["-p", "no:cacheprovider"]

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rca import AlarmLog, InputError, Metrics, SchemaError, read_incident, read_truth
+from rca import AlarmLog, InputError, Metrics, SchemaError, Topology, read_incident, read_truth
 from tests._builders import small_network
 
 
@@ -639,3 +639,48 @@ def test_every_repair_names_its_file_count_and_action_and_is_logged(tmp_path, ca
     assert levels == {"unbalanced_quote": "WARNING", "malformed_record": "WARNING", "extra_fields": "WARNING",
                       "missing_fields": "WARNING", "multiline_field": "INFO", "field_too_long": "WARNING"}
     assert frame[LINE].dtype == "int64" and frame[LINE].tolist() == [2, 3, 4, 5, 6, 9]
+
+
+# ----------------------------------------------------------------- devices by label, link ids either way
+def _labelled_topology():
+    nodes = pd.DataFrame({"node_id": ["n1", "n2", "n3", "n4"], "label": ["Oslo", "Bergen", "Bergen", None],
+                          "gateway": [True, False, False, False]})
+    links = pd.DataFrame({"source": ["n1", "n2", "n3"], "target": ["n2", "n3", "n4"]})
+    return Topology.from_frames(nodes, links)
+
+
+def test_devices_named_by_a_unique_label_are_read_as_the_node():
+    topo = _labelled_topology()
+    frame = pd.DataFrame({"timestamp": [1.0e9, 1.0e9 + 1, 1.0e9 + 2, 1.0e9 + 3],
+                          "device": ["Oslo", "n2", "Bergen", " Oslo"], "alarm_type": ["X"] * 4})
+    log = AlarmLog.from_frame(frame, topology=topo)
+    assert log.frame["device"].tolist() == ["n1", "n2", "Bergen", "n1"]   # (device names are stripped first)
+    (by_label,) = log.report.by_kind("device_by_label")
+    assert by_label.message == ("alarms name 1 device(s) by their node label (e.g. 'Oslo' is node 'n1'); "
+                                "read as the node ids")
+    assert (by_label.count, by_label.action) == (2, "repaired")
+    (ambiguous,) = log.report.by_kind("ambiguous_label")
+    assert ambiguous.message == "alarms name 1 device(s) by a label several nodes share (Bergen); kept as they are"
+    assert (ambiguous.count, ambiguous.action) == (1, "kept")
+
+
+def test_no_labels_no_mapping():
+    nodes = pd.DataFrame({"node_id": ["n1", "n2"], "label": [None, "  "], "gateway": [True, False]})
+    topo = Topology.from_frames(nodes, pd.DataFrame({"source": ["n1"], "target": ["n2"]}))
+    log = AlarmLog.from_frame(pd.DataFrame({"timestamp": [1.0e9], "device": ["n3"], "alarm_type": ["X"]}),
+                              topology=topo)
+    assert log.frame["device"].tolist() == ["n3"]
+    assert not log.report.by_kind("device_by_label") and not log.report.by_kind("ambiguous_label")
+
+
+def test_a_link_id_the_other_way_round_is_the_topologys():
+    topo = _labelled_topology()
+    frame = pd.DataFrame({"timestamp": [1.0e9, 1.0e9 + 1, 1.0e9 + 2, 1.0e9 + 3],
+                          "device": ["n1", "n2", "n3", "n3"], "alarm_type": ["X"] * 4,
+                          "link_id": ["n2--n1", "n1--n2", "n9--n3", "n3n4"]})
+    log = AlarmLog.from_frame(frame, topology=topo)
+    assert log.frame["link_id"].tolist() == ["n1--n2", "n1--n2", "n9--n3", "n3n4"]
+    (rev,) = log.report.by_kind("link_id_reversed")
+    assert rev.message == ("1 link id(s) written with the ends the other way round (e.g. 'n2--n1' for 'n1--n2'); "
+                           "read as the topology's")
+    assert (rev.count, rev.action) == (1, "repaired")
