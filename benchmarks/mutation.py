@@ -457,8 +457,10 @@ def main(argv: list[str] | None = None) -> int:
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
                             text=True).stdout.strip()
+    earlier = json.loads(args.out.read_text()).get("groups", {}) if args.out.exists() else {}
     for group, res in results.items():   # each group says which code and command it measured
-        res["git_commit"] = commit
+        # (--collect-only re-reads an earlier run: that run's commit stays)
+        res["git_commit"] = earlier.get(group, {}).get("git_commit", commit) if args.collect_only else commit
         drawn = res.get("sample")
         res["command"] = (f"python benchmarks/mutation.py --group {group}"
                           + (f" --sample {drawn['size']} --seed {drawn['seed']}" if drawn else ""))

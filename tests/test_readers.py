@@ -684,3 +684,20 @@ def test_a_link_id_the_other_way_round_is_the_topologys():
     assert rev.message == ("1 link id(s) written with the ends the other way round (e.g. 'n2--n1' for 'n1--n2'); "
                            "read as the topology's")
     assert (rev.count, rev.action) == (1, "repaired")
+
+
+def test_label_and_link_repairs_name_the_file_and_are_logged(tmp_path, caplog):
+    path = tmp_path / "alarms.csv"
+    path.write_text("timestamp,device,alarm_type,link_id\n"
+                    "1000000000,Oslo,X,\n"
+                    "1000000001,n1,X,n2--n1\n")
+    with caplog.at_level("INFO", logger="rca.alarms"):
+        log = AlarmLog.read_csv(path, topology=_labelled_topology())
+    assert log.frame["device"].tolist() == ["n1", "n1"] and log.frame["link_id"].tolist()[1] == "n1--n2"
+    assert pd.isna(log.frame["link_id"].iloc[0])
+    (by_label,) = log.report.by_kind("device_by_label")
+    (rev,) = log.report.by_kind("link_id_reversed")
+    assert (by_label.file, by_label.lines) == (str(path), (2,))
+    assert (rev.file, rev.lines, rev.count) == (str(path), (3,), 1)
+    logged = [r.getMessage() for r in caplog.records if r.name == "rca.alarms"]
+    assert any("by their node label" in m for m in logged) and any("other way round" in m for m in logged)
