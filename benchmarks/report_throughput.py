@@ -31,6 +31,18 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
+def _cpu_per_folder(folders: list[Path]) -> float:
+    """CPU seconds one folder costs (read, segment, analyse, render), measured in this process."""
+    sys.path.insert(0, str(ROOT))
+    from rca._report._batch import BatchOptions, Task, run_task
+
+    run_task(Task("warm-up", path=str(folders[0])), BatchOptions())
+    started = time.process_time()
+    for f in folders:
+        run_task(Task(f.name, path=str(f)), BatchOptions())
+    return (time.process_time() - started) / len(folders)
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=1000, help="incident folders to report")
@@ -38,6 +50,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--size", default="medium")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--cpu-sample", type=int, default=20,
+                   help="folders also run in this process, timing its CPU (the cost of a folder, load aside)")
     p.add_argument("--work", type=Path, default=None, help="folder for the inputs and the report (default: a temporary one)")
     p.add_argument("--out", type=Path, default=HERE / "results" / "report_throughput.json")
     args = p.parse_args(argv)
@@ -58,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         dst.mkdir(parents=True)
         for f in src.iterdir():
             os.symlink(f, dst / f.name)
+    cpu = _cpu_per_folder(sources[: args.cpu_sample]) if args.cpu_sample else None
     out = work / "report"
     if out.exists():
         shutil.rmtree(out)
@@ -75,6 +90,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{args.n} folders ({args.distinct} distinct {args.size} incidents) -> {len(results)} incidents, "
           f"{len(failed)} failed, {len(pages)} pages, {size / 1e6:.1f} MB in all; {wall:.1f} s with {args.jobs} "
           f"jobs = {args.n / wall:.2f} folders/s (load before: {load[0]:.2f})")
+    if cpu is not None:
+        print(f"one folder costs {cpu:.3f} s of CPU in one process ({args.cpu_sample} folders): {args.n} folders "
+              f"are {args.n * cpu:.0f} CPU-seconds, {args.n * cpu / args.jobs:.0f} s on {args.jobs} idle cores")
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     except OSError:
@@ -88,7 +106,8 @@ def main(argv: list[str] | None = None) -> None:
         "report_command": "rca " + " ".join(command[1:]), "folders": args.n, "distinct": args.distinct,
         "size": args.size, "jobs": args.jobs, "cpus": os.cpu_count(), "wall_seconds": wall,
         "folders_per_second": args.n / wall, "incidents": len(results), "failed": len(failed), "pages": len(pages),
-        "output_megabytes": size / 1e6, "load_before": load, "exit_code": proc.returncode}, indent=1))
+        "output_megabytes": size / 1e6, "load_before": load, "load_after": os.getloadavg(),
+        "cpu_seconds_per_folder": cpu, "cpu_sample": args.cpu_sample, "exit_code": proc.returncode}, indent=1))
     print(f"wrote {args.out}")
 
 

@@ -132,7 +132,7 @@ def read_truth(path: str | Path) -> Truth:
 
 def read_incident(path: str | Path, *, strict: bool = False, columns: dict[str, str] | str | None = None,
                   topology: Topology | None = None) -> Incident:
-    """Read an incident folder in the format of ``spec/incident-format.md``.
+    """Read an incident folder in the format of ``docs/incident-format.md``.
 
     Parameters
     ----------

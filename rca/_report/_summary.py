@@ -160,12 +160,17 @@ def why_lower(group: Group, top: Candidate) -> str:
     c = group.first
     parts = [f"probability {c.score:.3f} against {top.score:.3f}"]
     if c.explained != top.explained:
-        parts.append(f"explains {c.explained} symptoms against {top.explained}")
+        parts.append(f"explains {c.explained} symptom{'s' if c.explained != 1 else ''} against {top.explained}")
     if c.contradicted:
         parts.append(f"{c.contradicted} observation{'s speak' if c.contradicted != 1 else ' speaks'} against it")
     if c.fault != top.fault:
-        parts.append(f"a {FAULT_LABEL.get(c.fault, c.fault)} rather than a {FAULT_LABEL.get(top.fault, top.fault)}")
+        parts.append(f"{_a(FAULT_LABEL.get(c.fault, c.fault))} rather than {_a(FAULT_LABEL.get(top.fault, top.fault))}")
     return "; ".join(parts)
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def when(t: float | None) -> str:

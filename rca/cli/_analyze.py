@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from .._text import terminal_safe
+from .._text import plural, terminal_safe
 from ..analysis import METHODS
 from ._batch import EXIT_FAILED, EXIT_SIGINT, EXIT_SIGTERM, Terminated, report_error, sigterm_raises
 from ._common import fail, format_result, incident_folders, skipped_folders
@@ -161,7 +161,7 @@ def _one(folder: Path, name: str, *, mode: str, method: str, graph: Any, top: in
     if mode == "text":
         text = format_result(result, top=top)
         if len(inc.report):
-            text += f"\n  input: {len(inc.report)} validation issue(s); run with -v to see them"
+            text += f"\n  input: {plural(len(inc.report), 'validation issue')}; run with -v to see them"
     else:
         data = result.to_dict()
         data["incident"] = name
