@@ -12,6 +12,12 @@ the region of its ``device``:
   after its first element in sorted order (``r-<node_id>``): an aggregation
   cluster with the access and radio sites behind it.
 
+An alarm that names a link the topology knows goes with the link, not
+its device: a link's region is that of its ends, and an uplink (one end in
+the core, the other not) belongs to the region it serves. Both ends of a
+cut uplink then report to one worker, which sees the fault whole (the core
+router's LOS and the aggregation switch's LINK_DOWN on one link).
+
 A producer writes each alarm to the stream ``<stream>:<region>``
 (``rca replay --partition`` does); a worker reads the streams of its
 regions (``rca watch --regions``). Alarms are cut into incidents by
@@ -77,19 +83,25 @@ def regions(topology: Topology) -> dict[str, str]:
 
 def partition_of(device: object, link_id: object, region_of: dict[str, str],
                  link_ends: dict[str, tuple[str, str]] | None = None) -> str:
-    """The partition key of one alarm: the region of its device, else of its link's first end, else ``unknown``.
+    """The partition key of one alarm (see the module docstring); ``unknown`` when it cannot be placed.
+
+    The region of its link when ``link_id`` is a link of ``link_ends`` (an
+    uplink's non-core end), else the region of its device.
 
     Examples
     --------
-    >>> partition_of("S1", None, {"S1": "r-A1"}), partition_of("X9", "L1", {"A1": "r-A1"}, {"L1": ("A1", "C1")})
-    ('r-A1', 'r-A1')
-    >>> partition_of("X9", None, {})
-    'unknown'
+    >>> ends = {"L1": ("A1", "C1"), "L2": ("S1", "A1")}
+    >>> region_of = {"A1": "r-A1", "S1": "r-A1", "C1": "core"}
+    >>> partition_of("C1", "L1", region_of, ends), partition_of("C1", None, region_of, ends)
+    ('r-A1', 'core')
+    >>> partition_of("X9", "L2", region_of, ends), partition_of("X9", None, region_of)
+    ('r-A1', 'unknown')
     """
+    if link_ends and isinstance(link_id, str) and link_id in link_ends:
+        known = [region_of[e] for e in link_ends[link_id] if e in region_of]
+        outer = [r for r in known if r != CORE]
+        if outer or known:
+            return (outer or known)[0]
     if isinstance(device, str) and device in region_of:
         return region_of[device]
-    if link_ends and isinstance(link_id, str) and link_id in link_ends:
-        for end in link_ends[link_id]:
-            if end in region_of:
-                return region_of[end]
     return UNKNOWN
