@@ -68,7 +68,8 @@ def replay(incidents: Path | None, target: str, speed: float, gap: float | None,
     """
     from ..errors import RCAError
     from ..stream._message import parse_time
-    from ..stream._replay import replay as send, replay_messages
+    from ..stream._replay import replay as send
+    from ..stream._replay import replay_messages
     from ..topology import Topology
 
     if (incidents is None) == (n_sim is None):
@@ -146,7 +147,7 @@ def _simulate(n: int, size: str, seed: int, faults: str | None, noise: float, sa
     return folders
 
 
-def _writer(target: str, stream: str, topology: Any, partition: bool, publish_topology: bool,  # noqa: ANN202
+def _writer(target: str, stream: str, topology: Any, partition: bool, publish_topology: bool,
             columns: list[str]):
     """A function writing a batch of feed items to ``target``, and one closing it."""
     if target.startswith(("redis://", "rediss://", "unix://")):

@@ -121,7 +121,14 @@ def watch(follow: Path | None, from_end: bool, source_spec: str | None, fmt: str
     bad arguments.
     """
     from ..errors import RCAError
-    from ..stream import FileSource, JsonLinesSink, StreamSource, TopologyWatch, Watcher, run
+    from ..stream import (
+        FileSource,
+        JsonLinesSink,
+        StreamSource,
+        TopologyWatch,
+        Watcher,
+        run,
+    )
 
     if follow is not None and source_spec is not None:
         raise click.UsageError("--follow and --from are exclusive: choose one input")

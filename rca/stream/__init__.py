@@ -28,7 +28,15 @@ from typing import Any
 
 from ._base import Sink, Source
 from ._files import FileSource, JsonLinesSink, LineParser, StreamSource
-from ._message import Alarm, BadMessage, DeadLetter, Message, Sample, parse_time, read_record
+from ._message import (
+    Alarm,
+    BadMessage,
+    DeadLetter,
+    Message,
+    Sample,
+    parse_time,
+    read_record,
+)
 from ._partition import partition_of, regions
 from ._replay import replay, replay_messages
 from ._run import TopologyWatch, run

@@ -17,7 +17,8 @@ A source without acknowledgement (a file, a pipe) makes ``ack`` a no-op.
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence, runtime_checkable
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
 
 from ._message import DeadLetter, Message
 

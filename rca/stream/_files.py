@@ -22,12 +22,13 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any, Sequence
+from typing import IO, Any
 
 from ._message import MAX_RAW_CHARS, DeadLetter, Message
 
-__all__ = ["FileSource", "JsonLinesSink", "StreamSource", "LineParser"]
+__all__ = ["FileSource", "JsonLinesSink", "LineParser", "StreamSource"]
 
 logger = logging.getLogger(__name__)
 
@@ -362,7 +363,7 @@ class JsonLinesSink:
         Make every batch durable on disk before returning (slower).
     """
 
-    def __init__(self, target: IO[str] | str | Path, *, dead: "JsonLinesSink | None" = None,
+    def __init__(self, target: IO[str] | str | Path, *, dead: JsonLinesSink | None = None,
                  fsync: bool = False) -> None:
         if isinstance(target, (str, Path)):
             self._handle: IO[str] = open(target, "a", encoding="utf-8")

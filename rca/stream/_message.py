@@ -19,15 +19,26 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import InputError
 from ..limits import EARLIEST, LATEST, MAX_ID_CHARS, MAX_TEXT_CHARS
 
-__all__ = ["Alarm", "BadMessage", "DeadLetter", "Heartbeat", "Message", "Sample", "parse_time", "read_record",
-           "ALARM_FIELDS", "METRIC_FIELDS"]
+__all__ = [
+    "ALARM_FIELDS",
+    "METRIC_FIELDS",
+    "Alarm",
+    "BadMessage",
+    "DeadLetter",
+    "Heartbeat",
+    "Message",
+    "Sample",
+    "parse_time",
+    "read_record",
+]
 
 #: The alarm fields of the incident format (``time`` may stand for ``timestamp``).
 ALARM_FIELDS = ("timestamp", "device", "alarm_type", "severity", "link_id", "message")

@@ -33,7 +33,7 @@ import networkx as nx
 
 from ..topology import Topology
 
-__all__ = ["partition_of", "regions", "CORE", "UNKNOWN"]
+__all__ = ["CORE", "UNKNOWN", "partition_of", "regions"]
 
 #: Region of the innermost layer when regions are derived.
 CORE = "core"

@@ -37,7 +37,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .._extras import require
 from ._message import DeadLetter, Message
@@ -135,7 +136,7 @@ class RedisSource:
         if entries:
             self._control_id = entries[0][0].decode()
         for entry_id, raw in entries:
-            fields, error = _decode(raw)
+            fields, _ = _decode(raw)
             if fields is not None and fields.get("type") == "topology":
                 return [(f"{self.control}#{entry_id.decode()}", fields)]
         return []

@@ -22,15 +22,15 @@ from __future__ import annotations
 import csv
 import logging
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from .._time import to_iso
 from ..errors import InputError
 from ._message import BadMessage, parse_time
 
-__all__ = ["FeedItem", "replay", "replay_messages", "feed_of_frames"]
+__all__ = ["FeedItem", "feed_of_frames", "replay", "replay_messages"]
 
 logger = logging.getLogger(__name__)
 
@@ -179,8 +179,7 @@ def replay(items: Iterable[FeedItem], write: Callable[[list[FeedItem]], None], *
             sleep(min(due_wall - now, 0.5))
             continue
         j = i
-        horizon = now if fast else now
-        while j < len(items) and j - i < batch and (fast or began + (items[j].at - t0) / speed <= horizon):
+        while j < len(items) and j - i < batch and (fast or began + (items[j].at - t0) / speed <= now):
             j += 1
         write(items[i:j])
         sent += j - i

@@ -20,8 +20,9 @@ import os
 import signal
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..errors import RCAError
 from ..topology import Topology
@@ -144,7 +145,7 @@ class _Signals:
         self.stop = False
         self.previous: dict[int, Any] = {}
 
-    def __enter__(self) -> "_Signals":
+    def __enter__(self) -> _Signals:
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
                 self.previous[sig] = signal.signal(sig, self._handle)

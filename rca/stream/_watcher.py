@@ -56,20 +56,29 @@ import logging
 import math
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 
 from .._time import to_iso
 from .._transaction import describe
-from ..alarms import ALARM_COLUMNS, AlarmLog
+from ..alarms import AlarmLog
 from ..errors import MissingExtraError
 from ..incident import Incident
 from ..metrics import Metrics
 from ..segment import Segmenter
 from ..topology import Topology
-from ._message import Alarm, BadMessage, DeadLetter, Heartbeat, Message, Sample, read_record
+from ._message import (
+    Alarm,
+    BadMessage,
+    DeadLetter,
+    Heartbeat,
+    Message,
+    Sample,
+    read_record,
+)
 
 __all__ = ["Outcome", "PartitionedWatcher", "WatchStats", "Watcher"]
 
@@ -153,7 +162,7 @@ class WatchStats:
 class _Record:
     """An alarm held while its group may still be, or is, an open incident."""
 
-    __slots__ = ("time", "device", "alarm_type", "severity", "link_id", "message", "extra", "ack")
+    __slots__ = ("ack", "alarm_type", "device", "extra", "link_id", "message", "severity", "time")
 
     def __init__(self, a: Alarm, device: str, link_id: str | None, ack: Message) -> None:
         self.time = a.time
@@ -169,10 +178,22 @@ class _Record:
 class _Open:
     """An incident the watcher is answering."""
 
-    __slots__ = ("seg_id", "incident_id", "epoch", "version", "signature", "last_rank", "rank_due", "dirty",
-                 "answer", "position", "closed", "n")
+    __slots__ = (
+        "answer",
+        "closed",
+        "dirty",
+        "epoch",
+        "incident_id",
+        "last_rank",
+        "n",
+        "position",
+        "rank_due",
+        "seg_id",
+        "signature",
+        "version",
+    )
 
-    def __init__(self, seg_id: str, incident_id: str, epoch: "_Epoch") -> None:
+    def __init__(self, seg_id: str, incident_id: str, epoch: _Epoch) -> None:
         self.seg_id = seg_id
         self.incident_id = incident_id
         self.epoch = epoch

@@ -12,7 +12,8 @@ import pytest
 
 import rca
 from rca.datasets import make_incident
-from tests.stream.conftest import env, rca as run_rca
+from tests.stream.conftest import env
+from tests.stream.conftest import rca as run_rca
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +53,7 @@ def test_follow_a_growing_file_then_a_signal_publishes_the_finals(tmp_path, stor
                             env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         with open(feed, "a", encoding="utf-8") as handle:
-            for line in body[2:-1]:
-                handle.write(line)
+            handle.writelines(body[2:-1])
             handle.write(body[-1][:10])          # half a line: read only once its newline is written
             handle.flush()
             wait_for(lambda: len(read_jsonl(out)) > 0, 60, proc)

@@ -73,7 +73,7 @@ def test_answers_do_not_depend_on_how_the_feed_is_batched(storms):
     msgs, _ = feed_of(storms)
     one = run_all(Watcher(storms[0].topology), msgs, 1)
     big = run_all(Watcher(storms[0].topology), msgs, 10_000)
-    strip = lambda outs: [{k: v for k, v in a.items()} for o in outs for a in o.answers]  # noqa: E731
+    strip = lambda outs: [{k: v for k, v in a.items()} for o in outs for a in o.answers]
     assert strip(one) == strip(big)
     assert len(finals(one)) >= len(storms)
 
@@ -256,6 +256,7 @@ def test_bad_messages_become_dead_letters_and_the_rest_goes_on(storms):
 
 def test_the_stream_modules_doctests_run():
     import importlib
+
     import rca.stream._files
     import rca.stream._message
     import rca.stream._partition
@@ -265,3 +266,22 @@ def test_the_stream_modules_doctests_run():
                 importlib.import_module("rca.segment")):
         failed, attempted = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert attempted > 0 and failed == 0, mod.__name__
+
+
+def test_a_topology_file_that_changes_is_read_again(tmp_path, net):
+    from rca.stream import TopologyWatch
+
+    folder = tmp_path / "topo"
+    net.write_csv(folder)
+    watch = TopologyWatch(str(folder), interval_s=0)
+    assert watch.changed() is None                                     # nothing changed yet
+    nodes = (folder / "nodes.csv").read_text(encoding="utf-8")
+    new = tmp_path / "nodes.new"
+    new.write_text(nodes.rstrip("\n") + "\n" + "extra-node" + "," * nodes.splitlines()[0].count(",") + "\n",
+                   encoding="utf-8")
+    new.replace(folder / "nodes.csv")                                  # written beside and renamed over
+    topo = watch.changed()
+    assert topo is not None and "extra-node" in topo.node_ids and topo.n_links == net.n_links
+    assert watch.changed() is None                                     # read once per change
+    (folder / "links.csv").write_text("this is,not\na,links file\n", encoding="utf-8")
+    assert watch.changed() is None                                     # unreadable: the previous graph stays
