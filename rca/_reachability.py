@@ -16,11 +16,15 @@ generic dominator algorithms are quadratic on long chains of rings.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Iterable
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
+
+#: Indexes of damaged networks kept per index (:meth:`Reachability.without`), most recently used.
+WITHOUT_CACHE = 64
 
 __all__ = ["Reachability", "euler_tour", "undirected_dominators"]
 
@@ -184,12 +188,25 @@ class Reachability:
         these. Returns it and, per link of this network, its position in the
         new one (-1 for a link that failed or lost an end).
         """
+        nodes = frozenset(int(v) for v in failed_nodes)
+        links = frozenset(int(x) for x in failed_links)
+        # an index is immutable: the same failures give the same answer, and a live watcher ranks an
+        # incident again and again with the same roots (building one is ~0.1 s on 2,000 elements)
+        cache: OrderedDict = self.__dict__.setdefault("_without", OrderedDict())
+        hit = cache.get((nodes, links))
+        if hit is not None:
+            cache.move_to_end((nodes, links))
+            return hit
         dead = np.zeros(self.n_nodes, dtype=bool)
-        dead[np.asarray(list(failed_nodes), dtype=np.int64)] = True
+        dead[np.asarray(sorted(nodes), dtype=np.int64)] = True
         keep = ~(dead[self._src] | dead[self._dst])
-        keep[np.asarray(list(failed_links), dtype=np.int64)] = False
+        keep[np.asarray(sorted(links), dtype=np.int64)] = False
         link_pos = np.where(keep, np.cumsum(keep) - 1, -1)
+        link_pos.flags.writeable = False
         left = Reachability(self.n_nodes, self._src[keep], self._dst[keep], self._gateways[~dead[self._gateways]])
+        cache[(nodes, links)] = (left, link_pos)
+        if len(cache) > WITHOUT_CACHE:
+            cache.popitem(last=False)
         return left, link_pos
 
     # -- combined failures -----------------------------------------------

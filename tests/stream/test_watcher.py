@@ -285,3 +285,16 @@ def test_a_topology_file_that_changes_is_read_again(tmp_path, net):
     assert watch.changed() is None                                     # read once per change
     (folder / "links.csv").write_text("this is,not\na,links file\n", encoding="utf-8")
     assert watch.changed() is None                                     # unreadable: the previous graph stays
+
+
+def test_importing_rca_and_the_stream_commands_imports_neither_redis_nor_torch():
+    import subprocess
+    import sys
+
+    from tests.stream.conftest import env
+
+    code = ("import sys, rca, rca.stream, rca.cli, rca.cli._watch, rca.cli._replay\n"
+            "print(sorted(m for m in ('redis', 'torch') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=120,
+                          check=True)
+    assert done.stdout.strip() == "[]"
