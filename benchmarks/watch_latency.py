@@ -22,12 +22,14 @@ transport:
    seconds (a raise counts as lasting only once it has not cleared for
    ``flap_s`` = 300 s of event time, unless a marker such as a dying gasp
    says so: that wait is in event time, whatever the speed).
-2. **Memory over a long replay.** ``--memory-alarms`` alarms of the same
-   kind of feed, as fast as the watcher goes; the resident set size
-   (``/proc/self/statm``) and the alarms held are sampled every 2,000
-   alarms. Flat means bounded.
+2. **Memory over a long replay.** A feed of the same kind on a medium
+   network (``--memory-size``), replayed ``--memory-copies`` times one
+   after another as fast as the watcher goes; per copy, the peak resident
+   set size (``/proc/self/statm``) and the peak number of alarms held.
+   The copies hold the same alarms, so equal peaks mean bounded memory.
 3. **Agreement with the batch.** ``--accuracy-n`` twin incident folders
-   (medium, background noise and metrics included), replayed back to back
+   (medium, metrics included; without and with the twin's background
+   noise), replayed back to back
    1,800 s apart into a watcher with ``reorder_s=400`` (the twin delivers
    alarms up to about 325 s late; held back that long they are taken in
    time order, as the batch reader takes them). Per folder, the watcher's
@@ -163,12 +165,12 @@ def rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def sustained(net, block: list[dict], rate: float, seconds: float, gap: float) -> dict:
+def sustained(net, block: list[dict], rate: float, seconds: float, gap: float, rank_every_s: float = 2.0) -> dict:
     n = int(rate * seconds)
     rows = repeated(block, n, gap)
     density = (n - 1) / (rows[-1]["timestamp"] - rows[0]["timestamp"])
     source, sink = PacedSource(rows, rate), RecordingSink()
-    w = Watcher(net, positions=True)
+    w = Watcher(net, positions=True, rank_every_s=rank_every_s)
     cpu0, wall0 = time.process_time(), time.monotonic()
     run(source, sink, w, batch=1000, poll_s=0.05)
     wall, cpu = time.monotonic() - wall0, time.process_time() - cpu0
@@ -192,7 +194,7 @@ def sustained(net, block: list[dict], rate: float, seconds: float, gap: float) -
         if arrivals:
             first_wall.append(versions[0][0] - min(arrivals))
         first_event.append(parse_time(versions[0][1]["as_of"]) - parse_time(final["start"]))
-    return {"rate": rate, "seconds": seconds, "alarms": n, "speed": round(rate / density, 1),
+    return {"rate": rate, "rank_every_s": rank_every_s, "seconds": seconds, "alarms": n, "speed": round(rate / density, 1),
             "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "incidents_decided": len(decide), "decided_at_end": at_end,
             "answers": len(sink.answers), "decision_p50_s": pct(decide, 50), "decision_p95_s": pct(decide, 95),
             "decision_max_s": pct(decide, 100), "first_answer_wall_p50_s": pct(first_wall, 50),
@@ -201,24 +203,30 @@ def sustained(net, block: list[dict], rate: float, seconds: float, gap: float) -
             "rank_cpu_s": round(w.stats.rank_seconds, 2)}
 
 
-def memory(net, block: list[dict], n: int, gap: float) -> dict:
-    rows = repeated(block, n, gap)
+def memory(net, block: list[dict], copies: int, gap: float) -> dict:
+    """The feed ``copies`` times over, as fast as the watcher goes: per copy, the peak RSS and alarms held."""
+    rows = repeated(block, copies * len(block), gap)
+    n = len(rows)
     w = Watcher(net)
-    samples = []
+    per_copy: list[dict] = []
     t0 = time.monotonic()
-    for i in range(0, n, 2000):
-        w.process([Message("alarms", str(k), rows[k]) for k in range(i, min(n, i + 2000))])
-        samples.append((min(n, i + 2000), round(rss_mb(), 1), w.stats.held, w.stats.open))
+    for i in range(0, n, 1000):
+        w.process([Message("alarms", str(k), rows[k]) for k in range(i, min(n, i + 1000))])
+        copy = min(n - 1, i + 999) // len(block)
+        while len(per_copy) <= copy:
+            per_copy.append({"copy": len(per_copy) + 1, "rss_mb_peak": 0.0, "held_peak": 0, "open_peak": 0})
+        c = per_copy[copy]
+        c["rss_mb_peak"] = max(c["rss_mb_peak"], round(rss_mb(), 1))
+        c["held_peak"] = max(c["held_peak"], w.stats.held)
+        c["open_peak"] = max(c["open_peak"], w.stats.open)
     w.close(end_of_stream=True)
-    quarter = [samples[max(0, int(len(samples) * q) - 1)] for q in (0.25, 0.5, 0.75, 1.0)]
-    return {"alarms": n, "event_hours": round((rows[-1]["timestamp"] - rows[0]["timestamp"]) / 3600, 1),
-            "wall_s": round(time.monotonic() - t0, 1), "incidents": w.stats.incidents,
-            "rss_mb_at_quarters": [q[1] for q in quarter], "held_at_quarters": [q[2] for q in quarter],
-            "rss_mb_peak": max(s[1] for s in samples), "held_peak": max(s[2] for s in samples),
-            "open_peak": max(s[3] for s in samples), "samples": samples}
+    return {"alarms": n, "copies": copies, "block_alarms": len(block),
+            "event_hours": round((rows[-1]["timestamp"] - rows[0]["timestamp"]) / 3600, 1),
+            "wall_s": round(time.monotonic() - t0, 1), "incidents": w.stats.incidents, "finals": w.stats.finals,
+            "held_at_end": w.stats.held, "per_copy": per_copy}
 
 
-def accuracy(n: int, seed: int) -> dict:
+def accuracy(n: int, seed: int, noise: float) -> dict:
     import tempfile
 
 
@@ -227,7 +235,7 @@ def accuracy(n: int, seed: int) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="rca-watch-acc-"))
     folders, truths = [], {}
     for i in range(n):
-        inc = make_incident(net, fault=str(rng.choice(STORMS)), noise=1.0, random_state=rng, name=f"inc-{i:03d}")
+        inc = make_incident(net, fault=str(rng.choice(STORMS)), noise=noise, random_state=rng, name=f"inc-{i:03d}")
         folders.append(inc.write(tmp / inc.name))
         truths[inc.name] = {r.entity for r in inc.truth.root_causes}
     items = [it for it in replay_messages(folders, gap=1800.0) if it.kind != "heartbeat"]
@@ -276,7 +284,7 @@ def accuracy(n: int, seed: int) -> dict:
         batch_hit += b_top in truths[f.name]
         rows.append({"folder": f.name, "watch": w_top, "analyze": b_top, "report_piece": p_top, "whole": is_whole,
                      "truth": sorted(truths[f.name])})
-    return {"n": n, "agree_analyze": agree, "whole": whole, "agree_analyze_whole": agree_whole,
+    return {"n": n, "noise": noise, "agree_analyze": agree, "whole": whole, "agree_analyze_whole": agree_whole,
             "report_pieces": pieces, "agree_report_piece": agree_piece, "watch_ac1": round(watch_hit / n, 3),
             "analyze_ac1": round(batch_hit / n, 3), "finals": len(finals), "per_folder": rows}
 
@@ -284,9 +292,14 @@ def accuracy(n: int, seed: int) -> dict:
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--rates", default="100,1000")
+    p.add_argument("--rank-every", type=float, default=2.0, help="the watcher's rank_every_s (event seconds)")
     p.add_argument("--seconds", type=float, default=60.0, help="wall seconds of each sustained run")
-    p.add_argument("--memory-alarms", type=int, default=120_000)
+    p.add_argument("--memory-copies", type=int, default=10, help="copies of the memory feed replayed")
+    p.add_argument("--memory-size", default="medium", help="network of the memory feed")
+    p.add_argument("--parts", default="rates,memory,accuracy",
+                   help="which measurements; the others are kept from an existing --out file")
     p.add_argument("--accuracy-n", type=int, default=20)
+    p.add_argument("--accuracy-noise", default="0,1", help="the twin's background noise of the accuracy folders")
     p.add_argument("--seed", type=int, default=101)
     p.add_argument("--gap", type=float, default=1800.0, help="event seconds between two copies of the feed")
     p.add_argument("--size", default="large", help="network of the rate and memory feeds")
@@ -294,6 +307,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--spread", type=float, default=1800.0, help="the storms start within this many seconds")
     p.add_argument("--out", type=Path, default=HERE / "results" / "watch_latency.json")
     args = p.parse_args(argv)
+    parts = set(args.parts.split(","))
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True).stdout.strip()
@@ -313,24 +327,45 @@ def main(argv: list[str] | None = None) -> None:
                     "cores": os.cpu_count(), "load_before": [round(x, 2) for x in load_before],
                     "network_elements": net.n_nodes, "seed": args.seed, "storms": args.storms, "spread_s": args.spread,
                     "feed_alarms": len(block), "sustained": []}
-    for rate in [float(r) for r in args.rates.split(",")]:
-        r = sustained(net, block, rate, args.seconds, args.gap)
+    for rate in [float(r) for r in args.rates.split(",")] if "rates" in parts else []:
+        r = sustained(net, block, rate, args.seconds, args.gap, args.rank_every)
         result["sustained"].append(r)
-        print(f"{rate:>6.0f} alarms/s x{r['speed']:>7}: decision p50 {r['decision_p50_s']} s, p95 "
+        print(f"{rate:>6.0f} alarms/s x{r['speed']:>7}, rank every {r['rank_every_s']} s: decision p50 {r['decision_p50_s']} s, p95 "
               f"{r['decision_p95_s']} s; first answer p50 {r['first_answer_wall_p50_s']} s wall, "
               f"{r['first_answer_event_p50_s']} s event; {r['incidents_decided']} incidents (+{r['decided_at_end']} at the end), cpu {r['cpu_s']} s "
               f"of {r['wall_s']} s", flush=True)
-    m = memory(net, block, args.memory_alarms, args.gap)
-    result["memory"] = m
-    print(f"memory over {m['alarms']} alarms ({m['event_hours']} h of event time, {m['wall_s']} s): RSS MB at "
-          f"quarters {m['rss_mb_at_quarters']}, held {m['held_at_quarters']}", flush=True)
-    a = accuracy(args.accuracy_n, args.seed)
-    result["accuracy"] = a
-    print(f"same top as rca analyze on the folder: {a['agree_analyze']}/{a['n']} ({a['agree_analyze_whole']}/"
-          f"{a['whole']} where the batch segmentation keeps the folder whole); same top as rca report's piece: "
-          f"{a['agree_report_piece']}/{a['report_pieces']}; AC@1 watch {a['watch_ac1']}, analyze {a['analyze_ac1']}",
-          flush=True)
+    if "memory" in parts:
+        mnet = make_network(args.memory_size, random_state=rng)
+        mincs = [make_incident(mnet, fault=str(rng.choice(STORMS)), noise=1.0, random_state=rng)
+                 for _ in range(args.storms)]
+        mblock = alarm_rows(mincs, args.spread, rng)
+        m = memory(mnet, mblock, args.memory_copies, args.gap)
+        m["network_elements"] = mnet.n_nodes
+        result["memory"] = m
+        print(f"memory over {m['alarms']} alarms ({m['copies']} copies of {m['block_alarms']}, {m['event_hours']} h "
+              f"of event time, {m['wall_s']} s): per copy, peak RSS MB "
+              f"{[c['rss_mb_peak'] for c in m['per_copy']]}, peak alarms held {[c['held_peak'] for c in m['per_copy']]}",
+              flush=True)
+    if "accuracy" in parts:
+        result["accuracy"] = []
+        for noise in [float(x) for x in args.accuracy_noise.split(",")]:
+            a = accuracy(args.accuracy_n, args.seed, noise)
+            result["accuracy"].append(a)
+            print(f"noise {noise}: same top as rca analyze on the folder {a['agree_analyze']}/{a['n']} "
+                  f"({a['agree_analyze_whole']}/{a['whole']} where the batch segmentation keeps the folder whole); "
+                  f"same top as rca report's piece {a['agree_report_piece']}/{a['report_pieces']}; AC@1 watch "
+                  f"{a['watch_ac1']}, analyze {a['analyze_ac1']}", flush=True)
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    if parts != {"rates", "memory", "accuracy"} and args.out.exists():   # keep the parts not run
+        old = json.loads(args.out.read_text(encoding="utf-8"))
+        for key in ("memory", "accuracy"):
+            if key in old and not result.get(key):
+                result[key] = old[key]
+        done = {(r["rate"], r.get("rank_every_s", 2.0)) for r in result["sustained"]}
+        result["sustained"] = [r for r in old.get("sustained", []) if (r["rate"], r.get("rank_every_s", 2.0))
+                               not in done] + result["sustained"]
+        result["runs"] = old.get("runs", []) + [{"parts": sorted(parts), "commit": commit,
+                                                  "load_before": result["load_before"]}]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
