@@ -200,7 +200,7 @@ def sustained(net, block: list[dict], rate: float, seconds: float, gap: float, r
             "decision_max_s": pct(decide, 100), "first_answer_wall_p50_s": pct(first_wall, 50),
             "first_answer_wall_p95_s": pct(first_wall, 95), "first_answer_event_p50_s": pct(first_event, 50),
             "first_answer_event_p95_s": pct(first_event, 95), "ranks": w.stats.ranks,
-            "rank_cpu_s": round(w.stats.rank_seconds, 2)}
+            "rank_wall_s": round(w.stats.rank_seconds, 2)}
 
 
 def memory(net, block: list[dict], copies: int, gap: float) -> dict:
