@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 import pytest
 
 import rca
@@ -82,7 +83,7 @@ def test_follow_a_growing_file_then_a_signal_publishes_the_finals(tmp_path, stor
 
 def test_standard_input_json_lines_with_a_bad_line(tmp_path, storm):
     frame = rca.read_incident(storm).alarms.to_frame()
-    rows = [json.dumps({k: v for k, v in r.items() if v == v and v is not None and k != "line"})
+    rows = [json.dumps({k: v for k, v in r.items() if not pd.isna(v) and k != "line"})
             for r in frame.to_dict("records")]
     rows.insert(3, "{this is not json")
     dead = tmp_path / "dead.jsonl"
