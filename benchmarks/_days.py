@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import copy
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -95,7 +95,7 @@ def make_day(family: str, *, k: int = 8, size: str = "medium", seed: int = 0, me
 
 def _start_times(rng: np.random.Generator, k: int) -> list[float]:
     times: list[float] = []
-    for i in range(k):
+    for _i in range(k):
         if times and rng.random() < 0.35:
             times.append(times[-1] + float(rng.uniform(0, 600)))    # overlapping storms
         else:

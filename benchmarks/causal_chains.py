@@ -57,7 +57,7 @@ def learn(n_small: int, n_medium: int):
     with tempfile.TemporaryDirectory() as tmp:
         k = 0
         for size, n in (("small", n_small), ("medium", n_medium)):
-            for i in range(n):
+            for _i in range(n):
                 make_incident(size=size, random_state=TRAIN_SEED + k).write(Path(tmp) / f"incident-{k:04d}")
                 k += 1
         history = read_alarm_history(tmp, drop_cleared=True)

@@ -51,8 +51,8 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -295,7 +295,7 @@ def p_graphml(folder: Path, rng: random.Random) -> bool:
 def p_batches(folder: Path, rng: random.Random) -> bool:
     root = folder.parent / (folder.name + "-batch")
     names = [f"inc{k}" for k in range(4)]
-    for k, name in enumerate(names):
+    for _k, name in enumerate(names):
         shutil.copytree(folder, root / name)
     bad = root / names[1]
     how = rng.choice(["latin1_truth", "epoch_ns", "inf_html", "sigint"])

@@ -58,7 +58,7 @@ from rca.gnn._forecast import (
     utilization_series,
     window_features,
 )
-from rca.gnn._recipes import FORECAST_RECIPE, _FORECAST_MODEL_KEYS, forecast_corpus
+from rca.gnn._recipes import _FORECAST_MODEL_KEYS, FORECAST_RECIPE, forecast_corpus
 from rca.gnn._tensors import CONGESTION_UTILIZATION
 
 ZOO = ("Abilene", "Geant2012", "Uninett2011")
@@ -160,12 +160,12 @@ def _latency(model: CongestionForecaster, repeats: int) -> list[dict]:
         x = torch.as_tensor(window_features(series.values, [len(series.times) - 1], model.window))
         net = model.model_
         with torch.inference_mode():
-            forward = _median_ms(lambda: net(x, adjacency), repeats)
+            forward = _median_ms(lambda: net(x, adjacency), repeats)  # noqa: B023 (timed at once)
         rows.append({
             "network": name, "nodes": len(topo.node_ids), "links": len(topo.link_ids),
             "forward_ms": forward,
-            "predict_ms": _median_ms(lambda: model.predict(topo, frame, adjacency=adjacency), max(3, repeats // 4)),
-            "adjacency_ms": _median_ms(lambda: link_adjacency(topo), 3),
+            "predict_ms": _median_ms(lambda: model.predict(topo, frame, adjacency=adjacency), max(3, repeats // 4)),  # noqa: B023
+            "adjacency_ms": _median_ms(lambda: link_adjacency(topo), 3),  # noqa: B023
         })
     return rows
 

@@ -46,10 +46,10 @@ import numpy as np
 import pandas as pd
 import torch
 
+from rca.causal import attribution_ranking
 from rca.datasets import FAULT_TYPES, VOCABULARIES, make_incident, make_network
 from rca.evaluation import score_incident, summarize
 from rca.explain import ExplainRanker
-from rca.causal import attribution_ranking
 from rca.fusion import DEFAULT_SOURCES, fused_ranking
 from rca.gnn import FailureGNN, failure_graph, localise, propagation_sample
 from rca.gnn._corpus import zoo_cores

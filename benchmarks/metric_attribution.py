@@ -16,11 +16,11 @@ Usage::
 
 from __future__ import annotations
 
-from dataclasses import replace
 import argparse
 import json
 import platform
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd

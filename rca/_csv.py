@@ -16,8 +16,8 @@ import csv
 import io
 import itertools
 import logging
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Iterator, Mapping
 
 import pandas as pd
 
@@ -285,7 +285,7 @@ def cap_lengths(frame: pd.DataFrame, *, file: str | Path | None, report: Validat
         over = lengths > limit
         if not over.any():
             continue
-        frame[column] = values.where(~over, values.map(lambda v: v[:limit] if isinstance(v, str) else v))
+        frame[column] = values.where(~over, values.map(lambda v, limit=limit: v[:limit] if isinstance(v, str) else v))
         if LINE in frame.columns:
             lines = [int(x) for x in frame.loc[over, LINE].tolist() if not pd.isna(x)]
         else:

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._telemetry import change_points, full_scale, is_share, sampling_period, segment_medians, stopped_reporting
+from ._telemetry import (
+    change_points,
+    full_scale,
+    is_share,
+    sampling_period,
+    segment_medians,
+    stopped_reporting,
+)
 from .incident import Incident
 from .topology import Topology
 from .vocabulary import CLEARED, alarm_role, cleared_type, metric_role

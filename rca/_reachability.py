@@ -16,7 +16,7 @@ generic dominator algorithms are quadratic on long chains of rings.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -177,7 +177,7 @@ class Reachability:
         return self._node_order[self._lo[v] : self._hi[v]]
 
     def without(self, failed_nodes: Iterable[int] = (),
-                failed_links: Iterable[int] = ()) -> tuple["Reachability", np.ndarray]:
+                failed_links: Iterable[int] = ()) -> tuple[Reachability, np.ndarray]:
         """The index of the network left after some nodes and links fail.
 
         Its single-failure answers are what a further failure loses on top of

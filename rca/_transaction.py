@@ -10,7 +10,8 @@ would fail alike) and an interruption (``KeyboardInterrupt`` and other
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from .errors import MissingExtraError, RCAError
 

@@ -11,7 +11,14 @@ import pandas as pd
 
 from ._csv import LINE, cap_lengths, read_table
 from ._io import atomic_open
-from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
+from ._tables import (
+    clean_text,
+    drop_bad_rows,
+    frame_input,
+    parse_time_column,
+    report_unknown,
+    sort_and_dedupe,
+)
 from ._time import to_iso
 from .errors import SchemaError
 from .validation import ValidationReport
@@ -62,8 +69,8 @@ class AlarmLog:
         self.source = source
 
     @classmethod
-    def read_csv(cls, path: str | Path, *, topology: "Topology | None" = None, strict: bool = False,
-                 columns: "dict[str, str] | str | None" = None) -> "AlarmLog":
+    def read_csv(cls, path: str | Path, *, topology: Topology | None = None, strict: bool = False,
+                 columns: dict[str, str] | str | None = None) -> AlarmLog:
         """Read ``alarms.csv``.
 
         Parameters
@@ -99,9 +106,9 @@ class AlarmLog:
 
     @classmethod
     def from_frame(
-        cls, frame: pd.DataFrame, *, topology: "Topology | None" = None, source: str = "<frame>",
-        strict: bool = False, columns: "dict[str, str] | str | None" = None,
-    ) -> "AlarmLog":
+        cls, frame: pd.DataFrame, *, topology: Topology | None = None, source: str = "<frame>",
+        strict: bool = False, columns: dict[str, str] | str | None = None,
+    ) -> AlarmLog:
         """Build from a DataFrame with ``timestamp`` (or ``time``), ``device``, ``alarm_type``.
 
         ``timestamp`` is read as in a file (ISO 8601, or epoch numbers whose
@@ -116,8 +123,8 @@ class AlarmLog:
                           relative=relative)
 
     @classmethod
-    def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport, strict: bool,
-               relative: bool = False) -> "AlarmLog":
+    def _build(cls, raw: pd.DataFrame, *, topology: Topology | None, file: str, report: ValidationReport, strict: bool,
+               relative: bool = False) -> AlarmLog:
         if LINE not in raw.columns:
             raw[LINE] = pd.array([pd.NA] * len(raw), dtype="Int64")
         frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger, relative=relative)
@@ -188,7 +195,7 @@ class AlarmLog:
             self.to_frame().drop(columns=[LINE]).to_csv(handle, index=False)
 
 
-def parse_columns(columns: "dict[str, str] | str | None") -> dict[str, str]:
+def parse_columns(columns: dict[str, str] | str | None) -> dict[str, str]:
     """A column mapping ``{our name: the export's name}`` from a dict or ``"ours=theirs,..."`` text.
 
     Our names are the alarm columns of the incident format (``timestamp``,
@@ -248,7 +255,7 @@ def _rename(raw: pd.DataFrame, mapping: dict[str, str], *, file: str | Path) -> 
     return raw.rename(columns=clash).rename(columns={t: o for o, t in mapping.items()})
 
 
-def _check_against(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:
+def _check_against(frame: pd.DataFrame, topology: Topology, file: str, report: ValidationReport) -> None:
     _devices_by_label(frame, topology, file, report)
     _links_either_way(frame, topology, file, report)
     report_unknown(frame, "device", set(topology.node_ids), kind="unknown_device", what="alarms from",
@@ -257,7 +264,7 @@ def _check_against(frame: pd.DataFrame, topology: "Topology", file: str, report:
                    consequence="kept, the link is ignored", file=file, report=report, logger=logger)
 
 
-def _devices_by_label(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:
+def _devices_by_label(frame: pd.DataFrame, topology: Topology, file: str, report: ValidationReport) -> None:
     """Devices named by a node's ``label`` (a GraphML city name) are read as its node id, and reported."""
     if "label" not in topology.nodes.columns or not len(frame):
         return
@@ -288,7 +295,7 @@ def _devices_by_label(frame: pd.DataFrame, topology: "Topology", file: str, repo
                    file=file, lines=_row_lines(frame, rows), count=int(rows.sum()), action="kept", logger=logger)
 
 
-def _links_either_way(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:
+def _links_either_way(frame: pd.DataFrame, topology: Topology, file: str, report: ValidationReport) -> None:
     """A link id ``A--B`` that the topology has as ``B--A`` is read as the topology's, and reported."""
     if not len(frame):
         return

@@ -11,7 +11,14 @@ import pandas as pd
 
 from ._csv import LINE, cap_lengths, read_table
 from ._io import atomic_open
-from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
+from ._tables import (
+    clean_text,
+    drop_bad_rows,
+    frame_input,
+    parse_time_column,
+    report_unknown,
+    sort_and_dedupe,
+)
 from .validation import ValidationReport
 
 if TYPE_CHECKING:
@@ -41,14 +48,14 @@ class Metrics:
         self.source = source
 
     @classmethod
-    def read_csv(cls, path: str | Path, *, topology: "Topology | None" = None) -> "Metrics":
+    def read_csv(cls, path: str | Path, *, topology: Topology | None = None) -> Metrics:
         """Read ``metrics.csv``; errors name the file, line and column."""
         report = ValidationReport()
         raw = read_table(path, required=_REQUIRED, report=report)
         return cls._build(raw, topology=topology, file=str(path), report=report)
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, *, topology: "Topology | None" = None, source: str = "<frame>") -> "Metrics":
+    def from_frame(cls, frame: pd.DataFrame, *, topology: Topology | None = None, source: str = "<frame>") -> Metrics:
         """Build from a long-format DataFrame (``timestamp`` or ``time``, entity, metric, value).
 
         ``time`` holds seconds taken as they are; ``timestamp`` is read as
@@ -59,8 +66,8 @@ class Metrics:
         return cls._build(frame, topology=topology, file=source, report=ValidationReport(), relative=relative)
 
     @classmethod
-    def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport,
-               relative: bool = False) -> "Metrics":
+    def _build(cls, raw: pd.DataFrame, *, topology: Topology | None, file: str, report: ValidationReport,
+               relative: bool = False) -> Metrics:
         if LINE not in raw.columns:
             raw[LINE] = pd.array([pd.NA] * len(raw), dtype="Int64")
         frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger, relative=relative)

@@ -33,7 +33,7 @@ __all__ = ["topology", "timeline"]
 
 
 def topology(incident: Incident | Topology, result: RCAResult | None = None, *, around: bool = True,
-             rank: int = 1, max_nodes: int = 80) -> "go.Figure":
+             rank: int = 1, max_nodes: int = 80) -> go.Figure:
     """The network, or the part of it around a candidate root cause.
 
     Parameters
@@ -75,7 +75,7 @@ def topology(incident: Incident | Topology, result: RCAResult | None = None, *, 
     return around_figure(incident, candidates, max_nodes=max_nodes)
 
 
-def timeline(incident: Incident | AlarmLog, result: RCAResult | None = None, *, rank: int = 1) -> "go.Figure":
+def timeline(incident: Incident | AlarmLog, result: RCAResult | None = None, *, rank: int = 1) -> go.Figure:
     """Every alarm as a point (time, device, type); with a result, its cited alarms ringed and its fault time marked.
 
     Parameters

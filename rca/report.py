@@ -17,15 +17,14 @@ import logging
 import time
 from collections import Counter
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import jinja2
-from importlib.metadata import PackageNotFoundError, version
 from markupsafe import Markup
 
 from ._io import atomic_write_text, check_destination
 from ._report._escape import figure_json, script_json
-from ._report._timeline import timeline_figure
 from ._report._topology import highlighted, topology_figure
 from ._time import to_iso
 from .incident import Incident
@@ -137,8 +136,14 @@ def _plotly_js() -> Markup:
 
 def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
     from ._report._around import around_spec
+    from ._report._summary import (
+        answer_sentence,
+        fault_time,
+        group_candidates,
+        what_to_check,
+        why_lower,
+    )
     from ._report._timeline import timeline_spec
-    from ._report._summary import answer_sentence, fault_time, group_candidates, what_to_check, why_lower
 
     topo = incident.topology
     frame = incident.alarms.frame

@@ -66,15 +66,15 @@ True
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from ._time import to_iso
 from .alarms import AlarmLog
-from .incident import Incident, Truth
+from .incident import Incident
 from .metrics import Metrics
 from .topology import Topology
 from .vocabulary import CLEARED, alarm_role, cleared_type
@@ -365,7 +365,7 @@ class Segmenter:
                 continue
             while events and events[0][0] < horizon:
                 events.pop(0)
-            for t_e, serial, late_e in events:
+            for t_e, serial, _late_e in events:
                 root = self._find(serial)
                 # a fault's alarms come in one burst from its onset; only those the management
                 # system raises late come later. Bounding by the onset keeps noise from chaining.

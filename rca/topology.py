@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
 
 import networkx as nx
 import numpy as np
@@ -127,7 +127,7 @@ class Topology:
         source: str | None = None,
         nodes_file: str | None = None,
         links_file: str | None = None,
-    ) -> "Topology":
+    ) -> Topology:
         """Build a topology from a nodes table and a links table.
 
         Parameters
@@ -167,7 +167,7 @@ class Topology:
         return topo
 
     @classmethod
-    def read_csv(cls, nodes_csv: str | Path, links_csv: str | Path | None = None) -> "Topology":
+    def read_csv(cls, nodes_csv: str | Path, links_csv: str | Path | None = None) -> Topology:
         """Read ``nodes.csv`` (and ``links.csv``) as in the incident format.
 
         Errors name the file, line and column at fault.
@@ -192,7 +192,7 @@ class Topology:
         return topo
 
     @classmethod
-    def read_graphml(cls, path: str | Path) -> "Topology":
+    def read_graphml(cls, path: str | Path) -> Topology:
         """Read a GraphML file (e.g. an Internet Topology Zoo network).
 
         Node ``id`` becomes ``node_id``; the link id is the edge's ``id``
@@ -253,7 +253,7 @@ class Topology:
         return topo
 
     @classmethod
-    def read(cls, spec: str | Path) -> "Topology":
+    def read(cls, spec: str | Path) -> Topology:
         """Read a topology named as on the command line.
 
         Parameters
@@ -287,7 +287,7 @@ class Topology:
         return cls.read_csv(first, parts[1] if len(parts) == 2 else None)
 
     @classmethod
-    def from_networkx(cls, graph: nx.Graph, *, source: str | None = None) -> "Topology":
+    def from_networkx(cls, graph: nx.Graph, *, source: str | None = None) -> Topology:
         """Build a topology from a networkx graph of any kind.
 
         Node attributes map onto the node columns (``Latitude``/``Longitude``

@@ -49,8 +49,9 @@ def test_require_rejects_an_unknown_extra():
 
 
 def test_every_extra_is_declared_in_pyproject():
-    import tomllib
     from pathlib import Path
+
+    import tomllib
 
     project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]

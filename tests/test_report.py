@@ -13,8 +13,14 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from rca import AlarmLog, Incident, InputError, RootCause, Topology, Truth
-from rca._report import highlighted, node_positions, terminal_safe, timeline_figure, topology_figure
-from rca._report import _layout
+from rca._report import (
+    _layout,
+    highlighted,
+    node_positions,
+    terminal_safe,
+    timeline_figure,
+    topology_figure,
+)
 from rca.report import render_report, write_report
 from rca.result import Candidate, Evidence, EvidenceAlarm, RCAResult
 

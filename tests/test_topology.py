@@ -2,7 +2,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from rca import Topology, TopologyError, SchemaError, UnknownEntityError, InputError
+from rca import InputError, SchemaError, Topology, TopologyError, UnknownEntityError
 from tests._builders import small_network
 
 

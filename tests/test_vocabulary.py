@@ -66,7 +66,8 @@ def test_clear_names_take_linear_time_on_hostile_types():
 def test_clear_names_match_the_former_expression():
     import re
 
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     former = re.compile(r"^(.+?)[ _-]*(clear|cleared|cease|ceased|restored|recovered|resolved)$", re.IGNORECASE)
     parts = st.sampled_from(["a", "X", "_", " ", "-", "\n", "CLEAR", "cleared", "Cease", "ceased", "RESTORED",

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .background import add_background
 from .backbone import zoo_dir
+from .background import add_background
 from .events import Effects, draw_params
 from .faults import FAULT_TYPES, FAULT_WEIGHTS, choose_entity, inject, involved, iso
 from .metrics import export as export_metrics

@@ -77,7 +77,7 @@ def add_background(net: Network, tl: Timeline, rng: np.random.Generator, w0: flo
     el = net.elements
     f = float(rng.lognormal(0.0, 0.5))
     pre = w0 - 3600.0
-    hours = (w1 - pre) / 3600.0
+    (w1 - pre) / 3600.0
     h = local_hour(net, w0)
     night = h < 6 or h >= 23
     day = 8 <= h < 19

@@ -441,7 +441,7 @@ class _Builder:
         k_hi = {"small": 3, "medium": 5, "large": 7}[self.size]
         k = int(rng.integers(1, k_hi + 1))
         aggs = []
-        for j in range(k):
+        for _ in range(k):
             lat, lon = self.near(pop, 4, 40)
             co = self.site(f"{pop}{len([s for s in self.sites if s.startswith(pop)]):02d}", "co", self.sites[pop].city, lat, lon)
             aggs.append(self.elem("agg_router", co, "AG"))
@@ -820,7 +820,7 @@ def build_network(size: str, rng: np.random.Generator, zoo: Path | None) -> Netw
     # gateways: the NOC PoP(s); sometimes an out-of-band DCN reaches every core router
     noc = b.pops[: 1 if size == "small" else 2]
     oob = rng.random() < 0.35
-    for n, e in b.elements.items():
+    for _n, e in b.elements.items():
         if e.type in ("core_router", "pe_router") and (e.site in noc or oob):
             e.gateway = True
     exits = [r for p in b.mc_pops for r in b.pop_routers[p]]

@@ -303,7 +303,7 @@ def _nms(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, out: l
 
 def _restarts(net: Network, tl: Timeline, rng: np.random.Generator, out: list[Sym]) -> None:
     for n, ivs in tl.node_iv.items():
-        for s, e, tag, cause in ivs:
+        for _s, e, tag, cause in ivs:
             if e >= tl.t_hi or tl.node_down_at(n, e):
                 continue
             maint = cause == "maint"

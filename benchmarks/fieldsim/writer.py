@@ -62,7 +62,7 @@ def inventory(net: Network, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.
     return nodes, links, stale
 
 
-def write_incident(incident: "FieldIncident", folder: str | Path) -> Path:
+def write_incident(incident: FieldIncident, folder: str | Path) -> Path:
     """Write one incident folder in the interchange format.
 
     Parameters

@@ -13,7 +13,7 @@ neighbours in the layer before (fewer crossings), so labels never overlap.
 from __future__ import annotations
 
 from collections import deque
-from typing import Sequence
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
@@ -135,7 +135,7 @@ def layered_positions(topology: Topology, nodes: list[str], roots: set[str]) -> 
         if k == 0:
             members.sort()
         else:
-            def bary(n: str) -> float:
+            def bary(n: str, k: int = k) -> float:
                 prev = [y[m] for m in topology.neighbors(n) if m in y and layer.get(m) == k - 1]
                 return sum(prev) / len(prev) if prev else float("inf")
             members.sort(key=lambda n: (bary(n), n))

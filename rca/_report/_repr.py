@@ -7,8 +7,9 @@ The figures are :mod:`rca.plot`'s.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from .._time import to_iso
 
@@ -61,7 +62,7 @@ def _columns_svg(counts: Sequence[int], *, width: int = 420, height: int = 60, c
     return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">{bars}</svg>'
 
 
-def result_html(result: "RCAResult", *, top: int = 5) -> str:
+def result_html(result: RCAResult, *, top: int = 5) -> str:
     """The first ``top`` candidates with probability bars, ties, notes and counts."""
     cands = result.candidates[:top]
     tied = {r: g for g in result.ties for r in g}
@@ -89,7 +90,7 @@ def result_html(result: "RCAResult", *, top: int = 5) -> str:
             f"<th style='{_TD}'></th></tr>{''.join(rows)}</table>{tail}</div>")
 
 
-def incident_html(incident: "Incident") -> str:
+def incident_html(incident: Incident) -> str:
     """Counts, the alarms per minute, the most frequent types, what the readers reported, the truth."""
     import numpy as np
 
@@ -120,7 +121,7 @@ def incident_html(incident: "Incident") -> str:
     return f'<div style="{_STYLE}">{"".join(parts)}</div>'
 
 
-def topology_html(topology: "Topology") -> str:
+def topology_html(topology: Topology) -> str:
     """Counts, gateways and the elements per layer and per type as bars."""
     nodes = topology.nodes
     parts = [f"<b>Topology</b>: {topology.n_nodes} elements, {topology.n_links} links, "

@@ -7,7 +7,8 @@ public functions wrap the same dict in a ``go.Figure`` (validated then).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["FigureSpec", "tracer"]
 

@@ -68,8 +68,9 @@ import contextlib
 import logging
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -358,7 +359,7 @@ class _LoadResponse:
         F = (self._features(X) - self.center_) / self.scale_
         return (self.intercept_ + F @ self.coef_).reshape(-1, 1)
 
-    def clone(self) -> "_LoadResponse":
+    def clone(self) -> _LoadResponse:
         return _LoadResponse(self.load_columns, self.alpha, self.min_slope)
 
 

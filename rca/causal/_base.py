@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -46,7 +47,7 @@ class CausalDiscovery(BaseEstimator):
     #: whether the method uses the device topology
     uses_topology: bool = False
 
-    def fit(self, alarms: Any, topology: Any = None, *, types: Sequence[str] | None = None) -> "CausalDiscovery":
+    def fit(self, alarms: Any, topology: Any = None, *, types: Sequence[str] | None = None) -> CausalDiscovery:
         """Learn the graph.
 
         Parameters

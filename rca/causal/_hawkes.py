@@ -14,7 +14,8 @@ parameters come from EM on precomputed kernel sums (no loop over events).
 from __future__ import annotations
 
 import logging
-from typing import Any, Collection, Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np

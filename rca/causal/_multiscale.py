@@ -14,7 +14,8 @@ parent search of THP apply unchanged, with one group of
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

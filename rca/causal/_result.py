@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -141,7 +142,7 @@ class CausalGraph:
             mat[idx[c], idx[e]] = 1
         return pd.DataFrame(mat, index=list(self.nodes), columns=list(self.nodes))
 
-    def top(self, n: int) -> "CausalGraph":
+    def top(self, n: int) -> CausalGraph:
         """The graph restricted to its ``n`` strongest edges."""
         return CausalGraph(self.nodes, self.edges.head(n), self.method, {**self.params, "top": n}, self.seconds)
 
@@ -190,7 +191,7 @@ class CausalGraph:
         return text
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, file: str | Path | None = None) -> "CausalGraph":
+    def from_dict(cls, data: Mapping[str, Any], *, file: str | Path | None = None) -> CausalGraph:
         """Build from :meth:`to_dict` output, validating every field."""
         if not isinstance(data, Mapping):
             raise ModelFileError(f"{file or 'causal graph'}: expected a JSON object, found {type(data).__name__}")
@@ -232,7 +233,7 @@ class CausalGraph:
             raise ModelFileError(f"{file or 'causal graph'}: {exc}") from None
 
     @classmethod
-    def from_json(cls, text_or_path: str | Path) -> "CausalGraph":
+    def from_json(cls, text_or_path: str | Path) -> CausalGraph:
         """Load from JSON text or a file path (plain JSON only; no code is run)."""
         file = None
         text = str(text_or_path)
@@ -251,7 +252,7 @@ class CausalGraph:
     @classmethod
     def from_adjacency(
         cls, adjacency: pd.DataFrame, *, method: str = "adjacency", weights: pd.DataFrame | None = None
-    ) -> "CausalGraph":
+    ) -> CausalGraph:
         """Build from a labelled 0/1 (or weighted) adjacency, ``[i, j] != 0`` meaning ``i -> j``."""
         if list(adjacency.index) != list(adjacency.columns):
             raise InputError("adjacency must have the same labels on rows and columns")

@@ -7,8 +7,9 @@ and ``alarm_type`` columns) and, where there is one, a topology.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np

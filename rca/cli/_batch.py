@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import signal
-from typing import Callable
+from collections.abc import Callable
 
 import click
 
@@ -39,7 +39,7 @@ def report_error(where: object, exc: BaseException) -> None:
 class sigterm_raises:
     """Within the block, SIGTERM raises :class:`Terminated` (so outputs are closed properly)."""
 
-    def __enter__(self) -> "sigterm_raises":
+    def __enter__(self) -> sigterm_raises:
         self.previous: Callable | int | None = None
         try:
             self.previous = signal.signal(signal.SIGTERM, self._raise)

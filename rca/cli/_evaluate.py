@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..analysis import METHODS
 from .._text import terminal_safe as _safe
+from ..analysis import METHODS
 from ._common import fail, incident_folders
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -47,8 +47,8 @@ def learn(history: Path, out: Path, method: str | None, max_hop: int | None, top
     the method and its parameters, and where it came from. Use it with
     rca analyze INCIDENT --knowledge FILE.
     """
-    from rca.causal import learn_knowledge, read_alarm_history, save_knowledge
     from rca._text import terminal_safe
+    from rca.causal import learn_knowledge, read_alarm_history, save_knowledge
     from rca.causal._methods import DEFAULT_METHOD
     from rca.errors import RCAError
 

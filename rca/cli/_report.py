@@ -53,7 +53,7 @@ def report(source: Path, out: Path, topology_spec: str | None, columns: str | No
     missing extra, 130 / 143 when interrupted (the index then lists the
     incidents done so far).
     """
-    from .._report._batch import BatchOptions, default_jobs, folder_tasks, log_tasks, write_batch
+    from .._report._batch import BatchOptions, default_jobs, folder_tasks, write_batch
     from ..alarms import parse_columns
     from ..errors import RCAError
     from ..topology import Topology

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InputError
-from ._context import Event, SimContext
 from ..faults import FAULTS
+from ._context import Event, SimContext
 from ._timeline import Outage
 
 __all__ = ["FAULT_TYPES", "FAULT_KINDS", "Fault", "inject", "available_faults"]

@@ -71,8 +71,7 @@ def training_incidents(n: int = 480, *, random_state: int = 0) -> Iterator[Incid
     incidents have two or three roots; twin noise is drawn log-uniformly
     between a third and three times the default.
     """
-    from ..datasets import make_incident
-    from ..datasets import othersim
+    from ..datasets import make_incident, othersim
 
     rng = np.random.default_rng(random_state)
     sizes = ("small", "medium", "small", "medium", "large")

@@ -10,9 +10,9 @@ import numpy as np
 from .._observe import Observations, observe
 from ..incident import Incident
 from ..result import Candidate, RCAResult
+from ._features import features
 from ._footprint import Footprint, predict
 from ._hypotheses import Hypothesis, generate_hypotheses
-from ._features import features
 from ._joint import FailureState
 from ._learn import WEIGHTS_PATH, load_weights
 from ._likelihood import EvidenceModel

@@ -9,8 +9,8 @@ alarm log.
 from __future__ import annotations
 
 from .._observe import Observation, Observations
-from .._time import to_iso
 from .._text import plural
+from .._time import to_iso
 from ..result import Evidence, EvidenceAlarm
 from ._footprint import Footprint
 from ._load import SATURATION

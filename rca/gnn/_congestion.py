@@ -22,12 +22,12 @@ from sklearn.base import BaseEstimator
 from torch_geometric.data import Batch, HeteroData
 
 from rca.errors import InputError, ModelFileError, NotFittedError
-from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_congestion
 from rca.gnn._queueing import mm1k
 from rca.gnn._routenet import RouteNet
 from rca.gnn._serialize import read_model_file, write_model_file
 from rca.gnn._tensors import CONGESTION_UTILIZATION, NetworkSample, congestion_data
+from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 
 __all__ = ["CongestionPredictor", "QueueingBaseline", "PRETRAINED_CONGESTION"]
 

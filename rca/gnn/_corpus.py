@@ -25,8 +25,8 @@ from torch_geometric.data import Data
 from rca._time import parse_timestamps
 from rca.datasets import FAULT_TYPES, VOCABULARIES, make_incident, make_network
 from rca.errors import InputError
-from rca.incident import Incident
 from rca.gnn._graph_data import entity_index, failure_graph
+from rca.incident import Incident
 
 __all__ = ["localisation_sample", "propagation_sample", "twin_incidents", "othersim_incidents", "zoo_cores"]
 

@@ -25,11 +25,11 @@ from torch_geometric.data import Batch, Data
 
 from rca.datasets import FAULT_KINDS, FAULT_TYPES
 from rca.errors import InputError, ModelFileError, NotFittedError
-from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 from rca.gnn._failure_net import FailureNet
 from rca.gnn._graph_data import ENTITY_KINDS, FEATURES, failure_graph
 from rca.gnn._serialize import read_model_file, write_model_file
 from rca.incident import Incident
+from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 from rca.topology import Topology
 
 __all__ = ["FailureGNN", "PRETRAINED_PROPAGATION", "RootScores"]

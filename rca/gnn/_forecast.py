@@ -43,9 +43,9 @@ from sklearn.base import BaseEstimator
 from torch import Tensor, nn
 
 from rca.errors import InputError, ModelFileError, NotFittedError
-from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH, MAX_MODEL_WINDOW
 from rca.gnn._serialize import read_model_file, write_model_file
 from rca.gnn._tensors import CONGESTION_UTILIZATION
+from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH, MAX_MODEL_WINDOW
 from rca.metrics import Metrics
 from rca.result import Evidence, RCAResult
 from rca.topology import Topology

@@ -24,12 +24,18 @@ import pandas as pd
 import torch
 from torch_geometric.data import Data
 
+from rca._observe import incident_onset
+from rca._telemetry import (
+    change_points,
+    full_scale,
+    is_share,
+    sampling_period,
+    segment_medians,
+    stopped_reporting,
+)
 from rca.alarms import AlarmLog
 from rca.datasets import FAULT_KINDS, FAULT_TYPES
 from rca.errors import InputError
-from rca._telemetry import (change_points, full_scale, is_share, sampling_period, segment_medians,
-                            stopped_reporting)
-from rca._observe import incident_onset
 from rca.metrics import Metrics
 from rca.topology import Topology
 from rca.vocabulary import ROLES, alarm_role, clear_rows, metric_role

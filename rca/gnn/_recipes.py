@@ -129,9 +129,8 @@ def corpus_key(params: dict[str, Any]) -> str:
     import pkgutil
 
     import rca.datasets
-    from rca.gnn._graph_data import FEATURES
-
     import rca.datasets.othersim
+    from rca.gnn._graph_data import FEATURES
 
     names = sorted(f"rca.datasets.{m.name}" for m in pkgutil.iter_modules(rca.datasets.__path__))
     names += sorted(f"rca.datasets.othersim.{m.name}" for m in pkgutil.iter_modules(rca.datasets.othersim.__path__))
@@ -155,8 +154,13 @@ def propagation_corpus(params: dict[str, Any], *, cache_dir: str | Path | None =
     from torch_geometric.data import Data
 
     from rca.errors import InputError
-    from rca.gnn._corpus import (localisation_sample, othersim_incidents, propagation_sample, twin_incidents,
-                                 zoo_cores)
+    from rca.gnn._corpus import (
+        localisation_sample,
+        othersim_incidents,
+        propagation_sample,
+        twin_incidents,
+        zoo_cores,
+    )
 
     cache = Path(cache_dir) / f"netrca-failure-corpus-{corpus_key(params)}.pt" if cache_dir is not None else None
     if cache is not None and cache.is_file():

@@ -1,7 +1,14 @@
 import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+import rca.analysis
 from rca.cli import main
 from rca.incident import RootCause, Truth
 from tests._builders import background, incident, small_network
@@ -72,16 +79,6 @@ def test_cli_does_not_import_torch():
 
 
 # --------------------------------------------------------------- hardened batches
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-import rca.analysis
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -118,8 +115,9 @@ def test_damaged_incident_never_costs_the_batch_its_answers(tmp_path, damage):
         head, rows = alarms[0], alarms[1:]
         cells = [r.split(",", 1) for r in rows]
         if damage == "epoch_ns":
-            from rca._time import parse_timestamps
             import pandas as pd
+
+            from rca._time import parse_timestamps
 
             secs = parse_timestamps(pd.Series([c[0] for c in cells]))[0]
             rows = [f"{int(s) * 10**9},{c[1]}" for s, c in zip(secs, cells)]

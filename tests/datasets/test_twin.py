@@ -12,7 +12,14 @@ from click.testing import CliRunner
 
 from rca import InputError, Topology, read_incident
 from rca._time import parse_timestamps
-from rca.datasets import FAULT_KINDS, FAULT_TYPES, VOCABULARIES, make_incident, make_incidents, make_network
+from rca.datasets import (
+    FAULT_KINDS,
+    FAULT_TYPES,
+    VOCABULARIES,
+    make_incident,
+    make_incidents,
+    make_network,
+)
 
 # no background noise, no lost or duplicated alarms, exact clocks: signatures must show in full
 CLEAN = dict(noise=0.0, loss_rate=0.0, dup_rate=0.0, skew_s=0.0, bad_clock_rate=0.0)
@@ -252,7 +259,7 @@ def _flap_spells(inc, root_links: set[str]) -> list[tuple[str, float, float]]:
     f = inc.alarms.frame
     f = f[(f["alarm_type"] == "LINK_DOWN") & f["link_id"].notna() & ~f["link_id"].isin(root_links)]
     spells = []
-    for (link, device), g in f.sort_values("time").groupby(["link_id", "device"]):
+    for (link, _device), g in f.sort_values("time").groupby(["link_id", "device"]):
         down = None
         for t, sev in zip(g["time"], g["severity"]):
             if sev != "cleared":

@@ -168,7 +168,7 @@ def make_network(size: str, rng: np.random.Generator, *, link_ids: str = "defaul
 
     def cell_site(router: str, sid: str, xy) -> None:
         nonlocal n_bs
-        for k in range(int(rng.integers(1, 4))):
+        for _k in range(int(rng.integers(1, 4))):
             n_bs += 1
             bs = node(fmt("bs", n_bs), "base_station", sid, "ran", xy)
             link(router, bs, "fiber", 1_000)
