@@ -231,7 +231,7 @@ def _records(lines: list[str], state: dict[str, int]) -> Iterator[tuple[int, str
 
 def _fields(line: str, **kwargs: object) -> list[str]:
     try:
-        return next(csv.reader([line], **kwargs), [])  # type: ignore[call-overload]
+        return next(csv.reader([line], **kwargs), [])  # type: ignore[arg-type]
     except csv.Error:
         return []
 

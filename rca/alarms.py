@@ -221,7 +221,7 @@ def parse_columns(columns: dict[str, str] | str | None) -> dict[str, str]:
     if columns is None or columns == "":
         return {}
     if isinstance(columns, str):
-        items = {}
+        items: dict[str, str] = {}
         for part in columns.split(","):
             part = part.strip()
             if not part:
@@ -235,8 +235,8 @@ def parse_columns(columns: dict[str, str] | str | None) -> dict[str, str]:
     for ours in columns:
         if ours not in known:
             raise InputError(f"column mapping: {ours!r} is not an alarm column; expected one of {', '.join(known)}")
-    theirs = list(columns.values())
-    twice = sorted({t for t in theirs if theirs.count(t) > 1})
+    mapped = list(columns.values())
+    twice = sorted({t for t in mapped if mapped.count(t) > 1})
     if twice:
         raise InputError(f"column mapping: export column {twice[0]!r} is mapped twice")
     return dict(columns)

@@ -323,7 +323,7 @@ def reliability_table(confidences: Sequence[float] | np.ndarray, hits: Sequence[
     return pd.DataFrame(rows, columns=["bin_low", "bin_high", "n", "mean_score", "accuracy"])
 
 
-def _mean(values: Sequence[float]) -> float:
+def _mean(values: Sequence[float] | np.ndarray) -> float:
     return float(np.mean(values)) if len(values) else _NAN
 
 

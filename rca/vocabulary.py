@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 __all__ = ["ROLES", "CLEARED", "alarm_role", "clear_rows", "cleared_type", "is_clear", "metric_role"]
 
@@ -188,7 +193,7 @@ def _strip_clear_word(text: str) -> str | None:
     return None
 
 
-def is_clear(severity: object) -> object:
+def is_clear(severity: pd.Series) -> np.ndarray:
     """Which rows of a severity column (a pandas Series) are clears, as a bool array.
 
     Examples
@@ -200,7 +205,7 @@ def is_clear(severity: object) -> object:
     return severity.isin(CLEARED).to_numpy(dtype=bool)
 
 
-def clear_rows(frame: object) -> object:
+def clear_rows(frame: pd.DataFrame) -> np.ndarray:
     """Which rows of an alarm frame are clears, as a bool array.
 
     A row is a clear when its ``severity`` says so (:data:`CLEARED`) or when

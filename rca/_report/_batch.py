@@ -141,6 +141,7 @@ def run_task(task: Task, options: BatchOptions) -> list[Outcome]:
     incidents, error = guarded(_incidents_of_folder, Path(task.path or "."), options)
     if error is not None:
         return [Outcome(task.name, error=describe(error), source=task.name)]
+    assert incidents is not None  # guarded() gives a value or an error
     return [_analyse(inc, options, source=task.name, notes=notes) for inc, notes in incidents]
 
 
@@ -161,7 +162,7 @@ def _incidents_of_folder(folder: Path, options: BatchOptions) -> list[tuple[Inci
         one.name = folder.name
         one.truth = inc.truth
         return [(one, ())]
-    out = []
+    out: list[tuple[Incident, tuple[str, ...]]] = []
     for i in range(len(seg)):
         part = seg.incident(i, context=options.context)
         out.append((part, (f"one of {len(seg)} incidents found in {folder.name}",)))
@@ -175,6 +176,7 @@ def _analyse(inc: Incident, options: BatchOptions, *, source: str, notes: tuple[
     if error is not None:
         out.error = describe(error)
         return out
+    assert result is not None  # guarded() gives a value or an error
     if notes:
         result = replace(result, notes=tuple(result.notes) + notes)
     answer = result.to_dict()
@@ -436,22 +438,22 @@ def render_index(summary: BatchSummary, pages: dict[str, str], title: str) -> st
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    ok = [o for o in summary.outcomes if o.start is not None and o.top is not None]
+    ok = [(o, o.start, o.top) for o in summary.outcomes if o.start is not None and o.top is not None]
     for confident in (True, False):
-        pts = [o for o in ok if bool(o.answer and o.answer.get("confident")) == confident]
+        pts = [(o, start, top) for o, start, top in ok if bool(o.answer and o.answer.get("confident")) == confident]
         if not pts:
             continue
         fig.add_trace(go.Scatter(
-            x=[to_iso(o.start).replace("Z", "") for o in pts], y=[o.top["score"] for o in pts], mode="markers",
+            x=[to_iso(start).replace("Z", "") for o, start, top in pts], y=[top["score"] for o, start, top in pts], mode="markers",
             name="confident" if confident else "not confident",
-            marker={"size": [min(8 + o.n_alarms ** 0.5, 30) for o in pts], "color": "#d62728" if confident else "#f2a93b",
+            marker={"size": [min(8 + o.n_alarms ** 0.5, 30) for o, _, _ in pts], "color": "#d62728" if confident else "#f2a93b",
                     "line": {"color": "white", "width": 1}},
-            hovertext=[f"<b>{esc(o.incident_id, limit=60)}</b><br>{esc(o.top['entity'], limit=60)}: "
-                       f"{esc(o.top['fault'])}<br>probability {o.top['score']:.2f}<br>{o.n_alarms} alarms"
-                       for o in pts], hoverinfo="text"))
+            hovertext=[f"<b>{esc(o.incident_id, limit=60)}</b><br>{esc(top['entity'], limit=60)}: "
+                       f"{esc(top['fault'])}<br>probability {top['score']:.2f}<br>{o.n_alarms} alarms"
+                       for o, _, top in pts], hoverinfo="text"))
     failed = [o for o in summary.outcomes if o.start is not None and o.error is not None and o.top is None]
     if failed:
-        fig.add_trace(go.Scatter(x=[to_iso(o.start).replace("Z", "") for o in failed], y=[0.0] * len(failed),
+        fig.add_trace(go.Scatter(x=[to_iso(o.start or 0.0).replace("Z", "") for o in failed], y=[0.0] * len(failed),
                                  mode="markers", name="failed", marker={"symbol": "x", "size": 10, "color": "#555"},
                                  hovertext=[esc(o.incident_id, limit=60) for o in failed], hoverinfo="text"))
     fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 30, "b": 40}, plot_bgcolor="white",

@@ -68,7 +68,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -273,7 +273,7 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
             by_elem.setdefault(var_entity[c], []).append(j)
     spells: dict[tuple[int, int], list[str]] = {}
     for elem, cols in by_elem.items():
-        seen = reported[:, cols].any(axis=1)
+        seen = np.asarray(reported[:, cols].any(axis=1), dtype=bool)
         start = _first_long_gap(seen, silent_after)
         if start is not None:
             silent[elem] = float(index[start])
@@ -475,7 +475,7 @@ class MetricAttribution(BaseEstimator):
         name = getattr(incident, "name", "incident")
         n_alarms = len(incident.alarms.frame) if getattr(incident, "alarms", None) is not None else 0
 
-        def empty(note: str, notes: list[str] = ()) -> RCAResult:
+        def empty(note: str, notes: Sequence[str] = ()) -> RCAResult:
             return RCAResult(name, (), time.perf_counter() - start, self.method_name, n_alarms,
                              tuple(notes) + (note,))
 
@@ -557,7 +557,7 @@ class MetricAttribution(BaseEstimator):
 
         # the SCM: each target with its upstream causes that moved too (at most max_causes)
         scm_graph = nx.DiGraph()
-        used = []
+        used: list[_Target] = []
         for t in targets:
             causes = [p for p in graph.graph.predecessors(t.variable) if z.get(p, 0.0) >= self.cause_z]
             causes = sorted(causes, key=lambda p: (-z[p], p))[: self.max_causes]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -71,7 +72,7 @@ def prior_masks(
     return forbid, require
 
 
-def column_prior(forbid: np.ndarray, require: np.ndarray, effect: int) -> dict[str, object]:
+def column_prior(forbid: np.ndarray, require: np.ndarray, effect: int) -> dict[str, Any]:
     """The ``forbidden`` and ``required`` parent types of ``effect``, as a parent search takes them."""
     return {"forbidden": set(np.flatnonzero(forbid[:, effect]).tolist()),
             "required": np.flatnonzero(require[:, effect]).tolist()}
@@ -140,7 +141,8 @@ def read_prior(path: str | Path, labels: Sequence[str] | None = None) -> tuple[l
     if missing:
         raise InputError(f"missing column {missing[0]!r}; the header has {list(frame.columns)}", file=path,
                          column=missing[0])
-    forbidden, required = [], []
+    forbidden: list[tuple[str, str]] = []
+    required: list[tuple[str, str]] = []
     for line, (cause, effect, edge) in enumerate(frame[["cause", "effect", "edge"]].itertuples(index=False), 2):
         if not cause.strip() or not effect.strip():
             raise InputError("empty alarm type", file=path, line=line, column="cause" if not cause.strip() else "effect")

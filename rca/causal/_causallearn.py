@@ -104,7 +104,7 @@ class CausalLearnDiscovery(CausalDiscovery):
             return empty, {}
         n = len(names)
         if algo == "ges":  # BIC scores tolerate collinear columns (causal-learn falls back to a pseudo-inverse)
-            keep, twins = list(range(n)), {}
+            keep, twins = list(range(n)), dict[int, int]()
         else:
             keep, twins = _testable_columns(data)
             if len(keep) < n:
@@ -143,7 +143,7 @@ class CausalLearnDiscovery(CausalDiscovery):
                     cause_mat[a, b] = cause_mat[b, a] = 2
         prec = precedence_counts(events, self.resolution, self.max_hop) if self.orient_by_time else None
         sub = np.flatnonzero(varying)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i in range(n):
             for j in range(n):
                 state = cause_mat[i, j]  # 1: i -> j, 2: undirected / ambiguous, 0: none

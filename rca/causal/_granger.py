@@ -60,7 +60,7 @@ class GrangerDiscovery(CausalDiscovery):
         blocks = [(events.device_code, b, events.type_code)]
         if self.use_topology and events.graph is not None:
             index = {d: i for i, d in enumerate(events.devices)}
-            nb = [[] for _ in events.devices]
+            nb: list[list[int]] = [[] for _ in events.devices]
             for u, v in events.graph.edges():
                 nb[index[u]].append(index[v])
                 nb[index[v]].append(index[u])

@@ -432,8 +432,8 @@ def search_parents(
     gains = []
     for a in parents:
         rest = [p for p in parents if p != a]
-        keep = np.concatenate([al[i * h : (i + 1) * h] for i, p in enumerate(parents) if p != a]) if rest else None
-        gains.append(float(ll - fit(rest, keep)[2] - pen))
+        rest_weights = np.concatenate([al[i * h : (i + 1) * h] for i, p in enumerate(parents) if p != a]) if rest else None
+        gains.append(float(ll - fit(rest, rest_weights)[2] - pen))
     return parents, mu, al, gains
 
 

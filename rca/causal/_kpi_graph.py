@@ -94,14 +94,16 @@ class _Upstream:
 
     def chain(self, upstream: str, entity: str) -> list[str] | None:
         """Entities from ``upstream`` down to ``entity`` (both included), or None."""
-        back = {entity: None}
+        back: dict[str, str | None] = {entity: None}
         queue = deque([entity])
         while queue:
             e = queue.popleft()
             if e == upstream:
                 out = [e]
-                while back[out[-1]] is not None:
-                    out.append(back[out[-1]])
+                step = back[e]
+                while step is not None:
+                    out.append(step)
+                    step = back[step]
                 return out
             for p in self.parents.get(e, ()):
                 if p not in back:
@@ -112,7 +114,7 @@ class _Upstream:
 
 def _upstream(topology: Topology, sinks: Iterable[str]) -> _Upstream:
     depth: dict[str, int] = {}
-    queue = deque()
+    queue: deque[str] = deque()
     for s in sinks:
         if s not in depth:
             depth[s] = 0

@@ -57,6 +57,7 @@ def evaluate(folder: Path, as_json: bool, method: str, progress: bool) -> None:
     for path in tqdm(folders, disable=not progress, desc="evaluate", unit="incident"):
         try:
             inc = read_incident(path)
+            assert inc.truth is not None  # the folder has a truth.json
             scores.append(score_incident(run(inc, method=method), inc.truth))
         except MissingExtraError:
             raise  # not the incident's fault: every one would fail the same way (the CLI names the extra)

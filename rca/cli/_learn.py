@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -59,7 +60,7 @@ def learn(history: Path, out: Path, method: str | None, max_hop: int | None, top
             if data.n_incidents > 1:
                 raise click.UsageError("--topology is for an alarms CSV; incident folders carry their own network")
             data = dataclasses.replace(data, topology=_read_topology(topology))
-        params = {"max_hop": max_hop} if max_hop is not None and name == "thp" else {}
+        params: dict[str, Any] = {"max_hop": max_hop} if max_hop is not None and name == "thp" else {}
         params.update(prior_params(name, prior_path, data))
         graph = learn_knowledge(data, method=name, **params)
         save_knowledge(graph, out, source=str(history), n_alarms=len(data.alarms),

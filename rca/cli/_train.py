@@ -18,7 +18,7 @@ __all__ = ["train"]
 
 def _shipped(name: str) -> Path:
     """Where the package keeps the weights file ``name`` (in an editable install, the source tree)."""
-    return Path(str(resources.files("rca.gnn").joinpath("weights", name)))
+    return Path(str(resources.files("rca.gnn").joinpath("weights").joinpath(name)))
 
 
 @click.group()
@@ -37,7 +37,7 @@ def explain(out: str | None, n: int | None, progress: bool) -> None:
     from rca.explain._learn import RECIPE, WEIGHTS_PATH, train_explain
 
     target = Path(out) if out else WEIGHTS_PATH
-    info = train_explain(target, n=n or RECIPE["n_incidents"], progress=progress)
+    info = train_explain(target, n=int(n or RECIPE["n_incidents"]), progress=progress)
     click.echo(f"wrote {target} in {info['seconds']:.0f} s: {info['n_incidents']} incidents, "
                f"log loss {info['train_log_loss']:.3f}")
 

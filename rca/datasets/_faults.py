@@ -11,6 +11,7 @@ adjacencies, NMS comm-lost) are the physics of :mod:`._alarms_sim`.
 from __future__ import annotations
 
 import math
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -130,7 +131,7 @@ def _site_candidates(ctx: SimContext, taken: set[str]) -> list[str]:
             if s not in taken and not gws.issubset(members)]
 
 
-def available_faults(ctx: SimContext, taken: set[str] = frozenset()) -> list[str]:
+def available_faults(ctx: SimContext, taken: Set[str] = frozenset()) -> list[str]:
     """The fault types this network can host (a microwave fault needs microwave links...)."""
     ok = []
     for f in FAULT_TYPES:
@@ -210,7 +211,7 @@ def _fiber_cut(ctx: SimContext, t: float, taken: set[str]) -> Fault:
     else:
         dist = np.hypot(mid_lat[others] - mid_lat[k], (mid_lon[others] - mid_lon[k]) * 0.7)
     near = others[np.argsort(dist, kind="stable")[:4]]
-    extra = ctx.rng.choice(near, size=int(min(len(near), ctx.rng.integers(1, 3))), replace=False)
+    extra = ctx.rng.choice(near, size=min(len(near), int(ctx.rng.integers(1, 3))), replace=False)
     links = [r.link_ids[k]] + [r.link_ids[int(c)] for c in sorted(extra.tolist())]
     return Fault("fiber_cut", [(l, "link") for l in links], t, [Outage(t, math.inf, (), tuple(links))])
 

@@ -362,7 +362,7 @@ def _parse_traffic(text: str, n: int, file: str, line: int) -> dict[tuple[int, i
 def _parse_results(text: str, n: int, file: str, line: int) -> dict[tuple[int, int], tuple[float, ...]]:
     """(src, dst) -> (pkts_gen, pkts_drop, delay, jitter)."""
     _, blocks = _split_matrix(text, n, file, line, "simulation results", header=True)
-    out = {}
+    out: dict[tuple[int, int], tuple[float, ...]] = {}
     for k, block in enumerate(blocks):
         i, j = divmod(k, n)
         if i == j:
@@ -377,7 +377,7 @@ def _parse_results(text: str, n: int, file: str, line: int) -> dict[tuple[int, i
 def _parse_link_usage(text: str, n: int, file: str, line: int) -> dict[tuple[int, int], tuple[float, ...]]:
     """(src, dst) -> (utilization, losses, avg_packet_size, occupancy, max_occupancy)."""
     _, blocks = _split_matrix(text, n, file, line, "link usage", header=False)
-    out = {}
+    out: dict[tuple[int, int], tuple[float, ...]] = {}
     for k, block in enumerate(blocks):
         if block.strip() in ("-1", ""):
             continue

@@ -184,10 +184,10 @@ def simulate_metrics(ctx: SimContext, timeline: Timeline, faults: list[Fault]) -
                          [r.ids[int(a)] for a in r.src], r.link_ids, "utilisation {v:.0f}% above {thr:.0f}%")
     events += _crossings(ctx, times, cpu[:, boxes], rep_cpu, kn["cpu_threshold"], "HIGH_CPU",
                          [r.ids[int(v)] for v in boxes], None, "cpu {v:.0f}% above {thr:.0f}%")
-    names = [r.ids[int(v)] for v in radios]
+    radio_names = [r.ids[int(v)] for v in radios]
     events += _crossings(ctx, times, latency - base_lat, rep_lat, kn["latency_threshold_ms"], "SLA_LATENCY_HIGH",
-                         names, None, "round-trip delay {v:.1f} ms over budget {thr:.0f} ms")
-    events += _crossings(ctx, times, lossy.astype(float), rep_lat, 0.5, "PACKET_LOSS", names, None,
+                         radio_names, None, "round-trip delay {v:.1f} ms over budget {thr:.0f} ms")
+    events += _crossings(ctx, times, lossy.astype(float), rep_lat, 0.5, "PACKET_LOSS", radio_names, None,
                          "packet loss above threshold")
     return frame.reset_index(drop=True), events
 

@@ -204,7 +204,7 @@ def _grow_core(b: _Builder, target: int, core: str | Path | Topology | None) -> 
     for _ in range(n_chords):
         i, j = rng.choice(len(ids), size=2, replace=False)
         b.add_link(ids[int(i)], ids[int(j)], "fiber", cap)
-    n_gw = int(min(len(ids), rng.integers(1, 4)))
+    n_gw = min(len(ids), int(rng.integers(1, 4)))
     for k in rng.choice(len(ids), size=n_gw, replace=False):
         b.nodes[int(k)]["gateway"] = True
     return ids
@@ -222,7 +222,7 @@ def _import_core(b: _Builder, topo: Topology, lat0: float, lon0: float) -> list[
         lat, lon = topo.attribute(n, "lat"), topo.attribute(n, "lon")
         if lat is None or lon is None:
             lat, lon = lat0 + rng.normal(0, 2.0), lon0 + rng.normal(0, 3.0)
-        site = b.new_site(float(lat), float(lon))
+        site = b.new_site(float(lat), float(lon))  # type: ignore[arg-type]
         ids.append(b.add_node(0, site, node_id=f"{_PREFIX[0]}-{n}" if b.naming != "host" else f"core-{n}"))
     name = dict(zip(keep, ids))
     cap = float(rng.choice([100000, 400000]))
@@ -286,7 +286,7 @@ def _grow_access(b: _Builder, groups: list[list[str]], n_access: int) -> list[st
         group = groups[int(rng.integers(len(groups)))]
         anchor = group[0]
         lat, lon = b.site_pos[site_of[anchor]]
-        k = int(min(n_access - len(made), rng.integers(2, 8)))
+        k = min(n_access - len(made), int(rng.integers(2, 8)))
         chain = []
         for i in range(k):
             if i == 0 and rng.random() < 0.15:

@@ -79,7 +79,7 @@ def generate_hypotheses(obs: Observations, *, hops: int = 1) -> list[Hypothesis]
                               lost=frozenset(topo.lost_if_fails(l, "link"))))
     node_lost = {h.entity: h.lost for h in out}
     down_roles = {"comm_lost", "silent", "dying_gasp", "power", "restart"}
-    sites = {topo.site_of(v) for v in near} - {None}
+    sites = {s for s in (topo.site_of(v) for v in near) if s is not None}
     for s in sites:
         members = tuple(topo.sites[s])
         if len(members) == 1:

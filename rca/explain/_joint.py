@@ -55,7 +55,7 @@ class FailureState:
             lost = damaged.lost_if_node_fails(topo.index_of(next(iter(h.dead))))
         else:
             pos = int(link_pos[topo.link_index(next(iter(h.failed_links)))])
-            lost = damaged.lost_if_link_fails(pos) if pos >= 0 else ()
+            lost = damaged.lost_if_link_fails(pos) if pos >= 0 else np.zeros(0, dtype=np.int64)
         ids = topo.node_ids
         return [ids[i] for i in lost]
 

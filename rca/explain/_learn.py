@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -215,7 +216,7 @@ def load_weights(path: str | Path = WEIGHTS_PATH) -> tuple[np.ndarray, np.ndarra
 
 
 #: The recipe of the shipped weights: corpus size, seed and penalty.
-RECIPE = {"n_incidents": 480, "random_state": 0, "l2": 0.01}
+RECIPE: dict[str, Any] = {"n_incidents": 480, "random_state": 0, "l2": 0.01}
 
 
 def train_explain(out: str | Path = WEIGHTS_PATH, *, n: int = RECIPE["n_incidents"],

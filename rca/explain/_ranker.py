@@ -144,7 +144,7 @@ class ExplainRanker:
             probs, _ = posterior([fp.log_score for fp in order], 0.0, 1.0)
             extra = LOG_EXTRA_ROOT
         first = order[0]
-        stages = [(order, probs, first)]
+        stages: list[tuple[list[Footprint], list[float], Footprint | None]] = [(order, probs, first)]
         roots = [first]
         while len(roots) < self.max_roots:
             scored = [fp for fp in self._further(order, roots, obs, model, learned=learned) if fp.explained]
@@ -216,7 +216,7 @@ def _weights(path: str | Path | None | bool) -> tuple[np.ndarray | None, np.ndar
     """
     if path is False:
         return None, None, LOG_EXTRA_ROOT
-    target = Path(path) if path is not None else WEIGHTS_PATH
+    target = Path(path) if isinstance(path, (str, Path)) else WEIGHTS_PATH
     if path is None and not target.exists():
         return None, None, LOG_EXTRA_ROOT
     key = str(target)

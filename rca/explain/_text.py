@@ -88,8 +88,8 @@ def evidence(s: Footprint, obs: Observations, value: dict[int, float]) -> list[E
     targets = [e for e in by_entity if e in topo]
     paths: dict[str, list[str]] = {}
     for start, prefix in starts.items():
-        for target, path in topo.path_tree(start, targets).items():
-            full = prefix + path[1:]
+        for target, tree_path in topo.path_tree(start, targets).items():
+            full = prefix + tree_path[1:]
             if target not in paths or len(full) < len(paths[target]):
                 paths[target] = full
     strength: dict[str, float] = {}
@@ -100,6 +100,7 @@ def evidence(s: Footprint, obs: Observations, value: dict[int, float]) -> list[E
     crossed = f"one of {', '.join(sorted(h.failed_links))}" if h.fault == "fiber_cut" else h.entity
     out = []
     for entity, observations in ranked[:8]:
+        path: tuple[str, ...]
         if entity in paths:
             path = tuple(paths[entity])
         elif topo.has_link(entity):  # metric observation on a link

@@ -133,7 +133,8 @@ def _unseen_outages_dropped(net: Network, symptoms: list[Symptom], timeline: Tim
         key = (s.device, s.role, s.link_id)
         state = timeline.at(s.time)
         gone = (s.origin != "device" and s.device in state.reach) or (
-            s.role == "igp" and s.link_id not in state.down_links and not set(net.endpoints(s.link_id)) & state.down_nodes)
+            s.role == "igp" and s.link_id is not None and s.link_id not in state.down_links
+            and not set(net.endpoints(s.link_id)) & state.down_nodes)
         if not s.clear and gone:
             muted.add(key)
         elif s.clear and key in muted:

@@ -121,6 +121,7 @@ def _render(net: Network, symptoms: list[Symptom], style: str, knobs: dict, rng:
     for s in sorted(symptoms, key=lambda s: s.time):
         role = s.role
         if role == "port":
+            assert s.link_id is not None  # port symptoms are made on a link
             role = "port_fiber" if net.link_type(s.link_id) == "fiber" else "port_other"
         elif role == "igp":
             role = knobs["igp"]
