@@ -330,7 +330,7 @@ class FailureGNN(BaseEstimator):
     @classmethod
     def pretrained(cls) -> FailureGNN:
         """The shipped model (``rca train propagation`` reproduces it)."""
-        ref = resources.files("rca.gnn").joinpath("weights", PRETRAINED_PROPAGATION)
+        ref = resources.files("rca.gnn").joinpath("weights").joinpath(PRETRAINED_PROPAGATION)
         with resources.as_file(ref) as path:
             return cls.load(path)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 import weakref
+from typing import cast
 
 import torch
 from torch import nn
@@ -43,7 +44,11 @@ def mean_adjacency(edge_index: torch.Tensor, edge_kind: torch.Tensor, n: int) ->
     pair = (out[0], out[1])
     if not key[1]:  # static topologies at inference; training batches are built once each
         ident = id(edge_index)
-        _ADJACENCY[ident] = (weakref.ref(edge_index, lambda _, ident=ident: _ADJACENCY.pop(ident, None)), key, pair)
+
+        def forget(_: object) -> None:
+            _ADJACENCY.pop(ident, None)
+
+        _ADJACENCY[ident] = (weakref.ref(edge_index, forget), key, pair)
     return pair
 
 
@@ -112,7 +117,8 @@ class FailureNet(nn.Module):
         if len(self.mix):
             incidence, membership = mean_adjacency(edge_index, edge_kind, n)
             z, y = torch.empty(n, hid), torch.empty(n, hid)
-            for mix in self.mix:
+            for layer in self.mix:
+                mix = cast(nn.Linear, layer)
                 w = mix.weight
                 torch.addmm(mix.bias, h, w[:, :hid].t(), out=z)
                 torch.mm(h, w[:, hid:2 * hid].t(), out=y)
@@ -126,9 +132,9 @@ class FailureNet(nn.Module):
 
         out: dict[str, torch.Tensor] = {}
         if task in ("both", "localise"):
-            out["root"] = self.root[2](linear(self.root[0]).relu_()).squeeze(1)
+            out["root"] = self.root[2](linear(cast(nn.Linear, self.root[0])).relu_()).squeeze(1)
             out["fault"] = linear(self.fault)
         if task in ("both", "propagate"):
-            sym = self.symptom[2](linear(self.symptom[0]).relu_())
+            sym = self.symptom[2](linear(cast(nn.Linear, self.symptom[0])).relu_())
             out["symptom"], out["delay"] = sym[:, 0], sym[:, 1]
         return out

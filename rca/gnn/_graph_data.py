@@ -181,8 +181,8 @@ def _build_index(topo: Topology) -> EntityIndex:
     dst = np.asarray([pos[b] for _, b in ends], dtype=np.int64)
     site_of = np.full(n, -1, dtype=np.int64)
     for j, site in enumerate(sites):
-        for member in topo.sites[site]:
-            site_of[pos[member]] = n + m + j
+        for element in topo.sites[site]:
+            site_of[pos[element]] = n + m + j
     # message edges
     link_pos = n + np.arange(m)
     member = np.flatnonzero(site_of >= 0)
