@@ -70,7 +70,7 @@ import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -82,6 +82,9 @@ from rca.result import Candidate, Evidence, RCAResult
 from rca.vocabulary import metric_role
 
 from ._kpi_graph import SERVICE_ROLES, KPIGraph, kpi_graph
+
+if TYPE_CHECKING:
+    from rca.incident import Incident
 
 __all__ = ["MetricAttribution", "attribution_ranking", "KPIWindow", "kpi_window"]
 
@@ -457,7 +460,7 @@ class MetricAttribution(BaseEstimator):
         self.min_normal = min_normal
 
     # -- public ----------------------------------------------------------
-    def rank(self, incident: Any, max_candidates: int = 20) -> RCAResult:
+    def rank(self, incident: Incident, max_candidates: int = 20) -> RCAResult:
         """Rank root-cause candidates of an incident from its metrics.
 
         Parameters
@@ -735,7 +738,7 @@ def _fault_of(kind: str, window: KPIWindow, variable: str, target: _Target) -> s
     return "degradation"
 
 
-def attribution_ranking(incident: Any, *, max_candidates: int = 20, random_state: int = 0) -> RCAResult:
+def attribution_ranking(incident: Incident, *, max_candidates: int = 20, random_state: int = 0) -> RCAResult:
     """Metric attribution as a ranked source: :meth:`MetricAttribution.rank` with defaults.
 
     Parameters

@@ -13,14 +13,14 @@ from sklearn.base import BaseEstimator
 from rca.errors import InputError, NotFittedError
 
 from ._result import CausalGraph
-from ._series import EventSequences, event_sequences
+from ._series import AlarmsLike, EventSequences, TopologyLike, event_sequences
 
 __all__ = ["CausalDiscovery", "check_is_fitted"]
 
 logger = logging.getLogger(__name__)
 
 
-def check_is_fitted(estimator: Any) -> None:
+def check_is_fitted(estimator: object) -> None:
     """Raise :class:`rca.errors.NotFittedError` unless ``estimator`` has ``graph_``."""
     if not hasattr(estimator, "graph_"):
         raise NotFittedError(f"this {type(estimator).__name__} is not fitted yet; call fit(alarms) first")
@@ -47,7 +47,7 @@ class CausalDiscovery(BaseEstimator):
     #: whether the method uses the device topology
     uses_topology: bool = False
 
-    def fit(self, alarms: Any, topology: Any = None, *, types: Sequence[str] | None = None) -> CausalDiscovery:
+    def fit(self, alarms: AlarmsLike, topology: TopologyLike = None, *, types: Sequence[str] | None = None) -> CausalDiscovery:
         """Learn the graph.
 
         Parameters

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 import networkx as nx
 import numpy as np
@@ -17,6 +17,17 @@ import pandas as pd
 import scipy.sparse as sp
 
 from rca.errors import InputError, SchemaError
+
+if TYPE_CHECKING:
+    from rca.alarms import AlarmLog
+    from rca.topology import Topology
+
+#: What the causal methods accept as alarms: an AlarmLog, a DataFrame with
+#: ``time, device, alarm_type`` columns, or already coded EventSequences.
+AlarmsLike = Union["AlarmLog", pd.DataFrame, "EventSequences"]
+#: What they accept as a topology: a Topology, a networkx graph, a 0/1
+#: adjacency DataFrame, or None (every device may influence every other).
+TopologyLike = Union["Topology", nx.Graph, pd.DataFrame, None]
 
 __all__ = ["EventSequences", "event_sequences", "binned_counts", "hop_matrices", "local_pairs"]
 
@@ -117,7 +128,7 @@ class EventSequences:
         )
 
 
-def event_sequences(alarms: Any, topology: Any = None, *, types: Sequence[str] | None = None) -> EventSequences:
+def event_sequences(alarms: AlarmsLike, topology: TopologyLike = None, *, types: Sequence[str] | None = None) -> EventSequences:
     """Code an alarm log as integer event sequences per (device, alarm type).
 
     Parameters
@@ -273,7 +284,7 @@ def local_pairs(
 
 
 def binned_counts(
-    alarms: Any | EventSequences, resolution: float, *, by_device: bool = False, types: Sequence[str] | None = None
+    alarms: AlarmsLike, resolution: float, *, by_device: bool = False, types: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Alarm counts per time bin.
 

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,9 @@ from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH, MAX_MODEL_WINDOW
 from rca.metrics import Metrics
 from rca.result import Evidence, RCAResult
 from rca.topology import Topology
+
+if TYPE_CHECKING:
+    from rca.incident import Incident
 
 __all__ = [
     "PRETRAINED_FORECAST",
@@ -699,7 +702,7 @@ def _shipped_forecaster() -> CongestionForecaster:
     return CongestionForecaster.pretrained()
 
 
-def congestion_evidence(incident: Any, *, forecaster: CongestionForecaster | None = None,
+def congestion_evidence(incident: Incident, *, forecaster: CongestionForecaster | None = None,
                         at: float | None = None) -> dict[str, Evidence]:
     """Evidence for every link forecast congested in the next intervals.
 
@@ -745,7 +748,7 @@ def congestion_evidence(incident: Any, *, forecaster: CongestionForecaster | Non
     return out
 
 
-def forecast_evidence(result: RCAResult, incident: Any, *, forecaster: CongestionForecaster | None = None,
+def forecast_evidence(result: RCAResult, incident: Incident, *, forecaster: CongestionForecaster | None = None,
                       at: float | None = None) -> RCAResult:
     """Add forecast-congestion evidence to the congestion candidates; the ranking is unchanged.
 
