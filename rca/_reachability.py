@@ -25,7 +25,9 @@ from scipy.sparse.csgraph import breadth_first_order
 __all__ = ["Reachability", "euler_tour", "undirected_dominators"]
 
 
-def undirected_dominators(n_vertices: int, src: np.ndarray, dst: np.ndarray, root: int) -> np.ndarray:
+def undirected_dominators(
+    n_vertices: int, src: np.ndarray, dst: np.ndarray, root: int
+) -> np.ndarray:
     """Immediate dominators of an undirected graph rooted at ``root``.
 
     Parameters
@@ -88,7 +90,9 @@ def undirected_dominators(n_vertices: int, src: np.ndarray, dst: np.ndarray, roo
     return np.asarray(idom, dtype=np.int64)
 
 
-def euler_tour(children: dict[int, list[int]] | list[list[int]], roots: list[int], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def euler_tour(
+    children: dict[int, list[int]] | list[list[int]], roots: list[int], size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Depth-first order of a forest: the subtree of ``v`` is ``order[tin[v]:tout[v]]``.
 
     Vertices not reached keep ``tin == tout == -1``.
@@ -176,8 +180,9 @@ class Reachability:
         v = self.n_nodes + link
         return self._node_order[self._lo[v] : self._hi[v]]
 
-    def without(self, failed_nodes: Iterable[int] = (),
-                failed_links: Iterable[int] = ()) -> tuple[Reachability, np.ndarray]:
+    def without(
+        self, failed_nodes: Iterable[int] = (), failed_links: Iterable[int] = ()
+    ) -> tuple[Reachability, np.ndarray]:
         """The index of the network left after some nodes and links fail.
 
         Its single-failure answers are what a further failure loses on top of
@@ -189,11 +194,15 @@ class Reachability:
         keep = ~(dead[self._src] | dead[self._dst])
         keep[np.asarray(list(failed_links), dtype=np.int64)] = False
         link_pos = np.where(keep, np.cumsum(keep) - 1, -1)
-        left = Reachability(self.n_nodes, self._src[keep], self._dst[keep], self._gateways[~dead[self._gateways]])
+        left = Reachability(
+            self.n_nodes, self._src[keep], self._dst[keep], self._gateways[~dead[self._gateways]]
+        )
         return left, link_pos
 
     # -- combined failures -----------------------------------------------
-    def lost_if(self, failed_nodes: Iterable[int] = (), failed_links: Iterable[int] = ()) -> np.ndarray:
+    def lost_if(
+        self, failed_nodes: Iterable[int] = (), failed_links: Iterable[int] = ()
+    ) -> np.ndarray:
         """Elements unreachable after several nodes and links fail together.
 
         The failed nodes themselves are included.

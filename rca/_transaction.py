@@ -39,7 +39,9 @@ def describe(exc: BaseException) -> str:
     return ("" if expected(cause) else f"internal error ({type(cause).__name__}): ") + str(exc)
 
 
-def guarded(fn: Callable[..., T], *args: object, **kwargs: object) -> tuple[T | None, Exception | None]:
+def guarded(
+    fn: Callable[..., T], *args: object, **kwargs: object
+) -> tuple[T | None, Exception | None]:
     """``fn(*args, **kwargs)`` as ``(value, None)``, or ``(None, error)`` when it failed.
 
     A :class:`~rca.errors.MissingExtraError` and anything that is not an

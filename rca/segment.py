@@ -79,7 +79,16 @@ from .metrics import Metrics
 from .topology import Topology
 from .vocabulary import CLEARED, alarm_role, cleared_type
 
-__all__ = ["Segment", "Segmentation", "Segmenter", "segment", "LATE_ROLES", "LOCAL_ROLES", "MARKER_ROLES", "WEAK_ROLES"]
+__all__ = [
+    "Segment",
+    "Segmentation",
+    "Segmenter",
+    "segment",
+    "LATE_ROLES",
+    "LOCAL_ROLES",
+    "MARKER_ROLES",
+    "WEAK_ROLES",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +137,13 @@ class Segment:
 
     def to_dict(self) -> dict:
         """``incident_id``, ``start``, ``end`` (ISO 8601), ``n_alarms``, ``devices``."""
-        return {"incident_id": self.incident_id, "start": to_iso(self.start), "end": to_iso(self.end),
-                "n_alarms": self.n_alarms, "devices": list(self.devices)}
+        return {
+            "incident_id": self.incident_id,
+            "start": to_iso(self.start),
+            "end": to_iso(self.end),
+            "n_alarms": self.n_alarms,
+            "devices": list(self.devices),
+        }
 
 
 @dataclass(frozen=True)
@@ -284,8 +298,17 @@ class Segmenter:
     [('log-001', ('A', 'C')), ('log-002', ('X', 'Y'))]
     """
 
-    def __init__(self, topology: Topology, *, window_s: float = 300.0, late_window_s: float = 1200.0,
-                 hops: int = 1, flap_s: float = 300.0, min_devices: int = 2, name: str = "log") -> None:
+    def __init__(
+        self,
+        topology: Topology,
+        *,
+        window_s: float = 300.0,
+        late_window_s: float = 1200.0,
+        hops: int = 1,
+        flap_s: float = 300.0,
+        min_devices: int = 2,
+        name: str = "log",
+    ) -> None:
         self.topology = topology
         self.window_s = float(window_s)
         self.late_window_s = float(late_window_s)
@@ -297,10 +320,12 @@ class Segmenter:
         self._parent: dict[int, int] = {}
         self._serial = 0
         self._incidents = 0
-        self._recent: dict[str, list[tuple[float, int, bool]]] = {}   # element -> (time, group, late)
-        self._open: dict[tuple, list[tuple[int, list]]] = {}           # condition -> [(group, raise record)]
+        self._recent: dict[
+            str, list[tuple[float, int, bool]]
+        ] = {}  # element -> (time, group, late)
+        self._open: dict[tuple, list[tuple[int, list]]] = {}  # condition -> [(group, raise record)]
         self._final = False
-        self._row_group: list[int] = []                                # per row: group serial or -1
+        self._row_group: list[int] = []  # per row: group serial or -1
         self._unplaced = 0
         self._now = float("-inf")
         self._near: dict[str, frozenset[str]] = {}
@@ -316,12 +341,16 @@ class Segmenter:
             Ids of the incidents these alarms created or changed, in order.
         """
         changed: dict[str, None] = {}
-        cols = {c: frame[c].tolist() if c in frame.columns else [None] * len(frame)
-                for c in ("time", "device", "alarm_type", "severity", "link_id", "message")}
+        cols = {
+            c: frame[c].tolist() if c in frame.columns else [None] * len(frame)
+            for c in ("time", "device", "alarm_type", "severity", "link_id", "message")
+        }
         for t, dev, kind, sev, link, msg in zip(*cols.values()):
             t = float(t)
             if t < self._now - 1e-9:
-                raise ValueError(f"alarms must come in time order: {to_iso(t)} after {to_iso(self._now)}")
+                raise ValueError(
+                    f"alarms must come in time order: {to_iso(t)} after {to_iso(self._now)}"
+                )
             self._now = t
             g = self._one(t, str(dev), str(kind), sev, link, msg)
             self._row_group.append(g)
@@ -379,7 +408,9 @@ class Segmenter:
             # hub would otherwise chain every storm around it together
             root = max(found, key=lambda r: (found[r], -r))
             if late:
-                sweep = [r for r in found if r != root and all(x[5] for x in self._groups[r].raises)]
+                sweep = [
+                    r for r in found if r != root and all(x[5] for x in self._groups[r].raises)
+                ]
                 root = self._merge_all([root, *sweep])
         else:
             root = self._merge_all(list(found))
@@ -405,8 +436,10 @@ class Segmenter:
         if link is not None:
             if topo.has_link(link):
                 foot += [n for n in topo.link_endpoints(link) if n not in foot]
-            elif link in topo.links.index:   # a dependency edge
-                foot += [str(n) for n in topo.links.loc[link, ["source", "target"]] if str(n) not in foot]
+            elif link in topo.links.index:  # a dependency edge
+                foot += [
+                    str(n) for n in topo.links.loc[link, ["source", "target"]] if str(n) not in foot
+                ]
         return foot
 
     def _near_of(self, node: str) -> frozenset[str]:
@@ -509,8 +542,18 @@ class Segmenter:
         """The incidents so far, in order of start."""
         for root in list(self._groups):
             self._promote(root)
-        out = [Segment(g.incident, g.first, g.last, tuple(sorted(g.rows)), tuple(g.devices), tuple(g.merged_from))
-               for g in self._groups.values() if g.incident is not None]
+        out = [
+            Segment(
+                g.incident,
+                g.first,
+                g.last,
+                tuple(sorted(g.rows)),
+                tuple(g.devices),
+                tuple(g.merged_from),
+            )
+            for g in self._groups.values()
+            if g.incident is not None
+        ]
         return sorted(out, key=lambda s: (s.start, s.incident_id))
 
     def close(self) -> list[Segment]:
@@ -522,12 +565,23 @@ class Segmenter:
         """Per alarm fed so far: the index in :meth:`segments` of its incident, or -1."""
         segs = self.segments()
         index = {s.incident_id: i for i, s in enumerate(segs)}
-        by_root = {root: index.get(g.incident, -1) if g.incident else -1 for root, g in self._groups.items()}
-        return np.asarray([by_root[self._find(g)] if g >= 0 else -1 for g in self._row_group], dtype=np.int64)
+        by_root = {
+            root: index.get(g.incident, -1) if g.incident else -1
+            for root, g in self._groups.items()
+        }
+        return np.asarray(
+            [by_root[self._find(g)] if g >= 0 else -1 for g in self._row_group], dtype=np.int64
+        )
 
 
-def segment(alarms: AlarmLog, topology: Topology, metrics: Metrics | None = None, *, name: str = "log",
-            **params: float) -> Segmentation:
+def segment(
+    alarms: AlarmLog,
+    topology: Topology,
+    metrics: Metrics | None = None,
+    *,
+    name: str = "log",
+    **params: float,
+) -> Segmentation:
     """Cut a long alarm log into incidents (see the module docstring for the rule).
 
     Parameters
@@ -554,7 +608,17 @@ def segment(alarms: AlarmLog, topology: Topology, metrics: Metrics | None = None
     online = seg.close()
     labels = seg.labels()
     # the whole log is known: number the incidents in order of start (online ids follow promotion)
-    segments = [Segment(f"{name}-{i + 1:03d}", s.start, s.end, s.rows, s.devices) for i, s in enumerate(online)]
-    logger.info("segmented %d alarms into %d incident(s); %d background (%d unplaced)",
-                len(alarms), len(segments), int((labels < 0).sum()), seg._unplaced)
-    return Segmentation(tuple(segments), labels, alarms, topology, metrics, name=name, unplaced=seg._unplaced)
+    segments = [
+        Segment(f"{name}-{i + 1:03d}", s.start, s.end, s.rows, s.devices)
+        for i, s in enumerate(online)
+    ]
+    logger.info(
+        "segmented %d alarms into %d incident(s); %d background (%d unplaced)",
+        len(alarms),
+        len(segments),
+        int((labels < 0).sum()),
+        seg._unplaced,
+    )
+    return Segmentation(
+        tuple(segments), labels, alarms, topology, metrics, name=name, unplaced=seg._unplaced
+    )

@@ -44,9 +44,13 @@ def test_single_failures_match_brute_force_bfs():
     gateways = np.asarray([0, 1])
     reach = Reachability(60, src, dst, gateways)
     for node in rng.choice(60, 15, replace=False).tolist():
-        assert sorted(reach.lost_if_node_fails(node).tolist()) == sorted(reach.lost_if([node]).tolist()), node
+        assert sorted(reach.lost_if_node_fails(node).tolist()) == sorted(
+            reach.lost_if([node]).tolist()
+        ), node
     for link in range(len(src)):
-        assert sorted(reach.lost_if_link_fails(link).tolist()) == sorted(reach.lost_if(failed_links=[link]).tolist()), link
+        assert sorted(reach.lost_if_link_fails(link).tolist()) == sorted(
+            reach.lost_if(failed_links=[link]).tolist()
+        ), link
 
 
 @pytest.mark.parametrize("seed", range(20))

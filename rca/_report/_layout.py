@@ -23,7 +23,9 @@ SPRING_LIMIT = 400
 Positions = dict[str, tuple[float, float]]
 
 
-def node_positions(topology: Topology, *, random_state: int = 7, min_geo_fraction: float = 0.5) -> Positions:
+def node_positions(
+    topology: Topology, *, random_state: int = 7, min_geo_fraction: float = 0.5
+) -> Positions:
     """Drawing coordinates of every element.
 
     Parameters
@@ -94,7 +96,10 @@ def _geo_layout(topology: Topology, xy: np.ndarray) -> Positions:
         known = ~np.isnan(xy[:, 0])
     rest = np.flatnonzero(~known)
     if len(rest):
-        x0, y0 = np.nanmin(xy[:, 0]) if known.any() else 0.0, np.nanmin(xy[:, 1]) if known.any() else 0.0
+        x0, y0 = (
+            np.nanmin(xy[:, 0]) if known.any() else 0.0,
+            np.nanmin(xy[:, 1]) if known.any() else 0.0,
+        )
         step = span / max(len(rest), 1)
         for k, i in enumerate(rest):
             xy[i] = (x0 + k * step, y0 - 0.1 * span)

@@ -48,6 +48,8 @@ class FigureSpec:
 
 def tracer(kind: str) -> Callable[..., dict]:
     """A trace constructor: ``tracer("scatter")(x=..., y=...)`` is ``{"type": "scatter", "x": ..., "y": ...}``."""
+
     def make(**props: Any) -> dict:
         return {"type": kind, **{k: v for k, v in props.items() if v is not None}}
+
     return make

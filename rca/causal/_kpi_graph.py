@@ -75,7 +75,9 @@ class _Upstream:
     """The shortest-path DAG towards the sinks over entities (nodes and links)."""
 
     depth: dict[str, int]
-    parents: dict[str, list[str]] = field(default_factory=dict)  # entity -> upstream entities one hop away
+    parents: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # entity -> upstream entities one hop away
 
     def ancestors(self, entity: str, max_hops: int) -> dict[str, int]:
         """Upstream entities within ``max_hops`` hops, with their hop count."""
@@ -187,8 +189,13 @@ class KPIGraph:
         return a if da <= db else b
 
 
-def kpi_graph(topology: Topology, variables: Iterable[tuple[str, str]], *, max_hops: int = 8,
-              resource_parents: bool = False) -> KPIGraph:
+def kpi_graph(
+    topology: Topology,
+    variables: Iterable[tuple[str, str]],
+    *,
+    max_hops: int = 8,
+    resource_parents: bool = False,
+) -> KPIGraph:
     """Build the causal DAG over KPI series from the topology (rules in the module docstring).
 
     Parameters

@@ -59,7 +59,10 @@ def simulate_hawkes_events(
     rng = np.random.default_rng(random_state)
     names = [f"A{i}" for i in range(n_types)]
     if edges is None:
-        edges = sorted({(names[i], names[i + 1]) for i in range(n_types - 1)} | {(names[0], names[2 % n_types])})
+        edges = sorted(
+            {(names[i], names[i + 1]) for i in range(n_types - 1)}
+            | {(names[0], names[2 % n_types])}
+        )
         edges = [e for e in edges if e[0] != e[1]]
     index = {n: i for i, n in enumerate(names)}
     children: list[list[int]] = [[] for _ in names]

@@ -15,7 +15,14 @@ import click
 from .._text import terminal_safe
 from .._transaction import describe, expected
 
-__all__ = ["EXIT_FAILED", "EXIT_SIGINT", "EXIT_SIGTERM", "Terminated", "report_error", "sigterm_raises"]
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_SIGINT",
+    "EXIT_SIGTERM",
+    "Terminated",
+    "report_error",
+    "sigterm_raises",
+]
 
 logger = logging.getLogger(__name__)
 

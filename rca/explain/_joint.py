@@ -39,8 +39,11 @@ class FailureState:
         key = (h.entity, h.fault)
         if key not in self._cache:
             extra = frozenset(self._lost_on_top(h)) - self.lost - h.lost
-            self._cache[key] = (replace(h, lost=h.lost | extra, given=self.entities, jointly_lost=extra)
-                                if extra else h)
+            self._cache[key] = (
+                replace(h, lost=h.lost | extra, given=self.entities, jointly_lost=extra)
+                if extra
+                else h
+            )
         return self._cache[key]
 
     def _lost_on_top(self, h: Hypothesis) -> list[str]:
@@ -63,6 +66,7 @@ class FailureState:
         """The dominator-tree index of the network the roots left, and where each link went in it."""
         if self._damaged is None:
             topo = self.topo
-            self._damaged = topo.reachability.without([topo.index_of(v) for v in self.dead],
-                                                      [topo.link_index(l) for l in self.links])
+            self._damaged = topo.reachability.without(
+                [topo.index_of(v) for v in self.dead], [topo.link_index(l) for l in self.links]
+            )
         return self._damaged

@@ -21,7 +21,9 @@ __all__ = ["FailureNet", "mean_adjacency"]
 _ADJACENCY: dict[int, tuple] = {}  # id(edge_index) -> (weakref, key, matrices)
 
 
-def mean_adjacency(edge_index: torch.Tensor, edge_kind: torch.Tensor, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+def mean_adjacency(
+    edge_index: torch.Tensor, edge_kind: torch.Tensor, n: int
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Row-normalised sparse adjacency of each edge kind (incidence, membership).
 
     Cached per ``edge_index`` tensor (a topology's static edges are built once),
@@ -74,16 +76,26 @@ class FailureNet(nn.Module):
           (only the heads of ``task``)
     """
 
-    def __init__(self, n_features: int, n_faults: int, *, hidden: int = 32, layers: int = 4) -> None:
+    def __init__(
+        self, n_features: int, n_faults: int, *, hidden: int = 32, layers: int = 4
+    ) -> None:
         super().__init__()
         self.encode = nn.Linear(n_features, hidden)
         self.mix = nn.ModuleList(nn.Linear(3 * hidden, hidden) for _ in range(layers))
         self.root = nn.Sequential(nn.Linear(hidden + n_features, 16), nn.ReLU(), nn.Linear(16, 1))
         self.fault = nn.Linear(hidden + n_features, n_faults)
-        self.symptom = nn.Sequential(nn.Linear(hidden + n_features, 16), nn.ReLU(), nn.Linear(16, 2))
+        self.symptom = nn.Sequential(
+            nn.Linear(hidden + n_features, 16), nn.ReLU(), nn.Linear(16, 2)
+        )
 
-    def forward(self, x: torch.Tensor, edge_index: torch.Tensor, edge_kind: torch.Tensor, *,
-                task: str = "both") -> dict[str, torch.Tensor]:
+    def forward(
+        self,
+        x: torch.Tensor,
+        edge_index: torch.Tensor,
+        edge_kind: torch.Tensor,
+        *,
+        task: str = "both",
+    ) -> dict[str, torch.Tensor]:
         if not torch.is_grad_enabled():
             return self._infer(x, edge_index, edge_kind, task)
         h = torch.relu(self.encode(x))
@@ -101,8 +113,9 @@ class FailureNet(nn.Module):
             out["symptom"], out["delay"] = sym[:, 0], sym[:, 1]
         return out
 
-    def _infer(self, x: torch.Tensor, edge_index: torch.Tensor, edge_kind: torch.Tensor,
-               task: str) -> dict[str, torch.Tensor]:
+    def _infer(
+        self, x: torch.Tensor, edge_index: torch.Tensor, edge_kind: torch.Tensor, task: str
+    ) -> dict[str, torch.Tensor]:
         """The same function without autograd, for large graphs.
 
         No concatenations: each linear layer over ``[h, incidence @ h,
@@ -121,14 +134,16 @@ class FailureNet(nn.Module):
                 mix = cast(nn.Linear, layer)
                 w = mix.weight
                 torch.addmm(mix.bias, h, w[:, :hid].t(), out=z)
-                torch.mm(h, w[:, hid:2 * hid].t(), out=y)
+                torch.mm(h, w[:, hid : 2 * hid].t(), out=y)
                 z.addmm_(incidence, y)
-                torch.mm(h, w[:, 2 * hid:].t(), out=y)
+                torch.mm(h, w[:, 2 * hid :].t(), out=y)
                 z.addmm_(membership, y)
                 h.add_(z.relu_())
 
         def linear(layer: nn.Linear) -> torch.Tensor:  # layer([h, x]) without building [h, x]
-            return torch.addmm(layer.bias, h, layer.weight[:, :hid].t()).addmm_(x, layer.weight[:, hid:].t())
+            return torch.addmm(layer.bias, h, layer.weight[:, :hid].t()).addmm_(
+                x, layer.weight[:, hid:].t()
+            )
 
         out: dict[str, torch.Tensor] = {}
         if task in ("both", "localise"):
