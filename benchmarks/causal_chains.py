@@ -57,21 +57,29 @@ def learn(n_small: int, n_medium: int):
     with tempfile.TemporaryDirectory() as tmp:
         k = 0
         for size, n in (("small", n_small), ("medium", n_medium)):
-            for i in range(n):
-                make_incident(size=size, random_state=TRAIN_SEED + k).write(Path(tmp) / f"incident-{k:04d}")
+            for _i in range(n):
+                make_incident(size=size, random_state=TRAIN_SEED + k).write(
+                    Path(tmp) / f"incident-{k:04d}"
+                )
                 k += 1
         history = read_alarm_history(tmp, drop_cleared=True)
         start = time.perf_counter()
         graph = learn_knowledge(history)
         seconds = time.perf_counter() - start
-    return graph, {"n_incidents": k, "n_alarms": len(history.alarms), "edges": len(graph),
-                   "learn_seconds": seconds, "top_edges": graph.to_frame().head(12).to_dict("records")}
+    return graph, {
+        "n_incidents": k,
+        "n_alarms": len(history.alarms),
+        "edges": len(graph),
+        "learn_seconds": seconds,
+        "top_edges": graph.to_frame().head(12).to_dict("records"),
+    }
 
 
 def _reordered(result: RCAResult, key) -> RCAResult:
     cands = sorted(result.candidates, key=key)
-    return dataclasses.replace(result, candidates=tuple(dataclasses.replace(c, rank=i + 1)
-                                                        for i, c in enumerate(cands)))
+    return dataclasses.replace(
+        result, candidates=tuple(dataclasses.replace(c, rank=i + 1) for i, c in enumerate(cands))
+    )
 
 
 def rerank(result: RCAResult, lam: float) -> RCAResult:
@@ -94,7 +102,7 @@ def run_corpus(size: str, n: int, graph, lams: list[float], test_seed: int = TES
         plain = analyze(inc)
         start = time.perf_counter()
         known = add_chains(plain, inc, graph)
-        shipped = order_ties_by_chains(known)   # what analyze(inc, knowledge=graph) returns
+        shipped = order_ties_by_chains(known)  # what analyze(inc, knowledge=graph) returns
         added.append(time.perf_counter() - start)
         variants["without"].append(score_incident(plain, inc.truth))
         variants["chains_only"].append(score_incident(known, inc.truth))
@@ -110,7 +118,9 @@ def run_corpus(size: str, n: int, graph, lams: list[float], test_seed: int = TES
             if (cand.entity, cand.kind) in faults:
                 chains = _chains(cand)
                 root_has.append(bool(chains))
-                steps = " -> ".join(a.alarm_type for a in chains[0].alarms) if chains else "(no chain)"
+                steps = (
+                    " -> ".join(a.alarm_type for a in chains[0].alarms) if chains else "(no chain)"
+                )
                 root_chains.setdefault(faults[cand.entity, cand.kind], Counter())[steps] += 1
     out = {"n": n, "mean_alarms": float(np.mean(n_alarms)), "variants": {}}
     for name, scores in variants.items():
@@ -130,30 +140,47 @@ def _print(size: str, res: dict) -> None:
     print(f"\n== {size}: {res['n']} held-out incidents, ~{res['mean_alarms']:.0f} alarms each ==")
     frame = pd.DataFrame([{"ranking": k, **v} for k, v in res["variants"].items()])
     print(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    print(f"top candidate has a causal chain: {res['top_has_chain']:.1%}; true root (when ranked) has one: "
-          f"{res['true_root_has_chain']:.1%}; mean chain length {res['mean_chain_alarms']:.2f} alarms")
+    print(
+        f"top candidate has a causal chain: {res['top_has_chain']:.1%}; true root (when ranked) has one: "
+        f"{res['true_root_has_chain']:.1%}; mean chain length {res['mean_chain_alarms']:.2f} alarms"
+    )
     print("true root's chain, most common per fault type (count):")
     for fault, chains in res["true_root_chains"].items():
         steps, count = next(iter(chains.items()))
         print(f"  {fault:<17} {steps} ({count})")
-    print(f"knowledge latency per incident: median {res['added_ms_median']:.1f} ms, p95 {res['added_ms_p95']:.1f} ms")
+    print(
+        f"knowledge latency per incident: median {res['added_ms_median']:.1f} ms, p95 {res['added_ms_p95']:.1f} ms"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--train-small", type=int, default=40)
     parser.add_argument("--train-medium", type=int, default=20)
-    parser.add_argument("--n-test", type=int, default=60, help="held-out incidents per size (large: --n-large)")
+    parser.add_argument(
+        "--n-test", type=int, default=60, help="held-out incidents per size (large: --n-large)"
+    )
     parser.add_argument("--n-large", type=int, default=10)
     parser.add_argument("--sizes", nargs="+", default=["small", "medium", "large"])
     parser.add_argument("--lams", nargs="+", type=float, default=[0.05, 0.2])
     parser.add_argument("--test-seed", type=int, default=TEST_SEED)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "causal_chains.json")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "causal_chains.json"
+    )
     args = parser.parse_args()
     graph, info = learn(args.train_small, args.train_medium)
-    print(f"knowledge: {info['n_alarms']} alarms from {info['n_incidents']} training incidents, "
-          f"{info['edges']} edges learned in {info['learn_seconds']:.1f} s (thp)")
-    result = {"train_seed": TRAIN_SEED, "test_seed": args.test_seed, "knowledge": info, "corpora": {}}
+    print(
+        f"knowledge: {info['n_alarms']} alarms from {info['n_incidents']} training incidents, "
+        f"{info['edges']} edges learned in {info['learn_seconds']:.1f} s (thp)"
+    )
+    result = {
+        "train_seed": TRAIN_SEED,
+        "test_seed": args.test_seed,
+        "knowledge": info,
+        "corpora": {},
+    }
     for size in args.sizes:
         n = args.n_large if size == "large" else args.n_test
         result["corpora"][size] = run_corpus(size, n, graph, args.lams, args.test_seed)

@@ -46,10 +46,10 @@ import numpy as np
 import pandas as pd
 import torch
 
+from rca.causal import attribution_ranking
 from rca.datasets import FAULT_TYPES, VOCABULARIES, make_incident, make_network
 from rca.evaluation import score_incident, summarize
 from rca.explain import ExplainRanker
-from rca.causal import attribution_ranking
 from rca.fusion import DEFAULT_SOURCES, fused_ranking
 from rca.gnn import FailureGNN, failure_graph, localise, propagation_sample
 from rca.gnn._corpus import zoo_cores
@@ -71,15 +71,22 @@ def ppr(incident) -> RCAResult:
     topo = incident.topology
     data = failure_graph(topo, incident.alarms, incident.metrics)
     n = topo.n_nodes
-    weight = np.expm1(4 * data.x[:n, _N_ALARMS].double().numpy())  # alarms per element in the window
+    weight = np.expm1(
+        4 * data.x[:n, _N_ALARMS].double().numpy()
+    )  # alarms per element in the window
     ids = topo.node_ids
     if weight.sum() <= 0:
         weight = np.ones(n)
-    rank = nx.pagerank(nx.Graph(topo.graph), alpha=0.85,
-                       personalization={v: float(w) + 1e-9 for v, w in zip(ids, weight)})
+    rank = nx.pagerank(
+        nx.Graph(topo.graph),
+        alpha=0.85,
+        personalization={v: float(w) + 1e-9 for v, w in zip(ids, weight)},
+    )
     order = sorted(ids, key=lambda v: (-rank[v], v))[:20]
-    cands = tuple(Candidate(i + 1, v, "node", float(rank[v]), "node_down", "ppr", (Evidence((v,), "ppr"),))
-                  for i, v in enumerate(order))
+    cands = tuple(
+        Candidate(i + 1, v, "node", float(rank[v]), "node_down", "ppr", (Evidence((v,), "ppr"),))
+        for i, v in enumerate(order)
+    )
     return RCAResult(incident.name, cands, time.perf_counter() - t, "ppr")
 
 
@@ -87,8 +94,12 @@ def corpora(n: int, seed: int) -> dict[str, list]:
     """Held-out incidents of one seed: fault types cycled, vocabularies cycled, noise 0.5-2."""
     zoo = zoo_cores()
     out: dict[str, list] = {}
-    specs = [("small/1 root", "small", 1), ("small/2 roots", "small", 2),
-             ("medium/1 root", "medium", 1), ("medium/2 roots", "medium", 2)]
+    specs = [
+        ("small/1 root", "small", 1),
+        ("small/2 roots", "small", 2),
+        ("medium/1 root", "medium", 1),
+        ("medium/2 roots", "medium", 2),
+    ]
     for c, (name, size, roots) in enumerate(specs):
         incs = []
         for i in range(n):
@@ -96,9 +107,17 @@ def corpora(n: int, seed: int) -> dict[str, list]:
             fault = FAULT_TYPES[i % len(FAULT_TYPES)] if roots == 1 else None
             for _ in range(5):
                 try:
-                    incs.append(make_incident(size=size, fault=fault, n_roots=roots, noise=float(rng.uniform(0.5, 2)),
-                                              random_state=rng, vocabulary=VOCABS[i % len(VOCABS)],
-                                              name=f"{size}-{roots}-{i:03d}"))
+                    incs.append(
+                        make_incident(
+                            size=size,
+                            fault=fault,
+                            n_roots=roots,
+                            noise=float(rng.uniform(0.5, 2)),
+                            random_state=rng,
+                            vocabulary=VOCABS[i % len(VOCABS)],
+                            name=f"{size}-{roots}-{i:03d}",
+                        )
+                    )
                     break
                 except Exception:  # noqa: BLE001 - a fault the network cannot host: redraw
                     fault = None
@@ -109,8 +128,16 @@ def corpora(n: int, seed: int) -> dict[str, list]:
             rng = np.random.default_rng([seed, 9, i])
             core = zoo[(i * 7) % len(zoo)]
             net = make_network(int(rng.integers(80, 200)), core=core, random_state=rng)
-            incs.append(make_incident(net, n_roots=1 + i % 2, noise=float(rng.uniform(0.5, 2)), random_state=rng,
-                                      vocabulary=VOCABS[i % len(VOCABS)], name=f"zoo-{core.stem}-{i:03d}"))
+            incs.append(
+                make_incident(
+                    net,
+                    n_roots=1 + i % 2,
+                    noise=float(rng.uniform(0.5, 2)),
+                    random_state=rng,
+                    vocabulary=VOCABS[i % len(VOCABS)],
+                    name=f"zoo-{core.stem}-{i:03d}",
+                )
+            )
         out["zoo cores"] = incs
     return out
 
@@ -124,8 +151,13 @@ def propagation_quality(models: dict[str, FailureGNN], n: int) -> dict:
         rng = np.random.default_rng([SEEDS[0], 99, i])
         fault = [f for f in FAULT_TYPES if f != "fiber_cut"][i % (len(FAULT_TYPES) - 1)]
         try:
-            inc = make_incident(size=("small", "medium")[i % 2], fault=fault, noise=0.0, random_state=rng,
-                                vocabulary=VOCABS[i % len(VOCABS)])
+            inc = make_incident(
+                size=("small", "medium")[i % 2],
+                fault=fault,
+                noise=0.0,
+                random_state=rng,
+                vocabulary=VOCABS[i % len(VOCABS)],
+            )
         except Exception:  # noqa: BLE001
             continue
         samples.append(propagation_sample(inc))
@@ -141,10 +173,15 @@ def propagation_quality(models: dict[str, FailureGNN], n: int) -> dict:
             dt.append(np.expm1(s.y_delay[d].numpy()))
             dp.append(np.expm1(np.clip(res["delay"][d].numpy(), 0, 12)))
         y, p = np.concatenate(ys), np.concatenate(ps)
-        out[name] = {"n_incidents": len(samples), "n_elements": int(len(y)), "positive_share": float(y.mean()),
-                     "symptom_auc": float(roc_auc_score(y, p)), "symptom_f1": float(f1_score(y, p >= 0.5)),
-                     "delay_mae_s": float(np.mean(np.abs(np.concatenate(dt) - np.concatenate(dp)))),
-                     "delay_median_ae_s": float(np.median(np.abs(np.concatenate(dt) - np.concatenate(dp))))}
+        out[name] = {
+            "n_incidents": len(samples),
+            "n_elements": int(len(y)),
+            "positive_share": float(y.mean()),
+            "symptom_auc": float(roc_auc_score(y, p)),
+            "symptom_f1": float(f1_score(y, p >= 0.5)),
+            "delay_mae_s": float(np.mean(np.abs(np.concatenate(dt) - np.concatenate(dp)))),
+            "delay_median_ae_s": float(np.median(np.abs(np.concatenate(dt) - np.concatenate(dp)))),
+        }
     return out
 
 
@@ -165,8 +202,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40, help="incidents per corpus and seed")
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS), help="corpus seeds")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp"), help="where the MLP baseline is cached")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "gnn_propagation.json")
+    parser.add_argument(
+        "--cache", type=Path, default=Path("/tmp"), help="where the MLP baseline is cached"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "gnn_propagation.json"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     gnn = FailureGNN.pretrained()
@@ -182,9 +223,11 @@ def main() -> None:
         "fused": lambda inc: fused_ranking(inc),
     }
     rows, result = [], {"seeds": args.seeds, "n_per_corpus": args.n, "corpora": {}}
-    scores: dict[tuple[str, str], list] = {}   # (corpus, method) -> per-incident scores, every seed
+    scores: dict[tuple[str, str], list] = {}  # (corpus, method) -> per-incident scores, every seed
     secs: dict[tuple[str, str], list] = {}
-    for seed in args.seeds:   # one seed's incidents at a time: the corpora of four do not fit at once
+    for (
+        seed
+    ) in args.seeds:  # one seed's incidents at a time: the corpora of four do not fit at once
         for cname, incs in corpora(args.n, seed).items():
             for mname, run in methods.items():
                 for inc in incs:
@@ -196,15 +239,26 @@ def main() -> None:
     for (cname, mname), got in scores.items():
         all_scores[mname] += got
         overall = summarize(got, method=mname).to_dict()["overall"]
-        row = {"corpus": cname, "method": mname, "n": len(got),
-               **{k: overall[k] for k in ("AC@1", "AC@3", "AC@5", "MRR")},
-               "median_ms": 1000 * statistics.median(secs[cname, mname])}
+        row = {
+            "corpus": cname,
+            "method": mname,
+            "n": len(got),
+            **{k: overall[k] for k in ("AC@1", "AC@3", "AC@5", "MRR")},
+            "median_ms": 1000 * statistics.median(secs[cname, mname]),
+        }
         rows.append(row)
         result["corpora"].setdefault(cname, {})[mname] = row
     for mname, scores in all_scores.items():
         overall = summarize(scores, method=mname).to_dict()["overall"]
-        rows.append({"corpus": "all", "method": mname, "n": len(scores),
-                     **{k: overall[k] for k in ("AC@1", "AC@3", "AC@5", "MRR")}, "median_ms": float("nan")})
+        rows.append(
+            {
+                "corpus": "all",
+                "method": mname,
+                "n": len(scores),
+                **{k: overall[k] for k in ("AC@1", "AC@3", "AC@5", "MRR")},
+                "median_ms": float("nan"),
+            }
+        )
     result["overall"] = {r["method"]: r for r in rows if r["corpus"] == "all"}
     table = pd.DataFrame(rows)
     with pd.option_context("display.width", 200, "display.float_format", "{:.3f}".format):

@@ -83,7 +83,8 @@ def run(sizes: list[str], n: int, seed: int, methods: list[str], out_dir: Path |
             gen_s = time.perf_counter() - t
             truths = [json.loads((f / "truth.json").read_text()) for f in folders]
             corpus = {
-                "n": n, "generate_s": gen_s,
+                "n": n,
+                "generate_s": gen_s,
                 "mean_elements": sum(t["generator"]["n_elements"] for t in truths) / n,
                 "mean_alarms": sum(len(pd.read_csv(f / "alarms.csv")) for f in folders) / n,
                 "two_roots": sum(len(t["root_causes"]) > 1 for t in truths),
@@ -96,8 +97,10 @@ def run(sizes: list[str], n: int, seed: int, methods: list[str], out_dir: Path |
 
 
 def _print(size: str, corpus: dict) -> None:
-    print(f"\n== othersim {size}: {corpus['n']} incidents ({corpus['two_roots']} with two roots), "
-          f"~{corpus['mean_elements']:.0f} elements, ~{corpus['mean_alarms']:.0f} alarms each ==")
+    print(
+        f"\n== othersim {size}: {corpus['n']} incidents ({corpus['two_roots']} with two roots), "
+        f"~{corpus['mean_elements']:.0f} elements, ~{corpus['mean_alarms']:.0f} alarms each =="
+    )
     rows = [{"method": m, **r} for m, res in corpus["methods"].items() for r in res["table"]]
     cols = ["method", "fault", "n", "AC@1", "AC@3", "AC@5", "Avg@5", "MRR", "median_ms"]
     print(pd.DataFrame(rows)[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
@@ -107,13 +110,19 @@ def _print(size: str, corpus: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", default=["small", "medium"], choices=["small", "medium", "large"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes", nargs="+", default=["small", "medium"], choices=["small", "medium", "large"]
+    )
     parser.add_argument("--n", type=int, default=60, help="incidents per corpus")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--out", type=Path, default=None, help="keep the incident folders here")
-    parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "independent_sim.json")
+    parser.add_argument(
+        "--json", type=Path, default=Path(__file__).parent / "results" / "independent_sim.json"
+    )
     args = parser.parse_args()
     if set(args.methods) - {"explain"}:
         import torch

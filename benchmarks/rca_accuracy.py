@@ -28,8 +28,10 @@ from rca.result import Candidate, Evidence, RCAResult
 
 
 def _ranked(incident, order: list[str], name: str, seconds: float) -> RCAResult:
-    cands = tuple(Candidate(i + 1, e, "node", 1.0 / (i + 1), "node_down", name, (Evidence((e,), name),))
-                  for i, e in enumerate(order[:20]))
+    cands = tuple(
+        Candidate(i + 1, e, "node", 1.0 / (i + 1), "node_down", name, (Evidence((e,), name),))
+        for i, e in enumerate(order[:20])
+    )
     return RCAResult(incident.name, cands, seconds, name)
 
 
@@ -69,7 +71,9 @@ METHODS = {
 def run(sizes: list[str], n: dict[str, int], seed: int) -> dict:
     out: dict = {"seed": seed, "corpora": {}}
     for size in sizes:
-        incidents = [make_incident(size=size, random_state=seed * 100_000 + i) for i in range(n[size])]
+        incidents = [
+            make_incident(size=size, random_state=seed * 100_000 + i) for i in range(n[size])
+        ]
         n_el = sum(inc.topology.n_nodes for inc in incidents) / len(incidents)
         n_al = sum(len(inc.alarms) for inc in incidents) / len(incidents)
         corpus = {"n": len(incidents), "mean_elements": n_el, "mean_alarms": n_al, "methods": {}}
@@ -85,8 +89,10 @@ def run(sizes: list[str], n: dict[str, int], seed: int) -> dict:
 
 
 def _print(size: str, corpus: dict) -> None:
-    print(f"\n== {size}: {corpus['n']} incidents, ~{corpus['mean_elements']:.0f} elements, "
-          f"~{corpus['mean_alarms']:.0f} alarms each ==")
+    print(
+        f"\n== {size}: {corpus['n']} incidents, ~{corpus['mean_elements']:.0f} elements, "
+        f"~{corpus['mean_alarms']:.0f} alarms each =="
+    )
     rows = []
     for name, res in corpus["methods"].items():
         for r in res["table"]:
@@ -95,15 +101,23 @@ def _print(size: str, corpus: dict) -> None:
     cols = ["method", "fault", "n", "AC@1", "AC@3", "AC@5", "Avg@5", "MRR"]
     print(frame[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     lat = corpus["methods"]["netrca"]["overall"]
-    print(f"netrca latency per incident: median {lat['median_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms")
+    print(
+        f"netrca latency per incident: median {lat['median_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", nargs="+", default=["small", "medium", "large"])
-    parser.add_argument("--n", type=int, default=None, help="incidents per corpus (default 60/60/20)")
+    parser.add_argument(
+        "--n", type=int, default=None, help="incidents per corpus (default 60/60/20)"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "rca_accuracy.json")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "rca_accuracy.json"
+    )
     args = parser.parse_args()
     n = {"small": 60, "medium": 60, "large": 20}
     if args.n:

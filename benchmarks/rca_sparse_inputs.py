@@ -32,8 +32,15 @@ import rca
 from rca.datasets import make_incident
 from rca.evaluation import score_incident, summarize
 
-VARIANTS = ("full", "no link_id", "no link_id, no message", "nodes: node_id only", "clears named by type",
-            "no clears", "bare")
+VARIANTS = (
+    "full",
+    "no link_id",
+    "no link_id, no message",
+    "nodes: node_id only",
+    "clears named by type",
+    "no clears",
+    "bare",
+)
 
 
 def strip(folder: Path, variant: str) -> None:
@@ -65,21 +72,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=60)
     parser.add_argument("--size", default="small")
-    parser.add_argument("--seed", type=int, default=3, help="corpus seed (held out from development corpora)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "rca_sparse_inputs.json")
+    parser.add_argument(
+        "--seed", type=int, default=3, help="corpus seed (held out from development corpora)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "rca_sparse_inputs.json"
+    )
     args = parser.parse_args()
-    incidents = [make_incident(size=args.size, random_state=args.seed * 100_000 + i) for i in range(args.n)]
+    incidents = [
+        make_incident(size=args.size, random_state=args.seed * 100_000 + i) for i in range(args.n)
+    ]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for variant in VARIANTS:
             scores = []
             for inc in incidents:
-                folder = inc.write(Path(tmp) / variant.replace(" ", "_").replace(",", "").replace(":", "") / inc.name)
+                folder = inc.write(
+                    Path(tmp)
+                    / variant.replace(" ", "_").replace(",", "").replace(":", "")
+                    / inc.name
+                )
                 strip(folder, variant)
                 back = rca.read_incident(folder)
                 scores.append(score_incident(rca.analyze(back), back.truth))
             overall = summarize(scores).to_dict()["overall"]
-            rows.append({"variant": variant, "n": len(scores), **{k: overall[k] for k in ("AC@1", "AC@3", "AC@5", "MRR")}})
+            rows.append(
+                {
+                    "variant": variant,
+                    "n": len(scores),
+                    **{k: overall[k] for k in ("AC@1", "AC@3", "AC@5", "MRR")},
+                }
+            )
     table = pd.DataFrame(rows)
     print(table.to_string(index=False, float_format="{:.3f}".format))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -87,5 +87,7 @@ def require(extra: str, *modules: str, feature: str | None = None) -> list[Modul
         try:
             out.append(importlib.import_module(name))
         except ImportError as exc:
-            raise MissingExtraError(extra, name, feature=feature or _FEATURES[extra], reason=str(exc) or None) from exc
+            raise MissingExtraError(
+                extra, name, feature=feature or _FEATURES[extra], reason=str(exc) or None
+            ) from exc
     return out

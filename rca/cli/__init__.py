@@ -7,6 +7,7 @@ so ``rca --help`` and the alarm-only commands start without importing torch.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 
 import click

@@ -28,38 +28,115 @@ def _network_key(folder: Path) -> str:
 
 
 @click.command("replay")
-@click.argument("incidents", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--to", "target", required=True, metavar="redis://HOST:PORT/DB|FILE|-",
-              help="Redis Streams, a file (JSON lines; CSV of the alarms when it ends with .csv), or standard output.")
-@click.option("--speed", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="Times the recorded pace (10: ten times faster); 0: as fast as possible.")
-@click.option("--gap", type=click.FloatRange(min=0), default=None,
-              help="Seconds between one incident's end and the next one's start [default: their own timestamps].")
-@click.option("--start", "start_at", default=None, metavar="now|ISO",
-              help="With --gap: the first incident starts at this time (now: the current time).")
-@click.option("--metrics/--no-metrics", default=True, show_default=True, help="Replay metrics.csv too.")
-@click.option("--simulate", "n_sim", type=click.IntRange(min=1), default=None,
-              help="Simulate this many incidents on one network instead of reading INCIDENTS (with --gap).")
+@click.argument(
+    "incidents", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="redis://HOST:PORT/DB|FILE|-",
+    help="Redis Streams, a file (JSON lines; CSV of the alarms when it ends with .csv), or standard output.",
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Times the recorded pace (10: ten times faster); 0: as fast as possible.",
+)
+@click.option(
+    "--gap",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds between one incident's end and the next one's start [default: their own timestamps].",
+)
+@click.option(
+    "--start",
+    "start_at",
+    default=None,
+    metavar="now|ISO",
+    help="With --gap: the first incident starts at this time (now: the current time).",
+)
+@click.option(
+    "--metrics/--no-metrics", default=True, show_default=True, help="Replay metrics.csv too."
+)
+@click.option(
+    "--simulate",
+    "n_sim",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Simulate this many incidents on one network instead of reading INCIDENTS (with --gap).",
+)
 @click.option("--size", default="small", show_default=True, help="--simulate: network size.")
 @click.option("--seed", type=int, default=0, show_default=True, help="--simulate: random seed.")
-@click.option("--fault", "faults", default=None, metavar="FAULT,...",
-              help="--simulate: draw each incident's fault from these (default: any).")
-@click.option("--noise", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="--simulate: background alarms (0: only the incident's).")
-@click.option("--save", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="--simulate: also write the incident folders here (to compare with rca analyze).")
-@click.option("--stream", default="alarms", show_default=True, help="Redis: the stream (or prefix with --partition).")
-@click.option("--partition", is_flag=True,
-              help="Redis: write each message to STREAM:REGION, the region of its device (docs/watch.md).")
-@click.option("--publish-topology", is_flag=True,
-              help="Redis: first write the network to the control stream (STREAM:control).")
-@click.option("--heartbeat", "heartbeat_s", type=click.FloatRange(min=0), default=3600.0, show_default=True,
-              help="End with a heartbeat message this many seconds (event time) after the last one, so that a "
-                   "watcher settles the last incidents at once; 0: none.")
-@click.option("--max-seconds", type=click.FloatRange(min=0), default=None, help="Stop after this long.")
-def replay(incidents: Path | None, target: str, speed: float, gap: float | None, start_at: str | None, metrics: bool,
-           n_sim: int | None, size: str, seed: int, faults: str | None, noise: float, save: Path | None, stream: str,
-           partition: bool, publish_topology: bool, heartbeat_s: float, max_seconds: float | None) -> None:
+@click.option(
+    "--fault",
+    "faults",
+    default=None,
+    metavar="FAULT,...",
+    help="--simulate: draw each incident's fault from these (default: any).",
+)
+@click.option(
+    "--noise",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="--simulate: background alarms (0: only the incident's).",
+)
+@click.option(
+    "--save",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="--simulate: also write the incident folders here (to compare with rca analyze).",
+)
+@click.option(
+    "--stream",
+    default="alarms",
+    show_default=True,
+    help="Redis: the stream (or prefix with --partition).",
+)
+@click.option(
+    "--partition",
+    is_flag=True,
+    help="Redis: write each message to STREAM:REGION, the region of its device (docs/watch.md).",
+)
+@click.option(
+    "--publish-topology",
+    is_flag=True,
+    help="Redis: first write the network to the control stream (STREAM:control).",
+)
+@click.option(
+    "--heartbeat",
+    "heartbeat_s",
+    type=click.FloatRange(min=0),
+    default=3600.0,
+    show_default=True,
+    help="End with a heartbeat message this many seconds (event time) after the last one, so that a "
+    "watcher settles the last incidents at once; 0: none.",
+)
+@click.option(
+    "--max-seconds", type=click.FloatRange(min=0), default=None, help="Stop after this long."
+)
+def replay(
+    incidents: Path | None,
+    target: str,
+    speed: float,
+    gap: float | None,
+    start_at: str | None,
+    metrics: bool,
+    n_sim: int | None,
+    size: str,
+    seed: int,
+    faults: str | None,
+    noise: float,
+    save: Path | None,
+    stream: str,
+    partition: bool,
+    publish_topology: bool,
+    heartbeat_s: float,
+    max_seconds: float | None,
+) -> None:
     """Replay INCIDENTS (an incident folder or a folder of them, on one network) into a stream.
 
     The alarms keep each file's row order and are sent at their timestamps'
@@ -97,11 +174,15 @@ def replay(incidents: Path | None, target: str, speed: float, gap: float | None,
                 fail(FileNotFoundError(f"{incidents}: no alarms.csv here or in its subfolders"))
         keys = {_network_key(f) for f in folders}
         if len(keys) > 1:
-            raise click.ClickException(f"the {len(folders)} incidents are on {len(keys)} different networks; a watcher "
-                                       "has one topology: replay incidents of one network (rca replay --simulate "
-                                       "makes them on one)")
+            raise click.ClickException(
+                f"the {len(folders)} incidents are on {len(keys)} different networks; a watcher "
+                "has one topology: replay incidents of one network (rca replay --simulate "
+                "makes them on one)"
+            )
         topology = Topology.read(str(folders[0]))
-        items = replay_messages(folders, gap=gap, metrics=metrics, start=start, heartbeat_s=heartbeat_s or None)
+        items = replay_messages(
+            folders, gap=gap, metrics=metrics, start=start, heartbeat_s=heartbeat_s or None
+        )
     except RCAError as exc:
         fail(exc)
     columns = list(dict.fromkeys(k for i in items if i.kind == "alarm" for k in i.fields))
@@ -116,14 +197,19 @@ def replay(incidents: Path | None, target: str, speed: float, gap: float | None,
     n_alarms = sum(1 for i in items if i.kind == "alarm")
     n_samples = sum(1 for i in items if i.kind == "metric")
     where = target if target != "-" else "standard output"
-    click.echo(f"replayed {plural(max(sent, 0), 'message')} ({plural(n_alarms, 'alarm')}, "
-               f"{plural(n_samples, 'sample')} in all) of {plural(len(folders), 'incident')} to "
-               f"{terminal_safe(where)} in {time.monotonic() - began:.1f} s", err=True)
+    click.echo(
+        f"replayed {plural(max(sent, 0), 'message')} ({plural(n_alarms, 'alarm')}, "
+        f"{plural(n_samples, 'sample')} in all) of {plural(len(folders), 'incident')} to "
+        f"{terminal_safe(where)} in {time.monotonic() - began:.1f} s",
+        err=True,
+    )
     if sent < 0:
         sys.exit(130)
 
 
-def _simulate(n: int, size: str, seed: int, faults: str | None, noise: float, save: Path | None) -> list[Path]:
+def _simulate(
+    n: int, size: str, seed: int, faults: str | None, noise: float, save: Path | None
+) -> list[Path]:
     import tempfile
 
     import numpy as np
@@ -133,22 +219,35 @@ def _simulate(n: int, size: str, seed: int, faults: str | None, noise: float, sa
     kinds = [f.strip() for f in (faults or "").split(",") if f.strip()] or None
     for f in kinds or []:
         if f not in FAULT_TYPES:
-            raise click.BadParameter(f"must be among {', '.join(FAULT_TYPES)}; got {f!r}", param_hint="--fault")
+            raise click.BadParameter(
+                f"must be among {', '.join(FAULT_TYPES)}; got {f!r}", param_hint="--fault"
+            )
     out = save if save is not None else Path(tempfile.mkdtemp(prefix="rca-replay-"))
     rng = np.random.default_rng(seed)
     net = make_network(int(size) if size.isdigit() else size, random_state=rng)
     folders = []
     for i in range(n):
         fault = str(rng.choice(kinds)) if kinds else None
-        inc = make_incident(net, fault=fault, noise=noise, random_state=rng, name=f"incident-{i + 1:04d}")
+        inc = make_incident(
+            net, fault=fault, noise=noise, random_state=rng, name=f"incident-{i + 1:04d}"
+        )
         folders.append(inc.write(out / inc.name))
-    click.echo(f"simulated {plural(n, 'incident')} on one network of {plural(net.n_nodes, 'element')}"
-               + (f" in {save}" if save is not None else ""), err=True)
+    click.echo(
+        f"simulated {plural(n, 'incident')} on one network of {plural(net.n_nodes, 'element')}"
+        + (f" in {save}" if save is not None else ""),
+        err=True,
+    )
     return folders
 
 
-def _writer(target: str, stream: str, topology: Any, partition: bool, publish_topology: bool,
-            columns: list[str]):
+def _writer(
+    target: str,
+    stream: str,
+    topology: Any,
+    partition: bool,
+    publish_topology: bool,
+    columns: list[str],
+):
     """A function writing a batch of feed items to ``target``, and one closing it."""
     if target.startswith(("redis://", "rediss://", "unix://")):
         from ..stream import connect, partition_of, regions
@@ -167,9 +266,14 @@ def _writer(target: str, stream: str, topology: Any, partition: bool, publish_to
 
             with tempfile.TemporaryDirectory(prefix="rca-topology-") as tmp:
                 topology.write_csv(tmp)
-                client.xadd(f"{stream}:control", {"type": "topology",
-                                                  "nodes": (Path(tmp) / "nodes.csv").read_text(encoding="utf-8"),
-                                                  "links": (Path(tmp) / "links.csv").read_text(encoding="utf-8")})
+                client.xadd(
+                    f"{stream}:control",
+                    {
+                        "type": "topology",
+                        "nodes": (Path(tmp) / "nodes.csv").read_text(encoding="utf-8"),
+                        "links": (Path(tmp) / "links.csv").read_text(encoding="utf-8"),
+                    },
+                )
 
         def write(items: list) -> None:
             pipe = client.pipeline(transaction=False)
@@ -177,10 +281,12 @@ def _writer(target: str, stream: str, topology: Any, partition: bool, publish_to
                 f = it.fields
                 if not partition:
                     keys = [stream]
-                elif it.kind == "heartbeat":   # every region's watcher needs the time
+                elif it.kind == "heartbeat":  # every region's watcher needs the time
                     keys = [f"{stream}:{r}" for r in sorted(set(region_of.values()) | {UNKNOWN})]
                 else:
-                    keys = [f"{stream}:{partition_of(f.get('device') or f.get('entity'), f.get('link_id') or f.get('entity'), region_of, ends)}"]
+                    keys = [
+                        f"{stream}:{partition_of(f.get('device') or f.get('entity'), f.get('link_id') or f.get('entity'), region_of, ends)}"
+                    ]
                 for key in keys:
                     pipe.xadd(key, f)
             pipe.execute()
@@ -206,8 +312,11 @@ def _writer(target: str, stream: str, topology: Any, partition: bool, publish_to
 
         def close_csv() -> None:
             if skipped[0]:
-                click.echo(f"note: {plural(skipped[0], 'metrics sample')} and the closing heartbeat not written: "
-                           "a CSV target holds alarms only (write JSON lines to keep them)", err=True)
+                click.echo(
+                    f"note: {plural(skipped[0], 'metrics sample')} and the closing heartbeat not written: "
+                    "a CSV target holds alarms only (write JSON lines to keep them)",
+                    err=True,
+                )
             if handle is not sys.stdout:
                 handle.close()
 

@@ -60,7 +60,7 @@ class LineParser:
         self.format = format
         self._given = format
         self.header: list[str] | None = None
-        self._pending: list[str] = []      # lines of a CSV record whose quoted field spans lines
+        self._pending: list[str] = []  # lines of a CSV record whose quoted field spans lines
         self._pending_line = 0
 
     def reset(self) -> None:
@@ -83,11 +83,27 @@ class LineParser:
             try:
                 fields = json.loads(text)
             except (ValueError, RecursionError) as exc:
-                return [Message(self.source, str(number), None, text[:MAX_RAW_CHARS],
-                                f"not a JSON object: {str(exc)[:200]}", now)]
+                return [
+                    Message(
+                        self.source,
+                        str(number),
+                        None,
+                        text[:MAX_RAW_CHARS],
+                        f"not a JSON object: {str(exc)[:200]}",
+                        now,
+                    )
+                ]
             if not isinstance(fields, dict):
-                return [Message(self.source, str(number), None, text[:MAX_RAW_CHARS],
-                                f"expected a JSON object, got {type(fields).__name__}", now)]
+                return [
+                    Message(
+                        self.source,
+                        str(number),
+                        None,
+                        text[:MAX_RAW_CHARS],
+                        f"expected a JSON object, got {type(fields).__name__}",
+                        now,
+                    )
+                ]
             return [Message(self.source, str(number), fields, text[:MAX_RAW_CHARS], None, now)]
         # CSV: a quoted field may hold a newline, so a record may span lines
         if not self._pending:
@@ -97,20 +113,37 @@ class LineParser:
         self._pending.append(text)
         record = "\n".join(self._pending)
         if record.count('"') % 2 == 1 and len(record) < MAX_RAW_CHARS:
-            return []   # an open quoted field: the record goes on
+            return []  # an open quoted field: the record goes on
         self._pending = []
         first = self._pending_line
         try:
             rows = list(csv.reader(io.StringIO(record), strict=True))
         except csv.Error as exc:
-            return [Message(self.source, str(first), None, record[:MAX_RAW_CHARS], f"not a CSV record: {exc}", now)]
+            return [
+                Message(
+                    self.source,
+                    str(first),
+                    None,
+                    record[:MAX_RAW_CHARS],
+                    f"not a CSV record: {exc}",
+                    now,
+                )
+            ]
         values = rows[0] if rows else []
         if self.header is None:
             self.header = [v.strip() for v in values]
             return []
         if len(values) != len(self.header):
-            return [Message(self.source, str(first), None, record[:MAX_RAW_CHARS],
-                            f"{len(values)} fields where the header has {len(self.header)}", now)]
+            return [
+                Message(
+                    self.source,
+                    str(first),
+                    None,
+                    record[:MAX_RAW_CHARS],
+                    f"{len(values)} fields where the header has {len(self.header)}",
+                    now,
+                )
+            ]
         fields = {k: v for k, v in zip(self.header, values) if k}
         return [Message(self.source, str(first), fields, record[:MAX_RAW_CHARS], None, now)]
 
@@ -120,8 +153,16 @@ class LineParser:
             return []
         record = "\n".join(self._pending)
         self._pending = []
-        return [Message(self.source, str(self._pending_line), None, record[:MAX_RAW_CHARS],
-                        "the input ended inside a quoted field", time.monotonic())]
+        return [
+            Message(
+                self.source,
+                str(self._pending_line),
+                None,
+                record[:MAX_RAW_CHARS],
+                "the input ended inside a quoted field",
+                time.monotonic(),
+            )
+        ]
 
 
 class FileSource:
@@ -150,8 +191,15 @@ class FileSource:
     UTF-8 is a bad message, not the end of the stream.
     """
 
-    def __init__(self, path: str | Path, *, follow: bool = True, from_end: bool = False, format: str = "auto",
-                 poll_s: float = 0.1) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        follow: bool = True,
+        from_end: bool = False,
+        format: str = "auto",
+        poll_s: float = 0.1,
+    ) -> None:
         self.path = Path(path)
         self.follow = follow
         self.from_end = from_end
@@ -174,18 +222,20 @@ class FileSource:
         except FileNotFoundError:
             if not self.follow:
                 raise
-            return   # not there yet: looked for again at the next read
+            return  # not there yet: looked for again at the next read
         self._handle = handle
         self._inode = os.fstat(handle.fileno()).st_ino
         self._line = 0
         self._buffer = b""
         self.parser.reset()
         if skip_to_end:
-            first = handle.readline()          # the header of a CSV is still needed
+            first = handle.readline()  # the header of a CSV is still needed
             if not first.endswith(b"\n"):
                 handle.seek(0)
                 return
-            self._decode_and_feed(first, 1)    # a JSON line's message is dropped with the others skipped
+            self._decode_and_feed(
+                first, 1
+            )  # a JSON line's message is dropped with the others skipped
             lines, after_last = 1, handle.tell()
             while True:
                 chunk = handle.read(1 << 20)
@@ -195,15 +245,23 @@ class FileSource:
                 nl = chunk.rfind(b"\n")
                 if nl >= 0:
                     after_last = handle.tell() - len(chunk) + nl + 1
-            handle.seek(after_last)            # a half-written last line is read when it is complete
+            handle.seek(after_last)  # a half-written last line is read when it is complete
             self._line = lines
 
     def _decode_and_feed(self, raw: bytes, number: int) -> list[Message]:
         try:
             text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            return [Message(self.parser.source, str(number), None, raw[:MAX_RAW_CHARS].decode("utf-8", "replace"),
-                            f"not UTF-8 text ({exc.reason} at byte {exc.start})", time.monotonic())]
+            return [
+                Message(
+                    self.parser.source,
+                    str(number),
+                    None,
+                    raw[:MAX_RAW_CHARS].decode("utf-8", "replace"),
+                    f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                    time.monotonic(),
+                )
+            ]
         return self.parser.feed(text, number)
 
     def _replaced(self) -> bool:
@@ -215,7 +273,9 @@ class FileSource:
         if self._handle is None:
             return True
         if st.st_ino != self._inode:
-            logger.warning("%s was replaced (rotated); reading the new file from its start", self.path)
+            logger.warning(
+                "%s was replaced (rotated); reading the new file from its start", self.path
+            )
             return True
         if st.st_size < self._handle.tell():
             logger.warning("%s was truncated; reading it again from its start", self.path)
@@ -256,13 +316,20 @@ class FileSource:
                 if len(self._buffer) > 4 * MAX_RAW_CHARS and b"\n" not in self._buffer:
                     # one endless line: a bad message, then resynchronise at the next newline
                     self._line += 1
-                    out.append(Message(self.parser.source, str(self._line), None,
-                                       self._buffer[:MAX_RAW_CHARS].decode("utf-8", "replace"),
-                                       f"a line longer than {4 * MAX_RAW_CHARS} bytes", time.monotonic()))
+                    out.append(
+                        Message(
+                            self.parser.source,
+                            str(self._line),
+                            None,
+                            self._buffer[:MAX_RAW_CHARS].decode("utf-8", "replace"),
+                            f"a line longer than {4 * MAX_RAW_CHARS} bytes",
+                            time.monotonic(),
+                        )
+                    )
                     self._buffer = b""
                     self._skip_rest = True
                 continue
-            raw, self._buffer = self._buffer[:nl + 1], self._buffer[nl + 1:]
+            raw, self._buffer = self._buffer[: nl + 1], self._buffer[nl + 1 :]
             self._line += 1
             if self._skip_rest:
                 self._skip_rest = False
@@ -299,20 +366,28 @@ class StreamSource:
         Lines read ahead at most.
     """
 
-    def __init__(self, stream: IO[Any], *, name: str = "<stdin>", format: str = "auto",
-                 max_queued: int = 10000) -> None:
+    def __init__(
+        self,
+        stream: IO[Any],
+        *,
+        name: str = "<stdin>",
+        format: str = "auto",
+        max_queued: int = 10000,
+    ) -> None:
         self.parser = LineParser(name, format=format)
         self.exhausted = False
         self._queue: queue.Queue = queue.Queue(maxsize=max_queued)
         self._line = 0
-        self._thread = threading.Thread(target=self._pump, args=(stream,), name="rca-watch-stdin", daemon=True)
+        self._thread = threading.Thread(
+            target=self._pump, args=(stream,), name="rca-watch-stdin", daemon=True
+        )
         self._thread.start()
 
     def _pump(self, stream: IO[Any]) -> None:
         try:
             for line in stream:
                 self._queue.put(line)
-        except (OSError, ValueError) as exc:   # closed or broken pipe
+        except (OSError, ValueError) as exc:  # closed or broken pipe
             logger.warning("input ended with an error: %s", exc)
         finally:
             self._queue.put(_EOF)
@@ -334,9 +409,16 @@ class StreamSource:
                 try:
                     line = line.decode("utf-8-sig" if self._line == 1 else "utf-8")
                 except UnicodeDecodeError as exc:
-                    out.append(Message(self.parser.source, str(self._line), None,
-                                       line[:MAX_RAW_CHARS].decode("utf-8", "replace"),
-                                       f"not UTF-8 text ({exc.reason} at byte {exc.start})", time.monotonic()))
+                    out.append(
+                        Message(
+                            self.parser.source,
+                            str(self._line),
+                            None,
+                            line[:MAX_RAW_CHARS].decode("utf-8", "replace"),
+                            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                            time.monotonic(),
+                        )
+                    )
                     continue
             out += self.parser.feed(line, self._line)
             wait = 0.0
@@ -363,8 +445,13 @@ class JsonLinesSink:
         Make every batch durable on disk before returning (slower).
     """
 
-    def __init__(self, target: IO[str] | str | Path, *, dead: JsonLinesSink | None = None,
-                 fsync: bool = False) -> None:
+    def __init__(
+        self,
+        target: IO[str] | str | Path,
+        *,
+        dead: JsonLinesSink | None = None,
+        fsync: bool = False,
+    ) -> None:
         if isinstance(target, (str, Path)):
             self._handle: IO[str] = open(target, "a", encoding="utf-8")
             self._owned = True
@@ -378,7 +465,9 @@ class JsonLinesSink:
         if not objects:
             return
         # allow_nan=False: a non-finite number would make the line invalid JSON
-        self._handle.write("".join(json.dumps(o, allow_nan=False, ensure_ascii=False) + "\n" for o in objects))
+        self._handle.write(
+            "".join(json.dumps(o, allow_nan=False, ensure_ascii=False) + "\n" for o in objects)
+        )
         self._handle.flush()
         if self.fsync and self._owned:
             os.fsync(self._handle.fileno())

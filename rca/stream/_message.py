@@ -108,7 +108,9 @@ class Message:
         if self.raw:
             return self.raw[:MAX_RAW_CHARS]
         try:
-            return json.dumps(dict(self.fields or {}), ensure_ascii=False, default=str)[:MAX_RAW_CHARS]
+            return json.dumps(dict(self.fields or {}), ensure_ascii=False, default=str)[
+                :MAX_RAW_CHARS
+            ]
         except (TypeError, ValueError):
             return repr(self.fields)[:MAX_RAW_CHARS]
 
@@ -124,8 +126,14 @@ class DeadLetter:
     def to_dict(self) -> dict:
         """``position``, ``source``, ``offset``, ``reason``, ``detail``, ``raw``: the dead-letter record."""
         m = self.message
-        return {"position": m.position, "source": m.source, "offset": m.offset, "reason": self.reason,
-                "detail": self.detail, "raw": m.raw_text()}
+        return {
+            "position": m.position,
+            "source": m.source,
+            "offset": m.offset,
+            "reason": self.reason,
+            "detail": self.detail,
+            "raw": m.raw_text(),
+        }
 
 
 @dataclass(frozen=True)
@@ -193,7 +201,9 @@ def parse_time(value: object) -> float:
     rca.stream._message.BadMessage: timestamp '12' is outside 1990-2100 in every epoch unit (s, ms, us, ns)
     """
     if isinstance(value, bool) or value is None:
-        raise BadMessage("bad_timestamp", f"timestamp {value!r} is neither ISO 8601 nor an epoch number")
+        raise BadMessage(
+            "bad_timestamp", f"timestamp {value!r} is neither ISO 8601 nor an epoch number"
+        )
     if isinstance(value, (int, float)):
         number = float(value)
     else:
@@ -210,13 +220,17 @@ def parse_time(value: object) -> float:
         seconds = number / factor
         if EARLIEST <= seconds < LATEST:
             return seconds
-    raise BadMessage("bad_timestamp", f"timestamp {str(value)[:64]!r} is outside 1990-2100 in every epoch unit "
-                                      "(s, ms, us, ns)")
+    raise BadMessage(
+        "bad_timestamp",
+        f"timestamp {str(value)[:64]!r} is outside 1990-2100 in every epoch unit (s, ms, us, ns)",
+    )
 
 
 def _parse_iso(text: str) -> float:
     try:
-        stamp = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith(("Z", "z")) else text)
+        stamp = datetime.fromisoformat(
+            text.replace("Z", "+00:00") if text.endswith(("Z", "z")) else text
+        )
     except ValueError:
         try:
             import pandas as pd
@@ -224,7 +238,9 @@ def _parse_iso(text: str) -> float:
             ts = pd.Timestamp(text)
             stamp = ts.to_pydatetime()
         except (ValueError, TypeError, OverflowError):
-            raise BadMessage("bad_timestamp", f"timestamp {text!r} is neither ISO 8601 nor an epoch number") from None
+            raise BadMessage(
+                "bad_timestamp", f"timestamp {text!r} is neither ISO 8601 nor an epoch number"
+            ) from None
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=timezone.utc)
     seconds = stamp.timestamp()
@@ -317,8 +333,18 @@ def read_record(message: Message) -> Alarm | Sample | Heartbeat:
     device = _required(fields, "device", MAX_ID_CHARS)
     alarm_type = _required(fields, "alarm_type", MAX_ID_CHARS)
     severity = _text(fields, "severity", MAX_ID_CHARS)
-    extra = tuple((str(k)[:MAX_ID_CHARS], _text(fields, k, MAX_TEXT_CHARS) or "") for k in fields
-                  if k not in ALARM_FIELDS and k != "time")
-    return Alarm(parse_time(stamp), device, alarm_type, severity.lower() if severity else None,
-                 _text(fields, "link_id", MAX_ID_CHARS), _text(fields, "message", MAX_TEXT_CHARS),
-                 message.position, extra)
+    extra = tuple(
+        (str(k)[:MAX_ID_CHARS], _text(fields, k, MAX_TEXT_CHARS) or "")
+        for k in fields
+        if k not in ALARM_FIELDS and k != "time"
+    )
+    return Alarm(
+        parse_time(stamp),
+        device,
+        alarm_type,
+        severity.lower() if severity else None,
+        _text(fields, "link_id", MAX_ID_CHARS),
+        _text(fields, "message", MAX_TEXT_CHARS),
+        message.position,
+        extra,
+    )

@@ -74,15 +74,19 @@ def regions(topology: Topology) -> dict[str, str]:
         name = f"r-{min(piece)}"
         for n in piece:
             out[n] = name
-    if "region" in topology.nodes.columns:   # some elements have one: theirs wins
+    if "region" in topology.nodes.columns:  # some elements have one: theirs wins
         for n, r in zip(ids, topology.nodes["region"].astype(object).tolist()):
             if isinstance(r, str) and r.strip():
                 out[n] = r.strip()
     return dict(sorted(out.items()))
 
 
-def partition_of(device: object, link_id: object, region_of: dict[str, str],
-                 link_ends: dict[str, tuple[str, str]] | None = None) -> str:
+def partition_of(
+    device: object,
+    link_id: object,
+    region_of: dict[str, str],
+    link_ends: dict[str, tuple[str, str]] | None = None,
+) -> str:
     """The partition key of one alarm (see the module docstring); ``unknown`` when it cannot be placed.
 
     The region of its link when ``link_id`` is a link of ``link_ends`` (an

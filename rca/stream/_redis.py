@@ -59,14 +59,19 @@ def connect(url: str) -> Any:
         No server answers there.
     """
     (redis,) = require("stream", "redis", feature="Redis Streams (rca watch/replay redis://...)")
-    client = redis.Redis.from_url(url, decode_responses=False, socket_connect_timeout=5, socket_timeout=30,
-                                  health_check_interval=30)
+    client = redis.Redis.from_url(
+        url,
+        decode_responses=False,
+        socket_connect_timeout=5,
+        socket_timeout=30,
+        health_check_interval=30,
+    )
     client.ping()
     return client
 
 
 def _decode(raw: dict | None) -> tuple[dict | None, str | None]:
-    if not raw:   # a pending entry deleted (XDEL, trimming) before it was read again
+    if not raw:  # a pending entry deleted (XDEL, trimming) before it was read again
         return None, "the entry was deleted from the stream before it was read"
     out: dict[str, str] = {}
     for k, v in raw.items():
@@ -81,9 +86,15 @@ def _decode(raw: dict | None) -> tuple[dict | None, str | None]:
 def _raw_json(raw: dict | None) -> str:
     if raw is None:
         return ""
-    return json.dumps({(k.decode("utf-8", "replace") if isinstance(k, bytes) else str(k)):
-                       (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)) for k, v in raw.items()},
-                      ensure_ascii=False)
+    return json.dumps(
+        {
+            (k.decode("utf-8", "replace") if isinstance(k, bytes) else str(k)): (
+                v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+            )
+            for k, v in raw.items()
+        },
+        ensure_ascii=False,
+    )
 
 
 class RedisSource:
@@ -104,9 +115,18 @@ class RedisSource:
         Control stream (topology messages).
     """
 
-    def __init__(self, client: Any, streams: Sequence[str], *, group: str = "rca-watch",
-                 consumer: str = "rca-watch-1", control: str | None = None) -> None:
-        (redis,) = require("stream", "redis", feature="Redis Streams (rca watch/replay redis://...)")
+    def __init__(
+        self,
+        client: Any,
+        streams: Sequence[str],
+        *,
+        group: str = "rca-watch",
+        consumer: str = "rca-watch-1",
+        control: str | None = None,
+    ) -> None:
+        (redis,) = require(
+            "stream", "redis", feature="Redis Streams (rca watch/replay redis://...)"
+        )
         if not streams:
             raise ValueError("RedisSource needs at least one stream")
         self._errors = redis.exceptions
@@ -145,14 +165,17 @@ class RedisSource:
         """Pending entries first (after a restart), then new ones; waits up to ``timeout_s`` for new ones."""
         max_count = max(1, int(max_count))
         if self._backlog:
-            reply = self.client.xreadgroup(self.group, self.consumer, dict(self._backlog), count=max_count)
+            reply = self.client.xreadgroup(
+                self.group, self.consumer, dict(self._backlog), count=max_count
+            )
             got = self._messages(reply, pending=True)
             if got:
                 return got
             # nothing pending is left where the reply said so: on to new entries
         block = max(1, int(timeout_s * 1000))
-        reply = self.client.xreadgroup(self.group, self.consumer, {s: ">" for s in self.streams},
-                                       count=max_count, block=block)
+        reply = self.client.xreadgroup(
+            self.group, self.consumer, {s: ">" for s in self.streams}, count=max_count, block=block
+        )
         return self._messages(reply, pending=False)
 
     def _messages(self, reply: Any, *, pending: bool) -> list[Message]:
@@ -170,7 +193,9 @@ class RedisSource:
             for entry_id, raw in entries:
                 eid = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
                 fields, error = _decode(raw)
-                msg = Message(name, eid, fields, "" if fields is not None else _raw_json(raw), error, now)
+                msg = Message(
+                    name, eid, fields, "" if fields is not None else _raw_json(raw), error, now
+                )
                 ms, _, seq = eid.partition("-")
                 out.append(((int(ms), int(seq or 0)), i, msg))
         if pending:
@@ -178,8 +203,12 @@ class RedisSource:
                 if s not in seen_streams:
                     self._backlog.pop(s, None)
             if out:
-                logger.info("read %d entries given to %s before and not acknowledged", len(out), self.consumer)
-        out.sort(key=lambda x: (x[0], x[1]))   # several streams: in order of their entry ids
+                logger.info(
+                    "read %d entries given to %s before and not acknowledged",
+                    len(out),
+                    self.consumer,
+                )
+        out.sort(key=lambda x: (x[0], x[1]))  # several streams: in order of their entry ids
         return [m for _, _, m in out]
 
     def ack(self, messages: Sequence[Message]) -> None:
@@ -192,7 +221,7 @@ class RedisSource:
         pipe = self.client.pipeline(transaction=False)
         for stream, ids in by_stream.items():
             for k in range(0, len(ids), 1000):
-                pipe.xack(stream, self.group, *ids[k:k + 1000])
+                pipe.xack(stream, self.group, *ids[k : k + 1000])
         pipe.execute()
 
     def controls(self) -> list[tuple[str, dict]]:
@@ -231,8 +260,14 @@ class RedisSink:
         Trim each stream to about this many entries (``MAXLEN ~``).
     """
 
-    def __init__(self, client: Any, *, stream: str = "rca:answers", dead: str = "rca:dead",
-                 maxlen: int | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        *,
+        stream: str = "rca:answers",
+        dead: str = "rca:dead",
+        maxlen: int | None = None,
+    ) -> None:
         self.client = client
         self.stream = stream
         self.dead = dead
@@ -247,9 +282,18 @@ class RedisSink:
         pipe.execute()
 
     def publish(self, answers: Sequence[dict]) -> None:
-        self._add(self.stream, [{"answer": json.dumps(a, allow_nan=False, ensure_ascii=False),
-                                 "incident_id": str(a.get("incident_id", "")), "version": str(a.get("version", "")),
-                                 "final": "1" if a.get("final") else "0"} for a in answers])
+        self._add(
+            self.stream,
+            [
+                {
+                    "answer": json.dumps(a, allow_nan=False, ensure_ascii=False),
+                    "incident_id": str(a.get("incident_id", "")),
+                    "version": str(a.get("version", "")),
+                    "final": "1" if a.get("final") else "0",
+                }
+                for a in answers
+            ],
+        )
 
     def dead_letter(self, letters: Sequence[DeadLetter]) -> None:
         self._add(self.dead, [{k: str(v) for k, v in d.to_dict().items()} for d in letters])

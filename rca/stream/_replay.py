@@ -41,7 +41,7 @@ class FeedItem:
 
     at: float
     fields: dict
-    kind: str = "alarm"          # "alarm" or "metric"
+    kind: str = "alarm"  # "alarm" or "metric"
 
 
 def _read_rows(path: Path) -> list[dict]:
@@ -60,8 +60,9 @@ def _times(rows: list[dict]) -> list[float | None]:
     return out
 
 
-def feed_of_frames(name: str, alarms: list[dict], metrics: list[dict] | None = None, *,
-                   shift: float = 0.0) -> list[FeedItem]:
+def feed_of_frames(
+    name: str, alarms: list[dict], metrics: list[dict] | None = None, *, shift: float = 0.0
+) -> list[FeedItem]:
     """One incident's rows as feed items, shifted by ``shift`` seconds, in file order, paced by the latest time."""
     items: list[FeedItem] = []
     for kind, rows in (("alarm", alarms), ("metric", metrics or [])):
@@ -74,14 +75,20 @@ def feed_of_frames(name: str, alarms: list[dict], metrics: list[dict] | None = N
                 if shift:
                     fields["timestamp"] = to_iso(t + shift)
             fields["replay_incident"] = name
-            fields["replay_row"] = str(i + 2)     # the line in the file (the header is line 1)
+            fields["replay_row"] = str(i + 2)  # the line in the file (the header is line 1)
             at = (latest if latest is not None else 0.0) + shift
             items.append(FeedItem(at, fields, kind))
     return items
 
 
-def replay_messages(folders: Sequence[str | Path], *, gap: float | None = None, metrics: bool = True,
-                    start: float | None = None, heartbeat_s: float | None = 3600.0) -> list[FeedItem]:
+def replay_messages(
+    folders: Sequence[str | Path],
+    *,
+    gap: float | None = None,
+    metrics: bool = True,
+    start: float | None = None,
+    heartbeat_s: float | None = 3600.0,
+) -> list[FeedItem]:
     """The feed of incident folders, one after another (see the module docstring).
 
     Parameters
@@ -117,7 +124,11 @@ def replay_messages(folders: Sequence[str | Path], *, gap: float | None = None, 
         if not (folder / "alarms.csv").exists():
             raise InputError("no alarms.csv here", file=folder)
         alarms = _read_rows(folder / "alarms.csv")
-        samples = _read_rows(folder / "metrics.csv") if metrics and (folder / "metrics.csv").exists() else []
+        samples = (
+            _read_rows(folder / "metrics.csv")
+            if metrics and (folder / "metrics.csv").exists()
+            else []
+        )
         times = [t for t in _times(alarms) if t is not None]
         if not times:
             raise InputError("no readable timestamp in alarms.csv", file=folder / "alarms.csv")
@@ -139,13 +150,26 @@ def replay_messages(folders: Sequence[str | Path], *, gap: float | None = None, 
     out = [items[i] for i in order]
     if heartbeat_s is not None and out:
         last = max(it.at for it in out)
-        out.append(FeedItem(last, {"type": "heartbeat", "timestamp": to_iso(last + float(heartbeat_s))}, "heartbeat"))
+        out.append(
+            FeedItem(
+                last,
+                {"type": "heartbeat", "timestamp": to_iso(last + float(heartbeat_s))},
+                "heartbeat",
+            )
+        )
     return out
 
 
-def replay(items: Iterable[FeedItem], write: Callable[[list[FeedItem]], None], *, speed: float = 1.0,
-           max_seconds: float | None = None, clock: Callable[[], float] = time.monotonic,
-           sleep: Callable[[float], None] = time.sleep, batch: int = 500) -> int:
+def replay(
+    items: Iterable[FeedItem],
+    write: Callable[[list[FeedItem]], None],
+    *,
+    speed: float = 1.0,
+    max_seconds: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    batch: int = 500,
+) -> int:
     """Send ``items`` through ``write`` at ``speed`` times their pace; the number sent.
 
     Parameters
@@ -179,7 +203,9 @@ def replay(items: Iterable[FeedItem], write: Callable[[list[FeedItem]], None], *
             sleep(min(due_wall - now, 0.5))
             continue
         j = i
-        while j < len(items) and j - i < batch and (fast or began + (items[j].at - t0) / speed <= now):
+        while (
+            j < len(items) and j - i < batch and (fast or began + (items[j].at - t0) / speed <= now)
+        ):
             j += 1
         write(items[i:j])
         sent += j - i

@@ -65,12 +65,16 @@ class TopologyWatch:
         parts = [Path(p.strip()) for p in spec.split(",") if p.strip()]
         if len(parts) == 1 and parts[0].is_dir():
             folder = parts[0]
-            found = [folder / n for n in ("nodes.csv", "links.csv", "topology.graphml") if (folder / n).exists()]
+            found = [
+                folder / n
+                for n in ("nodes.csv", "links.csv", "topology.graphml")
+                if (folder / n).exists()
+            ]
             return found or [folder]
         return parts
 
     def _stamps(self) -> tuple:
-        out = []
+        out: list[tuple[int, int, int] | None] = []
         for p in self._files:
             try:
                 st = os.stat(p)
@@ -92,7 +96,11 @@ class TopologyWatch:
         try:
             topo = Topology.read(self.spec)
         except (RCAError, OSError, ValueError) as exc:
-            logger.error("the topology %s changed but could not be read (%s); the previous one stays", self.spec, exc)
+            logger.error(
+                "the topology %s changed but could not be read (%s); the previous one stays",
+                self.spec,
+                exc,
+            )
             return None
         logger.warning("topology %s changed: new incidents use it", self.spec)
         return topo
@@ -135,7 +143,9 @@ def topology_from_control(fields: Mapping[str, Any]) -> Topology:
                 (folder / "links.csv").write_text(text("links"), encoding="utf-8")  # type: ignore[arg-type]
                 return Topology.read(f"{folder / 'nodes.csv'},{folder / 'links.csv'}")
             return Topology.read(str(folder / "nodes.csv"))
-    raise InputError("a topology control message needs 'nodes' (and 'links') CSV text, 'graphml' text or a 'path'")
+    raise InputError(
+        "a topology control message needs 'nodes' (and 'links') CSV text, 'graphml' text or a 'path'"
+    )
 
 
 class _Signals:
@@ -149,7 +159,7 @@ class _Signals:
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
                 self.previous[sig] = signal.signal(sig, self._handle)
-            except ValueError:   # not the main thread: the caller stops the loop itself
+            except ValueError:  # not the main thread: the caller stops the loop itself
                 pass
         return self
 
@@ -157,18 +167,30 @@ class _Signals:
         if self.stop and signum == signal.SIGINT:
             raise KeyboardInterrupt
         self.stop = True
-        logger.warning("%s: publishing the final answers of the open incidents, then stopping",
-                       signal.Signals(signum).name)
+        logger.warning(
+            "%s: publishing the final answers of the open incidents, then stopping",
+            signal.Signals(signum).name,
+        )
 
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self.previous.items():
             signal.signal(sig, handler)
 
 
-def run(source: Source, sink: Sink, watcher: Watcher, *, batch: int = 1000, poll_s: float = 0.2,
-        topology_watch: TopologyWatch | None = None, stop_after_idle_s: float | None = None,
-        max_seconds: float | None = None, should_stop: Callable[[], bool] | None = None,
-        on_outcome: Callable[[Outcome], None] | None = None, stats_every_s: float = 60.0) -> WatchStats:
+def run(
+    source: Source,
+    sink: Sink,
+    watcher: Watcher,
+    *,
+    batch: int = 1000,
+    poll_s: float = 0.2,
+    topology_watch: TopologyWatch | None = None,
+    stop_after_idle_s: float | None = None,
+    max_seconds: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    stats_every_s: float = 60.0,
+) -> WatchStats:
     """Run ``watcher`` on ``source`` into ``sink`` until a signal, the end of the input, or a limit.
 
     Parameters
@@ -233,7 +255,10 @@ def run(source: Source, sink: Sink, watcher: Watcher, *, batch: int = 1000, poll
                     for position, fields in controls():
                         try:
                             topo = topology_from_control(fields)
-                            logger.warning("topology from the control message %s: new incidents use it", position)
+                            logger.warning(
+                                "topology from the control message %s: new incidents use it",
+                                position,
+                            )
                         except (RCAError, OSError, ValueError) as exc:
                             logger.error("control message %s ignored: %s", position, exc)
                 if topo is not None:
@@ -241,10 +266,22 @@ def run(source: Source, sink: Sink, watcher: Watcher, *, batch: int = 1000, poll
                 if now - last_stats >= stats_every_s:
                     last_stats = now
                     s = watcher.stats
-                    logger.info("%d messages, %d alarms, %d bad, %d incidents (%d open), %d answers, %d alarms held",
-                                s.messages, s.alarms, s.bad, s.incidents, s.open, s.answers, s.held)
+                    logger.info(
+                        "%d messages, %d alarms, %d bad, %d incidents (%d open), %d answers, %d alarms held",
+                        s.messages,
+                        s.alarms,
+                        s.bad,
+                        s.incidents,
+                        s.open,
+                        s.answers,
+                        s.held,
+                    )
                 idle = now - last_message
-                if stop_after_idle_s is not None and idle >= stop_after_idle_s and not watcher.open_incidents:
+                if (
+                    stop_after_idle_s is not None
+                    and idle >= stop_after_idle_s
+                    and not watcher.open_incidents
+                ):
                     emit(watcher.close())
                     break
                 if max_seconds is not None and now - started >= max_seconds:

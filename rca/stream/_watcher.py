@@ -205,7 +205,7 @@ class _Open:
         self.answer: dict | None = None
         self.position = ""
         self.closed = False
-        self.n = 0          # alarms in it, as of the last ranking and the alarms since
+        self.n = 0  # alarms in it, as of the last ranking and the alarms since
 
 
 class _Epoch:
@@ -225,7 +225,9 @@ class _Epoch:
         self.by_label: dict[str, str] = {}
         if "label" in topology.nodes.columns:
             seen: dict[str, list[str]] = {}
-            for node, label in zip(topology.node_ids, topology.nodes["label"].astype(object).tolist()):
+            for node, label in zip(
+                topology.node_ids, topology.nodes["label"].astype(object).tolist()
+            ):
                 if isinstance(label, str) and label.strip():
                     seen.setdefault(label.strip(), []).append(node)
             self.by_label = {k: v[0] for k, v in seen.items() if len(v) == 1}
@@ -238,7 +240,11 @@ class _Epoch:
             a, sep, b = link_id.partition("--")
             if sep and f"{b}--{a}" in self.links:
                 link_id = f"{b}--{a}"
-        return device, link_id, device in self.nodes or (link_id is not None and link_id in self.links)
+        return (
+            device,
+            link_id,
+            device in self.nodes or (link_id is not None and link_id in self.links),
+        )
 
     def footprint(self, device: str, link_id: str | None) -> list[str]:
         foot = [device] if device in self.nodes else []
@@ -333,20 +339,42 @@ class Watcher:
     True
     """
 
-    def __init__(self, topology: Topology, *, method: str = "explain", knowledge: Any = None,
-                 max_candidates: int = 10, quiet_s: float = 600.0, rank_every_s: float = 2.0,
-                 rank_scale: int = 1000, timeout_s: float = 60.0, dedupe_s: float = 600.0,
-                 metrics_pad_s: float = 600.0, max_held: int = 1_000_000, expire_every_s: float = 60.0,
-                 reorder_s: float = 0.0, positions: bool = False,
-                 name: str = "watch", segment_params: dict | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        topology: Topology,
+        *,
+        method: str = "explain",
+        knowledge: Any = None,
+        max_candidates: int = 10,
+        quiet_s: float = 600.0,
+        rank_every_s: float = 2.0,
+        rank_scale: int = 1000,
+        timeout_s: float = 60.0,
+        dedupe_s: float = 600.0,
+        metrics_pad_s: float = 600.0,
+        max_held: int = 1_000_000,
+        expire_every_s: float = 60.0,
+        reorder_s: float = 0.0,
+        positions: bool = False,
+        name: str = "watch",
+        segment_params: dict | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         from ..analysis import METHODS
 
         if method not in METHODS:
-            raise ValueError(f"unknown ranking method {method!r}; choose one of: {', '.join(METHODS)}")
-        for label, value in (("quiet_s", quiet_s), ("rank_every_s", rank_every_s), ("timeout_s", timeout_s),
-                             ("dedupe_s", dedupe_s), ("metrics_pad_s", metrics_pad_s),
-                             ("expire_every_s", expire_every_s), ("reorder_s", reorder_s)):
+            raise ValueError(
+                f"unknown ranking method {method!r}; choose one of: {', '.join(METHODS)}"
+            )
+        for label, value in (
+            ("quiet_s", quiet_s),
+            ("rank_every_s", rank_every_s),
+            ("timeout_s", timeout_s),
+            ("dedupe_s", dedupe_s),
+            ("metrics_pad_s", metrics_pad_s),
+            ("expire_every_s", expire_every_s),
+            ("reorder_s", reorder_s),
+        ):
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
                 raise ValueError(f"{label} must be a finite number >= 0; got {value!r}")
         if int(max_held) < 1 or int(rank_scale) < 1 or int(max_candidates) < 1:
@@ -367,17 +395,23 @@ class Watcher:
         self.name = name
         self.segment_params = dict(segment_params or {})
         self._wall = clock
-        Segmenter(topology, **self.segment_params)   # check the constants now, not at the first alarm
+        Segmenter(
+            topology, **self.segment_params
+        )  # check the constants now, not at the first alarm
         self._epochs: list[_Epoch] = [_Epoch(1, topology, self.segment_params, name)]
-        self._clock = -math.inf           # event time: the latest alarm time seen (or moved on by the backstop)
-        self._last_alarm = -math.inf      # the latest alarm time seen
+        self._clock = (
+            -math.inf
+        )  # event time: the latest alarm time seen (or moved on by the backstop)
+        self._last_alarm = -math.inf  # the latest alarm time seen
         self._last_arrival: float | None = None
         self._dues: list[tuple[float, int, str, Any]] = []
         self._seq = 0
         self._seen: dict[tuple, float] = {}
         self._seen_order: deque[tuple[float, tuple]] = deque()
         self._samples: deque[tuple[float, str, str, float, Message]] = deque()
-        self._buffer: list[tuple] = []    # alarms held back for reordering (heap by time, then canonical order)
+        self._buffer: list[
+            tuple
+        ] = []  # alarms held back for reordering (heap by time, then canonical order)
         self._position = ""
         self._reason = "quiet"
         self._out = Outcome()
@@ -449,8 +483,12 @@ class Watcher:
         old.update_near()
         self._epochs.append(_Epoch(old.number + 1, topology, self.segment_params, self.name))
         self.stats.topologies += 1
-        logger.info("topology replaced (%d elements, %d links); %d open incident(s) finish on the previous one",
-                    topology.n_nodes, topology.n_links, len(old.open))
+        logger.info(
+            "topology replaced (%d elements, %d links); %d open incident(s) finish on the previous one",
+            topology.n_nodes,
+            topology.n_links,
+            len(old.open),
+        )
 
     def close(self, *, end_of_stream: bool = False) -> Outcome:
         """Final answers for the open incidents.
@@ -470,8 +508,11 @@ class Watcher:
         if end_of_stream:
             self._unbuffer(math.inf)
         elif self._buffer:
-            logger.warning("%d alarms still held back for reordering were not taken; they stay unacknowledged "
-                           "for the next run", len(self._buffer))
+            logger.warning(
+                "%d alarms still held back for reordering were not taken; they stay unacknowledged "
+                "for the next run",
+                len(self._buffer),
+            )
         at = self._clock if math.isfinite(self._clock) else 0.0
         if end_of_stream:
             for epoch in self._epochs:
@@ -483,7 +524,9 @@ class Watcher:
                 if not o.closed:
                     self._finalize(o, reason, at)
             if end_of_stream:
-                self._release(epoch, epoch.seg.forget(stale=True, before=math.inf), reason="background")
+                self._release(
+                    epoch, epoch.seg.forget(stale=True, before=math.inf), reason="background"
+                )
         if end_of_stream:
             self._prune_samples(math.inf)
             self._epochs = self._epochs[-1:]
@@ -512,7 +555,10 @@ class Watcher:
     def _take_sample(self, s: Sample, m: Message) -> None:
         epoch = self._epochs[-1]
         if s.entity not in epoch.nodes and s.entity not in epoch.links:
-            raise BadMessage("unknown_entity", f"metrics entity {s.entity!r} is no element or link of the topology")
+            raise BadMessage(
+                "unknown_entity",
+                f"metrics entity {s.entity!r} is no element or link of the topology",
+            )
         if self._duplicate(("metric", s.time, s.entity, s.metric), s.time):
             self._out.acks.append(_slim(m))
             return
@@ -530,8 +576,11 @@ class Watcher:
         epoch = self._epochs[-1]
         device, link_id, placeable = epoch.place(a.device, a.link_id)
         if not placeable:
-            raise BadMessage("unknown_device", f"device {a.device!r} is no element of the topology"
-                             + (f" and link {a.link_id!r} is no link of it" if a.link_id else ""))
+            raise BadMessage(
+                "unknown_device",
+                f"device {a.device!r} is no element of the topology"
+                + (f" and link {a.link_id!r} is no link of it" if a.link_id else ""),
+            )
         if self._duplicate((a.time, device, a.alarm_type, a.severity, link_id, a.message), a.time):
             self._out.acks.append(_slim(m))
             return
@@ -542,8 +591,13 @@ class Watcher:
             return
         # held back up to reorder_s seconds, to be fed in time order (the order of the batch reader)
         self._seq += 1
-        order = tuple("" if v is None else "~" + v for v in (device, a.alarm_type, a.severity, link_id, a.message))
-        heapq.heappush(self._buffer, (a.time, order, self._seq, a, device, link_id, _slim(m), m.position))
+        order = tuple(
+            "" if v is None else "~" + v
+            for v in (device, a.alarm_type, a.severity, link_id, a.message)
+        )
+        heapq.heappush(
+            self._buffer, (a.time, order, self._seq, a, device, link_id, _slim(m), m.position)
+        )
         self.stats.buffered += 1
         self._unbuffer(self._last_alarm - self.reorder_s)
 
@@ -554,7 +608,9 @@ class Watcher:
             self.stats.buffered -= 1
             self._feed(a, device, link_id, ack, position)
 
-    def _feed(self, a: Alarm, device: str, link_id: str | None, ack: Message, position: str) -> None:
+    def _feed(
+        self, a: Alarm, device: str, link_id: str | None, ack: Message, position: str
+    ) -> None:
         """One alarm into the segmentation (at the clock if it is older)."""
         epoch = self._epochs[-1]
         t = a.time
@@ -567,7 +623,7 @@ class Watcher:
         row = target.rows
         target.rows += 1
         placed, inc = target.seg.add_alarm(t, device, a.alarm_type, a.severity, link_id, a.message)
-        if not placed:   # a clear of nothing open: in no group, now or later
+        if not placed:  # a clear of nothing open: in no group, now or later
             self.stats.background += 1
             self._out.acks.append(ack)
             return
@@ -601,7 +657,11 @@ class Watcher:
         while True:
             # the earliest of: a group that may become an incident, a ranking or settling due, a sweep
             grow = min(self._epochs, key=lambda e: e.seg.next_advance)
-            nexts = (grow.seg.next_advance, self._dues[0][0] if self._dues else math.inf, self._next_expire)
+            nexts = (
+                grow.seg.next_advance,
+                self._dues[0][0] if self._dues else math.inf,
+                self._next_expire,
+            )
             at = min(nexts)
             if at > t:
                 break
@@ -631,7 +691,11 @@ class Watcher:
             seg = epoch.seg.segment(seg_id)
             if seg is None or seg.incident_id != seg_id:
                 return
-            o = _Open(seg_id, _stable_id(self.name, seg.start, seg.devices[0] if seg.devices else ""), epoch)
+            o = _Open(
+                seg_id,
+                _stable_id(self.name, seg.start, seg.devices[0] if seg.devices else ""),
+                epoch,
+            )
             epoch.open[seg_id] = o
             self.stats.incidents += 1
             self.stats.open += 1
@@ -707,20 +771,36 @@ class Watcher:
 
     def _answer(self, o: _Open, records: list[_Record], topology: Topology) -> dict:
         times = [r.time for r in records]
-        head = {"incident": o.incident_id, "incident_id": o.incident_id, "version": 0, "final": False,
-                "start": to_iso(min(times)) if times else None, "end": to_iso(max(times)) if times else None,
-                "n_alarms": len(records), "position": o.position}
+        head = {
+            "incident": o.incident_id,
+            "incident_id": o.incident_id,
+            "version": 0,
+            "final": False,
+            "start": to_iso(min(times)) if times else None,
+            "end": to_iso(max(times)) if times else None,
+            "n_alarms": len(records),
+            "position": o.position,
+        }
         try:
             incident = self._incident(o.incident_id, records, topology, min(times), max(times))
             from ..analysis import analyze
 
-            result = analyze(incident, method=self.method, knowledge=self.knowledge,
-                             max_candidates=self.max_candidates)
+            result = analyze(
+                incident,
+                method=self.method,
+                knowledge=self.knowledge,
+                max_candidates=self.max_candidates,
+            )
         except MissingExtraError:
             raise
         except Exception as exc:  # one incident's failure never stops the stream
             self.stats.rank_errors += 1
-            logger.error("incident %s (as of %s) could not be ranked: %s", o.incident_id, o.position, describe(exc))
+            logger.error(
+                "incident %s (as of %s) could not be ranked: %s",
+                o.incident_id,
+                o.position,
+                describe(exc),
+            )
             logger.debug("traceback", exc_info=exc)
             return {**head, "candidates": [], "confident": False, "error": describe(exc)}
         body = result.to_dict()
@@ -728,7 +808,9 @@ class Watcher:
         body.pop("incident", None)
         return {**head, **body}
 
-    def _incident(self, name: str, records: list[_Record], topology: Topology, start: float, end: float) -> Incident:
+    def _incident(
+        self, name: str, records: list[_Record], topology: Topology, start: float, end: float
+    ) -> Incident:
         """The incident to rank: its alarms and the samples around them, in the batch reader's order."""
         extra_cols: dict[str, None] = {}
         for r in records:
@@ -736,24 +818,38 @@ class Watcher:
                 extra_cols.setdefault(k, None)
         extras = list(extra_cols)
 
-        def text(v: object) -> str:    # canonical order: a missing cell first, then text (rca._tables)
+        def text(
+            v: object,
+        ) -> str:  # canonical order: a missing cell first, then text (rca._tables)
             return "" if v is None else "~" + str(v)
 
-        rows = []
+        keyed: list[tuple[tuple, _Record, dict]] = []
         for r in records:
             ex = dict(r.extra) if r.extra else {}
-            rows.append((r.time, text(r.device), text(r.alarm_type), text(r.severity), text(r.link_id),
-                         text(r.message), *(text(ex.get(k)) for k in extras), r, ex))
-        rows.sort(key=lambda x: x[:-2])
+            key = (
+                r.time,
+                text(r.device),
+                text(r.alarm_type),
+                text(r.severity),
+                text(r.link_id),
+                text(r.message),
+                *(text(ex.get(k)) for k in extras),
+            )
+            keyed.append((key, r, ex))
+        keyed.sort(key=lambda x: x[0])
+        ordered = [x[1] for x in keyed]
         data: dict[str, list] = {
-            "time": [x[-2].time for x in rows], "device": [x[-2].device for x in rows],
-            "alarm_type": [x[-2].alarm_type for x in rows], "severity": [x[-2].severity for x in rows],
-            "link_id": [x[-2].link_id for x in rows], "message": [x[-2].message for x in rows],
+            "time": [r.time for r in ordered],
+            "device": [r.device for r in ordered],
+            "alarm_type": [r.alarm_type for r in ordered],
+            "severity": [r.severity for r in ordered],
+            "link_id": [r.link_id for r in ordered],
+            "message": [r.message for r in ordered],
         }
         frame = pd.DataFrame(data)
-        frame["line"] = pd.array([pd.NA] * len(rows), dtype="Int64")
+        frame["line"] = pd.array([pd.NA] * len(ordered), dtype="Int64")
         for k in extras:
-            frame[k] = [x[-1].get(k) for x in rows]
+            frame[k] = [x[2].get(k) for x in keyed]
         log = AlarmLog(frame, source=name)
         metrics = None
         lo, hi = start - self.metrics_pad_s, end + self.metrics_pad_s
@@ -779,11 +875,14 @@ class Watcher:
             answer = dict(o.answer, version=o.version, final=True, reason=reason, as_of=to_iso(at))
             if self.positions:
                 seg = o.epoch.seg.segment(o.seg_id)
-                answer["positions"] = [o.epoch.records[r].ack.position for r in (seg.rows if seg else ())
-                                       if r in o.epoch.records]
+                answer["positions"] = [
+                    o.epoch.records[r].ack.position
+                    for r in (seg.rows if seg else ())
+                    if r in o.epoch.records
+                ]
             o.answer = answer
             self._publish(answer)
-        if o.closed:   # merged while ranking
+        if o.closed:  # merged while ranking
             return
         self._close(o)
         rows = o.epoch.seg.forget([o.seg_id], stale=False)
@@ -800,8 +899,14 @@ class Watcher:
             into = o.epoch.open.get(into_seg)
         if o.answer is not None:
             o.version += 1
-            answer = dict(o.answer, version=o.version, final=True, reason="merged", as_of=to_iso(at),
-                          merged_into=into.incident_id if into is not None else None)
+            answer = dict(
+                o.answer,
+                version=o.version,
+                final=True,
+                reason="merged",
+                as_of=to_iso(at),
+                merged_into=into.incident_id if into is not None else None,
+            )
             self._publish(answer)
         self._close(o)
         self.stats.finals += 1
@@ -838,8 +943,9 @@ class Watcher:
             self._release(epoch, epoch.seg.forget(stale=True), reason="background")
             if epoch.retired and not epoch.open and epoch.seg.held == 0:
                 self._epochs.remove(epoch)
-        oldest = min((epoch.seg.segment(o.seg_id).start for epoch in self._epochs for o in epoch.open.values()
-                      if epoch.seg.segment(o.seg_id) is not None), default=math.inf)
+        oldest = min(
+            (_onset(o) for epoch in self._epochs for o in epoch.open.values()), default=math.inf
+        )
         self._prune_samples(min(at - self._late_horizon, oldest) - self.metrics_pad_s)
 
     def _prune_samples(self, before: float) -> None:
@@ -849,26 +955,45 @@ class Watcher:
     def _relieve(self) -> None:
         """Too many alarms held: drop the oldest groups that are no incident, then settle the oldest incident."""
         now = self._clock
-        for cut in (now - self._late_horizon / 2, now - self._epochs[-1].seg.window_s, now - 60.0, now):
+        for cut in (
+            now - self._late_horizon / 2,
+            now - self._epochs[-1].seg.window_s,
+            now - 60.0,
+            now,
+        ):
             for epoch in self._epochs:
                 self._release(epoch, epoch.seg.forget(stale=True, before=cut), reason="shed")
             if self.stats.held <= self.max_held * 0.9:
                 break
         if now - self._warned_shed > 60:
             self._warned_shed = now
-            logger.warning("more than %d alarms held: groups that were no incident were dropped early "
-                           "(%d alarms so far); answers may miss late alarms", self.max_held, self.stats.shed)
+            logger.warning(
+                "more than %d alarms held: groups that were no incident were dropped early "
+                "(%d alarms so far); answers may miss late alarms",
+                self.max_held,
+                self.stats.shed,
+            )
         while self.stats.held > self.max_held:
             opened = [o for e in self._epochs for o in e.open.values()]
             if not opened:
                 break
-            oldest = min(opened, key=lambda o: (o.epoch.seg.segment(o.seg_id).start, o.incident_id))
-            logger.warning("more than %d alarms held: incident %s settled early", self.max_held, oldest.incident_id)
+            oldest = min(opened, key=lambda o: (_onset(o), o.incident_id))
+            logger.warning(
+                "more than %d alarms held: incident %s settled early",
+                self.max_held,
+                oldest.incident_id,
+            )
             self._finalize(oldest, "memory", now)
 
     def _flush(self) -> Outcome:
         out, self._out = self._out, Outcome()
         return out
+
+
+def _onset(o: _Open) -> float:
+    """The first alarm time of an open incident (inf when its segmentation no longer knows it)."""
+    seg = o.epoch.seg.segment(o.seg_id)
+    return seg.start if seg is not None else math.inf
 
 
 def _slim(m: Message) -> Message:
@@ -877,8 +1002,12 @@ def _slim(m: Message) -> Message:
 
 
 def _stable_id(name: str, onset: float, device: str) -> str:
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(onset)) if math.isfinite(onset) else "unknown"
-    digest = hashlib.blake2b(f"{onset!r}|{device}".encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
+    stamp = (
+        time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(onset)) if math.isfinite(onset) else "unknown"
+    )
+    digest = hashlib.blake2b(
+        f"{onset!r}|{device}".encode("utf-8", "surrogatepass"), digest_size=3
+    ).hexdigest()
     return f"{name}-{stamp}-{digest}"
 
 

@@ -26,12 +26,22 @@ def env() -> dict:
     return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
 
-def rca(*args: str, timeout: float = 120, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+def rca(
+    *args: str, timeout: float = 120, check: bool = True, **kwargs
+) -> subprocess.CompletedProcess:
     """Run ``python -m rca ARGS`` (bounded in time)."""
-    done = subprocess.run([sys.executable, "-m", "rca", *args], capture_output=True, text=True, env=env(),
-                          timeout=timeout, **kwargs)
+    done = subprocess.run(
+        [sys.executable, "-m", "rca", *args],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=timeout,
+        **kwargs,
+    )
     if check and done.returncode != 0:
-        raise AssertionError(f"rca {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+        raise AssertionError(
+            f"rca {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}"
+        )
     return done
 
 
@@ -47,14 +57,32 @@ def redis_url(tmp_path_factory):
     exe = shutil.which("redis-server")
     if exe is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server; CI installs it)")
-    redis = pytest.importorskip("redis", reason="the redis client is not installed (pip install 'netrca[stream]')")
+    redis = pytest.importorskip(
+        "redis", reason="the redis client is not installed (pip install 'netrca[stream]')"
+    )
     folder = tmp_path_factory.mktemp("redis")
     proc = None
-    for _ in range(3):   # a free port can be taken between the look and the start: try another
+    for _ in range(3):  # a free port can be taken between the look and the start: try another
         port = _free_port()
-        proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                 "--dir", str(folder), "--protected-mode", "yes"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                exe,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(folder),
+                "--protected-mode",
+                "yes",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         client = redis.Redis(host="127.0.0.1", port=port)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and proc.poll() is None:
@@ -97,8 +125,25 @@ def redis_client(redis_url):
 def twenty(tmp_path_factory) -> Path:
     """20 simulated storms on one small network (no background noise), written as incident folders."""
     folder = tmp_path_factory.mktemp("twenty") / "incidents"
-    rca("replay", "--simulate", "20", "--size", "small", "--seed", "5", "--fault", STORM_FAULTS, "--noise", "0",
-        "--save", str(folder), "--to", str(folder.parent / "unused.jsonl"), "--speed", "0")
+    rca(
+        "replay",
+        "--simulate",
+        "20",
+        "--size",
+        "small",
+        "--seed",
+        "5",
+        "--fault",
+        STORM_FAULTS,
+        "--noise",
+        "0",
+        "--save",
+        str(folder),
+        "--to",
+        str(folder.parent / "unused.jsonl"),
+        "--speed",
+        "0",
+    )
     return folder
 
 
@@ -126,9 +171,15 @@ def expected(twenty) -> dict:
         if not whole and len(seg):
             i = nearest(onset, [(s.start, s.end) for s in seg])
             piece_top = lib.analyze(seg.incident(i)).candidates[0].entity
-        out[a["incident"]] = {"analyze": a["candidates"][0]["entity"] if a["candidates"] else None,
-                              "whole": whole, "piece": piece_top, "onset": onset, "none": len(seg) == 0,
-                              "n_alarms": len(inc.alarms), "start": float(inc.alarms.start)}
+        out[a["incident"]] = {
+            "analyze": a["candidates"][0]["entity"] if a["candidates"] else None,
+            "whole": whole,
+            "piece": piece_top,
+            "onset": onset,
+            "none": len(seg) == 0,
+            "n_alarms": len(inc.alarms),
+            "start": float(inc.alarms.start),
+        }
     return out
 
 
@@ -142,8 +193,10 @@ def storm_onset(inc) -> float:
 
 def nearest(t: float, windows: list[tuple[float, float]]) -> int:
     """The window nearest time ``t`` (0 inside), the earlier one on a tie."""
+
     def gap(w: tuple[float, float]) -> float:
         return 0.0 if w[0] - 1e-3 <= t <= w[1] + 1e-3 else min(abs(w[0] - t), abs(w[1] - t))
+
     return min(range(len(windows)), key=lambda i: (gap(windows[i]), windows[i][0]))
 
 
@@ -151,7 +204,9 @@ def iso(text: str) -> float:
     return pd.Timestamp(text).timestamp()
 
 
-def storm_answers(finals: list[dict], expected: dict, feed_shift: dict[str, float]) -> dict[str, dict | None]:
+def storm_answers(
+    finals: list[dict], expected: dict, feed_shift: dict[str, float]
+) -> dict[str, dict | None]:
     """Per folder: the watcher's final answer for its storm piece (the piece nearest the storm's onset).
 
     ``feed_shift``: seconds each folder was shifted by in the replay (the replay lays them out one after
@@ -165,7 +220,9 @@ def storm_answers(finals: list[dict], expected: dict, feed_shift: dict[str, floa
         shift = feed_shift[name]
         onset = e["onset"] + shift
         mine = [a for a in finals if _belongs(a, name, spans, feed_shift)]
-        out[name] = mine[nearest(onset, [(iso(a["start"]), iso(a["end"])) for a in mine])] if mine else None
+        out[name] = (
+            mine[nearest(onset, [(iso(a["start"]), iso(a["end"])) for a in mine])] if mine else None
+        )
     return out
 
 
@@ -201,12 +258,16 @@ def check_storms(finals: list[dict], expected: dict, shift: dict[str, float]) ->
         e = expected[name]
         if e["none"]:
             if a is not None:
-                wrong.append(f"{name}: watch answers an incident where the batch segmentation finds none")
+                wrong.append(
+                    f"{name}: watch answers an incident where the batch segmentation finds none"
+                )
             continue
         want = e["analyze"] if e["whole"] else e["piece"]
         got = a["candidates"][0]["entity"] if a and a["candidates"] else None
         if a is None:
             wrong.append(f"{name}: no final answer")
         elif got != want:
-            wrong.append(f"{name}: watch says {got}, rca analyze on the {'folder' if e['whole'] else 'piece'} says {want}")
+            wrong.append(
+                f"{name}: watch says {got}, rca analyze on the {'folder' if e['whole'] else 'piece'} says {want}"
+            )
     return wrong
