@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import copy
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -56,17 +56,23 @@ class Day:
 
     family: str
     topology: Topology
-    alarms: pd.DataFrame          # timestamp (ISO), device, alarm_type, severity, link_id, message, truth_incident
+    alarms: (
+        pd.DataFrame
+    )  # timestamp (ISO), device, alarm_type, severity, link_id, message, truth_incident
     metrics: pd.DataFrame | None  # timestamp, entity, metric, value
-    truths: list[Truth]           # per incident, its roots
-    starts: list[float]           # per incident, its first root's time
+    truths: list[Truth]  # per incident, its roots
+    starts: list[float]  # per incident, its first root's time
 
     def alarm_log(self) -> AlarmLog:
         """The alarms as the library reads them; ``truth_incident`` rides along as an extra column."""
         return AlarmLog.from_frame(self.alarms, topology=self.topology, source=f"{self.family}-day")
 
     def metric_log(self) -> Metrics | None:
-        return None if self.metrics is None else Metrics.from_frame(self.metrics, topology=self.topology)
+        return (
+            None
+            if self.metrics is None
+            else Metrics.from_frame(self.metrics, topology=self.topology)
+        )
 
     def write(self, folder: str | Path) -> Path:
         """A long-log folder: nodes.csv, links.csv, alarms.csv (+ metrics.csv), truth in day_truth.json."""
@@ -77,27 +83,38 @@ class Day:
         self.alarms.drop(columns=["truth_incident"]).to_csv(folder / "alarms.csv", index=False)
         if self.metrics is not None:
             self.metrics.to_csv(folder / "metrics.csv", index=False)
-        (folder / "day_truth.json").write_text(json.dumps(
-            {"incidents": [{"start": rca._time.to_iso(s), **t.to_dict()} for s, t in zip(self.starts, self.truths)]},
-            indent=1))
+        (folder / "day_truth.json").write_text(
+            json.dumps(
+                {
+                    "incidents": [
+                        {"start": rca._time.to_iso(s), **t.to_dict()}
+                        for s, t in zip(self.starts, self.truths)
+                    ]
+                },
+                indent=1,
+            )
+        )
         return folder
 
 
-def make_day(family: str, *, k: int = 8, size: str = "medium", seed: int = 0, metrics: bool = True) -> Day:
+def make_day(
+    family: str, *, k: int = 8, size: str = "medium", seed: int = 0, metrics: bool = True
+) -> Day:
     """One day of ``family`` with ``k`` incidents (seeded; the same seed gives the same day)."""
     if family not in FAMILIES:
         raise ValueError(f"family must be one of {FAMILIES}; got {family!r}")
     rng = np.random.default_rng([seed, FAMILIES.index(family)])
     starts = _start_times(rng, k)
     return {"twin": _twin_day, "othersim": _othersim_day, "fieldsim": _fieldsim_day}[family](
-        rng, starts, size, seed, metrics)
+        rng, starts, size, seed, metrics
+    )
 
 
 def _start_times(rng: np.random.Generator, k: int) -> list[float]:
     times: list[float] = []
-    for i in range(k):
+    for _i in range(k):
         if times and rng.random() < 0.35:
-            times.append(times[-1] + float(rng.uniform(0, 600)))    # overlapping storms
+            times.append(times[-1] + float(rng.uniform(0, 600)))  # overlapping storms
         else:
             times.append(DAY0 + float(rng.uniform(3600, 23 * 3600)))
     return sorted(times)
@@ -111,19 +128,29 @@ def _frame(times: np.ndarray, table: pd.DataFrame, label: np.ndarray) -> pd.Data
     return out
 
 
-def _finish(family: str, topo: Topology, parts: list[pd.DataFrame], mparts: list[pd.DataFrame],
-            truths: list[Truth], starts: list[float]) -> Day:
+def _finish(
+    family: str,
+    topo: Topology,
+    parts: list[pd.DataFrame],
+    mparts: list[pd.DataFrame],
+    truths: list[Truth],
+    starts: list[float],
+) -> Day:
     alarms = pd.concat(parts, ignore_index=True)
     order = np.argsort(_seconds(alarms["timestamp"]), kind="stable")
     alarms = alarms.iloc[order].reset_index(drop=True)
     metrics = None
     if mparts:
-        metrics = pd.concat(mparts, ignore_index=True).drop_duplicates(["timestamp", "entity", "metric"])
+        metrics = pd.concat(mparts, ignore_index=True).drop_duplicates(
+            ["timestamp", "entity", "metric"]
+        )
     return Day(family, topo, alarms, metrics, truths, starts)
 
 
 # ------------------------------------------------------------------- twin
-def _twin_day(rng: np.random.Generator, starts: list[float], size: str, seed: int, metrics: bool) -> Day:
+def _twin_day(
+    rng: np.random.Generator, starts: list[float], size: str, seed: int, metrics: bool
+) -> Day:
     from rca.datasets import make_incident, make_network
 
     net = make_network(size, random_state=int(rng.integers(2**31)))
@@ -136,8 +163,16 @@ def _twin_day(rng: np.random.Generator, starts: list[float], size: str, seed: in
         truths.append(_shift_truth(inc.truth, shift))
         if metrics and inc.metrics is not None:
             m = inc.metrics.frame
-            mparts.append(pd.DataFrame({"timestamp": m["time"].to_numpy() + shift, "entity": m["entity"].to_numpy(),
-                                        "metric": m["metric"].to_numpy(), "value": m["value"].to_numpy()}))
+            mparts.append(
+                pd.DataFrame(
+                    {
+                        "timestamp": m["time"].to_numpy() + shift,
+                        "entity": m["entity"].to_numpy(),
+                        "metric": m["metric"].to_numpy(),
+                        "value": m["value"].to_numpy(),
+                    }
+                )
+            )
     parts.append(_twin_background(net, rng))
     return _finish("twin", net, parts, mparts, truths, starts)
 
@@ -152,7 +187,9 @@ def _twin_background(net: Topology, rng: np.random.Generator) -> pd.DataFrame:
     from rca.datasets._vocabulary import device_dialects
 
     k = _draw_knobs(rng, 1.0, {})
-    k["flappers"] = 0.0   # "unrelated flaps around the fault" belong to an incident's window, not a day
+    k["flappers"] = (
+        0.0  # "unrelated flaps around the fault" belong to an incident's window, not a day
+    )
     roles = roles_of(net)
     start, end = DAY0, DAY0 + 86400.0
     ctx = SimContext(net, roles, rng, k, start, end, start, route(roles))
@@ -164,14 +201,29 @@ def _twin_background(net: Topology, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def _shift_truth(truth: Truth, shift: float) -> Truth:
-    return Truth(tuple(RootCause(r.entity, r.kind, r.fault,
-                                 rca._time.to_iso(pd.Timestamp(r.time).timestamp() + shift) if r.time else None)
-                       for r in truth.root_causes))
+    return Truth(
+        tuple(
+            RootCause(
+                r.entity,
+                r.kind,
+                r.fault,
+                rca._time.to_iso(pd.Timestamp(r.time).timestamp() + shift) if r.time else None,
+            )
+            for r in truth.root_causes
+        )
+    )
 
 
 def _truth_from_dict(d: dict, shift: float) -> Truth:
-    return _shift_truth(Truth(tuple(RootCause(r["entity"], r["kind"], r.get("fault"), r.get("time"))
-                                    for r in d["root_causes"])), shift)
+    return _shift_truth(
+        Truth(
+            tuple(
+                RootCause(r["entity"], r["kind"], r.get("fault"), r.get("time"))
+                for r in d["root_causes"]
+            )
+        ),
+        shift,
+    )
 
 
 @contextmanager
@@ -194,17 +246,21 @@ def _seconds(column: pd.Series) -> np.ndarray:
 
 
 # --------------------------------------------------------------- othersim
-def _othersim_day(rng: np.random.Generator, starts: list[float], size: str, seed: int, metrics: bool) -> Day:
+def _othersim_day(
+    rng: np.random.Generator, starts: list[float], size: str, seed: int, metrics: bool
+) -> Day:
     from rca.datasets.othersim import _incident as oi
 
     net_seed = int(rng.integers(2**31))
-    base = oi.make_network(size, np.random.default_rng(net_seed), link_ids="default", naming=net_seed % 2)
+    base = oi.make_network(
+        size, np.random.default_rng(net_seed), link_ids="default", naming=net_seed % 2
+    )
     captured: dict[str, object] = {}
 
     def network(*args: object, **kwargs: object) -> object:
         return copy.deepcopy(base)
 
-    def background(net, rng_, t0, t1):   # noqa: ANN001
+    def background(net, rng_, t0, t1):  # noqa: ANN001
         _, symptoms, effects = _orig_background(net, rng_, t0, t1)
         for s in symptoms:
             s.fields["_bg"] = True
@@ -222,8 +278,12 @@ def _othersim_day(rng: np.random.Generator, starts: list[float], size: str, seed
 
     _orig_background, _orig_render, _orig_degrade = oi.background, oi._render, oi.degrade
     parts, mparts, truths = [], [], []
-    with _replaced(oi, "make_network", network), _replaced(oi, "background", background), \
-            _replaced(oi, "_render", render), _replaced(oi, "degrade", degrade):
+    with (
+        _replaced(oi, "make_network", network),
+        _replaced(oi, "background", background),
+        _replaced(oi, "_render", render),
+        _replaced(oi, "degrade", degrade),
+    ):
         for i, t_fault in enumerate(starts):
             sim = oi.make_incident(size, random_state=int(rng.integers(2**31)))
             shift = t_fault - pd.Timestamp(sim.truth["root_causes"][0]["time"]).timestamp()
@@ -232,15 +292,24 @@ def _othersim_day(rng: np.random.Generator, starts: list[float], size: str, seed
             truths.append(_truth_from_dict(sim.truth, shift))
             if metrics and sim.metrics is not None:
                 m = sim.metrics
-                mparts.append(pd.DataFrame({"timestamp": _seconds(m["timestamp"]) + shift,
-                                            "entity": m["entity"].to_numpy(), "metric": m["metric"].to_numpy(),
-                                            "value": m["value"].to_numpy()}))
+                mparts.append(
+                    pd.DataFrame(
+                        {
+                            "timestamp": _seconds(m["timestamp"]) + shift,
+                            "entity": m["entity"].to_numpy(),
+                            "metric": m["metric"].to_numpy(),
+                            "value": m["value"].to_numpy(),
+                        }
+                    )
+                )
     topo = Topology.from_frames(base.nodes.copy(), base.links.copy())
     return _finish("othersim", topo, parts, mparts, truths, starts)
 
 
 # --------------------------------------------------------------- fieldsim
-def _fieldsim_day(rng: np.random.Generator, starts: list[float], size: str, seed: int, metrics: bool) -> Day:
+def _fieldsim_day(
+    rng: np.random.Generator, starts: list[float], size: str, seed: int, metrics: bool
+) -> Day:
     import fieldsim
     from fieldsim.backbone import zoo_dir
 
@@ -268,8 +337,15 @@ def _fieldsim_day(rng: np.random.Generator, starts: list[float], size: str, seed
             truths.append(_truth_from_dict(inc.truth, shift))
             if metrics and inc.metrics is not None:
                 m = inc.metrics
-                mparts.append(pd.DataFrame({"timestamp": _seconds(m["timestamp"]) + shift,
-                                            "entity": m["entity"].to_numpy(), "metric": m["metric"].to_numpy(),
-                                            "value": pd.to_numeric(m["value"], errors="coerce").to_numpy()}))
+                mparts.append(
+                    pd.DataFrame(
+                        {
+                            "timestamp": _seconds(m["timestamp"]) + shift,
+                            "entity": m["entity"].to_numpy(),
+                            "metric": m["metric"].to_numpy(),
+                            "value": pd.to_numeric(m["value"], errors="coerce").to_numpy(),
+                        }
+                    )
+                )
     topo = Topology.from_frames(nodes, links)
     return _finish("fieldsim", topo, parts, mparts, truths, starts)

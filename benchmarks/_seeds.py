@@ -37,7 +37,9 @@ class Seeds:
     fresh: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        both = (set(self.dev) & set(self.seen)) | ((set(self.dev) | set(self.seen)) & set(self.fresh))
+        both = (set(self.dev) & set(self.seen)) | (
+            (set(self.dev) | set(self.seen)) & set(self.fresh)
+        )
         if both:
             raise ValueError(f"seeds with two roles: {sorted(both)}")
 
@@ -65,8 +67,12 @@ class Seeds:
     def label(self, role: str, seeds: Iterable[int]) -> str:
         """A table heading: the role and the seeds, e.g. ``fresh seeds 2026120811, 2026120812``."""
         seeds = list(seeds)
-        what = {"dev": "development", "seen": "seen before, held out", "fresh": "fresh, never run before",
-                "unregistered": "UNREGISTERED: not declared dev, seen or fresh"}[role]
+        what = {
+            "dev": "development",
+            "seen": "seen before, held out",
+            "fresh": "fresh, never run before",
+            "unregistered": "UNREGISTERED: not declared dev, seen or fresh",
+        }[role]
         return f"{role} seed{'s' if len(seeds) != 1 else ''} {', '.join(map(str, seeds))} ({what})"
 
     def to_dict(self, seeds: Iterable[int]) -> dict[str, list[int]]:

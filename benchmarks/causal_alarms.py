@@ -54,7 +54,10 @@ VARIANTS = {
     "mshawkes-both": ("mshawkes", {"orientation": "both"}),
     # without self-excitation and storm baseline (the first version, tested first)
     "mshawkes-plain": ("mshawkes", {"self_excitation": False, "baseline_bin": None}),
-    "mshawkes-plain-both": ("mshawkes", {"self_excitation": False, "baseline_bin": None, "orientation": "both"}),
+    "mshawkes-plain-both": (
+        "mshawkes",
+        {"self_excitation": False, "baseline_bin": None, "orientation": "both"},
+    ),
     "mshawkes-self": ("mshawkes", {"baseline_bin": None}),
     "mshawkes-storm": ("mshawkes", {"self_excitation": False}),
     # one 10 s kernel (THP's) with self-excitation and storm baseline
@@ -86,9 +89,13 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--datasets", default="18V_55N_Wireless,24V_439N_Microwave,neurips2023_csl_sample")
+    parser.add_argument(
+        "--datasets", default="18V_55N_Wireless,24V_439N_Microwave,neurips2023_csl_sample"
+    )
     parser.add_argument("--methods", default=",".join(METHODS))
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "causal_alarms.json")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "benchmarks" / "results" / "causal_alarms.json"
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"data sets not found at {args.data}; set NETRCA_SHARED_DATASETS", file=sys.stderr)
@@ -97,7 +104,9 @@ def main() -> int:
     for name in args.datasets.split(","):
         ds = load_pcic(args.data / name)
         methods = args.methods.split(",")
-        if ds.prior is not None:  # the folder ships prior knowledge (NeurIPS 2023): also run with it
+        if (
+            ds.prior is not None
+        ):  # the folder ships prior knowledge (NeurIPS 2023): also run with it
             methods += [m + PRIOR_SUFFIX for m in PRIOR_METHODS if m in methods]
         for method in methods:
             if method in SKIP.get(name, {}):
@@ -128,7 +137,9 @@ def main() -> int:
                     "skeleton_precision": round(s.skeleton_precision, 3),
                     "skeleton_recall": round(s.skeleton_recall, 3),
                     "skeleton_f1": round(s.skeleton_f1, 3),
-                    "orientation": None if s.orientation != s.orientation else round(s.orientation, 3),
+                    "orientation": None
+                    if s.orientation != s.orientation
+                    else round(s.orientation, 3),
                     "seconds": round(seconds, 2),
                 }
             )
@@ -140,7 +151,9 @@ def main() -> int:
                 flush=True,
             )
     print()
-    print("| data set | method | edges | precision | recall | F1 | SHD | g-score | skeleton F1 | oriented | seconds |")
+    print(
+        "| data set | method | edges | precision | recall | F1 | SHD | g-score | skeleton F1 | oriented | seconds |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(

@@ -48,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _seeds import Seeds
 
 from rca import analyze
 from rca.causal import add_chains, learn_knowledge, order_ties_by_chains, read_alarm_history
@@ -55,13 +56,13 @@ from rca.datasets import make_incident
 from rca.evaluation import score_incident, summarize
 from rca.result import RCAResult
 
-from _seeds import Seeds
-
 TRAIN_SEED = 7_000_000
 TEST_SEED = 9_000_000
 SEEDS = Seeds(
-    dev={9_000_000: "the default test corpus: the shipped tie-break and the re-ranking weights were chosen on it",
-         9_500_000: "the tie-break was checked on it too"},
+    dev={
+        9_000_000: "the default test corpus: the shipped tie-break and the re-ranking weights were chosen on it",
+        9_500_000: "the tie-break was checked on it too",
+    },
     fresh=(2026120841,),
 )
 DEFAULT_SEEDS = [TEST_SEED, *SEEDS.fresh]
@@ -73,21 +74,29 @@ def learn(n_small: int, n_medium: int):
     with tempfile.TemporaryDirectory() as tmp:
         k = 0
         for size, n in (("small", n_small), ("medium", n_medium)):
-            for i in range(n):
-                make_incident(size=size, random_state=TRAIN_SEED + k).write(Path(tmp) / f"incident-{k:04d}")
+            for _i in range(n):
+                make_incident(size=size, random_state=TRAIN_SEED + k).write(
+                    Path(tmp) / f"incident-{k:04d}"
+                )
                 k += 1
         history = read_alarm_history(tmp, drop_cleared=True)
         start = time.perf_counter()
         graph = learn_knowledge(history)
         seconds = time.perf_counter() - start
-    return graph, {"n_incidents": k, "n_alarms": len(history.alarms), "edges": len(graph),
-                   "learn_seconds": seconds, "top_edges": graph.to_frame().head(12).to_dict("records")}
+    return graph, {
+        "n_incidents": k,
+        "n_alarms": len(history.alarms),
+        "edges": len(graph),
+        "learn_seconds": seconds,
+        "top_edges": graph.to_frame().head(12).to_dict("records"),
+    }
 
 
 def _reordered(result: RCAResult, key) -> RCAResult:
     cands = sorted(result.candidates, key=key)
-    return dataclasses.replace(result, candidates=tuple(dataclasses.replace(c, rank=i + 1)
-                                                        for i, c in enumerate(cands)))
+    return dataclasses.replace(
+        result, candidates=tuple(dataclasses.replace(c, rank=i + 1) for i, c in enumerate(cands))
+    )
 
 
 def rerank(result: RCAResult, lam: float) -> RCAResult:
@@ -111,7 +120,7 @@ def run_corpus(size: str, n: int, graph, lams: list[float], test_seed: int = TES
         plain = analyze(inc)
         start = time.perf_counter()
         known = add_chains(plain, inc, graph)
-        shipped = order_ties_by_chains(known)   # what analyze(inc, knowledge=graph) returns
+        shipped = order_ties_by_chains(known)  # what analyze(inc, knowledge=graph) returns
         added.append(time.perf_counter() - start)
         variants["without"].append(score_incident(plain, inc.truth))
         variants["chains_only"].append(score_incident(known, inc.truth))
@@ -127,7 +136,9 @@ def run_corpus(size: str, n: int, graph, lams: list[float], test_seed: int = TES
             if (cand.entity, cand.kind) in faults:
                 chains = _chains(cand)
                 root_has.append(bool(chains))
-                steps = " -> ".join(a.alarm_type for a in chains[0].alarms) if chains else "(no chain)"
+                steps = (
+                    " -> ".join(a.alarm_type for a in chains[0].alarms) if chains else "(no chain)"
+                )
                 root_chains.setdefault(faults[cand.entity, cand.kind], Counter())[steps] += 1
     out = {"n": n, "mean_alarms": float(np.mean(n_alarms)), "variants": {}}
     for name, scores in variants.items():
@@ -144,40 +155,68 @@ def run_corpus(size: str, n: int, graph, lams: list[float], test_seed: int = TES
 
 
 def _print(size: str, res: dict, seed: int) -> None:
-    print(f"\n== {size}, {SEEDS.label(SEEDS.role(seed), [seed])}: {res['n']} test incidents, "
-          f"~{res['mean_alarms']:.0f} alarms each ==")
+    print(
+        f"\n== {size}, {SEEDS.label(SEEDS.role(seed), [seed])}: {res['n']} test incidents, "
+        f"~{res['mean_alarms']:.0f} alarms each =="
+    )
     frame = pd.DataFrame([{"ranking": k, **v} for k, v in res["variants"].items()])
     print(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    print(f"top candidate has a causal chain: {res['top_has_chain']:.1%}; true root (when ranked) has one: "
-          f"{res['true_root_has_chain']:.1%}; mean chain length {res['mean_chain_alarms']:.2f} alarms")
+    print(
+        f"top candidate has a causal chain: {res['top_has_chain']:.1%}; true root (when ranked) has one: "
+        f"{res['true_root_has_chain']:.1%}; mean chain length {res['mean_chain_alarms']:.2f} alarms"
+    )
     print("true root's chain, most common per fault type (count):")
     for fault, chains in res["true_root_chains"].items():
         steps, count = next(iter(chains.items()))
         print(f"  {fault:<17} {steps} ({count})")
-    print(f"knowledge latency per incident: median {res['added_ms_median']:.1f} ms, p95 {res['added_ms_p95']:.1f} ms")
+    print(
+        f"knowledge latency per incident: median {res['added_ms_median']:.1f} ms, p95 {res['added_ms_p95']:.1f} ms"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--train-small", type=int, default=40)
     parser.add_argument("--train-medium", type=int, default=20)
-    parser.add_argument("--n-test", type=int, default=60, help="held-out incidents per size (large: --n-large)")
+    parser.add_argument(
+        "--n-test", type=int, default=60, help="held-out incidents per size (large: --n-large)"
+    )
     parser.add_argument("--n-large", type=int, default=10)
     parser.add_argument("--sizes", nargs="+", default=["small", "medium", "large"])
     parser.add_argument("--lams", nargs="+", type=float, default=[0.05, 0.2])
-    parser.add_argument("--test-seeds", "--test-seed", type=int, nargs="+", default=DEFAULT_SEEDS,
-                        help="test corpus seeds (default: dev 9000000 and the fresh one)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "causal_chains.json")
+    parser.add_argument(
+        "--test-seeds",
+        "--test-seed",
+        type=int,
+        nargs="+",
+        default=DEFAULT_SEEDS,
+        help="test corpus seeds (default: dev 9000000 and the fresh one)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "causal_chains.json"
+    )
     args = parser.parse_args()
     graph, info = learn(args.train_small, args.train_medium)
-    print(f"knowledge: {info['n_alarms']} alarms from {info['n_incidents']} training incidents, "
-          f"{info['edges']} edges learned in {info['learn_seconds']:.1f} s (thp)")
-    result = {"train_seed": TRAIN_SEED, "test_seeds": SEEDS.by_role(args.test_seeds), "knowledge": info,
-              "corpora": {}}
+    print(
+        f"knowledge: {info['n_alarms']} alarms from {info['n_incidents']} training incidents, "
+        f"{info['edges']} edges learned in {info['learn_seconds']:.1f} s (thp)"
+    )
+    result = {
+        "train_seed": TRAIN_SEED,
+        "test_seeds": SEEDS.by_role(args.test_seeds),
+        "knowledge": info,
+        "corpora": {},
+    }
     for size in args.sizes:
         n = args.n_large if size == "large" else args.n_test
         for seed in args.test_seeds:
-            res = {"seed": seed, "role": SEEDS.role(seed), **run_corpus(size, n, graph, args.lams, seed)}
+            res = {
+                "seed": seed,
+                "role": SEEDS.role(seed),
+                **run_corpus(size, n, graph, args.lams, seed),
+            }
             result["corpora"].setdefault(size, {})[str(seed)] = res
             _print(size, res, seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)

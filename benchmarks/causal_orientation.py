@@ -44,7 +44,10 @@ def timing_row(counts: np.ndarray, edges: np.ndarray) -> dict[str, float]:
     forward, backward = counts[edges[:, 0], edges[:, 1]], counts[edges[:, 1], edges[:, 0]]
     decided = forward != backward
     significant = np.array(
-        [f + b > 0 and binomtest(int(f), int(f + b)).pvalue < SIGNIFICANCE for f, b in zip(forward, backward)]
+        [
+            f + b > 0 and binomtest(int(f), int(f + b)).pvalue < SIGNIFICANCE
+            for f, b in zip(forward, backward)
+        ]
     )
 
     def share(mask: np.ndarray) -> float | None:
@@ -64,8 +67,12 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--datasets", default="18V_55N_Wireless,24V_439N_Microwave,neurips2023_csl_sample")
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "causal_orientation.json")
+    parser.add_argument(
+        "--datasets", default="18V_55N_Wireless,24V_439N_Microwave,neurips2023_csl_sample"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "benchmarks" / "results" / "causal_orientation.json"
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"data sets not found at {args.data}; set NETRCA_SHARED_DATASETS", file=sys.stderr)
@@ -74,13 +81,20 @@ def main() -> int:
     for name in args.datasets.split(","):
         ds = load_pcic(args.data / name)
         events = event_sequences(ds.alarms, ds.topology, types=ds.alarm_ids)
-        truth = ds.true_graph.reindex(index=list(events.types), columns=list(events.types)).to_numpy()
+        truth = ds.true_graph.reindex(
+            index=list(events.types), columns=list(events.types)
+        ).to_numpy()
         edges = np.argwhere(truth == 1)
         sizes = np.bincount(events.type_code, minlength=events.n_types)
         frequency[name] = round(float(np.mean(sizes[edges[:, 1]] > sizes[edges[:, 0]])), 3)
         for hop in (0, 1) if ds.topology is not None else (0,):
             for window in WINDOWS:
-                row = {"dataset": name, "max_hop": hop, "window_s": window, "true_edges": len(edges)}
+                row = {
+                    "dataset": name,
+                    "max_hop": hop,
+                    "window_s": window,
+                    "true_edges": len(edges),
+                }
                 row.update(timing_row(precedence_counts(events, window, hop), edges))
                 rows.append(row)
                 print(row, flush=True)
@@ -89,7 +103,9 @@ def main() -> int:
         return "-" if x is None else f"{x:.2f}"
 
     print()
-    print("| data set | hops | window | edges decided | cause first | significant (p < 0.01) | cause first among them |")
+    print(
+        "| data set | hops | window | edges decided | cause first | significant (p < 0.01) | cause first among them |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(

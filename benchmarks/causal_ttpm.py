@@ -117,7 +117,9 @@ def run_ttpm_child(folder: Path, max_hop: int, max_iter: int, out: Path) -> None
     with threadpool_limits(limits=1):
         model.learn(events)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    matrix = model.causal_matrix  # castle.common.Tensor: an ndarray labelled by the event names seen
+    matrix = (
+        model.causal_matrix
+    )  # castle.common.Tensor: an ndarray labelled by the event names seen
     labels = [str(x) for x in matrix.index]
     values = np.asarray(matrix)
     edges = [[labels[i], labels[j]] for i, j in zip(*np.nonzero(values)) if i != j]
@@ -134,7 +136,11 @@ def gcastle_problem() -> str | None:
     )
     if proc.returncode == 0:
         return None
-    return proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit code {proc.returncode}"
+    return (
+        proc.stderr.strip().splitlines()[-1]
+        if proc.stderr.strip()
+        else f"exit code {proc.returncode}"
+    )
 
 
 def run_ttpm(folder: Path, max_hop: int, max_iter: int, cap: float, log: Path) -> dict:
@@ -145,7 +151,9 @@ def run_ttpm(folder: Path, max_hop: int, max_iter: int, cap: float, log: Path) -
         cmd += ["--max-hop", str(max_hop), "--max-iter", str(max_iter)]
         start = time.perf_counter()
         with log.open("w") as stderr:
-            proc = subprocess.Popen(cmd, env={**os.environ, **ONE_THREAD}, stdout=stderr, stderr=stderr)
+            proc = subprocess.Popen(
+                cmd, env={**os.environ, **ONE_THREAD}, stdout=stderr, stderr=stderr
+            )
             try:
                 code = proc.wait(timeout=cap)
             except subprocess.TimeoutExpired:
@@ -156,12 +164,25 @@ def run_ttpm(folder: Path, max_hop: int, max_iter: int, cap: float, log: Path) -
         text = log.read_text(errors="replace")
         iters = re.findall(r"\[iter (\d+)\]", text)
         if code is None:
-            return {"status": "cap", "process_seconds": elapsed, "last_iter": int(iters[-1]) if iters else None}
+            return {
+                "status": "cap",
+                "process_seconds": elapsed,
+                "last_iter": int(iters[-1]) if iters else None,
+            }
         if code != 0 or not out.is_file():
             tail = text.strip().splitlines()[-1] if text.strip() else ""
-            return {"status": "failed", "process_seconds": elapsed, "error": f"exit code {code}: {tail}"}
+            return {
+                "status": "failed",
+                "process_seconds": elapsed,
+                "error": f"exit code {code}: {tail}",
+            }
         result = json.loads(out.read_text())
-        return {"status": "ok", "process_seconds": elapsed, "last_iter": int(iters[-1]) if iters else None, **result}
+        return {
+            "status": "ok",
+            "process_seconds": elapsed,
+            "last_iter": int(iters[-1]) if iters else None,
+            **result,
+        }
 
 
 # --------------------------------------------------------------------------- ours, in this process
@@ -223,13 +244,17 @@ def benchmark_dataset(
 
     if ds.topology is None:
         max_hop = 0  # no links: only same-device effects exist
-    ttpm_name = f"gCastle TTPM (max_hop={max_hop}" + (")" if max_iter == DEFAULT_MAX_ITER else f", max_iter={max_iter})")
+    ttpm_name = f"gCastle TTPM (max_hop={max_hop}" + (
+        ")" if max_iter == DEFAULT_MAX_ITER else f", max_iter={max_iter})"
+    )
     res = run_ttpm(folder, max_hop, max_iter, cap, log)
     topo = "Topology.npy" if ds.topology is not None else "no topology file: devices unlinked"
     if res["status"] == "ok":
         score = score_graph(_edges_frame(res["edges"], ds.alarm_ids), ds.true_graph)
         sweeps = res["last_iter"] + 1
-        note = f"{topo}; {sweeps} hill-climbing sweeps" + (" (max_iter reached)" if sweeps >= max_iter else "")
+        note = f"{topo}; {sweeps} hill-climbing sweeps" + (
+            " (max_iter reached)" if sweeps >= max_iter else ""
+        )
         rows.append(_row(name, ttpm_name, score, res["seconds"], res["cpu_seconds"], note))
         ttpm_seconds, bound = res["seconds"], ""
     elif res["status"] == "cap":
@@ -239,7 +264,9 @@ def benchmark_dataset(
     else:
         rows.append(_row(name, ttpm_name, None, "failed", None, f"{topo}; {res['error']}"))
         ttpm_seconds = None
-    print(f"{name:24s} {ttpm_name:30s} {rows[-1]['seconds']!s:>8s} s  {rows[-1]['note']}", flush=True)
+    print(
+        f"{name:24s} {ttpm_name:30s} {rows[-1]['seconds']!s:>8s} s  {rows[-1]['note']}", flush=True
+    )
     ratios = []
     if ttpm_seconds is not None:
         for method, seconds in ours_seconds.items():
@@ -251,7 +278,9 @@ def benchmark_dataset(
 
 def print_tables(rows: list[dict], ratios: list[dict]) -> None:
     """The score table and the speed-ratio table, in Markdown."""
-    print("| data set | method | edges | precision | recall | F1 | SHD | g-score | seconds | CPU seconds |")
+    print(
+        "| data set | method | edges | precision | recall | F1 | SHD | g-score | seconds | CPU seconds |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
@@ -269,10 +298,17 @@ def print_tables(rows: list[dict], ratios: list[dict]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--datasets", default="18V_55N_Wireless,24V_439N_Microwave,neurips2023_csl_sample")
-    parser.add_argument("--cap", type=float, default=1800.0, help="wall-time cap of one TTPM run, seconds")
     parser.add_argument(
-        "--max-hop", type=int, default=2, help="TTPM max_hop where a topology exists (gCastle's example: 2); else 0"
+        "--datasets", default="18V_55N_Wireless,24V_439N_Microwave,neurips2023_csl_sample"
+    )
+    parser.add_argument(
+        "--cap", type=float, default=1800.0, help="wall-time cap of one TTPM run, seconds"
+    )
+    parser.add_argument(
+        "--max-hop",
+        type=int,
+        default=2,
+        help="TTPM max_hop where a topology exists (gCastle's example: 2); else 0",
     )
     parser.add_argument(
         "--max-iter",
@@ -280,7 +316,9 @@ def main() -> int:
         default=DEFAULT_MAX_ITER,
         help="TTPM max_iter (default 20); one edge change per sweep, so it bounds the edges found",
     )
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "causal_ttpm.json")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "benchmarks" / "results" / "causal_ttpm.json"
+    )
     parser.add_argument("--ttpm-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -290,7 +328,10 @@ def main() -> int:
 
     problem = gcastle_problem()
     if problem is not None:
-        print(f"gCastle is not importable ({problem}).\nInstall it beside the environment: {INSTALL}", file=sys.stderr)
+        print(
+            f"gCastle is not importable ({problem}).\nInstall it beside the environment: {INSTALL}",
+            file=sys.stderr,
+        )
         return 2
     if not args.data.is_dir():
         print(f"data sets not found at {args.data}; set NETRCA_SHARED_DATASETS", file=sys.stderr)
@@ -299,19 +340,25 @@ def main() -> int:
     names = args.datasets.split(",")
     rows, ratios = [], []
     for done, name in enumerate(names, 1):
-        log = args.out.with_name(f"{args.out.stem}_{name}.log.tmp")  # TTPM's own log (ignored by git)
+        log = args.out.with_name(
+            f"{args.out.stem}_{name}.log.tmp"
+        )  # TTPM's own log (ignored by git)
         new_rows, new_ratios = benchmark_dataset(
             args.data / name, max_hop=args.max_hop, max_iter=args.max_iter, cap=args.cap, log=log
         )
         rows, ratios = rows + new_rows, ratios + new_ratios
-        _write(args, rows, ratios, complete=done == len(names))  # after each data set: long runs keep their results
+        _write(
+            args, rows, ratios, complete=done == len(names)
+        )  # after each data set: long runs keep their results
     print()
     print_tables(rows, ratios)
     print(f"\nwrote {args.out}")
     return 0
 
 
-def _write(args: argparse.Namespace, rows: list[dict], ratios: list[dict], *, complete: bool) -> None:
+def _write(
+    args: argparse.Namespace, rows: list[dict], ratios: list[dict], *, complete: bool
+) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     command = (
         f"PYTHONPATH=/tmp/gcastle_pkg nice python benchmarks/causal_ttpm.py --cap {args.cap:.0f} "

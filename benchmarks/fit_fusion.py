@@ -37,7 +37,10 @@ from rca.evaluation import score_incident
 from rca.explain import ExplainRanker
 from rca.fusion import DEFAULT_SOURCES, fit_source, fuse
 
-DEV = {"twin": {"medium": [777, 424242], "large": [777]}, "othersim": {"medium": [1, 2, 3], "large": [1, 2]}}
+DEV = {
+    "twin": {"medium": [777, 424242], "large": [777]},
+    "othersim": {"medium": [1, 2, 3], "large": [1, 2]},
+}
 
 
 def dev_incidents(n: dict[str, int], tmp: Path):
@@ -46,17 +49,34 @@ def dev_incidents(n: dict[str, int], tmp: Path):
             for seed in seeds:
                 if family == "twin":
                     for i in range(n[size]):
-                        yield family, make_incident(size=size, random_state=seed * 100_000 + i,
-                                                    name=f"twin-{size}-{seed}-{i:03d}")
+                        yield (
+                            family,
+                            make_incident(
+                                size=size,
+                                random_state=seed * 100_000 + i,
+                                name=f"twin-{size}-{seed}-{i:03d}",
+                            ),
+                        )
                 else:
-                    for folder in othersim.generate_corpus(tmp / f"{size}-{seed}", n[size], size=size, seed=seed):
+                    for folder in othersim.generate_corpus(
+                        tmp / f"{size}-{seed}", n[size], size=size, seed=seed
+                    ):
                         yield family, read_incident(folder)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=None, help="incidents per seed and size (default: medium 40, large 20)")
-    parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "fit_fusion.json")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--n",
+        type=int,
+        default=None,
+        help="incidents per seed and size (default: medium 40, large 20)",
+    )
+    parser.add_argument(
+        "--json", type=Path, default=Path(__file__).parent / "results" / "fit_fusion.json"
+    )
     args = parser.parse_args()
     n = {"medium": args.n or 40, "large": args.n or 20}
     ranker = ExplainRanker()
@@ -83,12 +103,26 @@ def main() -> None:
             share = {(c.entity, c.kind): float(c.score) / best for c in res.candidates}
             truth = {(r.entity, r.kind) for r in inc.truth.root_causes}
             for c in explain.candidates:
-                rows.append((float(c.score), share.get((c.entity, c.kind), 0.0), fam, (c.entity, c.kind) in truth))
+                rows.append(
+                    (
+                        float(c.score),
+                        share.get((c.entity, c.kind), 0.0),
+                        fam,
+                        (c.entity, c.kind) in truth,
+                    )
+                )
         weight, center = fit_source(rows, floor=src.floor)
-        fitted[src.name] = {"weight": weight, "center": center, "floor": src.floor, "rows": len(rows)}
+        fitted[src.name] = {
+            "weight": weight,
+            "center": center,
+            "floor": src.floor,
+            "rows": len(rows),
+        }
         print(f"{src.name}: weight {weight:.3f}, center {center:.3f} ({len(rows)} candidate rows)")
-    sources = {s.name: replace(s, weight=fitted[s.name]["weight"], center=fitted[s.name]["center"])
-               for s in DEFAULT_SOURCES}
+    sources = {
+        s.name: replace(s, weight=fitted[s.name]["weight"], center=fitted[s.name]["center"])
+        for s in DEFAULT_SOURCES
+    }
     table = {}
     for family in DEV:
         ac = {"explain": [], "fused": []}
@@ -97,16 +131,39 @@ def main() -> None:
                 continue
             fused = fuse(explain, [(sources[s.name], r, f) for s, r, f in runs if r is not None])
             ac["explain"].append(score_incident(explain, inc.truth).ac)
-            ac["fused"].append(score_incident(replace(explain, candidates=tuple(fused)), inc.truth).ac)
-        table[family] = {m: {"AC@1": float(np.mean([a[0] for a in v])), "AC@3": float(np.mean([a[2] for a in v])),
-                             "n": len(v)} for m, v in ac.items()}
+            ac["fused"].append(
+                score_incident(replace(explain, candidates=tuple(fused)), inc.truth).ac
+            )
+        table[family] = {
+            m: {
+                "AC@1": float(np.mean([a[0] for a in v])),
+                "AC@3": float(np.mean([a[2] for a in v])),
+                "n": len(v),
+            }
+            for m, v in ac.items()
+        }
         print(family, {m: f"{t['AC@1']:.3f} / {t['AC@3']:.3f}" for m, t in table[family].items()})
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=Path(__file__).parent).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent,
+    ).stdout.strip()
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"netrca": rca.__version__, "commit": commit,
-                                     "command": "python benchmarks/fit_fusion.py " + " ".join(sys.argv[1:]),
-                                     "dev_seeds": DEV, "fitted": fitted, "in_sample": table}, indent=1) + "\n")
+    args.json.write_text(
+        json.dumps(
+            {
+                "netrca": rca.__version__,
+                "commit": commit,
+                "command": "python benchmarks/fit_fusion.py " + " ".join(sys.argv[1:]),
+                "dev_seeds": DEV,
+                "fitted": fitted,
+                "in_sample": table,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     print(f"wrote {args.json}")
 
 

@@ -51,8 +51,8 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -61,8 +61,14 @@ from rca import InputError, read_incident
 from rca.analysis import analyze
 
 ROOT = Path(__file__).resolve().parents[1]
-HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(2)>', "</script><!--", "{{7*7}}",
-           "\x1b[2J\x1b]0;pwned\x07", "javascript:alert(3)"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(2)>',
+    "</script><!--",
+    "{{7*7}}",
+    "\x1b[2J\x1b]0;pwned\x07",
+    "javascript:alert(3)",
+]
 
 
 # ----------------------------------------------------------------- helpers
@@ -130,7 +136,13 @@ def p_field_counts(folder: Path, rng: random.Random) -> bool:
     for i in rng.sample(range(len(body)), k=min(len(body), 3)):
         cells = body[i].split(",")
         how = rng.choice(["extra", "missing", "empty"])
-        cells = cells + ["x", "y"] if how == "extra" else cells[:2] if how == "missing" else [""] + cells[1:]
+        cells = (
+            cells + ["x", "y"]
+            if how == "extra"
+            else cells[:2]
+            if how == "missing"
+            else [""] + cells[1:]
+        )
         body[i] = ",".join(cells)
     write_lines(folder / "alarms.csv", head, body)
     inc = read_or_clean_error(folder, "alarms.csv")
@@ -171,8 +183,10 @@ def p_timestamps(folder: Path, rng: random.Random) -> bool:
     secs = parse_timestamps(pd.Series([c[0] for c in cells]))[0]
     if how in ("ms", "us", "ns"):
         factor = {"ms": 10**3, "us": 10**6, "ns": 10**9}[how]
-        body = [f"{round(s * 1000) * (factor // 1000) if factor > 1000 else round(s * 1000)},{c[1]}"
-                for s, c in zip(secs, cells)]
+        body = [
+            f"{round(s * 1000) * (factor // 1000) if factor > 1000 else round(s * 1000)},{c[1]}"
+            for s, c in zip(secs, cells)
+        ]
         write_lines(folder / "alarms.csv", head, body)
         after = read_incident(folder).alarms.times
         return len(after) == len(before) and bool(abs(after - before).max() < 1e-3)
@@ -215,7 +229,9 @@ def p_row_order(folder: Path, rng: random.Random) -> bool:
     for name in ("nodes.csv", "links.csv", "alarms.csv", "metrics.csv"):
         if (folder / name).exists():
             frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
-            frame.sample(frac=1, random_state=rng.randrange(2**31)).to_csv(folder / name, index=False)
+            frame.sample(frac=1, random_state=rng.randrange(2**31)).to_csv(
+                folder / name, index=False
+            )
     return answer(folder) == base
 
 
@@ -224,7 +240,9 @@ def p_hostile(folder: Path, rng: random.Random) -> bool:
 
     frame = pd.read_csv(folder / "alarms.csv", dtype=str, keep_default_na=False)
     for i in rng.sample(range(len(frame)), k=min(4, len(frame))):
-        frame.loc[i, rng.choice(["message", "device", "alarm_type", "link_id"])] = rng.choice(HOSTILE)
+        frame.loc[i, rng.choice(["message", "device", "alarm_type", "link_id"])] = rng.choice(
+            HOSTILE
+        )
     frame.to_csv(folder / "alarms.csv", index=False)
     inc = read_incident(folder)
     page = render_report(inc, analyze(inc))
@@ -232,11 +250,17 @@ def p_hostile(folder: Path, rng: random.Random) -> bool:
         return False
     if page.count("<script") != page.count("</script>"):
         return False
-    if rng.random() < 0.3:   # the terminal: a real process, as the operator runs it
+    if rng.random() < 0.3:  # the terminal: a real process, as the operator runs it
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        done = subprocess.run([sys.executable, "-m", "rca", "analyze", str(folder)], capture_output=True, env=env,
-                              timeout=120)
-        return b"\x1b" not in done.stderr and b"\x1b" not in done.stdout and b"\x07" not in done.stderr
+        done = subprocess.run(
+            [sys.executable, "-m", "rca", "analyze", str(folder)],
+            capture_output=True,
+            env=env,
+            timeout=120,
+        )
+        return (
+            b"\x1b" not in done.stderr and b"\x1b" not in done.stdout and b"\x07" not in done.stderr
+        )
     return True
 
 
@@ -253,8 +277,10 @@ def p_long_fields(folder: Path, rng: random.Random) -> bool:
 
 
 GRAPHML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
-GRAPHML = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="undirected">'
-           '{nodes}{edges}</graph></graphml>')
+GRAPHML = (
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="undirected">'
+    "{nodes}{edges}</graph></graphml>"
+)
 
 
 def p_graphml(folder: Path, rng: random.Random) -> bool:
@@ -265,13 +291,22 @@ def p_graphml(folder: Path, rng: random.Random) -> bool:
     if how == "xxe":
         secret = folder / "secret.txt"
         secret.write_text("TOPSECRET")
-        path.write_text(GRAPHML_HEAD + f'<!DOCTYPE g [<!ENTITY x SYSTEM "file://{secret}">]>'
-                        + GRAPHML.format(nodes='<node id="&x;"/><node id="B"/>', edges='<edge source="B" target="B"/>'))
+        path.write_text(
+            GRAPHML_HEAD
+            + f'<!DOCTYPE g [<!ENTITY x SYSTEM "file://{secret}">]>'
+            + GRAPHML.format(
+                nodes='<node id="&x;"/><node id="B"/>', edges='<edge source="B" target="B"/>'
+            )
+        )
     elif how == "bomb":
         ents = '<!ENTITY a "aaaaaaaaaa">' + "".join(
-            f'<!ENTITY {chr(98 + k)} "{("&" + chr(97 + k) + ";") * 10}">' for k in range(8))
-        path.write_text(GRAPHML_HEAD + f"<!DOCTYPE g [{ents}]>"
-                        + GRAPHML.format(nodes='<node id="&i;"/>', edges=""))
+            f'<!ENTITY {chr(98 + k)} "{("&" + chr(97 + k) + ";") * 10}">' for k in range(8)
+        )
+        path.write_text(
+            GRAPHML_HEAD
+            + f"<!DOCTYPE g [{ents}]>"
+            + GRAPHML.format(nodes='<node id="&i;"/>', edges="")
+        )
     else:
         n = rng.randint(3, 8)
         nodes = "".join(f'<node id="N{k}"/>' for k in range(n))
@@ -287,15 +322,24 @@ def p_graphml(folder: Path, rng: random.Random) -> bool:
         return "TOPSECRET" not in " ".join(topo.node_ids) and max(map(len, topo.node_ids)) < 10_000
     if how == "undeclared":
         return "GHOST" in topo.node_ids and any("GHOST" in i.message for i in topo.report)
-    log = AlarmLog.from_frame(pd.DataFrame({"timestamp": ["2026-03-01T10:00:00Z"], "device": ["N0"],
-                                            "alarm_type": ["LINK_DOWN"], "link_id": ["L-0"]}), topology=topo)
+    log = AlarmLog.from_frame(
+        pd.DataFrame(
+            {
+                "timestamp": ["2026-03-01T10:00:00Z"],
+                "device": ["N0"],
+                "alarm_type": ["LINK_DOWN"],
+                "link_id": ["L-0"],
+            }
+        ),
+        topology=topo,
+    )
     return "unknown_link" not in log.report.kinds()
 
 
 def p_batches(folder: Path, rng: random.Random) -> bool:
     root = folder.parent / (folder.name + "-batch")
     names = [f"inc{k}" for k in range(4)]
-    for k, name in enumerate(names):
+    for _k, name in enumerate(names):
         shutil.copytree(folder, root / name)
     bad = root / names[1]
     how = rng.choice(["latin1_truth", "epoch_ns", "inf_html", "sigint"])
@@ -352,7 +396,12 @@ def p_output_paths(folder: Path, rng: random.Random) -> bool:
     else:
         out.symlink_to(target)
     code, stdout, stderr = cli(["analyze", str(folder), "--html", str(out)])
-    return code != 0 and "Traceback" not in stderr and target.read_text() == "keep me" and stderr.startswith("Error")
+    return (
+        code != 0
+        and "Traceback" not in stderr
+        and target.read_text() == "keep me"
+        and stderr.startswith("Error")
+    )
 
 
 def _rss() -> int:
@@ -375,15 +424,30 @@ def p_model_files(folder: Path, rng: random.Random) -> bool:
         from rca.gnn._graph_data import FEATURES
         from rca.gnn._serialize import write_model_file
 
-        write_model_file(path, "netrca-failure", 1, {"hidden": 20_000, "layers": 2}, {},
-                         {"features": list(FEATURES), "fault_types": list(FAULT_TYPES)})
+        write_model_file(
+            path,
+            "netrca-failure",
+            1,
+            {"hidden": 20_000, "layers": 2},
+            {},
+            {"features": list(FEATURES), "fault_types": list(FAULT_TYPES)},
+        )
     elif how == "pickle":
+
         class Evil:
             def __reduce__(self) -> tuple:
                 return (os.system, ("echo pwned",))
 
-        torch.save({"format": "netrca-failure", "format_version": 1, "config": "{}", "extra": "{}",
-                    "state": {"x": Evil()}}, str(path))
+        torch.save(
+            {
+                "format": "netrca-failure",
+                "format_version": 1,
+                "config": "{}",
+                "extra": "{}",
+                "state": {"x": Evil()},
+            },
+            str(path),
+        )
         if rng.random() < 0.5:
             path.write_bytes(pickle.dumps(Evil()))
     else:
@@ -432,12 +496,17 @@ def run(probes: int, seed: int) -> list[dict]:
                         ok = bool(probe(folder, rng))
                     note = "" if ok else "check failed"
                 except Exception as exc:  # a traceback is the finding
-                    ok, note = False, f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+                    ok, note = (
+                        False,
+                        f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}",
+                    )
                     logging.getLogger(__name__).debug("%s", traceback.format_exc())
                 clean += ok
                 if not ok:
                     failures.append({"probe": k, "why": note})
-            rows.append({"category": category, "tried": n, "clean": clean, "failures": failures[:5]})
+            rows.append(
+                {"category": category, "tried": n, "clean": clean, "failures": failures[:5]}
+            )
             print(f"{category:20s} {n:4d} {clean:6d}", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -446,19 +515,31 @@ def run(probes: int, seed: int) -> list[dict]:
 
 def _git_commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(rca.__file__).parent, capture_output=True,
-                              text=True, timeout=10).stdout.strip() or "unknown"
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"],
+                cwd=Path(rca.__file__).parent,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+            or "unknown"
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--probes", type=int, default=12, help="probes per category (fewer for costly ones)")
+    parser.add_argument(
+        "--probes", type=int, default=12, help="probes per category (fewer for costly ones)"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "fuzz_inputs.json")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "fuzz_inputs.json"
+    )
     args = parser.parse_args(argv)
-    logging.disable(logging.WARNING)   # the probes' warnings are expected; the table is the output
+    logging.disable(logging.WARNING)  # the probes' warnings are expected; the table is the output
     print(f"{'category':20s} {'tried':>4s} {'clean':>6s}")
     started = time.perf_counter()
     rows = run(args.probes, args.seed)
@@ -468,7 +549,8 @@ def main(argv: list[str] | None = None) -> None:
         "netrca_version": getattr(rca, "__version__", "unknown"),
         "git_commit": _git_commit(),
         "rca_path": str(Path(rca.__file__).parent),
-        "command": "python " + " ".join([Path(sys.argv[0]).as_posix()] + (argv if argv is not None else sys.argv[1:])),
+        "command": "python "
+        + " ".join([Path(sys.argv[0]).as_posix()] + (argv if argv is not None else sys.argv[1:])),
         "probes": args.probes,
         "seed": args.seed,
         "tried": tried,

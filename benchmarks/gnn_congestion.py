@@ -39,8 +39,14 @@ from rca.gnn._recipes import CONGESTION_RECIPE, default_gnnet_dir
 # The MLP baseline keeps 32 hidden units: narrower, it is a weaker baseline than it need be.
 MLP = {"iterations": 0, "hidden": 32}
 
-KEYS = ("path_delay_mape", "link_util_mae", "congestion_f1", "congestion_precision", "congestion_recall",
-        "link_occupancy_mape")
+KEYS = (
+    "path_delay_mape",
+    "link_util_mae",
+    "congestion_f1",
+    "congestion_precision",
+    "congestion_recall",
+    "link_occupancy_mape",
+)
 
 
 def _row(split: str, model: str, scores) -> dict:
@@ -59,15 +65,23 @@ def _by_hops(models: dict, samples) -> list[dict]:
             hops.append(s.paths["nodes"].map(len).to_numpy() - 1)
         e, h = np.concatenate(err), np.concatenate(hops)
         for k in sorted(set(h.tolist())):
-            rows.append({"model": name, "hops": k, "n_paths": int((h == k).sum()),
-                         "path_delay_mape": float(100 * e[h == k].mean())})
+            rows.append(
+                {
+                    "model": name,
+                    "hops": k,
+                    "n_paths": int((h == k).sum()),
+                    "path_delay_mape": float(100 * e[h == k].mean()),
+                }
+            )
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_gnnet_dir())
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "gnn_congestion.json")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "gnn_congestion.json"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
 
@@ -90,10 +104,15 @@ def main() -> None:
     va0 = [s for s in val if s.graph_file.startswith("graph-30-0")]
     va1 = [s for s in val if s.graph_file.startswith("graph-30-1")]
     held = {}
-    for name, iters in (("RouteNet (GNN)", CONGESTION_RECIPE["iterations"]), ("MLP (no message passing)", 0)):
+    for name, iters in (
+        ("RouteNet (GNN)", CONGESTION_RECIPE["iterations"]),
+        ("MLP (no message passing)", 0),
+    ):
         t = time.perf_counter()
         extra = MLP if iters == 0 else {}
-        held[name] = CongestionPredictor(**{**CONGESTION_RECIPE, "iterations": iters, **extra}).fit(tr0, validation=va0)
+        held[name] = CongestionPredictor(**{**CONGESTION_RECIPE, "iterations": iters, **extra}).fit(
+            tr0, validation=va0
+        )
         print(f"held-out-topology {name}: trained in {time.perf_counter() - t:.0f} s")
     held["M/M/1/K"] = mm1k
     for name, model in held.items():
@@ -101,7 +120,9 @@ def main() -> None:
 
     table = pd.DataFrame(rows)
     hops = pd.DataFrame(_by_hops(models, val))
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.4g}".format):
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.float_format", "{:.4g}".format
+    ):
         print(table.to_string(index=False))
         print()
         print(hops.pivot(index="hops", columns="model", values="path_delay_mape").to_string())
@@ -115,8 +136,11 @@ def main() -> None:
         "note": "30-node networks only; the 50-100-node test set of the challenge is not available",
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"meta": meta, "scores": rows, "by_hops": hops.to_dict(orient="records")},
-                                   indent=2))
+    args.out.write_text(
+        json.dumps(
+            {"meta": meta, "scores": rows, "by_hops": hops.to_dict(orient="records")}, indent=2
+        )
+    )
     print(f"wrote {args.out}")
 
 

@@ -58,7 +58,7 @@ from rca.gnn._forecast import (
     utilization_series,
     window_features,
 )
-from rca.gnn._recipes import FORECAST_RECIPE, _FORECAST_MODEL_KEYS, forecast_corpus
+from rca.gnn._recipes import _FORECAST_MODEL_KEYS, FORECAST_RECIPE, forecast_corpus
 from rca.gnn._tensors import CONGESTION_UTILIZATION
 
 ZOO = ("Abilene", "Geant2012", "Uninett2011")
@@ -105,11 +105,16 @@ def _accuracy(models: dict[str, CongestionForecaster], incidents: list) -> list[
             util, prob = model.predict_windows(x, adjacency)
             preds[name].append(util.ravel())
             flags[name].append((prob >= model.threshold_).ravel())
-        for name, fn in (("persistence", persistence_forecast), ("linear trend", linear_trend_forecast)):
+        for name, fn in (
+            ("persistence", persistence_forecast),
+            ("linear trend", linear_trend_forecast),
+        ):
             util = fn(x, horizon)
             preds[name].append(util.ravel())
             flags[name].append((util >= CONGESTION_UTILIZATION).ravel())
-        now = np.where(x[..., 2 * window - 1] > 0, x[..., window - 1], np.nan)  # last sample, if it was seen
+        now = np.where(
+            x[..., 2 * window - 1] > 0, x[..., window - 1], np.nan
+        )  # last sample, if it was seen
         nows.append(np.repeat(now[..., None], horizon, axis=-1).ravel())
         ys.append(y.ravel())
     y = np.concatenate(ys).reshape(-1, horizon)
@@ -137,8 +142,14 @@ def _synthetic_metrics(topology, rng: np.random.Generator, samples: int = 12) ->
     times = 1.7e9 + 60.0 * np.arange(samples)
     base = rng.uniform(0.1, 0.7, len(links))
     values = 100 * np.clip(base[None, :] * rng.lognormal(0, 0.1, (samples, len(links))), 0, 1)
-    return pd.DataFrame({"time": np.repeat(times, len(links)), "entity": np.tile(links, samples),
-                         "metric": "utilization", "value": values.ravel()})
+    return pd.DataFrame(
+        {
+            "time": np.repeat(times, len(links)),
+            "entity": np.tile(links, samples),
+            "metric": "utilization",
+            "value": values.ravel(),
+        }
+    )
 
 
 def _latency(model: CongestionForecaster, repeats: int) -> list[dict]:
@@ -160,35 +171,55 @@ def _latency(model: CongestionForecaster, repeats: int) -> list[dict]:
         x = torch.as_tensor(window_features(series.values, [len(series.times) - 1], model.window))
         net = model.model_
         with torch.inference_mode():
-            forward = _median_ms(lambda: net(x, adjacency), repeats)
-        rows.append({
-            "network": name, "nodes": len(topo.node_ids), "links": len(topo.link_ids),
-            "forward_ms": forward,
-            "predict_ms": _median_ms(lambda: model.predict(topo, frame, adjacency=adjacency), max(3, repeats // 4)),
-            "adjacency_ms": _median_ms(lambda: link_adjacency(topo), 3),
-        })
+            forward = _median_ms(lambda: net(x, adjacency), repeats)  # noqa: B023 (timed at once)
+        rows.append(
+            {
+                "network": name,
+                "nodes": len(topo.node_ids),
+                "links": len(topo.link_ids),
+                "forward_ms": forward,
+                "predict_ms": _median_ms(
+                    lambda: model.predict(topo, frame, adjacency=adjacency),  # noqa: B023
+                    max(3, repeats // 4),
+                ),
+                "adjacency_ms": _median_ms(lambda: link_adjacency(topo), 3),  # noqa: B023
+            }
+        )
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=None, help="a forecaster file (default: the shipped one)")
+    parser.add_argument(
+        "--model", type=Path, default=None, help="a forecaster file (default: the shipped one)"
+    )
     parser.add_argument("--n-test", type=int, default=40)
     parser.add_argument("--test-seed", type=int, default=7)
-    parser.add_argument("--ablation", action="store_true", help="also train rounds=0 with the shipped recipe")
+    parser.add_argument(
+        "--ablation", action="store_true", help="also train rounds=0 with the shipped recipe"
+    )
     parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "gnn_forecast.json")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "gnn_forecast.json"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
-    model = CongestionForecaster.load(args.model) if args.model else CongestionForecaster.pretrained()
+    model = (
+        CongestionForecaster.load(args.model) if args.model else CongestionForecaster.pretrained()
+    )
     models = {"GNN (line graph, 2 rounds)": model}
     train_seconds = None
     if args.ablation:
         params = {k: FORECAST_RECIPE[k] for k in _FORECAST_MODEL_KEYS}
-        train = forecast_corpus(FORECAST_RECIPE["n_incidents"], random_state=FORECAST_RECIPE["corpus_seed"],
-                                ramp_fraction=FORECAST_RECIPE["ramp_fraction"])
+        train = forecast_corpus(
+            FORECAST_RECIPE["n_incidents"],
+            random_state=FORECAST_RECIPE["corpus_seed"],
+            ramp_fraction=FORECAST_RECIPE["ramp_fraction"],
+        )
         t = time.perf_counter()
-        models["same, no message passing"] = CongestionForecaster(**{**params, "rounds": 0}).fit(train)
+        models["same, no message passing"] = CongestionForecaster(**{**params, "rounds": 0}).fit(
+            train
+        )
         train_seconds = time.perf_counter() - t
     accuracy = []
     for split, ramps in (("twin", 0.0), ("twin + ramps", 1.0)):
@@ -196,16 +227,38 @@ def main() -> None:
         accuracy += [{"split": split, **row} for row in _accuracy(models, test)]
     latency = _latency(model, args.repeats)
     with pd.option_context("display.width", 200, "display.float_format", "{:.4f}".format):
-        cols = ["split", "model", "mae", "mae_step1", "mae_step3", "precision", "recall", "f1", "onset_recall",
-                "f1_changes", "n_onsets", "n_changes", "n_targets"]
+        cols = [
+            "split",
+            "model",
+            "mae",
+            "mae_step1",
+            "mae_step3",
+            "precision",
+            "recall",
+            "f1",
+            "onset_recall",
+            "f1_changes",
+            "n_onsets",
+            "n_changes",
+            "n_targets",
+        ]
         print(pd.DataFrame(accuracy)[cols].to_string(index=False))
         print()
         print(pd.DataFrame(latency).to_string(index=False))
-    meta = {"threads": torch.get_num_threads(), "torch": torch.__version__, "model": str(args.model or "shipped forecast.pt"),
-            "recipe": FORECAST_RECIPE, "n_test_incidents": args.n_test, "test_seed": args.test_seed,
-            "ablation_train_seconds": train_seconds, "congestion_utilization": CONGESTION_UTILIZATION}
+    meta = {
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "model": str(args.model or "shipped forecast.pt"),
+        "recipe": FORECAST_RECIPE,
+        "n_test_incidents": args.n_test,
+        "test_seed": args.test_seed,
+        "ablation_train_seconds": train_seconds,
+        "congestion_utilization": CONGESTION_UTILIZATION,
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"meta": meta, "accuracy": accuracy, "latency": latency}, indent=2))
+    args.out.write_text(
+        json.dumps({"meta": meta, "accuracy": accuracy, "latency": latency}, indent=2)
+    )
     print(f"wrote {args.out}")
 
 

@@ -57,13 +57,17 @@ ZOO = get_data_home() / "topology-zoo"
 DEFAULT_ZOO = ("Abilene", "Geant2012", "Uninett2011", "GtsCe", "Cogentco")
 
 
-def _sample(graph: nx.Graph, pairs: list[tuple[int, int]], name: str, rng: np.random.Generator) -> GnnetSample:
+def _sample(
+    graph: nx.Graph, pairs: list[tuple[int, int]], name: str, rng: np.random.Generator
+) -> GnnetSample:
     g = nx.convert_node_labels_to_integers(graph)
     rows = []
     for u, v, d in g.edges(data=True):
         cap = float(d.get("LinkSpeedRaw") or 1e10)
         rows += [(f"{u}->{v}", u, v, cap, 32), (f"{v}->{u}", v, u, cap, 32)]
-    links = pd.DataFrame(rows, columns=["link_id", "source", "target", "capacity_bps", "queue_size"])
+    links = pd.DataFrame(
+        rows, columns=["link_id", "source", "target", "capacity_bps", "queue_size"]
+    )
     links = links.drop_duplicates("link_id").set_index("link_id")
     paths = [tuple(nx.shortest_path(g, s, t)) for s, t in pairs]
     traffic = rng.uniform(0.2, 1.0, len(paths))
@@ -73,8 +77,15 @@ def _sample(graph: nx.Graph, pairs: list[tuple[int, int]], name: str, rng: np.ra
         for e in zip(p[:-1], p[1:]):
             load[e] = load.get(e, 0.0) + t
     scale = 0.6 / max(load[e] / cap[e] for e in load)
-    frame = pd.DataFrame({"source": [p[0] for p in paths], "target": [p[-1] for p in paths], "nodes": paths,
-                          "traffic_bps": traffic * scale, "avg_packet_size": 1000.0})
+    frame = pd.DataFrame(
+        {
+            "source": [p[0] for p in paths],
+            "target": [p[-1] for p in paths],
+            "nodes": paths,
+            "traffic_bps": traffic * scale,
+            "avg_packet_size": 1000.0,
+        }
+    )
     return GnnetSample(name=name, graph=nx.DiGraph(), links=links, paths=frame)
 
 
@@ -151,11 +162,15 @@ def _topology_of(graph: nx.Graph, name: str) -> Topology:
     ids = [f"n{i}" for i in g.nodes]
     hub = max(g.degree, key=lambda kv: kv[1])[0]
     nodes = pd.DataFrame({"node_id": ids, "gateway": [i == hub for i in g.nodes]})
-    links = pd.DataFrame({"source": [f"n{u}" for u, _ in g.edges], "target": [f"n{v}" for _, v in g.edges]})
+    links = pd.DataFrame(
+        {"source": [f"n{u}" for u, _ in g.edges], "target": [f"n{v}" for _, v in g.edges]}
+    )
     return Topology.from_frames(nodes, links, source=name)
 
 
-def _time_failure(model: FailureGNN, topo: Topology, name: str, repeats: int, rng: np.random.Generator) -> dict:
+def _time_failure(
+    model: FailureGNN, topo: Topology, name: str, repeats: int, rng: np.random.Generator
+) -> dict:
     from rca.gnn import failure_graph
 
     who = topo.node_ids[int(rng.integers(topo.n_nodes))]
@@ -196,26 +211,45 @@ def failure_rows(zoo: list[str], synthetic: list[int], repeats: int) -> list[dic
     for name in zoo if ZOO.is_dir() else []:
         g = nx.Graph(nx.read_graphml(ZOO / f"{name}.graphml"))
         g = g.subgraph(max(nx.connected_components(g), key=len)).copy()
-        rows.append({"kind": "topology-zoo", **_time_failure(model, _topology_of(g, name), name, repeats, rng)})
+        rows.append(
+            {
+                "kind": "topology-zoo",
+                **_time_failure(model, _topology_of(g, name), name, repeats, rng),
+            }
+        )
     for elements in synthetic:
         g = nx.barabasi_albert_graph(elements, 2, seed=int(rng.integers(2**31)))
         reps = max(3, repeats // (10 if elements >= 50_000 else 2))
-        row = _time_failure(model, _topology_of(g, f"ba-{elements}"), f"synthetic-{elements}", reps, rng)
+        row = _time_failure(
+            model, _topology_of(g, f"ba-{elements}"), f"synthetic-{elements}", reps, rng
+        )
         rows.append({"kind": "synthetic", **row})
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--zoo", nargs="*", default=list(DEFAULT_ZOO),
-                        help="Topology Zoo network names, or 'all' (every network up to --zoo-max-nodes nodes)")
-    parser.add_argument("--zoo-max-nodes", type=int, default=200,
-                        help="with --zoo all: skip larger networks (Kdl, 754 nodes, has 568k all-pairs paths)")
+    parser.add_argument(
+        "--zoo",
+        nargs="*",
+        default=list(DEFAULT_ZOO),
+        help="Topology Zoo network names, or 'all' (every network up to --zoo-max-nodes nodes)",
+    )
+    parser.add_argument(
+        "--zoo-max-nodes",
+        type=int,
+        default=200,
+        help="with --zoo all: skip larger networks (Kdl, 754 nodes, has 568k all-pairs paths)",
+    )
     parser.add_argument("--synthetic", nargs="*", type=int, default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--skip-congestion", action="store_true", help="time the failure GNN only")
-    parser.add_argument("--skip-failure", action="store_true", help="time the congestion predictor only")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "gnn_speed.json")
+    parser.add_argument(
+        "--skip-failure", action="store_true", help="time the congestion predictor only"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "gnn_speed.json"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
@@ -225,21 +259,39 @@ def main() -> None:
     if not args.skip_congestion:
         model = CongestionPredictor.pretrained()
         for name in args.zoo if ZOO.is_dir() else []:
-            rows.append({"kind": "topology-zoo", "model": "congestion.pt", **_time(model, _zoo(name, rng), args.repeats)})
+            rows.append(
+                {
+                    "kind": "topology-zoo",
+                    "model": "congestion.pt",
+                    **_time(model, _zoo(name, rng), args.repeats),
+                }
+            )
         for elements in args.synthetic:
             reps = max(3, args.repeats // (10 if elements >= 50_000 else 2))
-            rows.append({"kind": "synthetic", "model": "congestion.pt", **_time(model, _synthetic(elements, rng), reps)})
+            rows.append(
+                {
+                    "kind": "synthetic",
+                    "model": "congestion.pt",
+                    **_time(model, _synthetic(elements, rng), reps),
+                }
+            )
         table = pd.DataFrame(rows)
         with pd.option_context("display.width", 200, "display.float_format", "{:.2f}".format):
             print(table.to_string(index=False))
         zoo = table[table["kind"] == "topology-zoo"]
         if len(zoo):
             within = zoo[zoo["forward_ms_median"] < 5.0]
-            print(f"congestion forward within 5 ms on {len(within)} of {len(zoo)} Topology Zoo networks "
-                  f"(median {zoo['forward_ms_median'].median():.2f} ms; largest within: "
-                  f"{int(within['nodes'].max()) if len(within) else 0} nodes)")
+            print(
+                f"congestion forward within 5 ms on {len(within)} of {len(zoo)} Topology Zoo networks "
+                f"(median {zoo['forward_ms_median'].median():.2f} ms; largest within: "
+                f"{int(within['nodes'].max()) if len(within) else 0} nodes)"
+            )
     elif args.out.is_file():  # keep the congestion rows measured before
-        rows = [r for r in json.loads(args.out.read_text())["rows"] if "congestion" in r.get("model", "congestion")]
+        rows = [
+            r
+            for r in json.loads(args.out.read_text())["rows"]
+            if "congestion" in r.get("model", "congestion")
+        ]
     if args.skip_failure:  # keep the failure rows measured before
         before = json.loads(args.out.read_text())["rows"] if args.out.is_file() else []
         failure = [r for r in before if "congestion" not in r.get("model", "congestion")]
@@ -248,9 +300,12 @@ def main() -> None:
         with pd.option_context("display.width", 200, "display.float_format", "{:.2f}".format):
             print(pd.DataFrame(failure).to_string(index=False))
     rows += failure
-    meta = {"threads": torch.get_num_threads(), "torch": torch.__version__,
-            "models": ["shipped congestion.pt", "shipped propagation.pt"],
-            "targets_ms": {"topology-zoo": 5, "10k elements": 100, "100k elements": 1000}}
+    meta = {
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "models": ["shipped congestion.pt", "shipped propagation.pt"],
+        "targets_ms": {"topology-zoo": 5, "10k elements": 100, "100k elements": 1000},
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
     print(f"wrote {args.out}")

@@ -39,20 +39,24 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+from _seeds import Seeds
 
 from rca import analyze, read_incident
 from rca.datasets import othersim
 from rca.evaluation import score_incident, summarize
 
-from _seeds import Seeds
-
 METHODS = ("explain", "gnn", "fused")
 
-_DEV = "othersim development family: features and weights of the explain ranker chosen with it in view"
+_DEV = (
+    "othersim development family: features and weights of the explain ranker chosen with it in view"
+)
 SEEDS = Seeds(
-    dev={**{s: _DEV for s in (1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16)},
-         1: "this benchmark's default seed; " + _DEV, 3: "this benchmark's second seed; " + _DEV,
-         11: "its misses were studied; " + _DEV},
+    dev={
+        **{s: _DEV for s in (1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16)},
+        1: "this benchmark's default seed; " + _DEV,
+        3: "this benchmark's second seed; " + _DEV,
+        11: "its misses were studied; " + _DEV,
+    },
     fresh=(2026120831, 2026120832, 2026120833),
 )
 DEFAULT_SEEDS = [1, *SEEDS.fresh]
@@ -97,7 +101,9 @@ def evaluate(folders: list[Path], methods: list[str]) -> dict:
     return out
 
 
-def run(sizes: list[str], n: int, seeds: list[int], methods: list[str], out_dir: Path | None) -> dict:
+def run(
+    sizes: list[str], n: int, seeds: list[int], methods: list[str], out_dir: Path | None
+) -> dict:
     """Per size, one corpus per seed role (``n`` incidents of each of the role's seeds)."""
     roles = SEEDS.by_role(seeds)
     result: dict = {"seeds": roles, "n": n, "corpora": {}}
@@ -107,14 +113,22 @@ def run(sizes: list[str], n: int, seeds: list[int], methods: list[str], out_dir:
             result["corpora"][size] = {}
             for role, role_seeds in roles.items():
                 t = time.perf_counter()
-                folders = [f for seed in role_seeds
-                           for f in othersim.generate_corpus(root / size, n, size=size, seed=seed)]
+                folders = [
+                    f
+                    for seed in role_seeds
+                    for f in othersim.generate_corpus(root / size, n, size=size, seed=seed)
+                ]
                 gen_s = time.perf_counter() - t
                 truths = [json.loads((f / "truth.json").read_text()) for f in folders]
                 corpus = {
-                    "role": role, "seeds": role_seeds, "n": len(folders), "generate_s": gen_s,
-                    "mean_elements": sum(t["generator"]["n_elements"] for t in truths) / len(folders),
-                    "mean_alarms": sum(len(pd.read_csv(f / "alarms.csv")) for f in folders) / len(folders),
+                    "role": role,
+                    "seeds": role_seeds,
+                    "n": len(folders),
+                    "generate_s": gen_s,
+                    "mean_elements": sum(t["generator"]["n_elements"] for t in truths)
+                    / len(folders),
+                    "mean_alarms": sum(len(pd.read_csv(f / "alarms.csv")) for f in folders)
+                    / len(folders),
                     "two_roots": sum(len(t["root_causes"]) > 1 for t in truths),
                     "folder": str(root / size) if out_dir else None,
                     "methods": evaluate(folders, methods),
@@ -125,9 +139,11 @@ def run(sizes: list[str], n: int, seeds: list[int], methods: list[str], out_dir:
 
 
 def _print(size: str, corpus: dict) -> None:
-    print(f"\n== othersim {size}, {SEEDS.label(corpus['role'], corpus['seeds'])}: {corpus['n']} incidents "
-          f"({corpus['two_roots']} with two roots), ~{corpus['mean_elements']:.0f} elements, "
-          f"~{corpus['mean_alarms']:.0f} alarms each ==")
+    print(
+        f"\n== othersim {size}, {SEEDS.label(corpus['role'], corpus['seeds'])}: {corpus['n']} incidents "
+        f"({corpus['two_roots']} with two roots), ~{corpus['mean_elements']:.0f} elements, "
+        f"~{corpus['mean_alarms']:.0f} alarms each =="
+    )
     rows = [{"method": m, **r} for m, res in corpus["methods"].items() for r in res["table"]]
     cols = ["method", "fault", "n", "AC@1", "AC@3", "AC@5", "Avg@5", "MRR", "median_ms"]
     print(pd.DataFrame(rows)[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
@@ -137,14 +153,26 @@ def _print(size: str, corpus: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", default=["small", "medium"], choices=["small", "medium", "large"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes", nargs="+", default=["small", "medium"], choices=["small", "medium", "large"]
+    )
     parser.add_argument("--n", type=int, default=60, help="incidents per corpus and seed")
-    parser.add_argument("--seeds", "--seed", type=int, nargs="+", default=DEFAULT_SEEDS,
-                        help="corpus seeds (default: dev seed 1 and the fresh ones)")
+    parser.add_argument(
+        "--seeds",
+        "--seed",
+        type=int,
+        nargs="+",
+        default=DEFAULT_SEEDS,
+        help="corpus seeds (default: dev seed 1 and the fresh ones)",
+    )
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--out", type=Path, default=None, help="keep the incident folders here")
-    parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "independent_sim.json")
+    parser.add_argument(
+        "--json", type=Path, default=Path(__file__).parent / "results" / "independent_sim.json"
+    )
     args = parser.parse_args()
     if set(args.methods) - {"explain"}:
         import torch

@@ -16,11 +16,11 @@ Usage::
 
 from __future__ import annotations
 
-from dataclasses import replace
 import argparse
 import json
 import platform
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -54,9 +54,11 @@ def run(sizes: list[str], n: int) -> dict:
                     made += 1
                 except InputError:  # this network cannot host the fault (no microwave link...)
                     continue
-        corpus = {"n": len(incidents),
-                  "mean_elements": sum(inc.topology.n_nodes for inc in incidents) / len(incidents),
-                  "methods": {}}
+        corpus = {
+            "n": len(incidents),
+            "mean_elements": sum(inc.topology.n_nodes for inc in incidents) / len(incidents),
+            "methods": {},
+        }
         for name, method in METHODS.items():
             scores, notes = [], []
             for inc in incidents:
@@ -67,8 +69,11 @@ def run(sizes: list[str], n: int) -> dict:
                 scores.append(replace(s, seconds=seconds))
                 notes.extend(result.notes)
             ev = summarize(scores, method=name)
-            corpus["methods"][name] = {**ev.to_dict(), "table": ev.to_frame().to_dict("records"),
-                                       "capped": sum("capped" in n or "strongest attributed" in n for n in notes)}
+            corpus["methods"][name] = {
+                **ev.to_dict(),
+                "table": ev.to_frame().to_dict("records"),
+                "capped": sum("capped" in n or "strongest attributed" in n for n in notes),
+            }
         out["sizes"][size] = corpus
         _print(size, corpus)
     return out
@@ -86,10 +91,14 @@ def _print(size: str, corpus: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", nargs="+", default=["small", "medium"])
     parser.add_argument("--n", type=int, default=10, help="incidents per fault type and size")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "metric_attribution.json")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "metric_attribution.json"
+    )
     args = parser.parse_args()
     with threadpool_limits(1):
         result = run(args.sizes, args.n)

@@ -34,24 +34,27 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+from _seeds import Seeds
 
 from rca import analyze
 from rca.datasets import make_incident
 from rca.evaluation import score_incident, summarize
 from rca.result import Candidate, Evidence, RCAResult
 
-from _seeds import Seeds
-
 SEEDS = Seeds(
-    dev={1: "the ranker and the fusion were developed on these incidents; 100002 and 100003 are pinned in tests"},
+    dev={
+        1: "the ranker and the fusion were developed on these incidents; 100002 and 100003 are pinned in tests"
+    },
     fresh=(2026120811, 2026120812, 2026120813, 2026120814, 2026120815),
 )
 DEFAULT_SEEDS = SEEDS.default()
 
 
 def _ranked(incident, order: list[str], name: str, seconds: float) -> RCAResult:
-    cands = tuple(Candidate(i + 1, e, "node", 1.0 / (i + 1), "node_down", name, (Evidence((e,), name),))
-                  for i, e in enumerate(order[:20]))
+    cands = tuple(
+        Candidate(i + 1, e, "node", 1.0 / (i + 1), "node_down", name, (Evidence((e,), name),))
+        for i, e in enumerate(order[:20])
+    )
     return RCAResult(incident.name, cands, seconds, name)
 
 
@@ -95,12 +98,21 @@ def run(sizes: list[str], n: dict[str, int], seeds: list[int]) -> dict:
     for size in sizes:
         out["corpora"][size] = {}
         for role, role_seeds in roles.items():
-            incidents = [make_incident(size=size, random_state=seed * 100_000 + i)
-                         for seed in role_seeds for i in range(n[size])]
+            incidents = [
+                make_incident(size=size, random_state=seed * 100_000 + i)
+                for seed in role_seeds
+                for i in range(n[size])
+            ]
             n_el = sum(inc.topology.n_nodes for inc in incidents) / len(incidents)
             n_al = sum(len(inc.alarms) for inc in incidents) / len(incidents)
-            corpus = {"role": role, "seeds": role_seeds, "n": len(incidents), "mean_elements": n_el,
-                      "mean_alarms": n_al, "methods": {}}
+            corpus = {
+                "role": role,
+                "seeds": role_seeds,
+                "n": len(incidents),
+                "mean_elements": n_el,
+                "mean_alarms": n_al,
+                "methods": {},
+            }
             for name, method in METHODS.items():
                 scores = [score_incident(method(inc), inc.truth) for inc in incidents]
                 ev = summarize(scores, method=name)
@@ -113,8 +125,10 @@ def run(sizes: list[str], n: dict[str, int], seeds: list[int]) -> dict:
 
 
 def _print(size: str, corpus: dict) -> None:
-    print(f"\n== {size}, {SEEDS.label(corpus['role'], corpus['seeds'])}: {corpus['n']} incidents, "
-          f"~{corpus['mean_elements']:.0f} elements, ~{corpus['mean_alarms']:.0f} alarms each ==")
+    print(
+        f"\n== {size}, {SEEDS.label(corpus['role'], corpus['seeds'])}: {corpus['n']} incidents, "
+        f"~{corpus['mean_elements']:.0f} elements, ~{corpus['mean_alarms']:.0f} alarms each =="
+    )
     rows = []
     for name, res in corpus["methods"].items():
         for r in res["table"]:
@@ -123,16 +137,30 @@ def _print(size: str, corpus: dict) -> None:
     cols = ["method", "fault", "n", "AC@1", "AC@3", "AC@5", "Avg@5", "MRR"]
     print(frame[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     lat = corpus["methods"]["netrca"]["overall"]
-    print(f"netrca latency per incident: median {lat['median_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms")
+    print(
+        f"netrca latency per incident: median {lat['median_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", nargs="+", default=["small", "medium", "large"])
-    parser.add_argument("--n", type=int, default=None, help="incidents per corpus and seed (default 60/60/20)")
-    parser.add_argument("--seeds", "--seed", type=int, nargs="+", default=DEFAULT_SEEDS,
-                        help="corpus seeds (default: the dev seed and the fresh ones)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "rca_accuracy.json")
+    parser.add_argument(
+        "--n", type=int, default=None, help="incidents per corpus and seed (default 60/60/20)"
+    )
+    parser.add_argument(
+        "--seeds",
+        "--seed",
+        type=int,
+        nargs="+",
+        default=DEFAULT_SEEDS,
+        help="corpus seeds (default: the dev seed and the fresh ones)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "rca_accuracy.json"
+    )
     args = parser.parse_args()
     n = {"small": 60, "medium": 60, "large": 20}
     if args.n:

@@ -62,7 +62,9 @@ def incidents(family: str, size: str, seed: int, n: int, tmp: Path):
         from rca.datasets import make_incident
 
         for i in range(n):
-            yield make_incident(size=size, random_state=seed * 100_000 + i, name=f"twin-{size}-{seed}-{i:03d}")
+            yield make_incident(
+                size=size, random_state=seed * 100_000 + i, name=f"twin-{size}-{seed}-{i:03d}"
+            )
         return
     if family == "othersim":
         from rca.datasets import othersim as gen
@@ -72,7 +74,9 @@ def incidents(family: str, size: str, seed: int, n: int, tmp: Path):
         yield read_incident(folder)
 
 
-def evaluate(family: str, label: str, seeds: list[int], size: str, n: int, methods: list[str]) -> list[dict]:
+def evaluate(
+    family: str, label: str, seeds: list[int], size: str, n: int, methods: list[str]
+) -> list[dict]:
     """One row per method for the family's incidents of ``size`` over ``seeds``."""
     scores: dict[str, list] = {m: [] for m in methods}
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,41 +84,75 @@ def evaluate(family: str, label: str, seeds: list[int], size: str, n: int, metho
             for inc in incidents(family, size, seed, n, Path(tmp)):
                 for method in methods:
                     try:
-                        scores[method].append(score_incident(analyze(inc, method=method), inc.truth))
+                        scores[method].append(
+                            score_incident(analyze(inc, method=method), inc.truth)
+                        )
                     except Exception as exc:  # a crash is a miss to report, not a reason to stop
-                        scores[method].append(score_failure(inc.name, inc.truth, f"{type(exc).__name__}: {exc}"))
+                        scores[method].append(
+                            score_failure(inc.name, inc.truth, f"{type(exc).__name__}: {exc}")
+                        )
     rows = []
     for method, sc in scores.items():
         ev = summarize(sc, method=method)
         overall = ev.to_frame().iloc[-1].to_dict()
         conf = ev.confident_summary()
-        rows.append({"family": family, "seeds": label, "size": size, "method": method, "n": len(sc),
-                     "AC@1": overall["AC@1"], "AC@3": overall["AC@3"], "AC@1_fault": overall["AC@1_fault"],
-                     "ECE": overall["ECE"], "confident": conf["n_confident"] / max(1, len(sc)),
-                     "AC@1_confident": conf["AC@1_confident"],
-                     "median_ms": overall["median_ms"], "p95_ms": overall["p95_ms"],
-                     "per_fault": ev.to_dict()["per_fault"],
-                     "failures": [s.incident for s in sc if s.failed]})
+        rows.append(
+            {
+                "family": family,
+                "seeds": label,
+                "size": size,
+                "method": method,
+                "n": len(sc),
+                "AC@1": overall["AC@1"],
+                "AC@3": overall["AC@3"],
+                "AC@1_fault": overall["AC@1_fault"],
+                "ECE": overall["ECE"],
+                "confident": conf["n_confident"] / max(1, len(sc)),
+                "AC@1_confident": conf["AC@1_confident"],
+                "median_ms": overall["median_ms"],
+                "p95_ms": overall["p95_ms"],
+                "per_fault": ev.to_dict()["per_fault"],
+                "failures": [s.incident for s in sc if s.failed],
+            }
+        )
     return rows
 
 
 def _commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              cwd=Path(__file__).parent, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).parent,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--families", nargs="+", default=list(SEEDS), choices=list(SEEDS))
-    parser.add_argument("--seeds", choices=("dev", "held-out"), default="held-out",
-                        help="dev: the development seeds; held-out: fresh (twin, othersim) and test (fieldsim)")
+    parser.add_argument(
+        "--seeds",
+        choices=("dev", "held-out"),
+        default="held-out",
+        help="dev: the development seeds; held-out: fresh (twin, othersim) and test (fieldsim)",
+    )
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
-    parser.add_argument("--n", type=int, default=None, help="incidents per seed and size (default: medium 60, large 30)")
+    parser.add_argument(
+        "--n",
+        type=int,
+        default=None,
+        help="incidents per seed and size (default: medium 60, large 30)",
+    )
     parser.add_argument("--methods", nargs="+", default=["explain", "fused"])
-    parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "rca_families.json")
+    parser.add_argument(
+        "--json", type=Path, default=Path(__file__).parent / "results" / "rca_families.json"
+    )
     args = parser.parse_args()
     rows = []
     for family in args.families:
@@ -127,15 +165,32 @@ def main() -> None:
                 n = args.n or SIZES[size]
                 rows += evaluate(family, label, groups[label], size, n, args.methods)
                 frame = pd.DataFrame(rows).drop(columns=["per_fault", "failures"])
-                print(frame.tail(len(args.methods)).to_string(index=False, header=len(rows) == len(args.methods),
-                                                              float_format=lambda v: f"{v:.3f}"), flush=True)
+                print(
+                    frame.tail(len(args.methods)).to_string(
+                        index=False,
+                        header=len(rows) == len(args.methods),
+                        float_format=lambda v: f"{v:.3f}",
+                    ),
+                    flush=True,
+                )
     frame = pd.DataFrame(rows).drop(columns=["per_fault", "failures"])
     print()
     print(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"netrca": rca.__version__, "commit": _commit(),
-                                     "command": "python benchmarks/rca_families.py " + " ".join(sys.argv[1:]),
-                                     "seeds": SEEDS, "rows": rows}, indent=1, default=str) + "\n")
+    args.json.write_text(
+        json.dumps(
+            {
+                "netrca": rca.__version__,
+                "commit": _commit(),
+                "command": "python benchmarks/rca_families.py " + " ".join(sys.argv[1:]),
+                "seeds": SEEDS,
+                "rows": rows,
+            },
+            indent=1,
+            default=str,
+        )
+        + "\n"
+    )
     print(f"\nwrote {args.json}")
 
 

@@ -36,19 +36,27 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+from _seeds import Seeds
 
 import rca
 from rca.datasets import make_incident
 from rca.evaluation import score_incident, summarize
 
-from _seeds import Seeds
-
-SEEDS = Seeds(seen={3: "this benchmark's corpus until December 2026; reported, not known to be studied"},
-              fresh=(2026120851,))
+SEEDS = Seeds(
+    seen={3: "this benchmark's corpus until December 2026; reported, not known to be studied"},
+    fresh=(2026120851,),
+)
 DEFAULT_SEEDS = [*SEEDS.seen, *SEEDS.fresh]
 
-VARIANTS = ("full", "no link_id", "no link_id, no message", "nodes: node_id only", "clears named by type",
-            "no clears", "bare")
+VARIANTS = (
+    "full",
+    "no link_id",
+    "no link_id, no message",
+    "nodes: node_id only",
+    "clears named by type",
+    "no clears",
+    "bare",
+)
 
 
 def strip(folder: Path, variant: str) -> None:
@@ -84,12 +92,22 @@ def variants(size: str, n: int, seed: int) -> list[dict]:
         for variant in VARIANTS:
             scores = []
             for inc in incidents:
-                folder = inc.write(Path(tmp) / variant.replace(" ", "_").replace(",", "").replace(":", "") / inc.name)
+                folder = inc.write(
+                    Path(tmp)
+                    / variant.replace(" ", "_").replace(",", "").replace(":", "")
+                    / inc.name
+                )
                 strip(folder, variant)
                 back = rca.read_incident(folder)
                 scores.append(score_incident(rca.analyze(back), back.truth))
             overall = summarize(scores).to_dict()["overall"]
-            rows.append({"variant": variant, "n": len(scores), **{k: overall[k] for k in ("AC@1", "AC@3", "AC@5", "MRR")}})
+            rows.append(
+                {
+                    "variant": variant,
+                    "n": len(scores),
+                    **{k: overall[k] for k in ("AC@1", "AC@3", "AC@5", "MRR")},
+                }
+            )
     return rows
 
 
@@ -97,9 +115,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=60)
     parser.add_argument("--size", default="small")
-    parser.add_argument("--seeds", "--seed", type=int, nargs="+", default=DEFAULT_SEEDS,
-                        help="corpus seeds (default: seen seed 3 and the fresh one)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "rca_sparse_inputs.json")
+    parser.add_argument(
+        "--seeds",
+        "--seed",
+        type=int,
+        nargs="+",
+        default=DEFAULT_SEEDS,
+        help="corpus seeds (default: seen seed 3 and the fresh one)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "rca_sparse_inputs.json"
+    )
     args = parser.parse_args()
     result = {"size": args.size, "seeds": SEEDS.by_role(args.seeds), "by_seed": {}}
     for seed in args.seeds:

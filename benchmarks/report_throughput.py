@@ -46,13 +46,24 @@ def _cpu_per_folder(folders: list[Path]) -> float:
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=1000, help="incident folders to report")
-    p.add_argument("--distinct", type=int, default=50, help="distinct simulated incidents among them")
+    p.add_argument(
+        "--distinct", type=int, default=50, help="distinct simulated incidents among them"
+    )
     p.add_argument("--size", default="medium")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--cpu-sample", type=int, default=20,
-                   help="folders also run in this process, timing its CPU (the cost of a folder, load aside)")
-    p.add_argument("--work", type=Path, default=None, help="folder for the inputs and the report (default: a temporary one)")
+    p.add_argument(
+        "--cpu-sample",
+        type=int,
+        default=20,
+        help="folders also run in this process, timing its CPU (the cost of a folder, load aside)",
+    )
+    p.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="folder for the inputs and the report (default: a temporary one)",
+    )
     p.add_argument("--out", type=Path, default=HERE / "results" / "report_throughput.json")
     args = p.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="rca-throughput-"))
@@ -60,8 +71,22 @@ def main(argv: list[str] | None = None) -> None:
     rca_cmd = [sys.executable, "-m", "rca"]
     distinct = work / f"distinct-{args.size}-{args.seed}-{args.distinct}"
     if not distinct.exists():
-        subprocess.run(rca_cmd + ["simulate", str(distinct), "--n", str(args.distinct), "--size", args.size,
-                                  "--seed", str(args.seed)], check=True, env=env, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            rca_cmd
+            + [
+                "simulate",
+                str(distinct),
+                "--n",
+                str(args.distinct),
+                "--size",
+                args.size,
+                "--seed",
+                str(args.seed),
+            ],
+            check=True,
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
     sources = sorted(p for p in distinct.iterdir() if (p / "alarms.csv").exists())
     inputs = work / f"inputs-{args.n}"
     if inputs.exists():
@@ -77,7 +102,15 @@ def main(argv: list[str] | None = None) -> None:
     if out.exists():
         shutil.rmtree(out)
     load = os.getloadavg()
-    command = rca_cmd[2:] + ["report", str(inputs), "--out", str(out), "--jobs", str(args.jobs), "--no-progress"]
+    command = rca_cmd[2:] + [
+        "report",
+        str(inputs),
+        "--out",
+        str(out),
+        "--jobs",
+        str(args.jobs),
+        "--no-progress",
+    ]
     started = time.perf_counter()
     proc = subprocess.run(rca_cmd + command[1:], env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -87,27 +120,53 @@ def main(argv: list[str] | None = None) -> None:
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "")
     print(proc.stdout.strip())
-    print(f"{args.n} folders ({args.distinct} distinct {args.size} incidents) -> {len(results)} incidents, "
-          f"{len(failed)} failed, {len(pages)} pages, {size / 1e6:.1f} MB in all; {wall:.1f} s with {args.jobs} "
-          f"jobs = {args.n / wall:.2f} folders/s (load before: {load[0]:.2f})")
+    print(
+        f"{args.n} folders ({args.distinct} distinct {args.size} incidents) -> {len(results)} incidents, "
+        f"{len(failed)} failed, {len(pages)} pages, {size / 1e6:.1f} MB in all; {wall:.1f} s with {args.jobs} "
+        f"jobs = {args.n / wall:.2f} folders/s (load before: {load[0]:.2f})"
+    )
     if cpu is not None:
-        print(f"one folder costs {cpu:.3f} s of CPU in one process ({args.cpu_sample} folders): {args.n} folders "
-              f"are {args.n * cpu:.0f} CPU-seconds, {args.n * cpu / args.jobs:.0f} s on {args.jobs} idle cores")
+        print(
+            f"one folder costs {cpu:.3f} s of CPU in one process ({args.cpu_sample} folders): {args.n} folders "
+            f"are {args.n * cpu:.0f} CPU-seconds, {args.n * cpu / args.jobs:.0f} s on {args.jobs} idle cores"
+        )
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip()
     except OSError:
         commit = "unknown"
     import rca
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "netrca_version": rca.__version__, "commit": commit,
-        "command": "python benchmarks/report_throughput.py " + " ".join(argv or sys.argv[1:]),
-        "report_command": "rca " + " ".join(command[1:]), "folders": args.n, "distinct": args.distinct,
-        "size": args.size, "jobs": args.jobs, "cpus": os.cpu_count(), "wall_seconds": wall,
-        "folders_per_second": args.n / wall, "incidents": len(results), "failed": len(failed), "pages": len(pages),
-        "output_megabytes": size / 1e6, "load_before": load, "load_after": os.getloadavg(),
-        "cpu_seconds_per_folder": cpu, "cpu_sample": args.cpu_sample, "exit_code": proc.returncode}, indent=1))
+    args.out.write_text(
+        json.dumps(
+            {
+                "netrca_version": rca.__version__,
+                "commit": commit,
+                "command": "python benchmarks/report_throughput.py "
+                + " ".join(argv or sys.argv[1:]),
+                "report_command": "rca " + " ".join(command[1:]),
+                "folders": args.n,
+                "distinct": args.distinct,
+                "size": args.size,
+                "jobs": args.jobs,
+                "cpus": os.cpu_count(),
+                "wall_seconds": wall,
+                "folders_per_second": args.n / wall,
+                "incidents": len(results),
+                "failed": len(failed),
+                "pages": len(pages),
+                "output_megabytes": size / 1e6,
+                "load_before": load,
+                "load_after": os.getloadavg(),
+                "cpu_seconds_per_folder": cpu,
+                "cpu_sample": args.cpu_sample,
+                "exit_code": proc.returncode,
+            },
+            indent=1,
+        )
+    )
     print(f"wrote {args.out}")
 
 

@@ -27,12 +27,18 @@ from .errors import (
     TopologyError,
     UnknownEntityError,
 )
-from .incident import Incident, RootCause, Truth, read_incident, read_truth
 from .evaluation import Evaluation, score_incident
+from .incident import Incident, RootCause, Truth, read_incident, read_truth
 from .metrics import Metrics
 from .result import Candidate, Evidence, EvidenceAlarm, RCAResult
-from .segment import Segment, Segmentation, Segmenter, segment  # rca.segment is the function; the module's
-                                                                 # names are importable from rca.segment as well
+from .segment import (  # rca.segment is the function; the module's
+    Segment,
+    Segmentation,
+    Segmenter,
+    segment,
+)
+
+# names are importable from rca.segment as well
 from .topology import Topology
 from .validation import ValidationIssue, ValidationReport
 

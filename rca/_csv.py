@@ -16,8 +16,8 @@ import csv
 import io
 import itertools
 import logging
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Iterator, Mapping
 
 import pandas as pd
 
@@ -109,13 +109,16 @@ def read_table(
     if b"\x00" in data[:4096] and not data.startswith((b"\xef\xbb\xbf",)):
         zeros = data[:4096].count(b"\x00")
         if zeros > len(data[:4096]) // 4:
-            raise InputError("not a text file (it holds NUL bytes; UTF-16 or binary?); expected UTF-8 CSV", file=path)
+            raise InputError(
+                "not a text file (it holds NUL bytes; UTF-16 or binary?); expected UTF-8 CSV",
+                file=path,
+            )
     lines = _decode_lines(data, path)
     state: dict[str, int] = {}
     records = _records(lines, state)
     header_rec = next(records, None)
     while header_rec is not None and header_rec[1] is None and not header_rec[2]:
-        header_rec = next(records, None)   # blank lines before the header
+        header_rec = next(records, None)  # blank lines before the header
     if header_rec is None:
         raise InputError("empty file: expected a header row", file=path)
     if header_rec[1] is not None:
@@ -125,8 +128,12 @@ def read_table(
     width = state["width"] = len(header)
     rows: list[list[str]] = []
     lines_kept: list[int] = []
-    problems: dict[str, list[int]] = {"extra_fields": [], "missing_fields": [], "unbalanced_quote": [],
-                                      "malformed_record": []}
+    problems: dict[str, list[int]] = {
+        "extra_fields": [],
+        "missing_fields": [],
+        "unbalanced_quote": [],
+        "malformed_record": [],
+    }
     spanning: list[int] = []
     absorbed = 0
     errors: list[str] = []
@@ -153,23 +160,40 @@ def read_table(
         lines_kept.append(start)
     messages = {
         "unbalanced_quote": "a quote opened in the row is never closed on its line; the row was read from its "
-                            "own line and the lines after it as rows of their own",
+        "own line and the lines after it as rows of their own",
         "malformed_record": f"records the CSV parser could not read ({errors[0] if errors else ''}); skipped",
         "extra_fields": f"more fields than the {width} header columns; the extra fields were ignored",
         "missing_fields": f"fewer fields than the {width} header columns; the missing ones were left empty",
     }
-    actions = {"unbalanced_quote": "repaired", "malformed_record": "dropped", "extra_fields": "repaired",
-               "missing_fields": "repaired"}
+    actions = {
+        "unbalanced_quote": "repaired",
+        "malformed_record": "dropped",
+        "extra_fields": "repaired",
+        "missing_fields": "repaired",
+    }
     for kind in ("unbalanced_quote", "malformed_record", "extra_fields", "missing_fields"):
         if problems[kind]:
-            report.add(kind, messages[kind], file=str(path), lines=problems[kind], count=len(problems[kind]),
-                       action=actions[kind], logger=logger)
+            report.add(
+                kind,
+                messages[kind],
+                file=str(path),
+                lines=problems[kind],
+                count=len(problems[kind]),
+                action=actions[kind],
+                logger=logger,
+            )
     if spanning:
-        report.add("multiline_field",
-                   f"quoted fields that run over several lines, each kept as one field: {absorbed} line(s) "
-                   "read as the text of the row they continue",
-                   file=str(path), lines=spanning, count=absorbed, action="kept", logger=logger,
-                   level=logging.INFO)
+        report.add(
+            "multiline_field",
+            f"quoted fields that run over several lines, each kept as one field: {absorbed} line(s) "
+            "read as the text of the row they continue",
+            file=str(path),
+            lines=spanning,
+            count=absorbed,
+            action="kept",
+            logger=logger,
+            level=logging.INFO,
+        )
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame[LINE] = pd.array(lines_kept, dtype="int64")
     return cap_lengths(frame, file=path, report=report, limits=limits)
@@ -182,16 +206,21 @@ def _decode_lines(data: bytes, path: Path) -> list[str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(
             f"not UTF-8 text ({exc.reason}: byte 0x{data[exc.start]:02x} at character {column} of the line); "
-            "export the file as UTF-8", file=path, line=line) from exc
+            "export the file as UTF-8",
+            file=path,
+            line=line,
+        ) from exc
     # as for the csv module: U+2028, \x0b... inside a field do not end a line
     return list(io.StringIO(text, newline=""))
 
 
-def _records(lines: list[str], state: dict[str, int]) -> Iterator[tuple[int, str | None, list[str], bool | int]]:
+def _records(
+    lines: list[str], state: dict[str, int]
+) -> Iterator[tuple[int, str | None, list[str], bool | int]]:
     """``(first line, error or None, fields, stray)`` for each record.
 
     ``stray`` is True where a stray quote was repaired, else the number of
@@ -231,7 +260,7 @@ def _records(lines: list[str], state: dict[str, int]) -> Iterator[tuple[int, str
 
 def _fields(line: str, **kwargs: object) -> list[str]:
     try:
-        return next(csv.reader([line], **kwargs), [])  # type: ignore[call-overload]
+        return next(csv.reader([line], **kwargs), [])  # type: ignore[arg-type]
     except csv.Error:
         return []
 
@@ -248,7 +277,7 @@ def _stray_quote(lines: list[str], first: int, end: int, width: int | None) -> b
         width = len(_fields(lines[first], quoting=csv.QUOTE_NONE))
     if width < 2:
         return False
-    counts = [len(_fields(line)) for line in lines[first + 1:end] if line.strip()]
+    counts = [len(_fields(line)) for line in lines[first + 1 : end] if line.strip()]
     return bool(counts) and min(counts) >= 2 and width in counts
 
 
@@ -266,8 +295,13 @@ def _one_line(line: str, width: int | None) -> list[str]:
     return literal if len(literal) == width else normal
 
 
-def cap_lengths(frame: pd.DataFrame, *, file: str | Path | None, report: ValidationReport,
-                limits: Mapping[str, int] | None = None) -> pd.DataFrame:
+def cap_lengths(
+    frame: pd.DataFrame,
+    *,
+    file: str | Path | None,
+    report: ValidationReport,
+    limits: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
     """Cut text values longer than their limit (:mod:`rca.limits`), reporting them by line.
 
     ``limits`` overrides the default limit of a column
@@ -285,7 +319,9 @@ def cap_lengths(frame: pd.DataFrame, *, file: str | Path | None, report: Validat
         over = lengths > limit
         if not over.any():
             continue
-        frame[column] = values.where(~over, values.map(lambda v: v[:limit] if isinstance(v, str) else v))
+        frame[column] = values.where(
+            ~over, values.map(lambda v, limit=limit: v[:limit] if isinstance(v, str) else v)
+        )
         if LINE in frame.columns:
             lines = [int(x) for x in frame.loc[over, LINE].tolist() if not pd.isna(x)]
         else:
@@ -294,8 +330,11 @@ def cap_lengths(frame: pd.DataFrame, *, file: str | Path | None, report: Validat
             "field_too_long",
             f"values of column {column!r} longer than {limit} characters (the longest has "
             f"{int(lengths.max())}); cut to {limit}",
-            file=None if file is None else str(file), lines=lines, count=int(over.sum()),
-            action="repaired", logger=logger,
+            file=None if file is None else str(file),
+            lines=lines,
+            count=int(over.sum()),
+            action="repaired",
+            logger=logger,
         )
     return frame
 
@@ -304,7 +343,9 @@ def _check_header(header: list[str], required: tuple[str, ...], path: Path) -> N
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            raise SchemaError(f"the header names column {name!r} twice", file=path, line=1, column=name)
+            raise SchemaError(
+                f"the header names column {name!r} twice", file=path, line=1, column=name
+            )
         seen.add(name)
     missing = [c for c in required if c not in seen]
     if missing:
@@ -312,7 +353,9 @@ def _check_header(header: list[str], required: tuple[str, ...], path: Path) -> N
             m: [h for h in header if h.lower() == m.lower() or h.lower().replace(" ", "_") == m]
             for m in missing
         }
-        hint = "; ".join(f"found {v[0]!r}, column names are case-sensitive" for v in near.values() if v)
+        hint = "; ".join(
+            f"found {v[0]!r}, column names are case-sensitive" for v in near.values() if v
+        )
         raise SchemaError(
             f"missing required column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(repr(m) for m in missing)}; the header has {header}"

@@ -10,7 +10,10 @@ ranker, the reports and the CLI. Heavier parts need an *extra* (declared in
 - ``causal``: ``causallearn`` and ``dowhy``, for ``rca discover -m pc``,
   ``fci`` and ``ges`` and the metric attribution;
 - ``dask``: ``dask`` and ``distributed``, for ``rca report --scheduler``
-  (a batch report on a Dask cluster).
+  (a batch report on a Dask cluster);
+- ``stream``: ``redis`` (redis-py), for ``rca watch`` and ``rca replay``
+  on Redis Streams (``redis://...``); following a file or standard input
+  needs nothing more.
 
 Every lazy import of these modules goes through :func:`require`, so a
 missing one raises :class:`~rca.errors.MissingExtraError` with the ``pip``
@@ -41,6 +44,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "gnn": ("torch", "torch_geometric"),
     "causal": ("causallearn", "dowhy"),
     "dask": ("dask", "distributed"),
+    "stream": ("redis",),
 }
 
 #: What each extra enables, as the error message names it.
@@ -48,6 +52,7 @@ _FEATURES: dict[str, str] = {
     "gnn": "the graph neural networks (rca.gnn)",
     "causal": "causal-learn and DoWhy",
     "dask": "a Dask cluster",
+    "stream": "Redis Streams",
 }
 
 
@@ -82,5 +87,7 @@ def require(extra: str, *modules: str, feature: str | None = None) -> list[Modul
         try:
             out.append(importlib.import_module(name))
         except ImportError as exc:
-            raise MissingExtraError(extra, name, feature=feature or _FEATURES[extra], reason=str(exc) or None) from exc
+            raise MissingExtraError(
+                extra, name, feature=feature or _FEATURES[extra], reason=str(exc) or None
+            ) from exc
     return out

@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from .errors import InputError
 
@@ -39,16 +40,20 @@ def check_destination(path: str | Path) -> Path:
     """
     path = Path(path)
     if path.is_symlink():
-        raise InputError("expected a file name, found a symbolic link; refusing to write through it "
-                         "(remove the link, or name its target)", file=path)
+        raise InputError(
+            "expected a file name, found a symbolic link; refusing to write through it "
+            "(remove the link, or name its target)",
+            file=path,
+        )
     if path.is_dir():
         raise InputError("expected a file name, found a directory", file=path)
     return path
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8",
-                newline: str | None = None) -> Iterator[IO]:
+def atomic_open(
+    path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8", newline: str | None = None
+) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success it replaces ``path`` at once.
 
     Parameters
@@ -99,7 +104,7 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str | None = "ut
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        check_destination(path)   # still not a folder or a link
+        check_destination(path)  # still not a folder or a link
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._telemetry import change_points, full_scale, is_share, sampling_period, segment_medians, stopped_reporting
+from ._telemetry import (
+    change_points,
+    full_scale,
+    is_share,
+    sampling_period,
+    segment_medians,
+    stopped_reporting,
+)
 from .incident import Incident
 from .topology import Topology
 from .vocabulary import CLEARED, alarm_role, cleared_type, metric_role
@@ -22,9 +29,21 @@ __all__ = ["Observation", "Observations", "incident_onset", "observe"]
 
 # Weight of each observation role: how much a hypothesis gains by explaining it.
 ROLE_WEIGHT = {
-    "comm_lost": 1.0, "dying_gasp": 1.0, "restart": 1.0, "power": 1.0, "link": 1.0, "protocol": 0.5,
-    "cpu": 1.0, "hardware": 1.0, "sla": 0.5, "service": 0.5, "other": 0.3,
-    "silent": 0.7, "metric_load": 1.0, "metric_cpu": 1.0, "metric_sla": 0.5,
+    "comm_lost": 1.0,
+    "dying_gasp": 1.0,
+    "restart": 1.0,
+    "power": 1.0,
+    "link": 1.0,
+    "protocol": 0.5,
+    "cpu": 1.0,
+    "hardware": 1.0,
+    "sla": 0.5,
+    "service": 0.5,
+    "other": 0.3,
+    "silent": 0.7,
+    "metric_load": 1.0,
+    "metric_cpu": 1.0,
+    "metric_sla": 0.5,
 }
 #: Weight kept by a symptom whose every raise cleared within TRANSIENT_S seconds.
 TRANSIENT_FACTOR = 0.35
@@ -39,20 +58,20 @@ class Observation:
     """One symptom: an element (or link) showing one role."""
 
     key: tuple
-    entity: str          # the element (or link, for metric observations on links)
+    entity: str  # the element (or link, for metric observations on links)
     role: str
-    time: float          # first time seen
-    count: int           # raised how many times
+    time: float  # first time seen
+    count: int  # raised how many times
     weight: float
     link: str | None = None
-    alarms: list = field(default_factory=list)   # (time, device, alarm_type, link_id)
-    open: int = 0        # raises not (yet) cleared
+    alarms: list = field(default_factory=list)  # (time, device, alarm_type, link_id)
+    open: int = 0  # raises not (yet) cleared
     lasted: bool = False  # a raise stood longer than a transient before it cleared
     cleared: float | None = None  # when its last open raise cleared (None while one stands)
     level: float | None = None  # load/cpu metrics: the level reached, as a fraction of full
-    saturated: bool = False     # load/cpu metrics: high throughout, not a rise
-    clear_only: bool = False    # only its clear arrived (at ``time``): it was raised some time before
-    types: set = field(default_factory=set)   # every alarm type seen in it
+    saturated: bool = False  # load/cpu metrics: high throughout, not a rise
+    clear_only: bool = False  # only its clear arrived (at ``time``): it was raised some time before
+    types: set = field(default_factory=set)  # every alarm type seen in it
 
 
 @dataclass
@@ -64,8 +83,8 @@ class Observations:
     onset: float
     by_entity: dict[str, list[int]]
     by_link: dict[str, list[int]]
-    alive_after: dict[str, list[float]]   # element -> times of alarms that prove it alive
-    recovered: dict[str, list[float]]     # element -> times it sent a clear (it was up again then)
+    alive_after: dict[str, list[float]]  # element -> times of alarms that prove it alive
+    recovered: dict[str, list[float]]  # element -> times it sent a clear (it was up again then)
     has_comm_lost: bool
     unplaced: int = 0
     #: (entity, "load" | "cpu") -> the highest level a share-of-capacity series reached, in [0, 1]
@@ -77,7 +96,9 @@ class Observations:
         self.total_weight = float(sum(o.weight for o in self.items))
 
 
-def incident_onset(times: np.ndarray, devices: np.ndarray | None = None, *, window: float = 300.0) -> float:
+def incident_onset(
+    times: np.ndarray, devices: np.ndarray | None = None, *, window: float = 300.0
+) -> float:
     """The start of the densest burst of alarms: the first alarm of the ``window``-second stretch with the most devices.
 
     Parameters
@@ -113,7 +134,7 @@ def incident_onset(times: np.ndarray, devices: np.ndarray | None = None, *, wind
     counts = np.empty(len(t), dtype=np.int64)
     step = max(1, len(t) // 2000)  # evaluate every step-th start on very long logs
     for i in range(0, len(t), step):
-        counts[i] = len(np.unique(codes[i:end[i]]))
+        counts[i] = len(np.unique(codes[i : end[i]]))
     if step > 1:
         counts[np.arange(len(t)) % step != 0] = -1
     return float(t[int(np.argmax(counts))])
@@ -122,7 +143,9 @@ def incident_onset(times: np.ndarray, devices: np.ndarray | None = None, *, wind
 _TOKEN_SPLIT = re.compile(r"[\s,;:()\[\]{}'\"=<>]+")
 
 
-def _port_named_in(topo: Topology, device: str, message: str, cache: dict[str, dict[str, str | None]]) -> str | None:
+def _port_named_in(
+    topo: Topology, device: str, message: str, cache: dict[str, dict[str, str | None]]
+) -> str | None:
     """The link of a port alarm without ``link_id`` whose message names it or its far end.
 
     ``"port 2/0 to R7 down"`` on R3 is the link R3 - R7 when exactly one
@@ -142,7 +165,9 @@ def _port_named_in(topo: Topology, device: str, message: str, cache: dict[str, d
     return found.pop() if len(found) == 1 else None
 
 
-def _port_links(topo: Topology, devices: list, link_ids: list, link_rows: list, messages: list) -> list[str | None]:
+def _port_links(
+    topo: Topology, devices: list, link_ids: list, link_rows: list, messages: list
+) -> list[str | None]:
     """The link each alarm is about (None when it cannot be told).
 
     Its ``link_id``; for a port alarm without one, the far end its message names
@@ -155,10 +180,14 @@ def _port_links(topo: Topology, devices: list, link_ids: list, link_rows: list, 
     link_set = set(topo.links.index)
     named: dict[str, dict[str, str | None]] = {}
     # port alarms with a message, on an element of the topology
-    readable = [is_link and isinstance(msg, str) and dev in topo
-                for dev, is_link, msg in zip(devices, link_rows, messages)]
-    direct = [lid if lid in link_set else _port_named_in(topo, dev, msg, named) if ok else None
-              for dev, lid, ok, msg in zip(devices, link_ids, readable, messages)]
+    readable = [
+        is_link and isinstance(msg, str) and dev in topo
+        for dev, is_link, msg in zip(devices, link_rows, messages)
+    ]
+    direct = [
+        lid if lid in link_set else _port_named_in(topo, dev, msg, named) if ok else None
+        for dev, lid, ok, msg in zip(devices, link_ids, readable, messages)
+    ]
     seen: dict[tuple[str, str], set[str]] = {}
     for dev, lid, ok, msg in zip(devices, direct, readable, messages):
         if lid is not None and ok:
@@ -169,7 +198,11 @@ def _port_links(topo: Topology, devices: list, link_ids: list, link_rows: list, 
     out = []
     for dev, lid, ok, msg in zip(devices, direct, readable, messages):
         if lid is None and ok:
-            found = {learned[(dev, token)] for token in _TOKEN_SPLIT.split(msg) if (dev, token) in learned}
+            found = {
+                learned[(dev, token)]
+                for token in _TOKEN_SPLIT.split(msg)
+                if (dev, token) in learned
+            }
             lid = found.pop() if len(found) == 1 else None
         out.append(lid)
     return out
@@ -195,25 +228,31 @@ def observe(incident: Incident) -> Observations:
     # trap) is read from its message ("module failed")
     types, messages = frame["alarm_type"].tolist(), frame["message"].tolist()
     roles = [alarm_role(t) for t in types]
-    roles = [alarm_role(t, m) if r == "other" and isinstance(m, str) else r for r, t, m in zip(roles, types, messages)]
+    roles = [
+        alarm_role(t, m) if r == "other" and isinstance(m, str) else r
+        for r, t, m in zip(roles, types, messages)
+    ]
     items: dict[tuple, Observation] = {}
     alive: dict[str, list[float]] = {}
     unplaced = 0
     clears: list[tuple[float, str, str, str | None, str]] = []
     repeats: dict[tuple, dict[str, int]] = {}
-    raised: dict[tuple, list[tuple]] = {}   # condition -> (observation key, time) of open raises
-    was_cleared: set[tuple] = set()          # (device, alarm_type, link) cleared at least once
-    reraises: dict[tuple, int] = {}          # observation key -> raises after a clear (flapping)
+    raised: dict[tuple, list[tuple]] = {}  # condition -> (observation key, time) of open raises
+    was_cleared: set[tuple] = set()  # (device, alarm_type, link) cleared at least once
+    reraises: dict[tuple, int] = {}  # observation key -> raises after a clear (flapping)
     devices = frame["device"].tolist()
     cleared_types = [cleared_type(t) for t in types]
-    link_rows = [(alarm_role(c) if c is not None else r) == "link" for c, r in zip(cleared_types, roles)]
+    link_rows = [
+        (alarm_role(c) if c is not None else r) == "link" for c, r in zip(cleared_types, roles)
+    ]
     port_links = _port_links(topo, devices, frame["link_id"].tolist(), link_rows, messages)
     for t, dev, atype, cleared, lid, role, sev in zip(
-            times.tolist(), devices, types, cleared_types, port_links, roles, frame["severity"].tolist()):
-        if cleared is not None:   # a clear named by its type (LINK_UP, ..._CLEARED)
+        times.tolist(), devices, types, cleared_types, port_links, roles, frame["severity"].tolist()
+    ):
+        if cleared is not None:  # a clear named by its type (LINK_UP, ..._CLEARED)
             atype, role, sev = cleared, alarm_role(cleared), "cleared"
         if dev not in node_set:
-            if dev in link_set and topo.has_link(dev):   # an NMS alarm whose subject is a link
+            if dev in link_set and topo.has_link(dev):  # an NMS alarm whose subject is a link
                 lid, role = dev, ("link" if role in ("other", "comm_lost") else role)
                 dev = topo.link_endpoints(dev)[0]
             else:
@@ -226,7 +265,7 @@ def observe(incident: Incident) -> Observations:
             clears.append((t, dev, atype, lid, role))
             pending = raised.get(cond)
             if pending:
-                while pending:   # one clear ends every open raise of the condition
+                while pending:  # one clear ends every open raise of the condition
                     key, t_raise = pending.pop()
                     items[key].open -= 1
                     items[key].lasted |= t - t_raise > TRANSIENT_S
@@ -239,8 +278,17 @@ def observe(incident: Incident) -> Observations:
         key = (dev, role, lid) if role in ("link", "sla") and lid else (dev, role)
         obs = items.get(key)
         if obs is None:
-            items[key] = Observation(key, dev, role, t, 1, ROLE_WEIGHT[role], link=lid,
-                                     alarms=[(t, dev, atype, lid)], types={atype})
+            items[key] = Observation(
+                key,
+                dev,
+                role,
+                t,
+                1,
+                ROLE_WEIGHT[role],
+                link=lid,
+                alarms=[(t, dev, atype, lid)],
+                types={atype},
+            )
         else:
             obs.types.add(atype)
             obs.count += 1
@@ -262,7 +310,11 @@ def observe(incident: Incident) -> Observations:
     # A condition that cleared on its own (a flap, a transient) is weaker
     # evidence of a root than one still standing; losing an element stays strong.
     for obs in items.values():
-        if obs.open <= 0 and not obs.lasted and obs.role not in ("comm_lost", "dying_gasp", "restart", "power"):
+        if (
+            obs.open <= 0
+            and not obs.lasted
+            and obs.role not in ("comm_lost", "dying_gasp", "restart", "power")
+        ):
             obs.weight *= TRANSIENT_FACTOR
     for t, dev, atype, lid, role in clears:
         # A clear shows the element back at that time: recovery, which a
@@ -271,15 +323,26 @@ def observe(incident: Incident) -> Observations:
         if role in ("comm_lost", "link"):
             key = (dev, role, lid) if role == "link" and lid else (dev, role)
             if key not in items:
-                items[key] = Observation(key, dev, role, t, 1, 0.8 * ROLE_WEIGHT[role], link=lid,
-                                         alarms=[(t, dev, f"{atype} (cleared)", lid)], clear_only=True,
-                                         types={atype})
+                items[key] = Observation(
+                    key,
+                    dev,
+                    role,
+                    t,
+                    1,
+                    0.8 * ROLE_WEIGHT[role],
+                    link=lid,
+                    alarms=[(t, dev, f"{atype} (cleared)", lid)],
+                    clear_only=True,
+                    types={atype},
+                )
     peaks: dict[tuple[str, str], float] = {}
     entities: dict[str, int] = {}
     if incident.metrics is not None and len(incident.metrics) > 0:
         if np.isnan(onset):
             onset = float(np.median(incident.metrics.frame["time"].to_numpy()))
-        _metric_observations(incident.metrics.frame, onset, items, node_set, link_set, alive, peaks, entities)
+        _metric_observations(
+            incident.metrics.frame, onset, items, node_set, link_set, alive, peaks, entities
+        )
     obs_list = list(items.values())
     by_entity: dict[str, list[int]] = {}
     by_link: dict[str, list[int]] = {}
@@ -288,7 +351,11 @@ def observe(incident: Incident) -> Observations:
         if o.link is not None:
             by_link.setdefault(o.link, []).append(i)
     return Observations(
-        topology=topo, items=obs_list, onset=onset, by_entity=by_entity, by_link=by_link,
+        topology=topo,
+        items=obs_list,
+        onset=onset,
+        by_entity=by_entity,
+        by_link=by_link,
         alive_after={k: sorted(v) for k, v in alive.items()},
         recovered=_clear_times(clears),
         has_comm_lost=any(o.role == "comm_lost" for o in obs_list),
@@ -299,8 +366,14 @@ def observe(incident: Incident) -> Observations:
 
 
 def _metric_observations(
-    metrics: pd.DataFrame, onset: float, items: dict, node_set: set, link_set: set,
-    alive: dict[str, list[float]], peaks: dict[tuple[str, str], float], entities: dict[str, int],
+    metrics: pd.DataFrame,
+    onset: float,
+    items: dict,
+    node_set: set,
+    link_set: set,
+    alive: dict[str, list[float]],
+    peaks: dict[tuple[str, str], float],
+    entities: dict[str, int],
 ) -> None:
     """Add metric anomalies (sudden rises, saturation) and silences (samples stop) to ``items``.
 
@@ -328,26 +401,62 @@ def _metric_observations(
     shows = st.silent | st.saturated | (st.strength > 0)
     for series in np.flatnonzero(shows).tolist():
         entity, metric, role = str(st.entity[series]), str(st.metric[series]), st.roles[series]
-        if st.silent[series]:   # it reported before the onset, and stops well before the end
+        if st.silent[series]:  # it reported before the onset, and stops well before the end
             key = (entity, "silent")
             if entity in node_set and key not in items:
-                items[key] = Observation(key, entity, "silent", float(st.last_t[series] + st.period), 1,
-                                         ROLE_WEIGHT["silent"])
+                items[key] = Observation(
+                    key,
+                    entity,
+                    "silent",
+                    float(st.last_t[series] + st.period),
+                    1,
+                    ROLE_WEIGHT["silent"],
+                )
             continue
         link = entity if entity in link_set else None
         if st.saturated[series]:
-            _add(items, Observation(
-                (entity, f"metric_{role}"), entity, f"metric_{role}", float(st.saturated_since[series]), 1,
-                ROLE_WEIGHT[f"metric_{role}"] * SATURATED_STRENGTH, link=link, level=float(st.median_level[series]),
-                saturated=True,
-                alarms=[(float(st.saturated_since[series]), entity,
-                         f"{metric}={st.median[series]:.3g} (saturated)", None)]))
+            _add(
+                items,
+                Observation(
+                    (entity, f"metric_{role}"),
+                    entity,
+                    f"metric_{role}",
+                    float(st.saturated_since[series]),
+                    1,
+                    ROLE_WEIGHT[f"metric_{role}"] * SATURATED_STRENGTH,
+                    link=link,
+                    level=float(st.median_level[series]),
+                    saturated=True,
+                    alarms=[
+                        (
+                            float(st.saturated_since[series]),
+                            entity,
+                            f"{metric}={st.median[series]:.3g} (saturated)",
+                            None,
+                        )
+                    ],
+                ),
+            )
         if st.strength[series] > 0:
-            onset_t, peak, base = float(st.rise_t[series]), float(st.peak[series]), float(st.base[series])
-            _add(items, Observation(
-                (entity, f"metric_{role}"), entity, f"metric_{role}", onset_t, 1, float(st.weight[series]),
-                link=link, alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)],
-                level=float(st.level[series]) if role in ("load", "cpu") else None))
+            onset_t, peak, base = (
+                float(st.rise_t[series]),
+                float(st.peak[series]),
+                float(st.base[series]),
+            )
+            _add(
+                items,
+                Observation(
+                    (entity, f"metric_{role}"),
+                    entity,
+                    f"metric_{role}",
+                    onset_t,
+                    1,
+                    float(st.weight[series]),
+                    link=link,
+                    alarms=[(onset_t, entity, f"{metric}={peak:.3g} (baseline {base:.3g})", None)],
+                    level=float(st.level[series]) if role in ("load", "cpu") else None,
+                ),
+            )
 
 
 def _add(items: dict, obs: Observation) -> None:
@@ -401,12 +510,13 @@ class _SeriesStats:
         t, starts, group = self.times, self.starts, self.group
         window = (t > onset) & (t < onset + 900.0)
         seen = np.cumsum(window)
-        seen -= np.r_[0, seen][starts][group]                      # per-series count so far
-        self.keep_alive = window & (seen <= 5)                      # the first five samples after the onset
+        seen -= np.r_[0, seen][starts][group]  # per-series count so far
+        self.keep_alive = window & (seen <= 5)  # the first five samples after the onset
         n_before = np.add.reduceat((t < onset).astype(np.int64), starts)
         self.last_t = t[self.stops - 1]
-        self.silent = np.asarray(stopped_reporting(n_before, self.last_t, float(t.max()), self.period, onset),
-                                 dtype=bool)
+        self.silent = np.asarray(
+            stopped_reporting(n_before, self.last_t, float(t.max()), self.period, onset), dtype=bool
+        )
 
     def _saturation(self, v: np.ndarray) -> None:
         """Median level of each series, and which load or CPU shares are saturated."""
@@ -424,18 +534,27 @@ class _SeriesStats:
         self.share = share
         # the second-highest sample: one spike is no overload
         n = np.maximum(n_finite, 1)
-        sorted_peak = np.where(finite, v, -np.inf)[np.lexsort((np.where(finite, v, -np.inf), group))]
+        sorted_peak = np.where(finite, v, -np.inf)[
+            np.lexsort((np.where(finite, v, -np.inf), group))
+        ]
         second = sorted_peak[np.maximum(self.stops - 2, starts)]
         self.peak_level = np.where(n >= 2, second, peak_all) / unit
         loadlike = (role == "load") | (role == "cpu")
         lengths = self.stops - starts
-        self.saturated = loadlike & share & (lengths >= 3) & (n_finite >= 3) & (2 * n_high >= n_finite)
+        self.saturated = (
+            loadlike & share & (lengths >= 3) & (n_finite >= 3) & (2 * n_high >= n_finite)
+        )
         first_high = np.minimum.reduceat(np.where(high, np.arange(len(v)), len(v)), starts)
         self.saturated_since = self._earliest(np.minimum(first_high, len(v) - 1))
-        sorted_finite = np.where(finite, v, np.inf)[np.lexsort((np.where(finite, v, np.inf), group))]
+        sorted_finite = np.where(finite, v, np.inf)[
+            np.lexsort((np.where(finite, v, np.inf), group))
+        ]
         ok = n_finite > 0
-        self.median = np.where(ok, segment_medians(sorted_finite, np.where(ok, starts, 0), np.maximum(n_finite, 1)),
-                               np.nan)
+        self.median = np.where(
+            ok,
+            segment_medians(sorted_finite, np.where(ok, starts, 0), np.maximum(n_finite, 1)),
+            np.nan,
+        )
         self.median_level = self.median / unit
 
     def _earliest(self, sample: np.ndarray) -> np.ndarray:
@@ -461,10 +580,10 @@ class _SeriesStats:
         last_before = change_points(group, starts, np.where(finite, v, 0.0), 1.0)
         last_before[np.unique(group[~finite])] = -1
         rises = (last_before >= 0) & (role != "other")
-        split = np.where(rises, last_before + 1, stops)               # first sample after the split
+        split = np.where(rises, last_before + 1, stops)  # first sample after the split
         after = np.arange(len(v)) >= split[group]
         vals = np.where(finite, v, 0.0)
-        seg = 2 * group + after                                      # contiguous: before, then after
+        seg = 2 * group + after  # contiguous: before, then after
         xs = vals[np.lexsort((vals, seg))]
         n_b = np.maximum(split - starts, 1)
         base = segment_medians(xs, starts, n_b)
@@ -488,10 +607,14 @@ class _SeriesStats:
         self.strength = np.where(rises, strength, 0.0)
         rising = after & (vals > (base + 3 * scale)[group])
         first_rise = np.minimum.reduceat(np.where(rising, np.arange(len(v)), len(v)), starts)
-        self.rise_t = self._earliest(np.where(first_rise < len(v), first_rise, np.minimum(split, len(v) - 1)))
+        self.rise_t = self._earliest(
+            np.where(first_rise < len(v), first_rise, np.minimum(split, len(v) - 1))
+        )
         # a level shift that holds (saturation, runaway cpu) outweighs a blip
         loadlike = is_load | (role == "cpu")
-        sustained = np.where(loadlike, np.add.reduceat(rising.astype(np.int64), starts) / np.maximum(n_a, 1), 0.0)
+        sustained = np.where(
+            loadlike, np.add.reduceat(rising.astype(np.int64), starts) / np.maximum(n_a, 1), 0.0
+        )
         role_weight = np.asarray([ROLE_WEIGHT.get(f"metric_{r}", 0.0) for r in self.roles])
         self.weight = role_weight * self.strength * (1.0 + 0.5 * sustained)
         self.peak, self.base, self.level = peak, base, level

@@ -12,7 +12,16 @@ from ._time import REASONS, UNIT_NAMES, UNITS, read_timestamps
 from .errors import InputError
 from .validation import ValidationReport
 
-__all__ = ["clean_text", "frame_input", "report_unknown", "drop_bad_rows", "parse_time_column", "row_lines", "sort_and_dedupe", "canonical_order"]
+__all__ = [
+    "clean_text",
+    "frame_input",
+    "report_unknown",
+    "drop_bad_rows",
+    "parse_time_column",
+    "row_lines",
+    "sort_and_dedupe",
+    "canonical_order",
+]
 
 
 def row_lines(frame: pd.DataFrame, mask: np.ndarray) -> list[int]:
@@ -32,14 +41,25 @@ def frame_input(frame: pd.DataFrame, required: tuple[str, ...], source: str) -> 
         frame = frame.rename(columns={"time": "timestamp"})
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise SchemaError(f"missing required column(s) {missing}; columns are {list(frame.columns)}",
-                          file=source, column=missing[0])
+        raise SchemaError(
+            f"missing required column(s) {missing}; columns are {list(frame.columns)}",
+            file=source,
+            column=missing[0],
+        )
     return frame.reset_index(drop=True)
 
 
 def report_unknown(
-    frame: pd.DataFrame, column: str, known: set[str], *, kind: str, what: str, consequence: str,
-    file: str | None, report: ValidationReport, logger: logging.Logger,
+    frame: pd.DataFrame,
+    column: str,
+    known: set[str],
+    *,
+    kind: str,
+    what: str,
+    consequence: str,
+    file: str | None,
+    report: ValidationReport,
+    logger: logging.Logger,
 ) -> None:
     """Report (and keep) rows whose ``column`` names an id the topology lacks.
 
@@ -51,35 +71,62 @@ def report_unknown(
         return
     names = sorted(set(values[unknown]))
     listed = ", ".join(names[:5]) + ("..." if len(names) > 5 else "")
-    report.add(kind, f"{what} {len(names)} id(s) not in the topology ({listed}); {consequence}",
-               file=file, lines=row_lines(frame, unknown), count=int(unknown.sum()), action="kept", logger=logger)
+    report.add(
+        kind,
+        f"{what} {len(names)} id(s) not in the topology ({listed}); {consequence}",
+        file=file,
+        lines=row_lines(frame, unknown),
+        count=int(unknown.sum()),
+        action="kept",
+        logger=logger,
+    )
 
 
 def clean_text(series: pd.Series) -> pd.Series:
     """Strip strings; missing values and empty strings become ``None``."""
+
     def one(v: object) -> object:
         if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
             return None
         text = str(v).strip()
         return text or None
+
     return series.astype(object).map(one).astype(object)
 
 
 def drop_bad_rows(
-    frame: pd.DataFrame, bad: np.ndarray, *, kind: str, message: str, file: str | None,
-    report: ValidationReport, logger: logging.Logger,
+    frame: pd.DataFrame,
+    bad: np.ndarray,
+    *,
+    kind: str,
+    message: str,
+    file: str | None,
+    report: ValidationReport,
+    logger: logging.Logger,
 ) -> pd.DataFrame:
     """Drop the rows in ``bad`` and record them in the report."""
     if not bad.any():
         return frame
-    report.add(kind, message, file=file, lines=row_lines(frame, bad), count=int(bad.sum()),
-               action="dropped", logger=logger)
+    report.add(
+        kind,
+        message,
+        file=file,
+        lines=row_lines(frame, bad),
+        count=int(bad.sum()),
+        action="dropped",
+        logger=logger,
+    )
     return frame.loc[~bad]
 
 
 def parse_time_column(
-    frame: pd.DataFrame, column: str, *, file: str | None, report: ValidationReport,
-    logger: logging.Logger, relative: bool = False,
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    file: str | None,
+    report: ValidationReport,
+    logger: logging.Logger,
+    relative: bool = False,
 ) -> pd.DataFrame:
     """Replace the raw time column by ``time`` (epoch seconds); report what was refused or inferred.
 
@@ -104,7 +151,9 @@ def parse_time_column(
         raise InputError(
             f"no timestamp could be read (first value {first!r}: {REASONS[parsed.reason[0]]}); expected "
             "ISO 8601 or an epoch number (seconds, or ms/us/ns) between 1990 and 2100",
-            file=file, line=line, column=column,
+            file=file,
+            line=line,
+            column=column,
         )
     for unit, _ in UNITS[1:]:
         mask = parsed.unit == unit
@@ -114,7 +163,11 @@ def parse_time_column(
                 "epoch_unit",
                 f"epoch timestamps in {UNIT_NAMES[unit]} (e.g. {example!r}) in column {column!r}, read as "
                 f"{UNIT_NAMES[unit]}: only that unit puts them between 1990 and 2100 (the format says seconds)",
-                file=file, lines=row_lines(frame, mask), count=int(mask.sum()), action="repaired", logger=logger,
+                file=file,
+                lines=row_lines(frame, mask),
+                count=int(mask.sum()),
+                action="repaired",
+                logger=logger,
             )
     relative_rows = parsed.unit == "relative"
     if relative_rows.any():
@@ -122,19 +175,29 @@ def parse_time_column(
             "relative_time",
             f"every timestamp in column {column!r} is a number before 1990 (e.g. {frame[column].iloc[0]!r}): read as "
             "seconds from an unspecified start, not as dates",
-            file=file, lines=row_lines(frame, relative_rows)[:1], count=int(relative_rows.sum()), action="kept",
-            logger=logger, level=logging.INFO,
+            file=file,
+            lines=row_lines(frame, relative_rows)[:1],
+            count=int(relative_rows.sum()),
+            action="kept",
+            logger=logger,
+            level=logging.INFO,
         )
     bad = ~ok
     if bad.any():
         parts = []
         for why in dict.fromkeys(parsed.reason[bad].tolist()):
             mask = parsed.reason == why
-            parts.append(f"{int(mask.sum())} {REASONS[why]} (e.g. {frame.loc[mask, column].iloc[0]!r})")
+            parts.append(
+                f"{int(mask.sum())} {REASONS[why]} (e.g. {frame.loc[mask, column].iloc[0]!r})"
+            )
         frame = drop_bad_rows(
-            frame, bad, kind="bad_timestamp",
+            frame,
+            bad,
+            kind="bad_timestamp",
             message=f"timestamps refused in column {column!r}: " + "; ".join(parts),
-            file=file, report=report, logger=logger,
+            file=file,
+            report=report,
+            logger=logger,
         )
     if column != "time":
         frame = frame.drop(columns=[column])
@@ -142,7 +205,11 @@ def parse_time_column(
 
 
 def sort_and_dedupe(
-    frame: pd.DataFrame, key: list[str], *, file: str | None, report: ValidationReport,
+    frame: pd.DataFrame,
+    key: list[str],
+    *,
+    file: str | None,
+    report: ValidationReport,
     logger: logging.Logger,
 ) -> pd.DataFrame:
     """Put the rows in canonical order and drop duplicate records, reporting both.
@@ -158,17 +225,27 @@ def sort_and_dedupe(
         late[1:] = times[1:] < np.maximum.accumulate(times)[:-1]
     if late.any():
         report.add(
-            "out_of_order", "rows earlier than a row above them (delivery order differs from event time); sorted by time",
-            file=file, lines=row_lines(frame, late), count=int(late.sum()), action="reordered",
-            logger=logger, level=logging.INFO,
+            "out_of_order",
+            "rows earlier than a row above them (delivery order differs from event time); sorted by time",
+            file=file,
+            lines=row_lines(frame, late),
+            count=int(late.sum()),
+            action="reordered",
+            logger=logger,
+            level=logging.INFO,
         )
     frame = canonical_order(frame, key)
     dup = frame.duplicated(subset=key, keep="first").to_numpy()
     if dup.any():
         report.add(
-            "duplicate_row", "duplicates of another row (same " + ", ".join(key) + "); one was kept",
-            file=file, lines=sorted(row_lines(frame, dup)), count=int(dup.sum()), action="dropped",
-            logger=logger, level=logging.INFO,
+            "duplicate_row",
+            "duplicates of another row (same " + ", ".join(key) + "); one was kept",
+            file=file,
+            lines=sorted(row_lines(frame, dup)),
+            count=int(dup.sum()),
+            action="dropped",
+            logger=logger,
+            level=logging.INFO,
         )
         frame = frame.loc[~dup]
     return frame.reset_index(drop=True)
@@ -199,4 +276,9 @@ def _sort_key(series: pd.Series) -> pd.Series:
         return series
     # a missing cell sorts before any text; every present value gets the same prefix
     return series.astype(object).map(
-        lambda v: "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else "~" + str(v))
+        lambda v: (
+            ""
+            if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+            else "~" + str(v)
+        )
+    )

@@ -20,15 +20,23 @@ import re
 
 import numpy as np
 
-__all__ = ["change_point", "change_points", "full_scale", "is_share", "sampling_period", "segment_medians",
-           "stopped_reporting"]
+__all__ = [
+    "change_point",
+    "change_points",
+    "full_scale",
+    "is_share",
+    "sampling_period",
+    "segment_medians",
+    "stopped_reporting",
+]
 
 # Metric names that measure a share of capacity (utilisation, CPU, memory), not a rate.
 _SHARE_NAME = re.compile(r"util|usage|occupan|percent|pct|ratio|load|cpu|mem|processor")
 
 
-def change_points(group: np.ndarray, start: np.ndarray, v: np.ndarray, sign: float,
-                   min_size: int = 3) -> np.ndarray:
+def change_points(
+    group: np.ndarray, start: np.ndarray, v: np.ndarray, sign: float, min_size: int = 3
+) -> np.ndarray:
     """Per series: the last sample before the point where its mean moves most in direction ``sign``.
 
     ``v`` is sorted by series then time; ``group`` numbers its series and
@@ -38,7 +46,7 @@ def change_points(group: np.ndarray, start: np.ndarray, v: np.ndarray, sign: flo
     """
     n_total = len(v)
     lengths = np.diff(np.r_[start, n_total])
-    k = np.arange(n_total) - start[group] + 1.0          # samples before the split
+    k = np.arange(n_total) - start[group] + 1.0  # samples before the split
     size = lengths[group].astype(np.float64)
     csum = np.cumsum(v)
     before_sum = csum - np.r_[0.0, csum][start][group]
@@ -46,9 +54,13 @@ def change_points(group: np.ndarray, start: np.ndarray, v: np.ndarray, sign: flo
     after_n = size - k
     valid = (k >= min_size) & (after_n >= min_size)
     with np.errstate(divide="ignore", invalid="ignore"):
-        stat = sign * ((total - before_sum) / after_n - before_sum / k) * np.sqrt(k * after_n / size)
+        stat = (
+            sign * ((total - before_sum) / after_n - before_sum / k) * np.sqrt(k * after_n / size)
+        )
     stat = np.where(valid, stat, -np.inf)
-    order = np.lexsort((np.arange(n_total), -stat, group))  # best split first in each series, earliest on ties
+    order = np.lexsort(
+        (np.arange(n_total), -stat, group)
+    )  # best split first in each series, earliest on ties
     best = order[np.r_[0, np.cumsum(lengths)[:-1]]]
     return np.where(valid[best], best, -1)
 
@@ -64,7 +76,9 @@ def change_point(v: np.ndarray, min_size: int = 3) -> int | None:
     v = np.asarray(v, dtype=np.float64)
     if len(v) < 2 * min_size:
         return None
-    best = change_points(np.zeros(len(v), dtype=np.int64), np.zeros(1, dtype=np.int64), v, 1.0, min_size)
+    best = change_points(
+        np.zeros(len(v), dtype=np.int64), np.zeros(1, dtype=np.int64), v, 1.0, min_size
+    )
     return int(best[0]) + 1 if best[0] >= 0 else None
 
 

@@ -37,7 +37,9 @@ def terminal_safe(value: object, *, limit: int | None = None) -> str:
         s = s[: max(0, limit - 1)] + "…"
     if s.isprintable():
         return s
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in s)
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in s
+    )
 
 
 def plural(n: int, noun: str, many: str | None = None) -> str:

@@ -103,7 +103,12 @@ def read_timestamps(values: pd.Series, *, relative: bool = False) -> TimeParse:
     ['out_of_range', '']
     """
     text = values.astype(object).map(
-        lambda v: "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
+        lambda v: (
+            ""
+            if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+            else str(v).strip()
+        )
+    )
     n = len(text)
     seconds = np.full(n, np.nan)
     unit = np.full(n, "", dtype=object)
@@ -128,7 +133,8 @@ def read_timestamps(values: pd.Series, *, relative: bool = False) -> TimeParse:
     if todo.any():
         parsed = pd.to_datetime(text[todo], utc=True, errors="coerce", format="ISO8601")
         secs = ((parsed - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(
-            dtype="float64", na_value=np.nan)
+            dtype="float64", na_value=np.nan
+        )
         idx = np.flatnonzero(todo)
         good = ~np.isnan(secs)
         inside = good & (secs >= EARLIEST) & (secs < LATEST)

@@ -10,7 +10,8 @@ would fail alike) and an interruption (``KeyboardInterrupt`` and other
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from .errors import MissingExtraError, RCAError
 
@@ -38,7 +39,9 @@ def describe(exc: BaseException) -> str:
     return ("" if expected(cause) else f"internal error ({type(cause).__name__}): ") + str(exc)
 
 
-def guarded(fn: Callable[..., T], *args: object, **kwargs: object) -> tuple[T | None, Exception | None]:
+def guarded(
+    fn: Callable[..., T], *args: object, **kwargs: object
+) -> tuple[T | None, Exception | None]:
     """``fn(*args, **kwargs)`` as ``(value, None)``, or ``(None, error)`` when it failed.
 
     A :class:`~rca.errors.MissingExtraError` and anything that is not an

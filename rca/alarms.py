@@ -11,7 +11,14 @@ import pandas as pd
 
 from ._csv import LINE, cap_lengths, read_table
 from ._io import atomic_open
-from ._tables import clean_text, drop_bad_rows, frame_input, parse_time_column, report_unknown, sort_and_dedupe
+from ._tables import (
+    clean_text,
+    drop_bad_rows,
+    frame_input,
+    parse_time_column,
+    report_unknown,
+    sort_and_dedupe,
+)
 from ._time import to_iso
 from .errors import SchemaError
 from .validation import ValidationReport
@@ -56,14 +63,26 @@ class AlarmLog:
     ['out_of_order']
     """
 
-    def __init__(self, frame: pd.DataFrame, *, report: ValidationReport | None = None, source: str = "<frame>") -> None:
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        *,
+        report: ValidationReport | None = None,
+        source: str = "<frame>",
+    ) -> None:
         self.frame = frame
         self.report = report if report is not None else ValidationReport()
         self.source = source
 
     @classmethod
-    def read_csv(cls, path: str | Path, *, topology: "Topology | None" = None, strict: bool = False,
-                 columns: "dict[str, str] | str | None" = None) -> "AlarmLog":
+    def read_csv(
+        cls,
+        path: str | Path,
+        *,
+        topology: Topology | None = None,
+        strict: bool = False,
+        columns: dict[str, str] | str | None = None,
+    ) -> AlarmLog:
         """Read ``alarms.csv``.
 
         Parameters
@@ -99,9 +118,14 @@ class AlarmLog:
 
     @classmethod
     def from_frame(
-        cls, frame: pd.DataFrame, *, topology: "Topology | None" = None, source: str = "<frame>",
-        strict: bool = False, columns: "dict[str, str] | str | None" = None,
-    ) -> "AlarmLog":
+        cls,
+        frame: pd.DataFrame,
+        *,
+        topology: Topology | None = None,
+        source: str = "<frame>",
+        strict: bool = False,
+        columns: dict[str, str] | str | None = None,
+    ) -> AlarmLog:
         """Build from a DataFrame with ``timestamp`` (or ``time``), ``device``, ``alarm_type``.
 
         ``timestamp`` is read as in a file (ISO 8601, or epoch numbers whose
@@ -112,35 +136,72 @@ class AlarmLog:
         frame = _rename(frame, parse_columns(columns), file=source)
         relative = "timestamp" not in frame.columns and "time" in frame.columns
         frame = frame_input(frame, _REQUIRED, source)
-        return cls._build(frame, topology=topology, file=source, report=ValidationReport(), strict=strict,
-                          relative=relative)
+        return cls._build(
+            frame,
+            topology=topology,
+            file=source,
+            report=ValidationReport(),
+            strict=strict,
+            relative=relative,
+        )
 
     @classmethod
-    def _build(cls, raw: pd.DataFrame, *, topology: "Topology | None", file: str, report: ValidationReport, strict: bool,
-               relative: bool = False) -> "AlarmLog":
+    def _build(
+        cls,
+        raw: pd.DataFrame,
+        *,
+        topology: Topology | None,
+        file: str,
+        report: ValidationReport,
+        strict: bool,
+        relative: bool = False,
+    ) -> AlarmLog:
         if LINE not in raw.columns:
             raw[LINE] = pd.array([pd.NA] * len(raw), dtype="Int64")
-        frame = parse_time_column(raw, "timestamp", file=file, report=report, logger=logger, relative=relative)
-        frame = cap_lengths(frame, file=file, report=report)   # a file's values are already within the limits
+        frame = parse_time_column(
+            raw, "timestamp", file=file, report=report, logger=logger, relative=relative
+        )
+        frame = cap_lengths(
+            frame, file=file, report=report
+        )  # a file's values are already within the limits
         for col in ("device", "alarm_type", "severity", "link_id", "message"):
-            frame[col] = clean_text(frame[col]) if col in frame.columns else pd.Series([None] * len(frame), dtype=object, index=frame.index)
+            frame[col] = (
+                clean_text(frame[col])
+                if col in frame.columns
+                else pd.Series([None] * len(frame), dtype=object, index=frame.index)
+            )
         frame["severity"] = frame["severity"].map(lambda s: s.lower() if isinstance(s, str) else s)
         for col in ("device", "alarm_type"):
             blank = frame[col].isna().to_numpy()
-            frame = drop_bad_rows(frame, blank, kind=f"empty_{col}", message=f"rows with an empty {col!r}",
-                                  file=file, report=report, logger=logger)
+            frame = drop_bad_rows(
+                frame,
+                blank,
+                kind=f"empty_{col}",
+                message=f"rows with an empty {col!r}",
+                file=file,
+                report=report,
+                logger=logger,
+            )
         extras = [c for c in frame.columns if c not in ALARM_COLUMNS and c != "timestamp"]
         frame = frame[list(ALARM_COLUMNS) + extras]
-        frame = sort_and_dedupe(frame, ["time", "device", "alarm_type", "severity", "link_id", "message"],
-                                file=file, report=report, logger=logger)
+        frame = sort_and_dedupe(
+            frame,
+            ["time", "device", "alarm_type", "severity", "link_id", "message"],
+            file=file,
+            report=report,
+            logger=logger,
+        )
         if topology is not None:
             _check_against(frame, topology, file, report)
         problems = [i for i in report if i.kind not in _NOTES]
         if strict and problems:
             first = problems[0]
             # the issue's own text without its location: the error names file and line once
-            raise SchemaError(f"{first.message} [{first.kind}, {first.count} {first.action}]", file=file,
-                              line=first.lines[0] if first.lines else None)
+            raise SchemaError(
+                f"{first.message} [{first.kind}, {first.count} {first.action}]",
+                file=file,
+                line=first.lines[0] if first.lines else None,
+            )
         return cls(frame, report=report, source=file)
 
     # ----------------------------------------------------------------- views
@@ -150,8 +211,10 @@ class AlarmLog:
     def __repr__(self) -> str:
         if not len(self):
             return "AlarmLog(empty)"
-        return (f"AlarmLog({len(self)} alarms, {self.frame['device'].nunique()} devices, "
-                f"{self.frame['alarm_type'].nunique()} types, {to_iso(self.start)} .. {to_iso(self.end)})")
+        return (
+            f"AlarmLog({len(self)} alarms, {self.frame['device'].nunique()} devices, "
+            f"{self.frame['alarm_type'].nunique()} types, {to_iso(self.start)} .. {to_iso(self.end)})"
+        )
 
     @property
     def times(self) -> np.ndarray:
@@ -190,7 +253,7 @@ class AlarmLog:
             self.to_frame().drop(columns=[LINE]).to_csv(handle, index=False)
 
 
-def parse_columns(columns: "dict[str, str] | str | None") -> dict[str, str]:
+def parse_columns(columns: dict[str, str] | str | None) -> dict[str, str]:
     """A column mapping ``{our name: the export's name}`` from a dict or ``"ours=theirs,..."`` text.
 
     Our names are the alarm columns of the incident format (``timestamp``,
@@ -216,22 +279,26 @@ def parse_columns(columns: "dict[str, str] | str | None") -> dict[str, str]:
     if columns is None or columns == "":
         return {}
     if isinstance(columns, str):
-        items = {}
+        items: dict[str, str] = {}
         for part in columns.split(","):
             part = part.strip()
             if not part:
                 continue
             ours, sep, theirs = part.partition("=")
             if not sep or not ours.strip() or not theirs.strip():
-                raise InputError(f"column mapping: expected OURS=THEIRS (e.g. device=NE_NAME), got {part!r}")
+                raise InputError(
+                    f"column mapping: expected OURS=THEIRS (e.g. device=NE_NAME), got {part!r}"
+                )
             items[ours.strip()] = theirs.strip()
         columns = items
     known = ("timestamp", "device", "alarm_type", "severity", "link_id", "message")
     for ours in columns:
         if ours not in known:
-            raise InputError(f"column mapping: {ours!r} is not an alarm column; expected one of {', '.join(known)}")
-    theirs = list(columns.values())
-    twice = sorted({t for t in theirs if theirs.count(t) > 1})
+            raise InputError(
+                f"column mapping: {ours!r} is not an alarm column; expected one of {', '.join(known)}"
+            )
+    mapped = list(columns.values())
+    twice = sorted({t for t in mapped if mapped.count(t) > 1})
     if twice:
         raise InputError(f"column mapping: export column {twice[0]!r} is mapped twice")
     return dict(columns)
@@ -244,22 +311,49 @@ def _rename(raw: pd.DataFrame, mapping: dict[str, str], *, file: str | Path) -> 
     missing = [(o, t) for o, t in mapping.items() if t not in raw.columns]
     if missing:
         ours, theirs = missing[0]
-        raise SchemaError(f"column {theirs!r} (mapped to {ours!r}) is not in the header; the header has "
-                          f"{[c for c in raw.columns if c != LINE]}", file=file, line=1, column=theirs)
+        raise SchemaError(
+            f"column {theirs!r} (mapped to {ours!r}) is not in the header; the header has "
+            f"{[c for c in raw.columns if c != LINE]}",
+            file=file,
+            line=1,
+            column=theirs,
+        )
     clash = {o: f"{o}_original" for o in mapping if o in raw.columns and o not in mapping.values()}
     return raw.rename(columns=clash).rename(columns={t: o for o, t in mapping.items()})
 
 
-def _check_against(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:
+def _check_against(
+    frame: pd.DataFrame, topology: Topology, file: str, report: ValidationReport
+) -> None:
     _devices_by_label(frame, topology, file, report)
     _links_either_way(frame, topology, file, report)
-    report_unknown(frame, "device", set(topology.node_ids), kind="unknown_device", what="alarms from",
-                   consequence="kept, but they cannot be placed", file=file, report=report, logger=logger)
-    report_unknown(frame, "link_id", set(topology.links.index), kind="unknown_link", what="alarms about",
-                   consequence="kept, the link is ignored", file=file, report=report, logger=logger)
+    report_unknown(
+        frame,
+        "device",
+        set(topology.node_ids),
+        kind="unknown_device",
+        what="alarms from",
+        consequence="kept, but they cannot be placed",
+        file=file,
+        report=report,
+        logger=logger,
+    )
+    report_unknown(
+        frame,
+        "link_id",
+        set(topology.links.index),
+        kind="unknown_link",
+        what="alarms about",
+        consequence="kept, the link is ignored",
+        file=file,
+        report=report,
+        logger=logger,
+    )
 
 
-def _devices_by_label(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:
+def _devices_by_label(
+    frame: pd.DataFrame, topology: Topology, file: str, report: ValidationReport
+) -> None:
     """Devices named by a node's ``label`` (a GraphML city name) are read as its node id, and reported."""
     if "label" not in topology.nodes.columns or not len(frame):
         return
@@ -279,18 +373,34 @@ def _devices_by_label(frame: pd.DataFrame, topology: "Topology", file: str, repo
         rows = devices.isin(mapped).to_numpy()
         frame.loc[rows, "device"] = devices[rows].map(mapped)
         example = next(iter(sorted(mapped.items())))
-        report.add("device_by_label", f"alarms name {len(mapped)} device(s) by their node label (e.g. "
-                   f"{example[0]!r} is node {example[1]!r}); read as the node ids",
-                   file=file, lines=_row_lines(frame, rows), count=int(rows.sum()), action="repaired",
-                   logger=logger, level=logging.INFO)
+        report.add(
+            "device_by_label",
+            f"alarms name {len(mapped)} device(s) by their node label (e.g. "
+            f"{example[0]!r} is node {example[1]!r}); read as the node ids",
+            file=file,
+            lines=_row_lines(frame, rows),
+            count=int(rows.sum()),
+            action="repaired",
+            logger=logger,
+            level=logging.INFO,
+        )
     if ambiguous:
         rows = devices.isin(ambiguous).to_numpy()
-        report.add("ambiguous_label", f"alarms name {len(ambiguous)} device(s) by a label several nodes share "
-                   f"({', '.join(ambiguous[:5])}); kept as they are",
-                   file=file, lines=_row_lines(frame, rows), count=int(rows.sum()), action="kept", logger=logger)
+        report.add(
+            "ambiguous_label",
+            f"alarms name {len(ambiguous)} device(s) by a label several nodes share "
+            f"({', '.join(ambiguous[:5])}); kept as they are",
+            file=file,
+            lines=_row_lines(frame, rows),
+            count=int(rows.sum()),
+            action="kept",
+            logger=logger,
+        )
 
 
-def _links_either_way(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:
+def _links_either_way(
+    frame: pd.DataFrame, topology: Topology, file: str, report: ValidationReport
+) -> None:
     """A link id ``A--B`` that the topology has as ``B--A`` is read as the topology's, and reported."""
     if not len(frame):
         return
@@ -308,10 +418,17 @@ def _links_either_way(frame: pd.DataFrame, topology: "Topology", file: str, repo
         rows = links.isin(swapped).to_numpy()
         frame.loc[rows, "link_id"] = links[rows].map(swapped)
         example = next(iter(sorted(swapped.items())))
-        report.add("link_id_reversed", f"{len(swapped)} link id(s) written with the ends the other way round "
-                   f"(e.g. {example[0]!r} for {example[1]!r}); read as the topology's",
-                   file=file, lines=_row_lines(frame, rows), count=int(rows.sum()), action="repaired",
-                   logger=logger, level=logging.INFO)
+        report.add(
+            "link_id_reversed",
+            f"{len(swapped)} link id(s) written with the ends the other way round "
+            f"(e.g. {example[0]!r} for {example[1]!r}); read as the topology's",
+            file=file,
+            lines=_row_lines(frame, rows),
+            count=int(rows.sum()),
+            action="repaired",
+            logger=logger,
+            level=logging.INFO,
+        )
 
 
 def _row_lines(frame: pd.DataFrame, mask: np.ndarray) -> list[int]:

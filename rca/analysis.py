@@ -50,7 +50,9 @@ class _FunctionRanker:
         import importlib
 
         module, name = self.target.split(":")
-        return getattr(importlib.import_module(module), name)(incident, max_candidates=self.max_candidates)
+        return getattr(importlib.import_module(module), name)(
+            incident, max_candidates=self.max_candidates
+        )
 
 
 def _explain(max_candidates: int) -> Ranker:
@@ -99,8 +101,13 @@ def make_ranker(method: str = "explain", *, max_candidates: int = 20) -> Ranker:
     return RANKERS[method](max_candidates)
 
 
-def analyze(incident: Incident, *, method: str = "explain", knowledge: CausalGraph | None = None,
-            max_candidates: int = 20) -> RCAResult:
+def analyze(
+    incident: Incident,
+    *,
+    method: str = "explain",
+    knowledge: CausalGraph | None = None,
+    max_candidates: int = 20,
+) -> RCAResult:
     """Rank the root causes of an incident, each with evidence paths.
 
     Parameters

@@ -119,5 +119,8 @@ class MissingExtraError(RCAError, ImportError):
 
     def __init__(self, extra: str, module: str, *, feature: str, reason: str | None = None) -> None:
         self.extra = extra
-        super().__init__(f"{feature} needs the '{extra}' extra: pip install 'netrca[{extra}]' "
-                         f"({reason or f'cannot import {module}'})", name=module)
+        super().__init__(
+            f"{feature} needs the '{extra}' extra: pip install 'netrca[{extra}]' "
+            f"({reason or f'cannot import {module}'})",
+            name=module,
+        )

@@ -174,7 +174,9 @@ def score_incident(result: RCAResult, truth: Truth) -> IncidentScore:
         key = _key(root.entity, root.kind)
         ranks.append(order.index(key) + 1 if key in order else None)
     n = max(1, len(truth.root_causes))
-    ac = tuple(sum(1 for r in ranks if r is not None and r <= k) / min(k, n) for k in range(1, K + 1))
+    ac = tuple(
+        sum(1 for r in ranks if r is not None and r <= k) / min(k, n) for k in range(1, K + 1)
+    )
     top_score, top_hit, top_fault_hit = _NAN, False, False
     if result.candidates:
         top = result.candidates[0]
@@ -182,9 +184,17 @@ def score_incident(result: RCAResult, truth: Truth) -> IncidentScore:
         matching = [r for r in truth.root_causes if _key(r.entity, r.kind) == order[0]]
         top_hit = bool(matching)
         top_fault_hit = any(same_fault(top.fault, r.fault) for r in matching)
-    return IncidentScore(result.incident, _fault_label(truth), tuple(ranks), ac, result.seconds,
-                         top_score=top_score, top_hit=top_hit, top_fault_hit=top_fault_hit,
-                         confident=bool(result.confident))
+    return IncidentScore(
+        result.incident,
+        _fault_label(truth),
+        tuple(ranks),
+        ac,
+        result.seconds,
+        top_score=top_score,
+        top_hit=top_hit,
+        top_fault_hit=top_fault_hit,
+        confident=bool(result.confident),
+    )
 
 
 def score_failure(incident: str, truth: Truth | None, error: str) -> IncidentScore:
@@ -217,12 +227,20 @@ def score_failure(incident: str, truth: Truth | None, error: str) -> IncidentSco
     (None,)
     """
     n_roots = len(truth.root_causes) if truth is not None and truth.root_causes else 1
-    return IncidentScore(incident, _fault_label(truth), (None,) * n_roots, (0.0,) * K, _NAN,
-                         confident=False, error=error)
+    return IncidentScore(
+        incident,
+        _fault_label(truth),
+        (None,) * n_roots,
+        (0.0,) * K,
+        _NAN,
+        confident=False,
+        error=error,
+    )
 
 
-def _binned(confidences: Sequence[float] | np.ndarray, hits: Sequence[bool] | np.ndarray,
-            n_bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _binned(
+    confidences: Sequence[float] | np.ndarray, hits: Sequence[bool] | np.ndarray, n_bins: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Confidences (NaN -> 0), hits as floats, and each answer's bin index."""
     if n_bins < 1:
         raise ValueError(f"n_bins must be at least 1, got {n_bins}")
@@ -239,8 +257,9 @@ def _binned(confidences: Sequence[float] | np.ndarray, hits: Sequence[bool] | np
     return conf, hit, idx
 
 
-def expected_calibration_error(confidences: Sequence[float] | np.ndarray, hits: Sequence[bool] | np.ndarray,
-                               n_bins: int = 10) -> float:
+def expected_calibration_error(
+    confidences: Sequence[float] | np.ndarray, hits: Sequence[bool] | np.ndarray, n_bins: int = 10
+) -> float:
     """Expected calibration error of confidences against 0/1 outcomes.
 
     The answers are put in ``n_bins`` equal-width bins on [0, 1] (each
@@ -283,8 +302,9 @@ def expected_calibration_error(confidences: Sequence[float] | np.ndarray, hits: 
     return float(total)
 
 
-def reliability_table(confidences: Sequence[float] | np.ndarray, hits: Sequence[bool] | np.ndarray,
-                      n_bins: int = 10) -> pd.DataFrame:
+def reliability_table(
+    confidences: Sequence[float] | np.ndarray, hits: Sequence[bool] | np.ndarray, n_bins: int = 10
+) -> pd.DataFrame:
     """Per confidence bin: how many answers, their mean score, and how many were right.
 
     Same bins as :func:`expected_calibration_error`. A calibrated ranker has
@@ -317,13 +337,19 @@ def reliability_table(confidences: Sequence[float] | np.ndarray, hits: Sequence[
     for b in range(n_bins):
         inside = idx == b
         n = int(inside.sum())
-        rows.append({"bin_low": b / n_bins, "bin_high": (b + 1) / n_bins, "n": n,
-                     "mean_score": float(conf[inside].mean()) if n else _NAN,
-                     "accuracy": float(hit[inside].mean()) if n else _NAN})
+        rows.append(
+            {
+                "bin_low": b / n_bins,
+                "bin_high": (b + 1) / n_bins,
+                "n": n,
+                "mean_score": float(conf[inside].mean()) if n else _NAN,
+                "accuracy": float(hit[inside].mean()) if n else _NAN,
+            }
+        )
     return pd.DataFrame(rows, columns=["bin_low", "bin_high", "n", "mean_score", "accuracy"])
 
 
-def _mean(values: Sequence[float]) -> float:
+def _mean(values: Sequence[float] | np.ndarray) -> float:
     return float(np.mean(values)) if len(values) else _NAN
 
 
@@ -360,14 +386,20 @@ class Evaluation:
     def __post_init__(self) -> None:
         scores = tuple(self.scores)
         known = {s.incident for s in scores if s.failed}
-        scores += tuple(score_failure(name, None, err) for name, err in self.failures if name not in known)
+        scores += tuple(
+            score_failure(name, None, err) for name, err in self.failures if name not in known
+        )
         object.__setattr__(self, "scores", scores)
-        object.__setattr__(self, "failures", tuple((s.incident, str(s.error)) for s in scores if s.failed))
+        object.__setattr__(
+            self, "failures", tuple((s.incident, str(s.error)) for s in scores if s.failed)
+        )
 
     @staticmethod
     def _top(scores: Sequence[IncidentScore]) -> tuple[np.ndarray, np.ndarray]:
-        return (np.asarray([s.top_score for s in scores], dtype=float),
-                np.asarray([s.top_hit for s in scores], dtype=float))
+        return (
+            np.asarray([s.top_score for s in scores], dtype=float),
+            np.asarray([s.top_hit for s in scores], dtype=float),
+        )
 
     def _row(self, scores: list[IncidentScore], name: str) -> dict:
         ac = np.asarray([s.ac for s in scores], dtype=float).reshape(-1, K)
@@ -375,8 +407,11 @@ class Evaluation:
         secs = np.asarray([s.seconds for s in scores if not s.failed and not math.isnan(s.seconds)])
         conf, hit = self._top(scores)
         return {
-            "fault": name, "n": len(scores),
-            "AC@1": _mean(ac[:, 0]), "AC@3": _mean(ac[:, 2]), "AC@5": _mean(ac[:, 4]),
+            "fault": name,
+            "n": len(scores),
+            "AC@1": _mean(ac[:, 0]),
+            "AC@3": _mean(ac[:, 2]),
+            "AC@5": _mean(ac[:, 4]),
             "Avg@5": float(ac.mean()) if len(ac) else _NAN,
             "MRR": _mean(terms),
             "AC@1_fault": _mean([float(s.top_fault_hit) for s in scores]),
@@ -394,7 +429,10 @@ class Evaluation:
         the calibration error of the rank-1 scores. Failed incidents count
         in every figure but the latencies.
         """
-        rows = [self._row([s for s in self.scores if s.fault == f], f) for f in sorted({s.fault for s in self.scores})]
+        rows = [
+            self._row([s for s in self.scores if s.fault == f], f)
+            for f in sorted({s.fault for s in self.scores})
+        ]
         rows.append(self._row(list(self.scores), "all"))
         return pd.DataFrame(rows)
 
@@ -415,8 +453,12 @@ class Evaluation:
         """
         yes = [s.ac[0] for s in self.scores if s.confident]
         no = [s.ac[0] for s in self.scores if not s.confident]
-        return {"n_confident": len(yes), "AC@1_confident": _mean(yes),
-                "n_not_confident": len(no), "AC@1_not_confident": _mean(no)}
+        return {
+            "n_confident": len(yes),
+            "AC@1_confident": _mean(yes),
+            "n_not_confident": len(no),
+            "AC@1_not_confident": _mean(no),
+        }
 
     def to_dict(self) -> dict:
         """Everything, JSON-ready (NaN as None).
@@ -427,6 +469,7 @@ class Evaluation:
         ranks, AC@1, seconds, top_score, top_hit, top_fault_hit, confident,
         error); ``failures`` (incident and error).
         """
+
         def clean(d: dict) -> dict:
             return {k: _plain(v) for k, v in d.items() if k != "fault"}
 
@@ -436,17 +479,33 @@ class Evaluation:
             "overall": clean(rows[-1]),
             "per_fault": {r["fault"]: clean(r) for r in rows[:-1]},
             "confident": {k: _plain(v) for k, v in self.confident_summary().items()},
-            "reliability": [{k: _plain(v) for k, v in r.items()} for r in self.reliability().to_dict("records")],
-            "incidents": [{"incident": s.incident, "fault": s.fault, "ranks": list(s.ranks), "AC@1": s.ac[0],
-                           "seconds": _plain(s.seconds), "top_score": _plain(s.top_score), "top_hit": s.top_hit,
-                           "top_fault_hit": s.top_fault_hit, "confident": s.confident, "error": s.error}
-                          for s in self.scores],
+            "reliability": [
+                {k: _plain(v) for k, v in r.items()} for r in self.reliability().to_dict("records")
+            ],
+            "incidents": [
+                {
+                    "incident": s.incident,
+                    "fault": s.fault,
+                    "ranks": list(s.ranks),
+                    "AC@1": s.ac[0],
+                    "seconds": _plain(s.seconds),
+                    "top_score": _plain(s.top_score),
+                    "top_hit": s.top_hit,
+                    "top_fault_hit": s.top_fault_hit,
+                    "confident": s.confident,
+                    "error": s.error,
+                }
+                for s in self.scores
+            ],
             "failures": [{"incident": i, "error": e} for i, e in self.failures],
         }
 
 
-def summarize(scores: Sequence[IncidentScore], failures: Sequence[tuple[str, str]] | None = None,
-              method: str = "explain") -> Evaluation:
+def summarize(
+    scores: Sequence[IncidentScore],
+    failures: Sequence[tuple[str, str]] | None = None,
+    method: str = "explain",
+) -> Evaluation:
     """Bundle incident scores into an :class:`Evaluation`.
 
     Parameters

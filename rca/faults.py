@@ -49,18 +49,21 @@ class Fault:
 
 
 #: Every fault the project knows, by name.
-FAULTS: dict[str, Fault] = {f.name: f for f in (
-    Fault("node_down", "node", "element_down", "{entity} down"),
-    Fault("node_reboot", "node", "element_down", "{entity} rebooted"),
-    Fault("card_failure", "node", "card_failure", "card failure on {entity}"),
-    Fault("cpu_overload", "node", "cpu_overload", "{entity} CPU overloaded"),
-    Fault("link_down", "link", "link_down", "link {entity} cut"),
-    Fault("fiber_cut", "link", "link_down", "duct cut through {entity}"),
-    Fault("link_degraded", "link", "link_degraded", "link {entity} degraded"),
-    Fault("microwave_fading", "link", "link_degraded", "radio hop {entity} fading"),
-    Fault("congestion", "link", "congestion", "link {entity} congested"),
-    Fault("site_power", "site", "site_power", "site {entity} lost power"),
-)}
+FAULTS: dict[str, Fault] = {
+    f.name: f
+    for f in (
+        Fault("node_down", "node", "element_down", "{entity} down"),
+        Fault("node_reboot", "node", "element_down", "{entity} rebooted"),
+        Fault("card_failure", "node", "card_failure", "card failure on {entity}"),
+        Fault("cpu_overload", "node", "cpu_overload", "{entity} CPU overloaded"),
+        Fault("link_down", "link", "link_down", "link {entity} cut"),
+        Fault("fiber_cut", "link", "link_down", "duct cut through {entity}"),
+        Fault("link_degraded", "link", "link_degraded", "link {entity} degraded"),
+        Fault("microwave_fading", "link", "link_degraded", "radio hop {entity} fading"),
+        Fault("congestion", "link", "congestion", "link {entity} congested"),
+        Fault("site_power", "site", "site_power", "site {entity} lost power"),
+    )
+}
 
 #: The fault names, in declaration order.
 FAULT_NAMES: tuple[str, ...] = tuple(FAULTS)
@@ -70,7 +73,9 @@ def _get(name: str) -> Fault:
     try:
         return FAULTS[name]
     except KeyError:
-        raise ValueError(f"unknown fault {name!r}; expected one of {', '.join(FAULT_NAMES)}") from None
+        raise ValueError(
+            f"unknown fault {name!r}; expected one of {', '.join(FAULT_NAMES)}"
+        ) from None
 
 
 def kind_of(fault: str) -> str:

@@ -71,8 +71,10 @@ class FusionSource:
 
     def __post_init__(self) -> None:
         if not (self.weight >= 0 and self.floor > 0):
-            raise ValueError(f"fusion source {self.name!r}: weight must be >= 0 and floor > 0 "
-                             f"(got weight={self.weight}, floor={self.floor})")
+            raise ValueError(
+                f"fusion source {self.name!r}: weight must be >= 0 and floor > 0 "
+                f"(got weight={self.weight}, floor={self.floor})"
+            )
 
     def log_ratio(self, share: float) -> float:
         """Its log likelihood ratio for a candidate it scores ``share`` of its best."""
@@ -127,8 +129,12 @@ def _share(result: RCAResult) -> dict[tuple[str, str], float]:
     return {(c.entity, c.kind): float(c.score) / best for c in result.candidates}
 
 
-def fuse(explain: RCAResult, others: Sequence[tuple[FusionSource, RCAResult, float]], *,
-         max_candidates: int = 20) -> list[Candidate]:
+def fuse(
+    explain: RCAResult,
+    others: Sequence[tuple[FusionSource, RCAResult, float]],
+    *,
+    max_candidates: int = 20,
+) -> list[Candidate]:
     """Update the explain ranker's probabilities with each source's weighted likelihood ratio.
 
     Parameters
@@ -165,8 +171,9 @@ def fuse(explain: RCAResult, others: Sequence[tuple[FusionSource, RCAResult, flo
     return [replace(c, rank=k) for k, c in enumerate(out[: int(max_candidates)], start=1)]
 
 
-def fused_ranking(incident: Incident, *, max_candidates: int = 20,
-                  sources: Sequence[FusionSource] | None = None) -> RCAResult:
+def fused_ranking(
+    incident: Incident, *, max_candidates: int = 20, sources: Sequence[FusionSource] | None = None
+) -> RCAResult:
     """Rank root causes with the learned sources fused in (``rca analyze --method fused``).
 
     Parameters
@@ -209,11 +216,21 @@ def fused_ranking(incident: Incident, *, max_candidates: int = 20,
         notes.extend(f"{src.name}: {n}" for n in res.notes)
         others.append((src, res, fam))
     candidates = fuse(explain, others, max_candidates=max_candidates)
-    result = RCAResult(incident.name, tuple(candidates), time.perf_counter() - start, "fused",
-                       len(incident.alarms), tuple(dict.fromkeys(notes)),
-                       confident=bool(candidates) and candidates[0].score >= _confident_at(),
-                       ties=_ties(candidates, explain))
-    if incident.metrics is not None and len(incident.metrics) > 0 and any(s.name == "gnn" for s, _, _ in others):
+    result = RCAResult(
+        incident.name,
+        tuple(candidates),
+        time.perf_counter() - start,
+        "fused",
+        len(incident.alarms),
+        tuple(dict.fromkeys(notes)),
+        confident=bool(candidates) and candidates[0].score >= _confident_at(),
+        ties=_ties(candidates, explain),
+    )
+    if (
+        incident.metrics is not None
+        and len(incident.metrics) > 0
+        and any(s.name == "gnn" for s, _, _ in others)
+    ):
         # the congestion forecaster adds evidence to congested candidates (ranking unchanged)
         from .gnn import forecast_evidence
 
@@ -239,8 +256,9 @@ def _ties(candidates: list[Candidate], explain: RCAResult) -> tuple[tuple[int, .
     return tuple(out)
 
 
-def fit_source(rows: Sequence[tuple[float, float, float, bool]], *, floor: float = 0.01,
-               l2: float = 1e-3) -> tuple[float, float]:
+def fit_source(
+    rows: Sequence[tuple[float, float, float, bool]], *, floor: float = 0.01, l2: float = 1e-3
+) -> tuple[float, float]:
     """Fit a source's ``weight`` and ``center`` by logistic regression with the explain log odds as offset.
 
     Parameters
@@ -263,8 +281,10 @@ def fit_source(rows: Sequence[tuple[float, float, float, bool]], *, floor: float
     """
     from scipy.optimize import minimize
 
-    data = np.asarray([(_logit(p), math.log(min(max(r, 0.0), 1.0) + floor), f, y) for p, r, f, y in rows],
-                      dtype=np.float64)
+    data = np.asarray(
+        [(_logit(p), math.log(min(max(r, 0.0), 1.0) + floor), f, y) for p, r, f, y in rows],
+        dtype=np.float64,
+    )
     if not len(data):
         return 0.0, 0.0
     offset, x, fam, y = data.T

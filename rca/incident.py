@@ -92,7 +92,9 @@ class Incident:
         if self.metrics is not None:
             self.metrics.write_csv(folder / "metrics.csv")
         if self.truth is not None:
-            atomic_write_text(folder / "truth.json", json.dumps(self.truth.to_dict(), indent=2) + "\n")
+            atomic_write_text(
+                folder / "truth.json", json.dumps(self.truth.to_dict(), indent=2) + "\n"
+            )
         return folder
 
 
@@ -109,9 +111,12 @@ def read_truth(path: str | Path) -> Truth:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 text ({exc.reason}: byte 0x{raw[exc.start]:02x}); JSON must be UTF-8",
-                         file=path, line=line) from exc
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not UTF-8 text ({exc.reason}: byte 0x{raw[exc.start]:02x}); JSON must be UTF-8",
+            file=path,
+            line=line,
+        ) from exc
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", file=path, line=exc.lineno) from exc
     except RecursionError as exc:
@@ -124,14 +129,21 @@ def read_truth(path: str | Path) -> Truth:
             raise SchemaError(f"root_causes[{i}] needs an 'entity'", file=path)
         kind = item.get("kind", "node")
         if kind not in KINDS:
-            raise SchemaError(f"root_causes[{i}].kind must be one of {KINDS}, got {kind!r}", file=path)
+            raise SchemaError(
+                f"root_causes[{i}].kind must be one of {KINDS}, got {kind!r}", file=path
+            )
         roots.append(RootCause(str(item["entity"]), kind, item.get("fault"), item.get("time")))
     extra = {k: v for k, v in data.items() if k != "root_causes"}
     return Truth(tuple(roots), extra)
 
 
-def read_incident(path: str | Path, *, strict: bool = False, columns: dict[str, str] | str | None = None,
-                  topology: Topology | None = None) -> Incident:
+def read_incident(
+    path: str | Path,
+    *,
+    strict: bool = False,
+    columns: dict[str, str] | str | None = None,
+    topology: Topology | None = None,
+) -> Incident:
     """Read an incident folder in the format of ``docs/incident-format.md``.
 
     Parameters
@@ -167,12 +179,19 @@ def read_incident(path: str | Path, *, strict: bool = False, columns: dict[str, 
     elif (folder / "topology.graphml").exists():
         topology = Topology.read_graphml(folder / "topology.graphml")
     else:
-        raise InputError("no topology: expected nodes.csv (+ links.csv) or topology.graphml, "
-                         "or give one (rca analyze --topology)", file=folder)
+        raise InputError(
+            "no topology: expected nodes.csv (+ links.csv) or topology.graphml, "
+            "or give one (rca analyze --topology)",
+            file=folder,
+        )
     alarms_path = folder / "alarms.csv"
     if not alarms_path.exists():
         raise InputError("missing alarms.csv", file=folder)
     alarms = AlarmLog.read_csv(alarms_path, topology=topology, strict=strict, columns=columns)
-    metrics = Metrics.read_csv(folder / "metrics.csv", topology=topology) if (folder / "metrics.csv").exists() else None
+    metrics = (
+        Metrics.read_csv(folder / "metrics.csv", topology=topology)
+        if (folder / "metrics.csv").exists()
+        else None
+    )
     truth = read_truth(folder / "truth.json") if (folder / "truth.json").exists() else None
     return Incident(topology, alarms, metrics, truth, name=folder.name)

@@ -60,18 +60,31 @@ MAX_ID_CHARS = 1024
 MAX_TEXT_CHARS = 16384
 
 #: Columns of the incident format held to :data:`MAX_ID_CHARS`.
-ID_COLUMNS = frozenset({
-    "node_id", "node_type", "site", "layer", "link_id", "source", "target", "link_type",
-    "device", "alarm_type", "severity", "entity", "metric",
-})
+ID_COLUMNS = frozenset(
+    {
+        "node_id",
+        "node_type",
+        "site",
+        "layer",
+        "link_id",
+        "source",
+        "target",
+        "link_type",
+        "device",
+        "alarm_type",
+        "severity",
+        "entity",
+        "metric",
+    }
+)
 
 #: Plausible years of an alarm or a sample (inclusive start, exclusive end).
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
 
 #: :data:`EARLIEST_YEAR` and :data:`LATEST_YEAR` as epoch seconds (UTC).
-EARLIEST = 631_152_000.0      # 1990-01-01T00:00:00Z
-LATEST = 4_102_444_800.0      # 2100-01-01T00:00:00Z
+EARLIEST = 631_152_000.0  # 1990-01-01T00:00:00Z
+LATEST = 4_102_444_800.0  # 2100-01-01T00:00:00Z
 
 #: Largest model file read (bytes). The shipped models are below 1 MB.
 MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024

@@ -32,8 +32,14 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["topology", "timeline"]
 
 
-def topology(incident: Incident | Topology, result: RCAResult | None = None, *, around: bool = True,
-             rank: int = 1, max_nodes: int = 80) -> "go.Figure":
+def topology(
+    incident: Incident | Topology,
+    result: RCAResult | None = None,
+    *,
+    around: bool = True,
+    rank: int = 1,
+    max_nodes: int = 80,
+) -> go.Figure:
     """The network, or the part of it around a candidate root cause.
 
     Parameters
@@ -71,11 +77,15 @@ def topology(incident: Incident | Topology, result: RCAResult | None = None, *, 
         return topology_figure(incident, result)
     chosen = result.candidates[rank - 1]
     group = next((g for g in result.ties if rank in g), (rank,))
-    candidates = [chosen] + [result.candidates[r - 1] for r in group if r != rank and r <= len(result.candidates)]
+    candidates = [chosen] + [
+        result.candidates[r - 1] for r in group if r != rank and r <= len(result.candidates)
+    ]
     return around_figure(incident, candidates, max_nodes=max_nodes)
 
 
-def timeline(incident: Incident | AlarmLog, result: RCAResult | None = None, *, rank: int = 1) -> "go.Figure":
+def timeline(
+    incident: Incident | AlarmLog, result: RCAResult | None = None, *, rank: int = 1
+) -> go.Figure:
     """Every alarm as a point (time, device, type); with a result, its cited alarms ringed and its fault time marked.
 
     Parameters
@@ -97,6 +107,14 @@ def timeline(incident: Incident | AlarmLog, result: RCAResult | None = None, *, 
     if result is None or not result.candidates:
         return timeline_figure(alarms)
     c = result.candidates[rank - 1]
-    devices = highlighted(incident.topology, c.entity, c.kind)[0] if isinstance(incident, Incident) else ()
-    return timeline_figure(alarms, highlight_devices=devices, cited=[a for e in c.evidence for a in e.alarms],
-                           fault_time=fault_time(c))
+    devices = (
+        highlighted(incident.topology, c.entity, c.kind)[0]
+        if isinstance(incident, Incident)
+        else ()
+    )
+    return timeline_figure(
+        alarms,
+        highlight_devices=devices,
+        cited=[a for e in c.evidence for a in e.alarms],
+        fault_time=fault_time(c),
+    )

@@ -17,15 +17,14 @@ import logging
 import time
 from collections import Counter
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import jinja2
-from importlib.metadata import PackageNotFoundError, version
 from markupsafe import Markup
 
 from ._io import atomic_write_text, check_destination
 from ._report._escape import figure_json, script_json
-from ._report._timeline import timeline_figure
 from ._report._topology import highlighted, topology_figure
 from ._time import to_iso
 from .incident import Incident
@@ -36,8 +35,14 @@ __all__ = ["render_report", "write_report"]
 logger = logging.getLogger(__name__)
 
 
-def render_report(incident: Incident, result: RCAResult, *, title: str | None = None,
-                  plotly_src: str | None = None, index_href: str | None = None) -> str:
+def render_report(
+    incident: Incident,
+    result: RCAResult,
+    *,
+    title: str | None = None,
+    plotly_src: str | None = None,
+    index_href: str | None = None,
+) -> str:
     """The HTML report of one analysed incident, as text.
 
     Parameters
@@ -65,15 +70,24 @@ def render_report(incident: Incident, result: RCAResult, *, title: str | None = 
     """
     started = time.perf_counter()
     context = _context(incident, result, title)
-    context.update(plotly_src=plotly_src, index_href=index_href,
-                   plotly_js=Markup("") if plotly_src else _plotly_js())
+    context.update(
+        plotly_src=plotly_src,
+        index_href=index_href,
+        plotly_js=Markup("") if plotly_src else _plotly_js(),
+    )
     page = _environment().get_template("report.html").render(**context)
-    logger.info("rendered report of %r: %.1f kB in %.2f s", incident.name, len(page) / 1e3,
-                time.perf_counter() - started)
+    logger.info(
+        "rendered report of %r: %.1f kB in %.2f s",
+        incident.name,
+        len(page) / 1e3,
+        time.perf_counter() - started,
+    )
     return page
 
 
-def write_report(incident: Incident, result: RCAResult, path: str | Path, *, title: str | None = None) -> Path:
+def write_report(
+    incident: Incident, result: RCAResult, path: str | Path, *, title: str | None = None
+) -> Path:
     """Write the HTML report of :func:`render_report` to ``path``.
 
     Parameters
@@ -137,8 +151,14 @@ def _plotly_js() -> Markup:
 
 def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
     from ._report._around import around_spec
+    from ._report._summary import (
+        answer_sentence,
+        fault_time,
+        group_candidates,
+        what_to_check,
+        why_lower,
+    )
     from ._report._timeline import timeline_spec
-    from ._report._summary import answer_sentence, fault_time, group_candidates, what_to_check, why_lower
 
     topo = incident.topology
     frame = incident.alarms.frame
@@ -161,28 +181,59 @@ def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
     for i, g in enumerate(groups):
         members = [_candidate_row(c, true_ids) for c in g.members]
         ranks = [c.rank for c in g.members]
-        rows.append({"first": members[0], "members": members, "tie": g.tie,
-                     "ranks": str(ranks[0]) if len(ranks) == 1 else f"{ranks[0]}-{ranks[-1]}"
-                     if ranks == list(range(ranks[0], ranks[-1] + 1)) else ", ".join(map(str, ranks)),
-                     "is_true": any(m["is_true"] for m in members),
-                     "why_lower": why_lower(g, top) if i > 0 and top is not None else ""})
+        rows.append(
+            {
+                "first": members[0],
+                "members": members,
+                "tie": g.tie,
+                "ranks": str(ranks[0])
+                if len(ranks) == 1
+                else f"{ranks[0]}-{ranks[-1]}"
+                if ranks == list(range(ranks[0], ranks[-1] + 1))
+                else ", ".join(map(str, ranks)),
+                "is_true": any(m["is_true"] for m in members),
+                "why_lower": why_lower(g, top) if i > 0 and top is not None else "",
+            }
+        )
     return {
         "title": title if title is not None else f"RCA report: {incident.name}",
         "name": incident.name,
         "version": _version(),
         "counts": {
-            "elements": topo.n_nodes, "links": topo.n_links, "sites": len(topo.sites),
-            "alarms": len(frame), "devices": len(devices), "unknown_devices": len(unknown),
+            "elements": topo.n_nodes,
+            "links": topo.n_links,
+            "sites": len(topo.sites),
+            "alarms": len(frame),
+            "devices": len(devices),
+            "unknown_devices": len(unknown),
             "types": int(frame["alarm_type"].nunique()) if len(frame) else 0,
         },
-        "window": (to_iso(incident.alarms.start), to_iso(incident.alarms.end)) if len(frame) else None,
+        "window": (to_iso(incident.alarms.start), to_iso(incident.alarms.end))
+        if len(frame)
+        else None,
         "analysis": {"method": result.method, "seconds": f"{result.seconds:.2f}", "n": len(result)},
         "issue_kinds": sorted(Counter(i.kind for i in issues).items()),
-        "issues": [{"kind": i.kind, "file": i.file or "", "lines": ", ".join(map(str, i.lines[:10])),
-                    "count": i.count, "action": i.action, "message": i.message} for i in issues],
+        "issues": [
+            {
+                "kind": i.kind,
+                "file": i.file or "",
+                "lines": ", ".join(map(str, i.lines[:10])),
+                "count": i.count,
+                "action": i.action,
+                "message": i.message,
+            }
+            for i in issues
+        ],
         "notes": list(result.notes),
-        "truth": [{"entity": r.entity, "kind": r.kind, "fault": r.fault or "", "rank": result.rank_of(r.entity)}
-                  for r in truth],
+        "truth": [
+            {
+                "entity": r.entity,
+                "kind": r.kind,
+                "fault": r.fault or "",
+                "rank": result.rank_of(r.entity),
+            }
+            for r in truth
+        ],
         "top": top,
         "confident": bool(result.confident),
         "top_probability": f"{round(100 * top.score)} %" if top is not None else "",
@@ -193,21 +244,46 @@ def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
         "groups": rows,
         "candidates": [_candidate_row(c, true_ids) for c in result.candidates],
         "topology_json": Markup(figure_json(topology_fig)),
-        "timeline_json": Markup(figure_json(timeline_spec(
-            incident.alarms, highlight_devices=top_nodes,
-            cited=[a for e in top.evidence for a in e.alarms] if top is not None else (),
-            fault_time=t_fault).to_dict())),
+        "timeline_json": Markup(
+            figure_json(
+                timeline_spec(
+                    incident.alarms,
+                    highlight_devices=top_nodes,
+                    cited=[a for e in top.evidence for a in e.alarms] if top is not None else (),
+                    fault_time=t_fault,
+                ).to_dict()
+            )
+        ),
         "result_json": Markup(script_json(result.to_dict())),
     }
 
 
 def _candidate_row(c: Candidate, true_ids: set[str]) -> dict:
     return {
-        "rank": c.rank, "entity": c.entity, "kind": c.kind, "fault": c.fault, "score": f"{c.score:.3f}",
-        "reason": c.reason, "explained": c.explained, "contradicted": c.contradicted,
+        "rank": c.rank,
+        "entity": c.entity,
+        "kind": c.kind,
+        "fault": c.fault,
+        "score": f"{c.score:.3f}",
+        "reason": c.reason,
+        "explained": c.explained,
+        "contradicted": c.contradicted,
         "is_true": c.entity in true_ids,
-        "evidence": [{"path": " -> ".join(e.path), "why": e.why, "source": e.source,
-                      "alarms": [{"device": a.device, "alarm_type": a.alarm_type, "time": to_iso(a.time),
-                                  "link_id": a.link_id or ""} for a in e.alarms]}
-                     for e in c.evidence],
+        "evidence": [
+            {
+                "path": " -> ".join(e.path),
+                "why": e.why,
+                "source": e.source,
+                "alarms": [
+                    {
+                        "device": a.device,
+                        "alarm_type": a.alarm_type,
+                        "time": to_iso(a.time),
+                        "link_id": a.link_id or "",
+                    }
+                    for a in e.alarms
+                ],
+            }
+            for e in c.evidence
+        ],
     }

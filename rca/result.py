@@ -22,7 +22,12 @@ class EvidenceAlarm:
     link_id: str | None = None
 
     def to_dict(self) -> dict:
-        return {"device": self.device, "alarm_type": self.alarm_type, "time": to_iso(self.time), "link_id": self.link_id}
+        return {
+            "device": self.device,
+            "alarm_type": self.alarm_type,
+            "time": to_iso(self.time),
+            "link_id": self.link_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,12 @@ class Evidence:
     source: str = "topology"
 
     def to_dict(self) -> dict:
-        return {"path": list(self.path), "why": self.why, "source": self.source,
-                "alarms": [a.to_dict() for a in self.alarms]}
+        return {
+            "path": list(self.path),
+            "why": self.why,
+            "source": self.source,
+            "alarms": [a.to_dict() for a in self.alarms],
+        }
 
 
 @dataclass(frozen=True)
@@ -94,12 +103,25 @@ class Candidate:
     scores: dict = field(default_factory=dict)
 
     def to_dict(self, *, full: bool = True) -> dict:
-        out = {"rank": self.rank, "entity": self.entity, "kind": self.kind, "score": round(float(self.score), 4),
-               "fault": self.fault,
-               "evidence": [e.to_dict() if full else {"path": list(e.path), "why": e.why} for e in self.evidence]}
+        out = {
+            "rank": self.rank,
+            "entity": self.entity,
+            "kind": self.kind,
+            "score": round(float(self.score), 4),
+            "fault": self.fault,
+            "evidence": [
+                e.to_dict() if full else {"path": list(e.path), "why": e.why} for e in self.evidence
+            ],
+        }
         if full:
-            out.update({"reason": self.reason, "explained": self.explained, "contradicted": self.contradicted,
-                        "scores": {k: round(float(v), 4) for k, v in self.scores.items()}})
+            out.update(
+                {
+                    "reason": self.reason,
+                    "explained": self.explained,
+                    "contradicted": self.contradicted,
+                    "scores": {k: round(float(v), 4) for k, v in self.scores.items()},
+                }
+            )
         return out
 
 
@@ -158,11 +180,21 @@ class RCAResult:
 
     def to_dict(self, *, full: bool = True) -> dict:
         """The spec's JSON answer (``full`` adds reasons, alarms and timing)."""
-        out: dict = {"incident": self.incident, "confident": bool(self.confident),
-                     "candidates": [c.to_dict(full=full) for c in self.candidates]}
+        out: dict = {
+            "incident": self.incident,
+            "confident": bool(self.confident),
+            "candidates": [c.to_dict(full=full) for c in self.candidates],
+        }
         if full:
-            out.update({"method": self.method, "seconds": round(self.seconds, 4), "n_alarms": self.n_alarms,
-                        "ties": [list(g) for g in self.ties], "notes": list(self.notes)})
+            out.update(
+                {
+                    "method": self.method,
+                    "seconds": round(self.seconds, 4),
+                    "n_alarms": self.n_alarms,
+                    "ties": [list(g) for g in self.ties],
+                    "notes": list(self.notes),
+                }
+            )
         return out
 
     def to_json(self, **kwargs: object) -> str:
@@ -181,13 +213,35 @@ class RCAResult:
         rows = []
         for c in self.candidates:
             first = c.evidence[0] if c.evidence else None
-            rows.append({"rank": c.rank, "entity": c.entity, "fault": c.fault, "probability": c.score,
-                         "reason": c.reason, "kind": c.kind, "explained": c.explained,
-                         "contradicted": c.contradicted,
-                         "path": " -> ".join(first.path) if first else "",
-                         "n_evidence": len(c.evidence)})
-        frame = pd.DataFrame(rows, columns=["rank", "entity", "fault", "probability", "reason", "kind", "explained",
-                                            "contradicted", "path", "n_evidence"])
+            rows.append(
+                {
+                    "rank": c.rank,
+                    "entity": c.entity,
+                    "fault": c.fault,
+                    "probability": c.score,
+                    "reason": c.reason,
+                    "kind": c.kind,
+                    "explained": c.explained,
+                    "contradicted": c.contradicted,
+                    "path": " -> ".join(first.path) if first else "",
+                    "n_evidence": len(c.evidence),
+                }
+            )
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "rank",
+                "entity",
+                "fault",
+                "probability",
+                "reason",
+                "kind",
+                "explained",
+                "contradicted",
+                "path",
+                "n_evidence",
+            ],
+        )
         return frame.set_index("rank")
 
     def _repr_html_(self) -> str:

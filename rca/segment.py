@@ -65,21 +65,31 @@ True
 
 from __future__ import annotations
 
+import heapq
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from ._time import to_iso
 from .alarms import AlarmLog
-from .incident import Incident, Truth
+from .incident import Incident
 from .metrics import Metrics
 from .topology import Topology
 from .vocabulary import CLEARED, alarm_role, cleared_type
 
-__all__ = ["Segment", "Segmentation", "Segmenter", "segment", "LATE_ROLES", "LOCAL_ROLES", "MARKER_ROLES", "WEAK_ROLES"]
+__all__ = [
+    "Segment",
+    "Segmentation",
+    "Segmenter",
+    "segment",
+    "LATE_ROLES",
+    "LOCAL_ROLES",
+    "MARKER_ROLES",
+    "WEAK_ROLES",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +138,13 @@ class Segment:
 
     def to_dict(self) -> dict:
         """``incident_id``, ``start``, ``end`` (ISO 8601), ``n_alarms``, ``devices``."""
-        return {"incident_id": self.incident_id, "start": to_iso(self.start), "end": to_iso(self.end),
-                "n_alarms": self.n_alarms, "devices": list(self.devices)}
+        return {
+            "incident_id": self.incident_id,
+            "start": to_iso(self.start),
+            "end": to_iso(self.end),
+            "n_alarms": self.n_alarms,
+            "devices": list(self.devices),
+        }
 
 
 @dataclass(frozen=True)
@@ -284,8 +299,17 @@ class Segmenter:
     [('log-001', ('A', 'C')), ('log-002', ('X', 'Y'))]
     """
 
-    def __init__(self, topology: Topology, *, window_s: float = 300.0, late_window_s: float = 1200.0,
-                 hops: int = 1, flap_s: float = 300.0, min_devices: int = 2, name: str = "log") -> None:
+    def __init__(
+        self,
+        topology: Topology,
+        *,
+        window_s: float = 300.0,
+        late_window_s: float = 1200.0,
+        hops: int = 1,
+        flap_s: float = 300.0,
+        min_devices: int = 2,
+        name: str = "log",
+    ) -> None:
         self.topology = topology
         self.window_s = float(window_s)
         self.late_window_s = float(late_window_s)
@@ -297,14 +321,21 @@ class Segmenter:
         self._parent: dict[int, int] = {}
         self._serial = 0
         self._incidents = 0
-        self._recent: dict[str, list[tuple[float, int, bool]]] = {}   # element -> (time, group, late)
-        self._open: dict[tuple, list[tuple[int, list]]] = {}           # condition -> [(group, raise record)]
+        self._recent: dict[
+            str, list[tuple[float, int, bool]]
+        ] = {}  # element -> (time, group, late)
+        self._open: dict[tuple, list[tuple[int, list]]] = {}  # condition -> [(group, raise record)]
         self._final = False
-        self._row_group: list[int] = []                                # per row: group serial or -1
+        self._row_group: list[int] = []  # per row: group serial or -1
         self._unplaced = 0
         self._now = float("-inf")
         self._near: dict[str, frozenset[str]] = {}
         self._site = {n: s for s, members in topology.sites.items() for n in members}
+        # live use (add_alarm, advance, forget): rows forgotten before _row_group[0], raises that may
+        # start to last later (time, group), incident id -> a serial of its group
+        self._base = 0
+        self._maybe: list[tuple[float, int]] = []
+        self._ids: dict[str, int] = {}
 
     # ----------------------------------------------------------------- feed
     def add(self, frame: pd.DataFrame) -> list[str]:
@@ -316,12 +347,16 @@ class Segmenter:
             Ids of the incidents these alarms created or changed, in order.
         """
         changed: dict[str, None] = {}
-        cols = {c: frame[c].tolist() if c in frame.columns else [None] * len(frame)
-                for c in ("time", "device", "alarm_type", "severity", "link_id", "message")}
+        cols = {
+            c: frame[c].tolist() if c in frame.columns else [None] * len(frame)
+            for c in ("time", "device", "alarm_type", "severity", "link_id", "message")
+        }
         for t, dev, kind, sev, link, msg in zip(*cols.values()):
             t = float(t)
             if t < self._now - 1e-9:
-                raise ValueError(f"alarms must come in time order: {to_iso(t)} after {to_iso(self._now)}")
+                raise ValueError(
+                    f"alarms must come in time order: {to_iso(t)} after {to_iso(self._now)}"
+                )
             self._now = t
             g = self._one(t, str(dev), str(kind), sev, link, msg)
             self._row_group.append(g)
@@ -365,7 +400,7 @@ class Segmenter:
                 continue
             while events and events[0][0] < horizon:
                 events.pop(0)
-            for t_e, serial, late_e in events:
+            for t_e, serial, _late_e in events:
                 root = self._find(serial)
                 # a fault's alarms come in one burst from its onset; only those the management
                 # system raises late come later. Bounding by the onset keeps noise from chaining.
@@ -379,7 +414,9 @@ class Segmenter:
             # hub would otherwise chain every storm around it together
             root = max(found, key=lambda r: (found[r], -r))
             if late:
-                sweep = [r for r in found if r != root and all(x[5] for x in self._groups[r].raises)]
+                sweep = [
+                    r for r in found if r != root and all(x[5] for x in self._groups[r].raises)
+                ]
                 root = self._merge_all([root, *sweep])
         else:
             root = self._merge_all(list(found))
@@ -395,7 +432,7 @@ class Segmenter:
 
     def _attach(self, root: int, t: float, dev: str) -> None:
         g = self._groups[root]
-        g.rows.append(len(self._row_group))
+        g.rows.append(self._base + len(self._row_group))
         g.devices.setdefault(dev, None)
         g.first, g.last = min(g.first, t), max(g.last, t)
 
@@ -405,8 +442,10 @@ class Segmenter:
         if link is not None:
             if topo.has_link(link):
                 foot += [n for n in topo.link_endpoints(link) if n not in foot]
-            elif link in topo.links.index:   # a dependency edge
-                foot += [str(n) for n in topo.links.loc[link, ["source", "target"]] if str(n) not in foot]
+            elif link in topo.links.index:  # a dependency edge
+                foot += [
+                    str(n) for n in topo.links.loc[link, ["source", "target"]] if str(n) not in foot
+                ]
         return foot
 
     def _near_of(self, node: str) -> frozenset[str]:
@@ -509,8 +548,18 @@ class Segmenter:
         """The incidents so far, in order of start."""
         for root in list(self._groups):
             self._promote(root)
-        out = [Segment(g.incident, g.first, g.last, tuple(sorted(g.rows)), tuple(g.devices), tuple(g.merged_from))
-               for g in self._groups.values() if g.incident is not None]
+        out = [
+            Segment(
+                g.incident,
+                g.first,
+                g.last,
+                tuple(sorted(g.rows)),
+                tuple(g.devices),
+                tuple(g.merged_from),
+            )
+            for g in self._groups.values()
+            if g.incident is not None
+        ]
         return sorted(out, key=lambda s: (s.start, s.incident_id))
 
     def close(self) -> list[Segment]:
@@ -519,15 +568,217 @@ class Segmenter:
         return self.segments()
 
     def labels(self) -> np.ndarray:
-        """Per alarm fed so far: the index in :meth:`segments` of its incident, or -1."""
+        """Per alarm fed so far: the index in :meth:`segments` of its incident, or -1.
+
+        After :meth:`forget`, only the alarms from the oldest one still held.
+        """
         segs = self.segments()
         index = {s.incident_id: i for i, s in enumerate(segs)}
-        by_root = {root: index.get(g.incident, -1) if g.incident else -1 for root, g in self._groups.items()}
-        return np.asarray([by_root[self._find(g)] if g >= 0 else -1 for g in self._row_group], dtype=np.int64)
+        by_root = {
+            root: index.get(g.incident, -1) if g.incident else -1
+            for root, g in self._groups.items()
+        }
+        return np.asarray(
+            [by_root[self._find(g)] if g >= 0 else -1 for g in self._row_group], dtype=np.int64
+        )
+
+    # ------------------------------------------------------------ live feed
+    # A live caller (rca.stream) feeds alarms one at a time, moves the clock when the feed is quiet,
+    # and forgets what can no longer change, so that memory stays bounded on an endless feed.
+
+    def add_alarm(
+        self,
+        time: float,
+        device: str,
+        alarm_type: str,
+        severity: str | None = None,
+        link_id: str | None = None,
+        message: str | None = None,
+    ) -> tuple[bool, str | None]:
+        """Take one alarm of a live feed (in time order), as :meth:`add` takes a frame's rows.
+
+        Returns
+        -------
+        placed : bool
+            False when the alarm can join no group, now or later: a clear of
+            no open condition, or an element and link the topology does not
+            know. It is the alarm's row all the same (rows count every alarm).
+        incident : str or None
+            The incident it is in now (made or changed by it), if any.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> topo = Topology.from_frames(pd.DataFrame({"node_id": ["A", "B", "C"]}),
+        ...     pd.DataFrame({"source": ["A", "B"], "target": ["B", "C"]}))
+        >>> s = Segmenter(topo, name="live")
+        >>> s.add_alarm(0.0, "A", "LINK_DOWN", link_id="A--B"), s.add_alarm(1.0, "C", "LINK_DOWN", link_id="B--C")
+        ((True, None), (True, None))
+        >>> s.advance(400.0)            # no clear came in flap_s seconds: the raises last
+        ['live-001']
+        >>> s.add_alarm(401.0, "Z", "LINK_DOWN")   # an element the topology does not know
+        (False, None)
+        """
+        t = float(time)
+        if t < self._now - 1e-9:
+            raise ValueError(
+                f"alarms must come in time order: {to_iso(t)} after {to_iso(self._now)}"
+            )
+        self._now = t
+        g = self._one(t, str(device), str(alarm_type), severity, link_id, message)
+        self._row_group.append(g)
+        if g < 0:
+            return False, None
+        root = self._find(g)
+        inc = self._promote(root)
+        if inc is None:
+            heapq.heappush(self._maybe, (t + self.flap_s, g))
+        else:
+            self._ids.setdefault(inc, root)
+        return True, inc
+
+    def advance(self, time: float) -> list[str]:
+        """Move the clock to ``time`` without an alarm (a quiet feed); the incidents that makes.
+
+        Raises fed by :meth:`add_alarm` and not cleared within ``flap_s``
+        seconds last from then on, so their groups can become incidents
+        with no later alarm.
+        """
+        self._now = max(self._now, float(time))
+        made: dict[str, None] = {}
+        while self._maybe and self._maybe[0][0] <= self._now:
+            _, serial = heapq.heappop(self._maybe)
+            if serial not in self._parent:
+                continue  # forgotten
+            root = self._find(serial)
+            if self._groups[root].incident is None:
+                inc = self._promote(root)
+                if inc is not None:
+                    self._ids.setdefault(inc, root)
+                    made[inc] = None
+        return list(made)
+
+    @property
+    def next_advance(self) -> float:
+        """The earliest time at which :meth:`advance` may make an incident (inf when none may)."""
+        return self._maybe[0][0] if self._maybe else float("inf")
+
+    def segment(self, incident_id: str) -> Segment | None:
+        """The incident ``incident_id`` as it stands (or the one it was merged into); None if unknown or forgotten."""
+        serial = self._ids.get(incident_id)
+        if serial is None or serial not in self._parent:
+            for root, g in self._groups.items():  # made by add() or segments(): not indexed
+                if g.incident == incident_id or incident_id in g.merged_from:
+                    serial = self._ids[incident_id] = root
+                    break
+            else:
+                return None
+        g = self._groups[self._find(serial)]
+        if g.incident is None:
+            return None
+        return Segment(
+            g.incident,
+            g.first,
+            g.last,
+            tuple(sorted(g.rows)),
+            tuple(g.devices),
+            tuple(g.merged_from),
+        )
+
+    def forget(
+        self, incidents: Iterable[str] = (), *, stale: bool = True, before: float | None = None
+    ) -> list[int]:
+        """Drop incidents a live caller is done with, and groups that can no longer change; their rows.
+
+        Parameters
+        ----------
+        incidents : iterable of str
+            Incident ids (and any merged into them) to drop with all their
+            alarms: later alarms, a clear of one of their conditions too,
+            start new groups.
+        stale : bool, default True
+            Also drop the groups that are no incident and can no longer
+            become one: their onset is more than ``late_window_s + flap_s``
+            seconds before the clock, so no raise can join them and every
+            raise has lasted or not.
+        before : float, optional
+            Drop the groups that are no incident (now) whose onset is
+            before this time instead: earlier than the default, a group
+            dropped might have grown or become an incident (a caller short
+            of memory sheds them).
+
+        Returns
+        -------
+        list of int
+            The rows (positions among all alarms fed) of the groups dropped.
+        """
+        drop: set[int] = set()
+        for inc in incidents:
+            serial = self._ids.get(inc)
+            if serial is None or serial not in self._parent:
+                seg = self.segment(inc)
+                serial = self._ids.get(inc) if seg is not None else None
+            if serial is not None and serial in self._parent:
+                drop.add(self._find(serial))
+        if stale:
+            horizon = (
+                self._now - self.late_window_s - self.flap_s if before is None else float(before)
+            )
+            for root, g in self._groups.items():
+                if g.first < horizon and g.incident is None and self._promote(root) is None:
+                    drop.add(root)
+        if not drop:
+            return []
+        rows: list[int] = []
+        for root in drop:
+            g = self._groups.pop(root)
+            rows += g.rows
+            for r in g.rows:
+                if r >= self._base:
+                    self._row_group[r - self._base] = -1  # background from now on, for labels()
+            for inc in [g.incident, *g.merged_from] if g.incident else g.merged_from:
+                self._ids.pop(inc, None)
+        dead = {s for s in self._parent if self._find(s) in drop}
+        for s in dead:
+            del self._parent[s]
+        late_horizon = self._now - self.late_window_s
+        for node in list(self._recent):
+            kept = [e for e in self._recent[node] if e[1] not in dead and e[0] >= late_horizon]
+            if kept:
+                self._recent[node] = kept
+            else:
+                del self._recent[node]
+        for key in list(self._open):
+            kept_open = [e for e in self._open[key] if e[0] not in dead]
+            if kept_open:
+                self._open[key] = kept_open
+            else:
+                del self._open[key]
+        self._maybe = [e for e in self._maybe if e[1] not in dead]
+        heapq.heapify(self._maybe)
+        first = min(
+            (min(g.rows) for g in self._groups.values() if g.rows),
+            default=self._base + len(self._row_group),
+        )
+        if first > self._base:
+            del self._row_group[: first - self._base]
+            self._base = first
+        return sorted(rows)
+
+    @property
+    def held(self) -> int:
+        """Alarms held in groups (what :meth:`forget` frees)."""
+        return sum(len(g.rows) for g in self._groups.values())
 
 
-def segment(alarms: AlarmLog, topology: Topology, metrics: Metrics | None = None, *, name: str = "log",
-            **params: float) -> Segmentation:
+def segment(
+    alarms: AlarmLog,
+    topology: Topology,
+    metrics: Metrics | None = None,
+    *,
+    name: str = "log",
+    **params: float,
+) -> Segmentation:
     """Cut a long alarm log into incidents (see the module docstring for the rule).
 
     Parameters
@@ -554,7 +805,17 @@ def segment(alarms: AlarmLog, topology: Topology, metrics: Metrics | None = None
     online = seg.close()
     labels = seg.labels()
     # the whole log is known: number the incidents in order of start (online ids follow promotion)
-    segments = [Segment(f"{name}-{i + 1:03d}", s.start, s.end, s.rows, s.devices) for i, s in enumerate(online)]
-    logger.info("segmented %d alarms into %d incident(s); %d background (%d unplaced)",
-                len(alarms), len(segments), int((labels < 0).sum()), seg._unplaced)
-    return Segmentation(tuple(segments), labels, alarms, topology, metrics, name=name, unplaced=seg._unplaced)
+    segments = [
+        Segment(f"{name}-{i + 1:03d}", s.start, s.end, s.rows, s.devices)
+        for i, s in enumerate(online)
+    ]
+    logger.info(
+        "segmented %d alarms into %d incident(s); %d background (%d unplaced)",
+        len(alarms),
+        len(segments),
+        int((labels < 0).sum()),
+        seg._unplaced,
+    )
+    return Segmentation(
+        tuple(segments), labels, alarms, topology, metrics, name=name, unplaced=seg._unplaced
+    )

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
 
 import networkx as nx
 import numpy as np
@@ -32,9 +32,24 @@ logger = logging.getLogger(__name__)
 
 #: Known layer names, from the core outward. Unknown names rank after these.
 LAYER_ORDER: tuple[str, ...] = (
-    "core", "backbone", "transport", "edge_core", "aggregation", "agg", "distribution",
-    "metro", "pre_aggregation", "access", "edge", "ran", "radio", "fronthaul",
-    "cell", "cpe", "customer", "service",
+    "core",
+    "backbone",
+    "transport",
+    "edge_core",
+    "aggregation",
+    "agg",
+    "distribution",
+    "metro",
+    "pre_aggregation",
+    "access",
+    "edge",
+    "ran",
+    "radio",
+    "fronthaul",
+    "cell",
+    "cpe",
+    "customer",
+    "service",
 )
 
 NODE_COLUMNS = ("node_id", "node_type", "site", "layer", "lat", "lon", "gateway")
@@ -109,8 +124,12 @@ class Topology:
         phys = links[~directed]
         self._phys_ids: list[str] = [str(x) for x in phys.index]
         self._phys_pos: dict[str, int] = {v: i for i, v in enumerate(self._phys_ids)}
-        self._src = np.fromiter((self._pos[s] for s in phys["source"]), dtype=np.int64, count=len(phys))
-        self._dst = np.fromiter((self._pos[t] for t in phys["target"]), dtype=np.int64, count=len(phys))
+        self._src = np.fromiter(
+            (self._pos[s] for s in phys["source"]), dtype=np.int64, count=len(phys)
+        )
+        self._dst = np.fromiter(
+            (self._pos[t] for t in phys["target"]), dtype=np.int64, count=len(phys)
+        )
         self._adj: list[list[tuple[int, int]]] = [[] for _ in self._ids]
         for k, (a, b) in enumerate(zip(self._src.tolist(), self._dst.tolist())):
             self._adj[a].append((b, k))
@@ -127,7 +146,7 @@ class Topology:
         source: str | None = None,
         nodes_file: str | None = None,
         links_file: str | None = None,
-    ) -> "Topology":
+    ) -> Topology:
         """Build a topology from a nodes table and a links table.
 
         Parameters
@@ -156,7 +175,9 @@ class Topology:
         nodes = _clean_nodes(nodes, nodes_file, report)
         links, nodes = _clean_links(
             links if links is not None else pd.DataFrame(columns=["source", "target"]),
-            nodes, links_file, report,
+            nodes,
+            links_file,
+            report,
         )
         if LINE in links.columns:
             links = links.drop(columns=[LINE])
@@ -167,7 +188,7 @@ class Topology:
         return topo
 
     @classmethod
-    def read_csv(cls, nodes_csv: str | Path, links_csv: str | Path | None = None) -> "Topology":
+    def read_csv(cls, nodes_csv: str | Path, links_csv: str | Path | None = None) -> Topology:
         """Read ``nodes.csv`` (and ``links.csv``) as in the incident format.
 
         Errors name the file, line and column at fault.
@@ -175,24 +196,34 @@ class Topology:
         report = ValidationReport()
         nodes = read_table(nodes_csv, required=("node_id",), report=report)
         if len(nodes) == 0:
-            raise TopologyError("no elements: the file has a header but no rows", file=nodes_csv, line=2)
+            raise TopologyError(
+                "no elements: the file has a header but no rows", file=nodes_csv, line=2
+            )
         if links_csv is not None and Path(links_csv).exists():
             links = read_table(links_csv, required=("source", "target"), report=report)
         else:
             links = None
             if links_csv is not None:
-                report.add("missing_file", "no links file: every element is read as isolated (no link, no path)",
-                           file=str(links_csv), action="kept", logger=logger)
+                report.add(
+                    "missing_file",
+                    "no links file: every element is read as isolated (no link, no path)",
+                    file=str(links_csv),
+                    action="kept",
+                    logger=logger,
+                )
         topo = cls.from_frames(
-            nodes, links, source=str(Path(nodes_csv).parent),
-            nodes_file=str(nodes_csv), links_file=str(links_csv) if links_csv else None,
+            nodes,
+            links,
+            source=str(Path(nodes_csv).parent),
+            nodes_file=str(nodes_csv),
+            links_file=str(links_csv) if links_csv else None,
         )
         report.extend(topo.report)
         topo.report = report
         return topo
 
     @classmethod
-    def read_graphml(cls, path: str | Path) -> "Topology":
+    def read_graphml(cls, path: str | Path) -> Topology:
         """Read a GraphML file (e.g. an Internet Topology Zoo network).
 
         Node ``id`` becomes ``node_id``; the link id is the edge's ``id``
@@ -229,7 +260,11 @@ class Topology:
                 "undeclared_node",
                 f"edges name {len(undeclared)} node(s) the file does not declare "
                 f"({', '.join(undeclared[:5])}{'...' if len(undeclared) > 5 else ''}); added as inferred elements",
-                file=str(path), lines=lines, count=len(lines), action="repaired", logger=logger,
+                file=str(path),
+                lines=lines,
+                count=len(lines),
+                action="repaired",
+                logger=logger,
             )
             nodes = topo.nodes.copy()
             if "inferred" not in nodes.columns:
@@ -248,12 +283,16 @@ class Topology:
             topo.report.add(
                 "duplicate_edge",
                 "edges repeating the id of an earlier edge between the same nodes; only the first was kept",
-                file=str(path), lines=repeated, count=len(repeated), action="dropped", logger=logger,
+                file=str(path),
+                lines=repeated,
+                count=len(repeated),
+                action="dropped",
+                logger=logger,
             )
         return topo
 
     @classmethod
-    def read(cls, spec: str | Path) -> "Topology":
+    def read(cls, spec: str | Path) -> Topology:
         """Read a topology named as on the command line.
 
         Parameters
@@ -271,8 +310,10 @@ class Topology:
         text = str(spec)
         parts = [p.strip() for p in text.split(",") if p.strip()] if "," in text else [text]
         if len(parts) > 2:
-            raise InputError("expected nodes.csv,links.csv or one GraphML file, got "
-                             f"{len(parts)} paths", file=text)
+            raise InputError(
+                f"expected nodes.csv,links.csv or one GraphML file, got {len(parts)} paths",
+                file=text,
+            )
         first = Path(parts[0])
         if first.is_dir():
             if (first / "nodes.csv").exists():
@@ -287,7 +328,7 @@ class Topology:
         return cls.read_csv(first, parts[1] if len(parts) == 2 else None)
 
     @classmethod
-    def from_networkx(cls, graph: nx.Graph, *, source: str | None = None) -> "Topology":
+    def from_networkx(cls, graph: nx.Graph, *, source: str | None = None) -> Topology:
         """Build a topology from a networkx graph of any kind.
 
         Node attributes map onto the node columns (``Latitude``/``Longitude``
@@ -309,15 +350,19 @@ class Topology:
         edges = []
         seen: dict[str, int] = {}
         duplicates = 0
-        items = graph.edges(data=True, keys=True) if graph.is_multigraph() else (
-            (u, v, None, d) for u, v, d in graph.edges(data=True)
+        items = (
+            graph.edges(data=True, keys=True)
+            if graph.is_multigraph()
+            else ((u, v, None, d) for u, v, d in graph.edges(data=True))
         )
         for u, v, key, data in items:
             row = {k: v_ for k, v_ in data.items() if k not in ("source", "target")}
             row["source"], row["target"] = str(u), str(v)
             raw_id = data.get("link_id", data.get("id"))
             if raw_id in (None, "") and isinstance(key, str) and key:
-                raw_id = key   # a multigraph's text key: the GraphML edge id, or a link id given as key
+                raw_id = (
+                    key  # a multigraph's text key: the GraphML edge id, or a link id given as key
+                )
             lid = str(raw_id) if raw_id not in (None, "") else link_id_for(u, v)
             if lid in seen:
                 seen[lid] += 1
@@ -342,7 +387,11 @@ class Topology:
             topo.report.add(
                 "parallel_links",
                 f"{duplicates} parallel link(s) without an id were numbered SOURCE--TARGET#k",
-                file=source, count=duplicates, action="repaired", logger=logger, level=logging.INFO,
+                file=source,
+                count=duplicates,
+                action="repaired",
+                logger=logger,
+                level=logging.INFO,
             )
         return topo
 
@@ -413,7 +462,9 @@ class Topology:
         try:
             return self._phys_pos[link_id]
         except KeyError:
-            raise UnknownEntityError("no such physical link in the topology", node=link_id) from None
+            raise UnknownEntityError(
+                "no such physical link in the topology", node=link_id
+            ) from None
 
     def has_link(self, link_id: str) -> bool:
         """Whether ``link_id`` is a physical link."""
@@ -430,7 +481,9 @@ class Topology:
         if "link_type" not in self.links.columns:
             return frozenset()
         media = self.links["link_type"].astype(str).str.lower()
-        return frozenset(self.links.index[media.str.contains("microwave|radio|mw").to_numpy(dtype=bool)])
+        return frozenset(
+            self.links.index[media.str.contains("microwave|radio|mw").to_numpy(dtype=bool)]
+        )
 
     def neighbors(self, node: str) -> list[str]:
         """Elements one physical link away (each listed once)."""
@@ -472,7 +525,7 @@ class Topology:
 
     def site_of(self, node: str) -> str | None:
         """The site of an element, or None."""
-        self.index_of(node)   # unknown elements are an error, as before
+        self.index_of(node)  # unknown elements are an error, as before
         return self._site_by_node.get(node)
 
     def inside_site(self, link: str) -> bool:
@@ -507,8 +560,12 @@ class Topology:
     @cached_property
     def _coordinates(self) -> tuple[np.ndarray, np.ndarray]:
         """Latitude and longitude per element index (NaN where unknown)."""
-        cols = [pd.to_numeric(self.nodes[c], errors="coerce").to_numpy(dtype=float) if c in self.nodes
-                else np.full(len(self.nodes), np.nan) for c in ("lat", "lon")]
+        cols = [
+            pd.to_numeric(self.nodes[c], errors="coerce").to_numpy(dtype=float)
+            if c in self.nodes
+            else np.full(len(self.nodes), np.nan)
+            for c in ("lat", "lon")
+        ]
         return cols[0], cols[1]
 
     @cached_property
@@ -563,7 +620,10 @@ class Topology:
         self.report.add(
             "gateways_inferred",
             f"no element is marked gateway; the NMS is assumed to reach the network through {how}",
-            count=int(mask.sum()), action="repaired", logger=logger, level=logging.INFO,
+            count=int(mask.sum()),
+            action="repaired",
+            logger=logger,
+            level=logging.INFO,
         )
 
     # ---------------------------------------------------------------- graphs
@@ -580,7 +640,9 @@ class Topology:
     def _simple_graph(self) -> nx.Graph:
         g = nx.Graph()
         g.add_nodes_from(self._ids)
-        g.add_edges_from((self._ids[a], self._ids[b]) for a, b in zip(self._src.tolist(), self._dst.tolist()))
+        g.add_edges_from(
+            (self._ids[a], self._ids[b]) for a, b in zip(self._src.tolist(), self._dst.tolist())
+        )
         return g
 
     @cached_property
@@ -629,7 +691,9 @@ class Topology:
                     queue.append(w)
         return dist
 
-    def path_tree(self, start: str, targets: Iterable[str], max_hops: int | None = None) -> dict[str, list[str]]:
+    def path_tree(
+        self, start: str, targets: Iterable[str], max_hops: int | None = None
+    ) -> dict[str, list[str]]:
         """Shortest paths from ``start`` to each reachable target, in one search."""
         s = self.index_of(start)
         want = {self._pos[t] for t in targets if t in self._pos}
@@ -733,7 +797,9 @@ class Topology:
             raise ValueError(f"kind must be node, link, site or auto; got {kind!r}")
         return [self._ids[i] for i in idx]
 
-    def unreachable_if(self, failed_nodes: Iterable[str] = (), failed_links: Iterable[str] = ()) -> list[str]:
+    def unreachable_if(
+        self, failed_nodes: Iterable[str] = (), failed_links: Iterable[str] = ()
+    ) -> list[str]:
         """Elements unreachable from the gateways after several failures at once."""
         idx = self.reachability.lost_if(
             [self.index_of(n) for n in failed_nodes], [self.link_index(l) for l in failed_links]
@@ -770,8 +836,14 @@ def _graphml_outline(path: Path) -> tuple[set[str], list[tuple[int, str, str, st
         if local == "node" and "id" in attrs:
             declared.add(attrs["id"])
         elif local == "edge":
-            edges.append((parser.CurrentLineNumber, attrs.get("source", ""), attrs.get("target", ""),
-                          attrs.get("id", "")))
+            edges.append(
+                (
+                    parser.CurrentLineNumber,
+                    attrs.get("source", ""),
+                    attrs.get("target", ""),
+                    attrs.get("id", ""),
+                )
+            )
 
     parser.StartElementHandler = start
     with path.open("rb") as handle:
@@ -809,7 +881,9 @@ def _lines(frame: pd.DataFrame, mask: np.ndarray) -> list[int]:
     return [int(i) + 2 for i in np.flatnonzero(mask)]
 
 
-def _to_bool(series: pd.Series, column: str, file: str | None, frame: pd.DataFrame, report: ValidationReport) -> np.ndarray:
+def _to_bool(
+    series: pd.Series, column: str, file: str | None, frame: pd.DataFrame, report: ValidationReport
+) -> np.ndarray:
     values = series.tolist()
     out = np.zeros(len(values), dtype=bool)
     bad = np.zeros(len(values), dtype=bool)
@@ -828,33 +902,57 @@ def _to_bool(series: pd.Series, column: str, file: str | None, frame: pd.DataFra
         report.add(
             "bad_boolean",
             f"column {column!r} holds values that are not true/false (e.g. {values[int(np.flatnonzero(bad)[0])]!r}); read as false",
-            file=file, lines=_lines(frame, bad), count=int(bad.sum()), action="repaired", logger=logger,
+            file=file,
+            lines=_lines(frame, bad),
+            count=int(bad.sum()),
+            action="repaired",
+            logger=logger,
         )
     return out
 
 
-def _to_float(frame: pd.DataFrame, column: str, file: str | None, report: ValidationReport,
-              low: float = -np.inf, high: float = np.inf) -> pd.Series:
+def _to_float(
+    frame: pd.DataFrame,
+    column: str,
+    file: str | None,
+    report: ValidationReport,
+    low: float = -np.inf,
+    high: float = np.inf,
+) -> pd.Series:
     """A numeric column; text, non-finite values and values outside [low, high] are left empty and reported."""
     raw = frame[column]
-    values = pd.to_numeric(raw.map(lambda v: None if _is_missing(v) else v), errors="coerce").astype("float64")
+    values = pd.to_numeric(
+        raw.map(lambda v: None if _is_missing(v) else v), errors="coerce"
+    ).astype("float64")
     given = ~raw.map(_is_missing).to_numpy(dtype=bool)
     bad = values.isna().to_numpy() & given
     if bad.any():
         report.add(
             "bad_number",
             f"column {column!r} holds values that are not numbers (e.g. {raw[bad].iloc[0]!r}); left empty",
-            file=file, lines=_lines(frame, bad), count=int(bad.sum()), action="repaired", logger=logger,
+            file=file,
+            lines=_lines(frame, bad),
+            count=int(bad.sum()),
+            action="repaired",
+            logger=logger,
         )
     arr = values.to_numpy()
     with np.errstate(invalid="ignore"):
         outside = given & ~bad & (~np.isfinite(arr) | (arr < low) | (arr > high))
     if outside.any():
-        bounds = "a finite number" if np.isinf(low) and np.isinf(high) else f"a number in [{low:g}, {high:g}]"
+        bounds = (
+            "a finite number"
+            if np.isinf(low) and np.isinf(high)
+            else f"a number in [{low:g}, {high:g}]"
+        )
         report.add(
             "bad_number",
             f"column {column!r} holds values that are not {bounds} (e.g. {str(raw[outside].iloc[0])!r}); left empty",
-            file=file, lines=_lines(frame, outside), count=int(outside.sum()), action="repaired", logger=logger,
+            file=file,
+            lines=_lines(frame, outside),
+            count=int(outside.sum()),
+            action="repaired",
+            logger=logger,
         )
         values = values.mask(pd.Series(outside, index=values.index))
     return values
@@ -864,7 +962,12 @@ def _clean_nodes(nodes: pd.DataFrame, file: str | None, report: ValidationReport
     if not isinstance(nodes, pd.DataFrame):
         raise TypeError(f"nodes must be a pandas DataFrame, got {type(nodes).__name__}")
     if "node_id" not in nodes.columns:
-        raise SchemaError(f"missing required column 'node_id'; columns are {list(nodes.columns)}", file=file, line=1 if file else None, column="node_id")
+        raise SchemaError(
+            f"missing required column 'node_id'; columns are {list(nodes.columns)}",
+            file=file,
+            line=1 if file else None,
+            column="node_id",
+        )
     if len(nodes) == 0:
         raise TopologyError("no elements: the nodes table is empty", file=file)
     nodes = nodes.reset_index(drop=True).copy()
@@ -880,17 +983,24 @@ def _clean_nodes(nodes: pd.DataFrame, file: str | None, report: ValidationReport
         raise TopologyError(
             f"duplicate node_id {first!r} (lines {', '.join(map(str, rows))}); "
             f"{int(ids.duplicated().sum())} duplicate id(s) in all",
-            file=file, line=rows[1] if len(rows) > 1 else None, column="node_id", node=first,
+            file=file,
+            line=rows[1] if len(rows) > 1 else None,
+            column="node_id",
+            node=first,
         )
     nodes["node_id"] = ids
     for col in ("node_type", "site", "layer"):
         if col in nodes.columns:
-            nodes[col] = nodes[col].map(lambda v: None if _is_missing(v) else str(v).strip()).astype(object)
+            nodes[col] = (
+                nodes[col].map(lambda v: None if _is_missing(v) else str(v).strip()).astype(object)
+            )
         else:
             nodes[col] = None
     for col in ("lat", "lon"):
         limit = 90.0 if col == "lat" else 180.0
-        nodes[col] = _to_float(nodes, col, file, report, -limit, limit) if col in nodes.columns else np.nan
+        nodes[col] = (
+            _to_float(nodes, col, file, report, -limit, limit) if col in nodes.columns else np.nan
+        )
     if "gateway" in nodes.columns:
         nodes["gateway"] = _to_bool(nodes["gateway"], "gateway", file, nodes, report)
     else:
@@ -908,16 +1018,27 @@ def _clean_links(
         raise TypeError(f"links must be a pandas DataFrame, got {type(links).__name__}")
     for col in ("source", "target"):
         if col not in links.columns:
-            raise SchemaError(f"missing required column {col!r}; columns are {list(links.columns)}", file=file, line=1 if file else None, column=col)
+            raise SchemaError(
+                f"missing required column {col!r}; columns are {list(links.columns)}",
+                file=file,
+                line=1 if file else None,
+                column=col,
+            )
     links = links.reset_index(drop=True).copy()
     for col in ("source", "target"):
-        links[col] = links[col].map(lambda v: "" if _is_missing(v) else str(v).strip()).astype(object)
+        links[col] = (
+            links[col].map(lambda v: "" if _is_missing(v) else str(v).strip()).astype(object)
+        )
     blank = ((links["source"] == "") | (links["target"] == "")).to_numpy()
     if blank.any():
         pos = int(np.flatnonzero(blank)[0])
         col = "source" if links["source"].iloc[pos] == "" else "target"
         raise TopologyError(f"link without a {col}", column=col, **_where(links, pos, file))
-    directed = _to_bool(links["directed"], "directed", file, links, report) if "directed" in links.columns else np.zeros(len(links), bool)
+    directed = (
+        _to_bool(links["directed"], "directed", file, links, report)
+        if "directed" in links.columns
+        else np.zeros(len(links), bool)
+    )
     links["directed"] = directed
     if "link_id" in links.columns:
         given = links["link_id"].map(lambda v: "" if _is_missing(v) else str(v).strip())
@@ -931,27 +1052,45 @@ def _clean_links(
     if dup.any():
         first = ids_s[dup].iloc[0]
         rows = _lines(links, (ids_s == first).to_numpy())
-        hint = "" if (given != "").all() else " (links without link_id get SOURCE--TARGET; give parallel links their own link_id)"
+        hint = (
+            ""
+            if (given != "").all()
+            else " (links without link_id get SOURCE--TARGET; give parallel links their own link_id)"
+        )
         raise TopologyError(
             f"duplicate link_id {first!r} (lines {', '.join(map(str, rows))}){hint}",
-            file=file, line=rows[1] if len(rows) > 1 else None, column="link_id", node=first,
+            file=file,
+            line=rows[1] if len(rows) > 1 else None,
+            column="link_id",
+            node=first,
         )
     clash = ids_s.isin(set(nodes.index)).to_numpy()
     if clash.any():
         pos = int(np.flatnonzero(clash)[0])
-        raise TopologyError(f"link_id {ids[pos]!r} is also a node_id; ids must name one thing", column="link_id", **_where(links, pos, file))
+        raise TopologyError(
+            f"link_id {ids[pos]!r} is also a node_id; ids must name one thing",
+            column="link_id",
+            **_where(links, pos, file),
+        )
     # links that name elements missing from the nodes table: the inventory is
     # incomplete, so the element is added (marked inferred) rather than the
     # link dropped, which would hide a path.
     known = set(nodes.index)
     unknown_mask = ~(links["source"].isin(known) & links["target"].isin(known)).to_numpy()
     if unknown_mask.any():
-        missing = sorted((set(links.loc[unknown_mask, "source"]) | set(links.loc[unknown_mask, "target"])) - known)
+        missing = sorted(
+            (set(links.loc[unknown_mask, "source"]) | set(links.loc[unknown_mask, "target"]))
+            - known
+        )
         report.add(
             "unknown_node_in_link",
             f"links name {len(missing)} element(s) missing from the nodes table "
             f"({', '.join(missing[:5])}{'...' if len(missing) > 5 else ''}); added as inferred elements",
-            file=file, lines=_lines(links, unknown_mask), count=int(unknown_mask.sum()), action="repaired", logger=logger,
+            file=file,
+            lines=_lines(links, unknown_mask),
+            count=int(unknown_mask.sum()),
+            action="repaired",
+            logger=logger,
         )
         extra = pd.DataFrame(index=pd.Index(missing, name="node_id"), columns=nodes.columns)
         extra["gateway"] = False
@@ -964,13 +1103,24 @@ def _clean_links(
         report.add(
             "self_loop",
             "links from an element to itself carry no connectivity; dropped",
-            file=file, lines=_lines(links, loops), count=int(loops.sum()), action="dropped", logger=logger,
+            file=file,
+            lines=_lines(links, loops),
+            count=int(loops.sum()),
+            action="dropped",
+            logger=logger,
         )
         links = links[~loops]
     for col in ("link_type",):
-        links[col] = links[col].map(lambda v: None if _is_missing(v) else str(v)).astype(object) if col in links.columns else None
-    links["capacity_mbps"] = (_to_float(links, "capacity_mbps", file, report, 0.0)
-                              if "capacity_mbps" in links.columns else np.nan)
+        links[col] = (
+            links[col].map(lambda v: None if _is_missing(v) else str(v)).astype(object)
+            if col in links.columns
+            else None
+        )
+    links["capacity_mbps"] = (
+        _to_float(links, "capacity_mbps", file, report, 0.0)
+        if "capacity_mbps" in links.columns
+        else np.nan
+    )
     ordered = [c for c in LINK_COLUMNS if c != "link_id"]
     extras = [c for c in links.columns if c not in LINK_COLUMNS]
     return links.set_index("link_id")[ordered + extras], nodes

@@ -8,8 +8,8 @@ and kept on the object that was read.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import pandas as pd
 
@@ -85,7 +85,7 @@ class ValidationReport:
         (logger or logging.getLogger(__name__)).log(level, "%s", issue)
         return issue
 
-    def extend(self, other: "ValidationReport") -> None:
+    def extend(self, other: ValidationReport) -> None:
         """Append the issues of another report."""
         self.issues.extend(other.issues)
 

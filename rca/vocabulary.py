@@ -11,52 +11,103 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-__all__ = ["ROLES", "CLEARED", "alarm_role", "clear_rows", "cleared_type", "is_clear", "metric_role"]
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = [
+    "ROLES",
+    "CLEARED",
+    "alarm_role",
+    "clear_rows",
+    "cleared_type",
+    "is_clear",
+    "metric_role",
+]
 
 #: Severities (lower case, as :class:`rca.AlarmLog` keeps them) that end a
 #: condition rather than raise one.
 CLEARED = frozenset({"cleared", "clear", "normal", "resolved", "ok", "cease", "ceased"})
 
 #: The roles, in the order they are tried.
-ROLES = ("comm_lost", "dying_gasp", "restart", "power", "link", "protocol", "cpu", "hardware", "sla", "service", "other")
+ROLES = (
+    "comm_lost",
+    "dying_gasp",
+    "restart",
+    "power",
+    "link",
+    "protocol",
+    "cpu",
+    "hardware",
+    "sla",
+    "service",
+    "other",
+)
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rx))
     for role, rx in (
-        ("comm_lost", r"comm(u|unication)?[ _-]*(lost|loss|fail|break|down|interrupt)|unreachab|not[ _-]*reachab|"
-                      r"(^|[_\W])ne[ _-]*(down|lost|isolat|disconnect)|heartbeat|ping[ _-]*fail|poll(ing)?[ _-]*fail|"
-                      r"mgmt[ _-]*(lost|down)|management[ _-]*(lost|down)|lost[ _-]*contact|node[ _-]*isolat|"
-                      r"connection[ _-]*lost|(device|node|host|element)[ _-]*(unreachab|lost|not[ _-]*respond)|"
-                      r"snmp[ _-]*(timeout|fail)|no[ _-]*response|"
-                      r"(^|[_\W])(device|node|host|element|system)[ _-]*(down|dead|offline)"),
+        (
+            "comm_lost",
+            r"comm(u|unication)?[ _-]*(lost|loss|fail|break|down|interrupt)|unreachab|not[ _-]*reachab|"
+            r"(^|[_\W])ne[ _-]*(down|lost|isolat|disconnect)|heartbeat|ping[ _-]*fail|poll(ing)?[ _-]*fail|"
+            r"mgmt[ _-]*(lost|down)|management[ _-]*(lost|down)|lost[ _-]*contact|node[ _-]*isolat|"
+            r"connection[ _-]*lost|(device|node|host|element)[ _-]*(unreachab|lost|not[ _-]*respond)|"
+            r"snmp[ _-]*(timeout|fail)|no[ _-]*response|"
+            r"(^|[_\W])(device|node|host|element|system)[ _-]*(down|dead|offline)",
+        ),
         ("dying_gasp", r"dying[ _-]*gasp|last[ _-]*gasp"),
-        ("restart", r"cold[ _-]*start|warm[ _-]*start|re[ _-]*boot|restart|reload|boot[ _-]*up|(^|_)boot(_|$)|"
-                    r"system[ _-]*start|power[ _-]*on[ _-]*reset"),
+        (
+            "restart",
+            r"cold[ _-]*start|warm[ _-]*start|re[ _-]*boot|restart|reload|boot[ _-]*up|(^|_)boot(_|$)|"
+            r"system[ _-]*start|power[ _-]*on[ _-]*reset",
+        ),
         # a utilisation threshold on a link or port is load, not the port going down
         # (a CPU or memory utilisation is the cpu role, below)
         ("sla", r"^(?!.*(cpu|mem|processor)).*(utili[sz]|(^|[_\W])util([_\W]|$)|congest)"),
         # optical / radio signal power is the link's, not the mains'
         ("link", r"(optic\w*|rx|tx|laser|receiv\w*|transmit\w*|input|output|signal)[ _-]*power"),
-        ("power", r"mains|power|battery|rectifier|\bac[ _-]*(fail|loss|off)|\bdc[ _-]*(fail|low)|ups[ _-]|generator|voltage"),
-        ("link", r"\blos\b|(^|[_\W])los([_\W]|$)|\blof\b|(^|[_\W])lof([_\W]|$)|loss[ _-]*of[ _-]*(signal|frame|light)|"
-                 r"link|port|interface|\bif[ _-]*down|eth|optic|fiber|fibre|laser|\brx[ _-]|\btx[ _-]|modem|\brsl\b|"
-                 r"radio[ _-]*(link|down)|microwave|\bmw[ _-]|carrier|lan[ _-]*down|trunk|lag[ _-]|sfp[ _-]*(los|rx)|"
-                 r"(^|[_\W])(ais|rdi|lom|oof)([_\W]|$)|ber[ _-]*s[df]|signal[ _-]*(degrad|fail)|(^|[_\W])line[ _-]*(down|fail)"),
-        ("protocol", r"bgp|ospf|isis|is-is|ldp|bfd|rsvp|mpls|vrrp|stp|lacp|pim|neighbou?r|\bnbr\b|adjacen|peer|"
-                     r"session[ _-]*down|route|tunnel|pseudo|\bpw[ _-]|lsp"),
+        (
+            "power",
+            r"mains|power|battery|rectifier|\bac[ _-]*(fail|loss|off)|\bdc[ _-]*(fail|low)|ups[ _-]|generator|voltage",
+        ),
+        (
+            "link",
+            r"\blos\b|(^|[_\W])los([_\W]|$)|\blof\b|(^|[_\W])lof([_\W]|$)|loss[ _-]*of[ _-]*(signal|frame|light)|"
+            r"link|port|interface|\bif[ _-]*down|eth|optic|fiber|fibre|laser|\brx[ _-]|\btx[ _-]|modem|\brsl\b|"
+            r"radio[ _-]*(link|down)|microwave|\bmw[ _-]|carrier|lan[ _-]*down|trunk|lag[ _-]|sfp[ _-]*(los|rx)|"
+            r"(^|[_\W])(ais|rdi|lom|oof)([_\W]|$)|ber[ _-]*s[df]|signal[ _-]*(degrad|fail)|(^|[_\W])line[ _-]*(down|fail)",
+        ),
+        (
+            "protocol",
+            r"bgp|ospf|isis|is-is|ldp|bfd|rsvp|mpls|vrrp|stp|lacp|pim|neighbou?r|\bnbr\b|adjacen|peer|"
+            r"session[ _-]*down|route|tunnel|pseudo|\bpw[ _-]|lsp",
+        ),
         ("cpu", r"cpu|memory|\bmem[ _-]|overload|load[ _-]*high|process"),
-        ("hardware", r"card|board|module|fan|temperat|hardware|psu|\bhw[ _-]|chassis|slot|sfp|transceiver|disk"),
-        ("sla", r"sla|latency|delay|jitter|packet[ _-]*loss|pkt[ _-]*loss|drop|congest|utili[sz]|throughput|"
-                r"degrad|\bkpi|crc|error[ _-]*rate|ber\b|queue|discard|(^|[_\W])(rsl|ber)([_\W]|$)"),
-        ("service", r"cell|service|outage|sector|subscriber|call|session|vpn|voice|bearer|enodeb|gnodeb|nodeb|bts"),
+        (
+            "hardware",
+            r"card|board|module|fan|temperat|hardware|psu|\bhw[ _-]|chassis|slot|sfp|transceiver|disk",
+        ),
+        (
+            "sla",
+            r"sla|latency|delay|jitter|packet[ _-]*loss|pkt[ _-]*loss|drop|congest|utili[sz]|throughput|"
+            r"degrad|\bkpi|crc|error[ _-]*rate|ber\b|queue|discard|(^|[_\W])(rsl|ber)([_\W]|$)",
+        ),
+        (
+            "service",
+            r"cell|service|outage|sector|subscriber|call|session|vpn|voice|bearer|enodeb|gnodeb|nodeb|bts",
+        ),
     )
 )
 
 
 # Alarm types of administrative events (configuration, logins, security): their
 # messages are read only for a failed module, power or a restart.
-_ADMIN = re.compile(r"config|cfg|login|logon|logoff|logout|auth|security|password|commit|audit|(^|[_\W])user")
+_ADMIN = re.compile(
+    r"config|cfg|login|logon|logoff|logout|auth|security|password|commit|audit|(^|[_\W])user"
+)
 _ADMIN_MESSAGE_ROLES = frozenset({"hardware", "power", "dying_gasp", "restart"})
 
 
@@ -178,17 +229,17 @@ def _strip_clear_word(text: str) -> str | None:
     >>> _strip_clear_word("LINK_DOWN_CLEARED"), _strip_clear_word("los - cease"), _strip_clear_word("CLEARED")
     ('LINK_DOWN', 'los', None)
     """
-    if text.endswith("\n"):   # as "$" would, allow one final line break
+    if text.endswith("\n"):  # as "$" would, allow one final line break
         text = text[:-1]
     for word in _CLEAR_WORDS:
-        if len(text) > len(word) and text[-len(word):].lower() == word:
-            head = text[:-len(word)]
+        if len(text) > len(word) and text[-len(word) :].lower() == word:
+            head = text[: -len(word)]
             prefix = head.rstrip(" _-") or head[:1]
             return None if "\n" in prefix else prefix
     return None
 
 
-def is_clear(severity: object) -> object:
+def is_clear(severity: pd.Series) -> np.ndarray:
     """Which rows of a severity column (a pandas Series) are clears, as a bool array.
 
     Examples
@@ -200,7 +251,7 @@ def is_clear(severity: object) -> object:
     return severity.isin(CLEARED).to_numpy(dtype=bool)
 
 
-def clear_rows(frame: object) -> object:
+def clear_rows(frame: pd.DataFrame) -> np.ndarray:
     """Which rows of an alarm frame are clears, as a bool array.
 
     A row is a clear when its ``severity`` says so (:data:`CLEARED`) or when

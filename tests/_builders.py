@@ -42,20 +42,30 @@ def small_network(coordinates: dict[str, tuple[float, float]] | None = None) -> 
     )
     links = pd.DataFrame(
         [
-            ("C1", "C2", "fiber"), ("C1", "A1", "fiber"), ("C2", "A1", "fiber"),
-            ("C1", "A2", "fiber"), ("C2", "A2", "fiber"),
-            ("A1", "S1", "fiber"), ("S1", "S2", "fiber"), ("S2", "S3", "fiber"), ("S3", "A2", "fiber"),
-            ("S2", "B2", "fiber"), ("S3", "B3", "microwave"), ("B3", "B4", "microwave"),
+            ("C1", "C2", "fiber"),
+            ("C1", "A1", "fiber"),
+            ("C2", "A1", "fiber"),
+            ("C1", "A2", "fiber"),
+            ("C2", "A2", "fiber"),
+            ("A1", "S1", "fiber"),
+            ("S1", "S2", "fiber"),
+            ("S2", "S3", "fiber"),
+            ("S3", "A2", "fiber"),
+            ("S2", "B2", "fiber"),
+            ("S3", "B3", "microwave"),
+            ("B3", "B4", "microwave"),
         ],
         columns=["source", "target", "link_type"],
     )
-    if coordinates is not None:   # (lat, lon) per element; the others stay without
+    if coordinates is not None:  # (lat, lon) per element; the others stay without
         nodes["lat"] = nodes["node_id"].map(lambda v: coordinates.get(v, (None, None))[0])
         nodes["lon"] = nodes["node_id"].map(lambda v: coordinates.get(v, (None, None))[1])
     return Topology.from_frames(nodes, links)
 
 
-def incident(topology: Topology, rows: list[tuple], *, metrics: list[tuple] | None = None, name: str = "t") -> Incident:
+def incident(
+    topology: Topology, rows: list[tuple], *, metrics: list[tuple] | None = None, name: str = "t"
+) -> Incident:
     """An incident from rows ``(seconds after T0, device, alarm_type, link_id)``."""
     frame = pd.DataFrame(
         [(T0 + dt, dev, atype, lid) for dt, dev, atype, lid in rows],
@@ -64,8 +74,12 @@ def incident(topology: Topology, rows: list[tuple], *, metrics: list[tuple] | No
     alarms = AlarmLog.from_frame(frame, topology=topology)
     m = None
     if metrics is not None:
-        m = Metrics.from_frame(pd.DataFrame([(T0 + dt, e, k, v) for dt, e, k, v in metrics],
-                                            columns=["timestamp", "entity", "metric", "value"]))
+        m = Metrics.from_frame(
+            pd.DataFrame(
+                [(T0 + dt, e, k, v) for dt, e, k, v in metrics],
+                columns=["timestamp", "entity", "metric", "value"],
+            )
+        )
     return Incident(topology, alarms, m, name=name)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -39,34 +38,76 @@ def network(node_type=True) -> Topology:
     nodes = pd.DataFrame({"node_id": ids, "gateway": [True] + [False] * 5})
     if node_type:
         nodes["node_type"] = ["router"] * 3 + ["switch"] * 3
-    links = pd.DataFrame({"source": ["R1", "R1", "R2", "S1", "S2"], "target": ["R2", "S1", "R3", "S2", "S3"]})
+    links = pd.DataFrame(
+        {"source": ["R1", "R1", "R2", "S1", "S2"], "target": ["R2", "S1", "R3", "S2", "S3"]}
+    )
     return Topology.from_frames(nodes, links)
 
 
-def observations(topo=None, *, comm_lost=True, times=(1000.0, 1100.0, 400.0, 500.0)) -> Observations:
+def observations(
+    topo=None, *, comm_lost=True, times=(1000.0, 1100.0, 400.0, 500.0)
+) -> Observations:
     topo = topo or network()
     items = [
-        Observation(("R1", "link", "R1--S1"), "R1", "link", times[0], 1, 1.0, link="R1--S1", open=1,
-                    types={"LINK_DOWN"}),
-        Observation(("S1", "comm_lost"), "S1", "comm_lost" if comm_lost else "service", times[1], 1, 1.0, open=1,
-                    types={"NE_COMM_LOST"}),
+        Observation(
+            ("R1", "link", "R1--S1"),
+            "R1",
+            "link",
+            times[0],
+            1,
+            1.0,
+            link="R1--S1",
+            open=1,
+            types={"LINK_DOWN"},
+        ),
+        Observation(
+            ("S1", "comm_lost"),
+            "S1",
+            "comm_lost" if comm_lost else "service",
+            times[1],
+            1,
+            1.0,
+            open=1,
+            types={"NE_COMM_LOST"},
+        ),
         Observation(("R2", "cpu"), "R2", "cpu", times[2], 1, 1.0, types={"HIGH_CPU"}),
         Observation(("R3", "cpu"), "R3", "cpu", times[3], 1, 0.5, types={"HIGH_CPU"}),
     ]
     by_entity = {o.entity: [i] for i, o in enumerate(items)}
-    return Observations(topo, items, onset=1000.0, by_entity=by_entity, by_link={"R1--S1": [0]},
-                        alive_after={}, recovered={}, has_comm_lost=comm_lost)
+    return Observations(
+        topo,
+        items,
+        onset=1000.0,
+        by_entity=by_entity,
+        by_link={"R1--S1": [0]},
+        alive_after={},
+        recovered={},
+        has_comm_lost=comm_lost,
+    )
 
 
 def slots(lost_seen=0, lost_unseen=0, dead_unseen=0, ports_seen=0, ports_unseen=0) -> Slots:
     s = Slots()
     s.lost_seen, s.lost_unseen, s.dead_unseen, s.ports_seen, s.ports_unseen = (
-        lost_seen, lost_unseen, dead_unseen, ports_seen, ports_unseen)
+        lost_seen,
+        lost_unseen,
+        dead_unseen,
+        ports_seen,
+        ports_unseen,
+    )
     return s
 
 
-def footprint(entity="R1", fault="node_down", explained=None, *, t_fault=1000.0, kind="node", **kw) -> Footprint:
-    return Footprint(Hypothesis(entity, kind, fault), t_fault, dict(explained or {}), kw.pop("slots", Slots()), **kw)
+def footprint(
+    entity="R1", fault="node_down", explained=None, *, t_fault=1000.0, kind="node", **kw
+) -> Footprint:
+    return Footprint(
+        Hypothesis(entity, kind, fault),
+        t_fault,
+        dict(explained or {}),
+        kw.pop("slots", Slots()),
+        **kw,
+    )
 
 
 # ---------------------------------------------------------------------------------------- background
@@ -112,21 +153,30 @@ def test_layer_is_a_class_too():
     topo = network(node_type=False)
     nodes = topo.nodes.reset_index().assign(layer=["core"] * 3 + ["access"] * 3)
     model = EvidenceModel(observations(Topology.from_frames(nodes, topo.links.reset_index())))
-    assert model.background(2) == pytest.approx(HIGH_CPU)   # the same 3 + 3 split as node_type
+    assert model.background(2) == pytest.approx(HIGH_CPU)  # the same 3 + 3 split as node_type
 
 
 def test_background_is_kept_between_its_bounds():
     # 1000 elements, one raising LINK_DOWN in a 150 s window of a 3-hour log: below 1e-4, so 1e-4
     ids = [f"N{k}" for k in range(1000)]
-    topo = Topology.from_frames(pd.DataFrame({"node_id": ids, "gateway": [True] + [False] * 999}),
-                                pd.DataFrame({"source": ids[:-1], "target": ids[1:]}))
-    items = [Observation(("N1", "link", "N0--N1"), "N1", "link", 0.0, 1, 1.0, link="N0--N1", types={"LINK_DOWN"}),
-             Observation(("N2", "other"), "N2", "other", 10_800.0, 1, 0.3, types={"X"})]
+    topo = Topology.from_frames(
+        pd.DataFrame({"node_id": ids, "gateway": [True] + [False] * 999}),
+        pd.DataFrame({"source": ids[:-1], "target": ids[1:]}),
+    )
+    items = [
+        Observation(
+            ("N1", "link", "N0--N1"), "N1", "link", 0.0, 1, 1.0, link="N0--N1", types={"LINK_DOWN"}
+        ),
+        Observation(("N2", "other"), "N2", "other", 10_800.0, 1, 0.3, types={"X"}),
+    ]
     obs = Observations(topo, items, 0.0, {"N1": [0], "N2": [1]}, {"N0--N1": [0]}, {}, {}, False)
     model = EvidenceModel(obs)
     assert model.background(0) == 1e-4
     # the same type raised by every element at once: at most 0.5
-    items = [Observation((f"N{k}", "other"), f"N{k}", "other", 0.0, 1, 0.3, types={"X"}) for k in range(1000)]
+    items = [
+        Observation((f"N{k}", "other"), f"N{k}", "other", 0.0, 1, 0.3, types={"X"})
+        for k in range(1000)
+    ]
     obs = Observations(topo, items, 0.0, {f"N{k}": [k] for k in range(1000)}, {}, {}, {}, False)
     assert EvidenceModel(obs).background(0) == 0.5
 
@@ -139,7 +189,7 @@ def test_gain_of_an_explained_observation():
     assert model.gain(0, 0.5) == pytest.approx(math.log(1 + 0.5 * (1 - b0) / b0))
     # half a symptom (reliability 0.5) counts as half the chance
     assert model.gain(3, 1.0) == pytest.approx(math.log(1 + 0.5 * (1 - B[3]) / B[3]))
-    assert model.gain(3, 1.0) == model.gain(3, 1.0)   # cached, the same
+    assert model.gain(3, 1.0) == model.gain(3, 1.0)  # cached, the same
     assert model.weight(3, 0.8) == pytest.approx(0.8 * 0.5)
 
 
@@ -148,7 +198,9 @@ def test_missing_symptoms_at_the_prior_reporting_rates():
     assert (model.report_lost, model.report_port) == (0.7, 0.7)
     fp = footprint(slots=slots(lost_unseen=2, ports_unseen=3))
     lost, ports = model.missing(fp)
-    assert lost == pytest.approx(-2 * math.log(1 - 0.7)) and ports == pytest.approx(-3 * math.log(1 - 0.7))
+    assert lost == pytest.approx(-2 * math.log(1 - 0.7)) and ports == pytest.approx(
+        -3 * math.log(1 - 0.7)
+    )
     assert model.missing(footprint()) == (0.0, 0.0)
 
 
@@ -161,16 +213,26 @@ def test_an_nms_that_never_reports_losses_makes_missing_ones_no_evidence():
 
 def test_llr_adds_gains_and_subtracts_what_is_missing_and_contradicted():
     model = EvidenceModel(observations())
-    fp = footprint(explained={0: 1.0, 1: 0.8}, slots=slots(lost_unseen=1, ports_unseen=1),
-                   contradictions=[("S2", 1.0), ("S3", 0.5)])
+    fp = footprint(
+        explained={0: 1.0, 1: 0.8},
+        slots=slots(lost_unseen=1, ports_unseen=1),
+        contradictions=[("S2", 1.0), ("S3", 0.5)],
+    )
     gains = math.log(1 + (1 - B[0]) / B[0]) + math.log(1 + 0.8 * (1 - B[1]) / B[1])
     expected = gains + math.log(0.3) + math.log(0.3) + 1.5 * math.log(0.05)
     assert model.llr(fp) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("fault", "level", "factor"),
-                         [("cpu_overload", 0.4, (0.4 / 0.8) ** 4), ("congestion", 0.2, 0.01),
-                          ("congestion", 0.9, 1.0), ("cpu_overload", None, 1.0), ("node_down", 0.4, 1.0)])
+@pytest.mark.parametrize(
+    ("fault", "level", "factor"),
+    [
+        ("cpu_overload", 0.4, (0.4 / 0.8) ** 4),
+        ("congestion", 0.2, 0.01),
+        ("congestion", 0.9, 1.0),
+        ("cpu_overload", None, 1.0),
+        ("node_down", 0.4, 1.0),
+    ],
+)
 def test_a_load_fault_pays_for_a_low_peak(fault, level, factor):
     model = EvidenceModel(observations())
     fp = footprint("R2", fault, {2: 1.0}, level=level)
@@ -179,8 +241,10 @@ def test_a_load_fault_pays_for_a_low_peak(fault, level, factor):
 
 def test_refit_moves_the_rates_to_what_the_roots_leave():
     model = EvidenceModel(observations())
-    root = footprint(explained={0: 1.0, 1: 1.0}, slots=slots(lost_seen=1, lost_unseen=1, ports_seen=1,
-                                                             ports_unseen=2))
+    root = footprint(
+        explained={0: 1.0, 1: 1.0},
+        slots=slots(lost_seen=1, lost_unseen=1, ports_seen=1, ports_unseen=2),
+    )
     model.refit(frozenset({0, 1}), [root])
     # reporting: Beta(0.7 * 4) prior and the root's slots: lost 1 of 2, ports 1 of 3
     assert model.report_lost == pytest.approx((1 + 2.8) / (2 + 4))
@@ -189,7 +253,7 @@ def test_refit_moves_the_rates_to_what_the_roots_leave():
     link_role = 0.5 / 7
     link_router = (0 + 10 * link_role) / 13
     assert model.background(0) == pytest.approx((0 + 5 * link_router) / 11 * 150 / 700)
-    assert model.background(2) == pytest.approx(B[2])   # the CPU alarms are still background
+    assert model.background(2) == pytest.approx(B[2])  # the CPU alarms are still background
     # an incident whose NMS reports no losses keeps reporting none
     quiet = EvidenceModel(observations(comm_lost=False))
     quiet.refit(frozenset({0}), [root])
@@ -206,24 +270,32 @@ def test_refit_without_roots_keeps_the_reporting_rates():
 def test_features_by_hand():
     obs = observations()
     model = EvidenceModel(obs)
-    obs.items[1].weight = 0.5     # S1's loss flapped: half its weight, reliability 1/2 (model read it at 1.0)
+    obs.items[
+        1
+    ].weight = 0.5  # S1's loss flapped: half its weight, reliability 1/2 (model read it at 1.0)
     model = EvidenceModel(obs)
-    fp = footprint("R1", "node_down", {0: 1.0, 1: 0.8}, t_fault=1900.0,
-                   slots=slots(lost_unseen=2, dead_unseen=1, ports_unseen=1), contradictions=[("S2", 1.0)])
+    fp = footprint(
+        "R1",
+        "node_down",
+        {0: 1.0, 1: 0.8},
+        t_fault=1900.0,
+        slots=slots(lost_unseen=2, dead_unseen=1, ports_unseen=1),
+        contradictions=[("S2", 1.0)],
+    )
     x = dict(zip(FEATURES, features(fp, obs, model)))
-    symptom = 1.0 * 1.0 + 0.5 * 0.8                # 1.4 of a total weight 1.0 + 0.5 + 1.0 + 0.5 = 3.0
+    symptom = 1.0 * 1.0 + 0.5 * 0.8  # 1.4 of a total weight 1.0 + 0.5 + 1.0 + 0.5 = 3.0
     assert x["coverage"] == pytest.approx(symptom / 3.0)
     assert x["log_coverage"] == pytest.approx(math.log(symptom / 3.0))
-    assert x["breadth"] == pytest.approx(math.log(1 + 2))            # R1 and S1
-    assert x["roles"] == 2                                           # link, comm_lost
+    assert x["breadth"] == pytest.approx(math.log(1 + 2))  # R1 and S1
+    assert x["roles"] == 2  # link, comm_lost
     assert x["missing_lost"] == pytest.approx(-2 * math.log(0.3))
     assert x["missing_ports"] == pytest.approx(-1 * math.log(0.3))
     assert x["contradicted"] == 1.0
     assert x["below_capacity"] == 0.0
-    assert x["transient"] == pytest.approx((0.0 + 0.5) / 2)          # S1's half symptom
-    assert x["persistent"] == pytest.approx(2 / 2)                   # both still open
-    assert x["off_onset"] == pytest.approx(900 / 1800)               # 1900 s against an onset at 1000 s
-    assert x["log_prior"] == pytest.approx(math.log(0.985))          # node_down
+    assert x["transient"] == pytest.approx((0.0 + 0.5) / 2)  # S1's half symptom
+    assert x["persistent"] == pytest.approx(2 / 2)  # both still open
+    assert x["off_onset"] == pytest.approx(900 / 1800)  # 1900 s against an onset at 1000 s
+    assert x["log_prior"] == pytest.approx(math.log(0.985))  # node_down
     against = 0.5 * (2 + 0.2 * 1) + 0.3 * 1 + 1.5 * 1.0 + 0.5
     assert x["log_precision"] == pytest.approx(math.log(symptom / (symptom + against)))
 
@@ -231,18 +303,34 @@ def test_features_by_hand():
 def test_features_of_a_load_fault_and_of_a_degrading_link():
     obs = observations()
     model = EvidenceModel(obs)
-    x = dict(zip(FEATURES, features(footprint("R2", "cpu_overload", {2: 1.0, 3: 1.0}, t_fault=4600.0, level=0.4),
-                                    obs, model)))
+    x = dict(
+        zip(
+            FEATURES,
+            features(
+                footprint("R2", "cpu_overload", {2: 1.0, 3: 1.0}, t_fault=4600.0, level=0.4),
+                obs,
+                model,
+            ),
+        )
+    )
     assert x["below_capacity"] == pytest.approx(-math.log((0.4 / 0.8) ** 4))
-    assert x["off_onset"] == 1.0                                     # an hour away: at most 1
+    assert x["off_onset"] == 1.0  # an hour away: at most 1
     assert x["persistent"] == 0.0 and x["transient"] == pytest.approx(0.5 / 2)
     assert x["log_prior"] == pytest.approx(math.log(0.9))
     assert x["log_precision"] == pytest.approx(math.log(1.5 / (1.5 + 0.5)))
     # a degrading link flaps by nature: its link and comm-lost symptoms are not transient
     obs.items[0].weight = obs.items[1].weight = 0.5
     model = EvidenceModel(obs)
-    x = dict(zip(FEATURES, features(footprint("R1--S1", "link_degraded", {0: 1.0, 1: 1.0, 3: 1.0}, kind="link"),
-                                    obs, model)))
+    x = dict(
+        zip(
+            FEATURES,
+            features(
+                footprint("R1--S1", "link_degraded", {0: 1.0, 1: 1.0, 3: 1.0}, kind="link"),
+                obs,
+                model,
+            ),
+        )
+    )
     assert x["transient"] == pytest.approx((0 + 0 + 0.5) / 3)
 
 
@@ -252,25 +340,44 @@ def test_features_of_a_hypothesis_that_explains_nothing():
     x = dict(zip(FEATURES, features(footprint("S3", "node_down", {}), obs, model)))
     assert x["coverage"] == 0.0 and x["log_coverage"] == pytest.approx(math.log(1e-6))
     assert x["log_precision"] == pytest.approx(math.log(1e-6))
-    assert x["breadth"] == 0.0 and x["roles"] == 0 and x["transient"] == 0.0 and x["persistent"] == 0.0
+    assert (
+        x["breadth"] == 0.0 and x["roles"] == 0 and x["transient"] == 0.0 and x["persistent"] == 0.0
+    )
 
 
 def test_missing_losses_count_only_where_the_nms_reports_them():
     obs = observations(comm_lost=False)
     model = EvidenceModel(obs)
-    fp = footprint("R1", "node_down", {0: 1.0}, slots=slots(lost_unseen=3, dead_unseen=3, ports_unseen=2))
+    fp = footprint(
+        "R1", "node_down", {0: 1.0}, slots=slots(lost_unseen=3, dead_unseen=3, ports_unseen=2)
+    )
     x = dict(zip(FEATURES, features(fp, obs, model)))
     assert x["log_precision"] == pytest.approx(math.log(1.0 / (1.0 + 0.3 * 2 + 0.5)))
 
 
 def test_a_card_failure_announced_by_a_hardware_alarm_keeps_its_prior():
     topo = network()
-    items = [Observation(("R1", "hardware"), "R1", "hardware", 1000.0, 1, 1.0, open=1, types={"CARD_FAIL"}),
-             Observation(("R1", "link", "R1--S1"), "R1", "link", 1001.0, 1, 1.0, link="R1--S1", open=1,
-                         types={"LINK_DOWN"})]
+    items = [
+        Observation(
+            ("R1", "hardware"), "R1", "hardware", 1000.0, 1, 1.0, open=1, types={"CARD_FAIL"}
+        ),
+        Observation(
+            ("R1", "link", "R1--S1"),
+            "R1",
+            "link",
+            1001.0,
+            1,
+            1.0,
+            link="R1--S1",
+            open=1,
+            types={"LINK_DOWN"},
+        ),
+    ]
     obs = Observations(topo, items, 1000.0, {"R1": [0, 1]}, {"R1--S1": [1]}, {}, {}, False)
     model = EvidenceModel(obs)
-    announced = dict(zip(FEATURES, features(footprint("R1", "card_failure", {0: 1.0, 1: 1.0}), obs, model)))
+    announced = dict(
+        zip(FEATURES, features(footprint("R1", "card_failure", {0: 1.0, 1: 1.0}), obs, model))
+    )
     silent = dict(zip(FEATURES, features(footprint("R1", "card_failure", {1: 1.0}), obs, model)))
     assert announced["log_prior"] == pytest.approx(math.log(0.95))
     assert silent["log_prior"] == pytest.approx(math.log(0.95 * 0.8))
@@ -280,8 +387,14 @@ def test_a_card_failure_announced_by_a_hardware_alarm_keeps_its_prior():
 def test_no_onset_means_no_distance_from_it():
     obs = observations()
     obs.onset = float("nan")
-    x = dict(zip(FEATURES, features(footprint("R1", "node_down", {0: 1.0}, t_fault=5000.0), obs,
-                                    EvidenceModel(obs))))
+    x = dict(
+        zip(
+            FEATURES,
+            features(
+                footprint("R1", "node_down", {0: 1.0}, t_fault=5000.0), obs, EvidenceModel(obs)
+            ),
+        )
+    )
     assert x["off_onset"] == 0.0
 
 
@@ -297,7 +410,9 @@ def test_posterior_is_a_tempered_softmax_against_no_root():
     # no root beats both
     p, none = posterior([-1.0, -3.0], 1.0, 1.0)
     z = math.exp(-1) + math.exp(-3) + math.exp(1)
-    assert p == pytest.approx([math.exp(-1) / z, math.exp(-3) / z]) and none == pytest.approx(math.exp(1) / z)
+    assert p == pytest.approx([math.exp(-1) / z, math.exp(-3) / z]) and none == pytest.approx(
+        math.exp(1) / z
+    )
     # the alternative is tempered too
     p, none = posterior([2.0, 0.0], 1.0, 2.0)
     z = math.e + 1 + math.exp(0.5)
@@ -306,7 +421,10 @@ def test_posterior_is_a_tempered_softmax_against_no_root():
     p, none = posterior([1000.0, 999.0], 0.0, 0.5)
     assert p == pytest.approx([1 / (1 + math.exp(-2)), math.exp(-2) / (1 + math.exp(-2))])
     p, none = posterior([1000.0, 999.0], 0.0, 1.0)
-    assert p == pytest.approx([1 / (1 + math.exp(-1)), math.exp(-1) / (1 + math.exp(-1))]) and none < 1e-300
+    assert (
+        p == pytest.approx([1 / (1 + math.exp(-1)), math.exp(-1) / (1 + math.exp(-1))])
+        and none < 1e-300
+    )
     assert posterior([], 5.0, 1.0) == ([], 1.0)
 
 
@@ -316,16 +434,21 @@ def test_key_of_names_the_hypothesis():
 
 def test_marginals_weigh_each_stage_by_the_chance_the_earlier_roots_were_right():
     a, b, c = footprint("A"), footprint("B"), footprint("C")
-    b2, c2 = footprint("B"), footprint("C")      # B and C again, scored after A was chosen
+    b2, c2 = footprint("B"), footprint("C")  # B and C again, scored after A was chosen
     stages = [([a, b, c], [0.6, 0.3, 0.1], a), ([b2, c2], [0.5, 0.2], b2), ([c2], [0.9], None)]
     out = marginals(stages)
     # stage 2 counts with 0.6 (A right), stage 3 with 0.6 * 0.5 (A and B right)
-    assert out == pytest.approx({("A", "node", "node_down"): 0.6,
-                                 ("B", "node", "node_down"): 0.3 + 0.6 * 0.5,
-                                 ("C", "node", "node_down"): 0.1 + 0.6 * 0.2 + 0.6 * 0.5 * 0.9})
+    assert out == pytest.approx(
+        {
+            ("A", "node", "node_down"): 0.6,
+            ("B", "node", "node_down"): 0.3 + 0.6 * 0.5,
+            ("C", "node", "node_down"): 0.1 + 0.6 * 0.2 + 0.6 * 0.5 * 0.9,
+        }
+    )
     # no root chosen: the later stages are not reached
     assert marginals([([a, b], [0.7, 0.2], None), ([c], [1.0], None)]) == pytest.approx(
-        {("A", "node", "node_down"): 0.7, ("B", "node", "node_down"): 0.2})
+        {("A", "node", "node_down"): 0.7, ("B", "node", "node_down"): 0.2}
+    )
 
 
 def test_tie_groups_are_candidates_nothing_observed_tells_apart():
@@ -334,17 +457,29 @@ def test_tie_groups_are_candidates_nothing_observed_tells_apart():
         fp.llr = llr
         return Ranked(fp, 0.1)
 
-    rs = [ranked("A", {0: 1.0, 1: 1.0}, 5.0), ranked("B", {2: 1.0}, 1.0), ranked("SITE", {0: 1.0, 1: 1.0}, 5.0000001),
-          ranked("L", {2: 1.0}, 1.0), ranked("X", {0: 1.0, 1: 1.0}, 4.0), ranked("N", {}, 0.0), ranked("M", {}, 0.0),
-          ranked("P", {2: 0.5}, 1.0)]
+    rs = [
+        ranked("A", {0: 1.0, 1: 1.0}, 5.0),
+        ranked("B", {2: 1.0}, 1.0),
+        ranked("SITE", {0: 1.0, 1: 1.0}, 5.0000001),
+        ranked("L", {2: 1.0}, 1.0),
+        ranked("X", {0: 1.0, 1: 1.0}, 4.0),
+        ranked("N", {}, 0.0),
+        ranked("M", {}, 0.0),
+        ranked("P", {2: 0.5}, 1.0),
+    ]
     # A and SITE: the same observations, the same likelihood to 6 decimals; B, L and P likewise (the set of
     # observations and the likelihood decide, not the chance given to each). X differs in likelihood.
     # Candidates that explain nothing are never tied.
     assert tie_groups(rs) == [[0, 2], [1, 3, 7]]
     assert tie_groups(rs[:2]) == []
     # groups come in the order of their best candidate; likelihoods 5.0 and 5.3 are not tied
-    rs = [ranked("A", {0: 1.0}, 5.0), ranked("B", {1: 1.0}, 2.0), ranked("C", {1: 1.0}, 2.0), ranked("D", {0: 1.0}, 5.0),
-          ranked("E", {0: 1.0}, 5.3)]
+    rs = [
+        ranked("A", {0: 1.0}, 5.0),
+        ranked("B", {1: 1.0}, 2.0),
+        ranked("C", {1: 1.0}, 2.0),
+        ranked("D", {0: 1.0}, 5.0),
+        ranked("E", {0: 1.0}, 5.3),
+    ]
     assert tie_groups(rs) == [[0, 3], [1, 2]]
 
 
@@ -358,8 +493,10 @@ def test_an_incident_without_observations():
 
 
 def test_one_element_network():
-    topo = Topology.from_frames(pd.DataFrame({"node_id": ["R1"], "node_type": ["router"], "gateway": [True]}),
-                                pd.DataFrame({"source": [], "target": []}))
+    topo = Topology.from_frames(
+        pd.DataFrame({"node_id": ["R1"], "node_type": ["router"], "gateway": [True]}),
+        pd.DataFrame({"source": [], "target": []}),
+    )
     items = [Observation(("R1", "cpu"), "R1", "cpu", 0.0, 1, 1.0, types={"HIGH_CPU"})]
     model = EvidenceModel(Observations(topo, items, 0.0, {"R1": [0]}, {}, {}, {}, False))
     role = (1 + 0.5) / (1 + 1)
@@ -369,52 +506,89 @@ def test_one_element_network():
 
 def test_reliability_is_the_share_of_the_roles_full_weight_at_most_one():
     topo = network()
-    items = [Observation(("R1", "protocol"), "R1", "protocol", 0.0, 1, 0.5, types={"OSPF_DOWN"}),
-             Observation(("R2", "protocol"), "R2", "protocol", 1.0, 1, 0.25, types={"OSPF_DOWN"}),
-             Observation(("R1--R2", "metric_load"), "R1--R2", "metric_load", 2.0, 1, 1.05, link="R1--R2",
-                         saturated=True)]
-    model = EvidenceModel(Observations(topo, items, 0.0, {"R1": [0], "R2": [1], "R1--R2": [2]}, {"R1--R2": [2]}, {},
-                                       {}, False, metric_entities={"metric_load": 4}))
+    items = [
+        Observation(("R1", "protocol"), "R1", "protocol", 0.0, 1, 0.5, types={"OSPF_DOWN"}),
+        Observation(("R2", "protocol"), "R2", "protocol", 1.0, 1, 0.25, types={"OSPF_DOWN"}),
+        Observation(
+            ("R1--R2", "metric_load"),
+            "R1--R2",
+            "metric_load",
+            2.0,
+            1,
+            1.05,
+            link="R1--R2",
+            saturated=True,
+        ),
+    ]
+    model = EvidenceModel(
+        Observations(
+            topo,
+            items,
+            0.0,
+            {"R1": [0], "R2": [1], "R1--R2": [2]},
+            {"R1--R2": [2]},
+            {},
+            {},
+            False,
+            metric_entities={"metric_load": 4},
+        )
+    )
     assert [model.reliability(i) for i in range(3)] == [1.0, 0.5, 1.0]
 
 
 def test_an_nms_that_reports_silences_reports_losses():
     topo = network()
-    items = [Observation(("S1", "silent"), "S1", "silent", 0.0, 1, 0.7)]   # metrics stopped: no alarm type
+    items = [
+        Observation(("S1", "silent"), "S1", "silent", 0.0, 1, 0.7)
+    ]  # metrics stopped: no alarm type
     model = EvidenceModel(Observations(topo, items, 0.0, {"S1": [0]}, {}, {}, {}, False))
     assert model.report_lost == 0.7
     role = (1 + 0.5) / (6 + 1)
-    cls = (1 + 10 * role) / (3 + 10)             # S1 is a switch; no type to shrink toward
-    assert model.background(0) == pytest.approx(cls * 1.0)   # window 1260 s > the 600 s span
+    cls = (1 + 10 * role) / (3 + 10)  # S1 is a switch; no type to shrink toward
+    assert model.background(0) == pytest.approx(cls * 1.0)  # window 1260 s > the 600 s span
 
 
 def test_metric_observations_are_one_class_over_the_reporting_entities():
     # two load series rose, on a router's link and on a switch: one class ("metric"), opportunities
     # are the entities reporting load (10), not the elements
     topo = network()
-    items = [Observation(("R1--R2", "metric_load"), "R1--R2", "metric_load", 0.0, 1, 1.0, link="R1--R2"),
-             Observation(("S2", "metric_load"), "S2", "metric_load", 100.0, 1, 1.0),
-             Observation(("R3", "metric_cpu"), "R3", "metric_cpu", 200.0, 1, 1.0)]
-    obs = Observations(topo, items, 0.0, {"R1--R2": [0], "S2": [1], "R3": [2]}, {"R1--R2": [0]}, {}, {}, False,
-                       metric_entities={"metric_load": 10})
+    items = [
+        Observation(("R1--R2", "metric_load"), "R1--R2", "metric_load", 0.0, 1, 1.0, link="R1--R2"),
+        Observation(("S2", "metric_load"), "S2", "metric_load", 100.0, 1, 1.0),
+        Observation(("R3", "metric_cpu"), "R3", "metric_cpu", 200.0, 1, 1.0),
+    ]
+    obs = Observations(
+        topo,
+        items,
+        0.0,
+        {"R1--R2": [0], "S2": [1], "R3": [2]},
+        {"R1--R2": [0]},
+        {},
+        {},
+        False,
+        metric_entities={"metric_load": 10},
+    )
     model = EvidenceModel(obs)
     load_role = (2 + 0.5) / (10 + 1)
-    load = (2 + 10 * load_role) / (10 + 10)       # 0.21: under the cap
-    cpu_role = (1 + 0.5) / (1 + 1)                # no count of CPU series: one opportunity
+    load = (2 + 10 * load_role) / (10 + 10)  # 0.21: under the cap
+    cpu_role = (1 + 0.5) / (1 + 1)  # no count of CPU series: one opportunity
     cpu = (1 + 10 * cpu_role) / (1 + 10)
-    window = min(1.0, (600 + 1800) / 600)         # metric windows: 2400 s, the span 600 s
-    assert [model.background(i) for i in range(3)] == pytest.approx([min(0.5, load * window)] * 2
-                                                                    + [min(0.5, cpu * window)])
+    window = min(1.0, (600 + 1800) / 600)  # metric windows: 2400 s, the span 600 s
+    assert [model.background(i) for i in range(3)] == pytest.approx(
+        [min(0.5, load * window)] * 2 + [min(0.5, cpu * window)]
+    )
     assert model.background(0) == pytest.approx(load) and load < 0.5
 
 
 def test_transient_share_adds_every_explained_symptom():
     obs = observations()
-    obs.items[0].weight = obs.items[1].weight = 0.5     # both flapped: reliability 1/2 each
+    obs.items[0].weight = obs.items[1].weight = 0.5  # both flapped: reliability 1/2 each
     model = EvidenceModel(obs)
     x = dict(zip(FEATURES, features(footprint("R1", "node_down", {0: 1.0, 1: 1.0}), obs, model)))
     assert x["transient"] == pytest.approx((0.5 + 0.5) / 2)
     one = dict(zip(FEATURES, features(footprint("R3", "node_down", {3: 1.0}), obs, model)))
     assert one["transient"] == pytest.approx(0.5 / 1) and one["persistent"] == 0.0
-    cong = dict(zip(FEATURES, features(footprint("R2", "congestion", {2: 1.0}, level=0.4), obs, model)))
+    cong = dict(
+        zip(FEATURES, features(footprint("R2", "congestion", {2: 1.0}, level=0.4), obs, model))
+    )
     assert cong["below_capacity"] == pytest.approx(-math.log((0.4 / 0.8) ** 4))

@@ -28,7 +28,12 @@ def test_dead_elements_do_not_explain_their_own_alarms(analysed):
                 for a in e.alarms:
                     if a.device == c.entity:
                         assert alarm_role(a.alarm_type.replace(" (cleared)", "")) in (
-                            "comm_lost", "dying_gasp", "restart", "power", "service"), (inc.name, c.entity, a)
+                            "comm_lost",
+                            "dying_gasp",
+                            "restart",
+                            "power",
+                            "service",
+                        ), (inc.name, c.entity, a)
 
 
 def test_evidence_paths_are_topology_walks(analysed):
@@ -64,8 +69,11 @@ def test_ties_are_declared_and_scores_fall_with_the_rank(analysed):
         assert all(a.score >= b.score for a, b in zip(cands, cands[1:])), inc.name
         for group in result.ties:
             members = [cands[r - 1] for r in group]
-            assert len({round(c.scores["log_likelihood_ratio"], 6) for c in members}) == 1, (inc.name, group)
+            assert len({round(c.scores["log_likelihood_ratio"], 6) for c in members}) == 1, (
+                inc.name,
+                group,
+            )
             assert len({c.explained for c in members}) == 1, (inc.name, group)
             assert all("nothing observed tells them apart" in c.reason for c in members)
             n_groups += 1
-    assert n_groups > 0   # real ties remain (a duct cut's links, identical footprints)
+    assert n_groups > 0  # real ties remain (a duct cut's links, identical footprints)

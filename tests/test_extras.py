@@ -49,15 +49,21 @@ def test_require_rejects_an_unknown_extra():
 
 
 def test_every_extra_is_declared_in_pyproject():
-    import tomllib
     from pathlib import Path
 
-    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())[
+        "project"
+    ]
     extras = project["optional-dependencies"]
     assert set(EXTRAS) <= set(extras)
     assert "torch==2.13.0" in extras["gnn"]  # pinned: the CPU wheel on the machines
     base = " ".join(project["dependencies"])
-    assert not any(heavy in base for heavy in ("torch", "causal-learn", "dowhy", "jupyter", "pytest", "nbclient"))
+    assert not any(
+        heavy in base
+        for heavy in ("torch", "causal-learn", "dowhy", "jupyter", "pytest", "nbclient")
+    )
 
 
 def test_import_rca_gnn_without_torch_names_the_extra(monkeypatch):
@@ -71,16 +77,21 @@ def test_causal_learn_methods_without_causal_learn_name_the_extra(monkeypatch):
 
     frame, _ = simulate_hawkes_events(n_types=3, n_devices=4, random_state=0)
     _block(monkeypatch, "causallearn")
-    with pytest.raises(MissingExtraError, match=r"rca discover -m pc \(causal-learn\) needs the 'causal' extra"):
+    with pytest.raises(
+        MissingExtraError, match=r"rca discover -m pc \(causal-learn\) needs the 'causal' extra"
+    ):
         CausalLearnDiscovery(algorithm="pc").fit(frame)
 
 
-@pytest.mark.parametrize("args, blocked, extra", [
-    (["propagate", "{folder}", "--fault", "node_down:S3"], "torch", "gnn"),
-    (["congestion", "evaluate", "{folder}"], "torch", "gnn"),
-    (["discover", "{alarms}", "-m", "pc"], "causallearn", "causal"),
-    (["discover", "{alarms}", "-m", "ges"], "causallearn", "causal"),
-])
+@pytest.mark.parametrize(
+    "args, blocked, extra",
+    [
+        (["propagate", "{folder}", "--fault", "node_down:S3"], "torch", "gnn"),
+        (["congestion", "evaluate", "{folder}"], "torch", "gnn"),
+        (["discover", "{alarms}", "-m", "pc"], "causallearn", "causal"),
+        (["discover", "{alarms}", "-m", "ges"], "causallearn", "causal"),
+    ],
+)
 def test_cli_names_the_missing_extra(monkeypatch, folder, args, blocked, extra):
     _block(monkeypatch, blocked)
     argv = [a.format(folder=folder, alarms=folder / "alarms.csv") for a in args]
@@ -90,7 +101,9 @@ def test_cli_names_the_missing_extra(monkeypatch, folder, args, blocked, extra):
     assert "Traceback" not in out.output and not isinstance(out.exception, ImportError)
 
 
-def test_analyze_with_the_gnn_names_the_extra_and_the_default_method_needs_none(monkeypatch, folder):
+def test_analyze_with_the_gnn_names_the_extra_and_the_default_method_needs_none(
+    monkeypatch, folder
+):
     _block(monkeypatch, "torch", "torch_geometric")
     out = CliRunner().invoke(main, ["analyze", str(folder), "--method", "gnn"])
     assert out.exit_code == 2 and "Traceback" not in out.output
@@ -107,6 +120,11 @@ def test_evaluate_stops_at_a_missing_extra_instead_of_failing_every_incident(mon
     inc.truth = Truth((RootCause("S3", "node", "node_down"),))
     inc.write(folder)
     _block(monkeypatch, "torch", "torch_geometric")
-    out = CliRunner().invoke(main, ["evaluate", str(folder.parent), "--method", "gnn", "--no-progress"])
+    out = CliRunner().invoke(
+        main, ["evaluate", str(folder.parent), "--method", "gnn", "--no-progress"]
+    )
     assert out.exit_code == 2, out.output
-    assert "needs the 'gnn' extra: pip install 'netrca[gnn]'" in out.output and "analysed" not in out.output
+    assert (
+        "needs the 'gnn' extra: pip install 'netrca[gnn]'" in out.output
+        and "analysed" not in out.output
+    )

@@ -14,14 +14,28 @@ from rca.result import Candidate, Evidence, RCAResult
 from tests._builders import background, incident, small_network
 
 NODE_DOWN_S3 = background() + [
-    (2, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"),
-    (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None)]
+    (2, "S2", "LINK_DOWN", "S2--S3"),
+    (3, "A2", "LINK_DOWN", "A2--S3"),
+    (95, "S3", "NE_COMM_LOST", None),
+    (96, "B3", "NE_COMM_LOST", None),
+    (97, "B4", "NE_COMM_LOST", None),
+]
 
 
 def _result(name, entities, scores):
-    cands = tuple(Candidate(r, e, "node", s, "node_down", f"{name} says {e}",
-                            (Evidence((e,), f"{name} evidence", source=name),), scores={name: s})
-                  for r, (e, s) in enumerate(zip(entities, scores), start=1))
+    cands = tuple(
+        Candidate(
+            r,
+            e,
+            "node",
+            s,
+            "node_down",
+            f"{name} says {e}",
+            (Evidence((e,), f"{name} evidence", source=name),),
+            scores={name: s},
+        )
+        for r, (e, s) in enumerate(zip(entities, scores), start=1)
+    )
     return RCAResult("x", cands, 0.0, name)
 
 
@@ -39,7 +53,9 @@ def test_a_familiar_source_breaks_a_near_tie_by_its_likelihood_ratio():
     # worked out: logit(0.44) + 1 * log(1 + 0.01) vs logit(0.45) + log(0.1 + 0.01)
     b = 1 / (1 + math.exp(-(math.log(0.44 / 0.56) + math.log(1.01))))
     assert out[0].score == pytest.approx(b)
-    assert out[0].scores["gnn"] == pytest.approx(1.0) and out[0].scores["explain"] == pytest.approx(0.44)
+    assert out[0].scores["gnn"] == pytest.approx(1.0) and out[0].scores["explain"] == pytest.approx(
+        0.44
+    )
     assert out[1].scores["gnn"] == pytest.approx(0.1)
     # a candidate the source does not list gets only its floor
     c = next(c for c in out if c.entity == "C")
@@ -50,7 +66,11 @@ def test_an_unfamiliar_or_weightless_source_leaves_the_explain_answer_as_it_is()
     gnn = _result("gnn", ["C", "B"], [0.99, 0.01])
     for source, familiarity in ((_source(1.0), 0.0), (_source(0.0), 1.0)):
         out = fuse(EXPLAIN, [(source, gnn, familiarity)])
-        assert [(c.entity, round(c.score, 9)) for c in out] == [("A", 0.45), ("B", 0.44), ("C", 0.05)]
+        assert [(c.entity, round(c.score, 9)) for c in out] == [
+            ("A", 0.45),
+            ("B", 0.44),
+            ("C", 0.05),
+        ]
     # familiarity scales the ratio: half as familiar, half the log odds moved
     full = fuse(EXPLAIN, [(_source(1.0), gnn, 1.0)])
     half = fuse(EXPLAIN, [(_source(1.0), gnn, 0.5)])
@@ -114,8 +134,10 @@ def test_the_gnn_knows_its_training_families_and_not_other_networks(tmp_path):
     from rca.datasets import familiarity, make_incident, othersim
 
     assert familiarity(make_incident(size="small", random_state=4)) == 1.0
-    folder = othersim.write_incident(othersim.make_incident("small", random_state=4), tmp_path / "o")
-    assert familiarity(read_incident(folder)) > 0.9   # its odd rows (unknown devices' alarms) aside
-    assert familiarity(incident(small_network(), NODE_DOWN_S3)) == 1.0   # the twin's names and types
+    folder = othersim.write_incident(
+        othersim.make_incident("small", random_state=4), tmp_path / "o"
+    )
+    assert familiarity(read_incident(folder)) > 0.9  # its odd rows (unknown devices' alarms) aside
+    assert familiarity(incident(small_network(), NODE_DOWN_S3)) == 1.0  # the twin's names and types
     renamed = incident(small_network(), [(t, d, "X_" + a, l) for t, d, a, l in NODE_DOWN_S3])
     assert familiarity(renamed) == 0.0

@@ -33,13 +33,25 @@ def sigmoid(z: float) -> float:
 
 def result(name: str, pairs, *, ties=(), notes=()) -> RCAResult:
     """A ranking of ``(entity, score)`` pairs, best first; ``"X--Y"`` are links."""
-    cands = tuple(Candidate(r, e, "link" if "--" in e else "node", s, "node_down", f"{name}: {e}",
-                            (Evidence((e,), "seen", source=name),), scores={name: s})
-                  for r, (e, s) in enumerate(pairs, start=1))
+    cands = tuple(
+        Candidate(
+            r,
+            e,
+            "link" if "--" in e else "node",
+            s,
+            "node_down",
+            f"{name}: {e}",
+            (Evidence((e,), "seen", source=name),),
+            scores={name: s},
+        )
+        for r, (e, s) in enumerate(pairs, start=1)
+    )
     return RCAResult("x", cands, 0.0, name, notes=tuple(notes), ties=tuple(ties))
 
 
-def source(name="gnn", weight=1.0, center=0.0, floor=0.01, rank=None, familiarity=None) -> FusionSource:
+def source(
+    name="gnn", weight=1.0, center=0.0, floor=0.01, rank=None, familiarity=None
+) -> FusionSource:
     return FusionSource(name, rank or (lambda inc, k: None), weight, center, floor, familiarity)
 
 
@@ -47,21 +59,29 @@ def source(name="gnn", weight=1.0, center=0.0, floor=0.01, rank=None, familiarit
 def test_log_ratio_formula_and_clipping():
     s = source(weight=2.0, center=-1.0, floor=0.05)
     assert s.log_ratio(0.5) == pytest.approx(2.0 * (math.log(0.55) + 1.0))
-    assert s.log_ratio(1.7) == pytest.approx(2.0 * (math.log(1.05) + 1.0))     # a share above 1 counts as 1
-    assert s.log_ratio(-0.3) == pytest.approx(2.0 * (math.log(0.05) + 1.0))    # below 0 as 0
+    assert s.log_ratio(1.7) == pytest.approx(
+        2.0 * (math.log(1.05) + 1.0)
+    )  # a share above 1 counts as 1
+    assert s.log_ratio(-0.3) == pytest.approx(2.0 * (math.log(0.05) + 1.0))  # below 0 as 0
     assert source(weight=0.0).log_ratio(0.3) == 0.0
 
 
 def test_source_settings_are_checked():
-    with pytest.raises(ValueError, match=r"fusion source 'gnn': weight must be >= 0 and floor > 0 "
-                                         r"\(got weight=1.0, floor=0.0\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"fusion source 'gnn': weight must be >= 0 and floor > 0 "
+        r"\(got weight=1.0, floor=0.0\)",
+    ):
         source(floor=0.0)
     with pytest.raises(ValueError, match="got weight=-0.5"):
         source(weight=-0.5)
-    assert source(weight=0.0).weight == 0.0   # a silent source is allowed
+    assert source(weight=0.0).weight == 0.0  # a silent source is allowed
     assert FusionSource("x", lambda i, k: None).familiarity is None
-    assert (FusionSource("x", lambda i, k: None).weight, FusionSource("x", lambda i, k: None).center,
-            FusionSource("x", lambda i, k: None).floor) == (1.0, 0.0, 0.01)
+    assert (
+        FusionSource("x", lambda i, k: None).weight,
+        FusionSource("x", lambda i, k: None).center,
+        FusionSource("x", lambda i, k: None).floor,
+    ) == (1.0, 0.0, 0.01)
 
 
 # --------------------------------------------------------------------- fuse
@@ -90,7 +110,10 @@ def test_one_source_by_hand():
 def test_two_sources_add_their_weighted_ratios():
     gnn = result("gnn", [("B", 1.0), ("A", 0.25)])
     attr = result("attribution", [("A", 0.8), ("C", 0.4)])
-    out = fuse(EXPLAIN, [(source("gnn", 1.0, 0.0), gnn, 0.5), (source("attribution", 2.0, -1.0), attr, 1.0)])
+    out = fuse(
+        EXPLAIN,
+        [(source("gnn", 1.0, 0.0), gnn, 0.5), (source("attribution", 2.0, -1.0), attr, 1.0)],
+    )
     z = {
         "A": logit(0.5) + 0.5 * math.log(0.25 + 0.01) + 2.0 * (math.log(1.0 + 0.01) + 1.0),
         "B": logit(0.2) + 0.5 * math.log(1.0 + 0.01) + 2.0 * (math.log(0.0 + 0.01) + 1.0),
@@ -103,17 +126,28 @@ def test_two_sources_add_their_weighted_ratios():
 
 def test_links_match_by_entity_and_kind():
     explain = result("explain", [("A--B", 0.4), ("A", 0.4)])
-    gnn = RCAResult("x", (Candidate(1, "A--B", "node", 1.0, "node_down", "", (Evidence(("A--B",), ""),)),
-                          Candidate(2, "A--B", "link", 0.5, "link_down", "", (Evidence(("A--B",), ""),))), 0.0)
+    gnn = RCAResult(
+        "x",
+        (
+            Candidate(1, "A--B", "node", 1.0, "node_down", "", (Evidence(("A--B",), ""),)),
+            Candidate(2, "A--B", "link", 0.5, "link_down", "", (Evidence(("A--B",), ""),)),
+        ),
+        0.0,
+    )
     out = {c.entity: c.scores["gnn"] for c in fuse(explain, [(source(), gnn, 1.0)])}
-    assert out == {"A--B": 0.5, "A": 0.0}   # the link's share, not the same id's as a node
+    assert out == {"A--B": 0.5, "A": 0.0}  # the link's share, not the same id's as a node
 
 
 def test_sources_that_take_no_part():
     empty = result("gnn", [])
-    out = fuse(EXPLAIN, [(source(), empty, 1.0), (source("attribution"), result("a", [("C", 1.0)]), 0.0)])
-    assert [(c.entity, c.score) for c in out] == [("A", pytest.approx(0.5)), ("B", pytest.approx(0.2)),
-                                                  ("C", pytest.approx(0.2))]
+    out = fuse(
+        EXPLAIN, [(source(), empty, 1.0), (source("attribution"), result("a", [("C", 1.0)]), 0.0)]
+    )
+    assert [(c.entity, c.score) for c in out] == [
+        ("A", pytest.approx(0.5)),
+        ("B", pytest.approx(0.2)),
+        ("C", pytest.approx(0.2)),
+    ]
     assert all(set(c.scores) == {"explain", "fused"} for c in out)
 
 
@@ -140,7 +174,9 @@ def test_cut_to_max_candidates_and_renumbered():
 def test_certain_and_impossible_explain_scores_stay_finite():
     explain = result("explain", [("A", 1.0), ("B", 0.0)])
     out = fuse(explain, [])
-    assert out[0].score == pytest.approx(1 - 1e-6, abs=1e-12) and out[1].score == pytest.approx(1e-6, abs=1e-12)
+    assert out[0].score == pytest.approx(1 - 1e-6, abs=1e-12) and out[1].score == pytest.approx(
+        1e-6, abs=1e-12
+    )
 
 
 # --------------------------------------------------------------------- fused_ranking
@@ -159,8 +195,12 @@ class FakeRanker:
 
 @pytest.fixture
 def fake_explain(monkeypatch):
-    FakeRanker.answer = result("explain", [("A", 0.5), ("B", 0.2), ("C", 0.2)], ties=((2, 3),),
-                               notes=("explain note", "shared note"))
+    FakeRanker.answer = result(
+        "explain",
+        [("A", 0.5), ("B", 0.2), ("C", 0.2)],
+        ties=((2, 3),),
+        notes=("explain note", "shared note"),
+    )
     FakeRanker.depths = []
     monkeypatch.setattr(rca.explain, "ExplainRanker", FakeRanker)
     return FakeRanker
@@ -180,21 +220,33 @@ def test_fused_ranking_with_its_own_sources(fake_explain):
     res = fused_ranking(INC, max_candidates=5, sources=(mine,))
     # ranker and source are asked for at least 20 candidates
     assert fake_explain.depths == [20] and asked == [20]
-    z = {"A": logit(0.5) + 0.5 * math.log(0.01), "B": logit(0.2) + 0.5 * math.log(0.51),
-         "C": logit(0.2) + 0.5 * math.log(1.01)}
+    z = {
+        "A": logit(0.5) + 0.5 * math.log(0.01),
+        "B": logit(0.2) + 0.5 * math.log(0.51),
+        "C": logit(0.2) + 0.5 * math.log(1.01),
+    }
     assert [c.entity for c in res] == ["C", "B", "A"]
     assert [c.score for c in res] == pytest.approx([sigmoid(z[e]) for e in ("C", "B", "A")])
-    assert res.method == "fused" and res.incident == "tiny" and res.n_alarms == 1 and res.seconds >= 0
-    assert res.notes == ("explain note", "shared note", "mine: familiarity 0.50", "mine: source note",
-                         "mine: shared note")
+    assert (
+        res.method == "fused" and res.incident == "tiny" and res.n_alarms == 1 and res.seconds >= 0
+    )
+    assert res.notes == (
+        "explain note",
+        "shared note",
+        "mine: familiarity 0.50",
+        "mine: source note",
+        "mine: shared note",
+    )
     # B and C were tied for the explain ranker (ranks 2, 3); now C is 1st and B 2nd
     assert res.ties == ((1, 2),)
-    assert not res.confident   # sigmoid(z["C"]) = 0.20 < 0.5
+    assert not res.confident  # sigmoid(z["C"]) = 0.20 < 0.5
 
 
 def test_deeper_requests_pass_through(fake_explain):
     asked = []
-    mine = source("mine", rank=lambda inc, depth: asked.append(depth) or result("mine", [("A", 1.0)]))
+    mine = source(
+        "mine", rank=lambda inc, depth: asked.append(depth) or result("mine", [("A", 1.0)])
+    )
     fused_ranking(INC, max_candidates=30, sources=(mine,))
     assert fake_explain.depths == [30] and asked == [30]
 
@@ -206,11 +258,17 @@ def test_unfamiliar_or_weightless_sources_are_not_run_and_say_why(fake_explain):
     cold = source("cold", 1.0, rank=boom, familiarity=lambda inc: 0.0)
     mute = source("mute", 0.0, rank=boom)
     res = fused_ranking(INC, sources=(cold, mute))
-    assert res.notes[-2:] == ("cold: no part (familiarity 0.00, weight 1)", "mute: no part (familiarity 1.00, weight 0)")
-    assert [(c.entity, c.score) for c in res] == [("A", pytest.approx(0.5)), ("B", pytest.approx(0.2)),
-                                                  ("C", pytest.approx(0.2))]
+    assert res.notes[-2:] == (
+        "cold: no part (familiarity 0.00, weight 1)",
+        "mute: no part (familiarity 1.00, weight 0)",
+    )
+    assert [(c.entity, c.score) for c in res] == [
+        ("A", pytest.approx(0.5)),
+        ("B", pytest.approx(0.2)),
+        ("C", pytest.approx(0.2)),
+    ]
     assert res.ties == ((2, 3),)
-    assert res.confident   # 0.5 reaches CONFIDENT_AT = 0.5
+    assert res.confident  # 0.5 reaches CONFIDENT_AT = 0.5
 
 
 def test_confidence_threshold_is_the_rankers(fake_explain):
@@ -242,7 +300,9 @@ def test_defaults_are_the_fitted_values():
 def test_attribution_takes_part_only_with_metrics():
     attribution = DEFAULT_SOURCES[1]
     assert attribution.familiarity(INC) == 0.0
-    with_metrics = incident(small_network(), [(0, "S3", "LOS", None)], metrics=[(0, "S3", "cpu", 50.0)])
+    with_metrics = incident(
+        small_network(), [(0, "S3", "LOS", None)], metrics=[(0, "S3", "cpu", 50.0)]
+    )
     assert attribution.familiarity(with_metrics) == 1.0
 
 
@@ -255,8 +315,12 @@ def test_fit_source_recovers_the_rates_it_was_given():
     those rates exactly: w x1 - b = logit(0.8) and w x0 - b = logit(0.1),
     with x = log(share + floor). (The L2 penalty of 1e-3 moves it slightly.)
     """
-    rows = ([(0.5, 1.0, 1.0, True)] * 24 + [(0.5, 1.0, 1.0, False)] * 6
-            + [(0.5, 0.05, 1.0, True)] * 3 + [(0.5, 0.05, 1.0, False)] * 27)
+    rows = (
+        [(0.5, 1.0, 1.0, True)] * 24
+        + [(0.5, 1.0, 1.0, False)] * 6
+        + [(0.5, 0.05, 1.0, True)] * 3
+        + [(0.5, 0.05, 1.0, False)] * 27
+    )
     x1, x0 = math.log(1.01), math.log(0.06)
     w = (logit(0.8) - logit(0.1)) / (x1 - x0)
     b = w * x1 - logit(0.8)
@@ -271,8 +335,12 @@ def test_fit_source_recovers_the_rates_it_was_given():
 
 def test_fit_source_uses_the_explain_offset_and_the_familiarity():
     # the same counts, but the explain ranker already says 0.8 / 0.1: the source adds nothing
-    rows = ([(0.8, 1.0, 1.0, True)] * 24 + [(0.8, 1.0, 1.0, False)] * 6
-            + [(0.1, 0.05, 1.0, True)] * 3 + [(0.1, 0.05, 1.0, False)] * 27)
+    rows = (
+        [(0.8, 1.0, 1.0, True)] * 24
+        + [(0.8, 1.0, 1.0, False)] * 6
+        + [(0.1, 0.05, 1.0, True)] * 3
+        + [(0.1, 0.05, 1.0, False)] * 27
+    )
     weight, _ = fit_source(rows)
     assert weight == pytest.approx(0.0, abs=0.05)
     # familiarity 0 everywhere: the source can explain nothing, whatever its scores
@@ -281,13 +349,20 @@ def test_fit_source_uses_the_explain_offset_and_the_familiarity():
 
 
 def test_fit_source_floor_and_penalty():
-    rows = ([(0.5, 1.0, 1.0, True)] * 24 + [(0.5, 1.0, 1.0, False)] * 6
-            + [(0.5, 0.0, 1.0, True)] * 3 + [(0.5, 0.0, 1.0, False)] * 27)
+    rows = (
+        [(0.5, 1.0, 1.0, True)] * 24
+        + [(0.5, 1.0, 1.0, False)] * 6
+        + [(0.5, 0.0, 1.0, True)] * 3
+        + [(0.5, 0.0, 1.0, False)] * 27
+    )
     for floor in (0.01, 0.1):
         x1, x0 = math.log(1 + floor), math.log(floor)
-        w = (logit(0.8) - logit(0.1)) / (x1 - x0)   # 0.78 and 0.99: below 1
+        w = (logit(0.8) - logit(0.1)) / (x1 - x0)  # 0.78 and 0.99: below 1
         b = w * x1 - logit(0.8)
-        assert fit_source(rows, floor=floor) == (pytest.approx(w, rel=0.02), pytest.approx(b / w, rel=0.02))
+        assert fit_source(rows, floor=floor) == (
+            pytest.approx(w, rel=0.02),
+            pytest.approx(b / w, rel=0.02),
+        )
     # a strong penalty shrinks the weight (0.42 against 0.78)
     assert fit_source(rows, l2=10.0)[0] < 0.6 * fit_source(rows)[0]
 
@@ -311,10 +386,17 @@ def test_the_builtin_sources_ask_for_the_depth_they_are_given(monkeypatch):
 
     asked = {}
     monkeypatch.setattr(rca.gnn, "localise", lambda inc, **kw: asked.setdefault("gnn", (inc, kw)))
-    monkeypatch.setattr(rca.causal, "attribution_ranking", lambda inc, **kw: asked.setdefault("attribution", (inc, kw)))
+    monkeypatch.setattr(
+        rca.causal,
+        "attribution_ranking",
+        lambda inc, **kw: asked.setdefault("attribution", (inc, kw)),
+    )
     for src in DEFAULT_SOURCES:
         src.rank(INC, 7)
-    assert asked == {"gnn": (INC, {"max_candidates": 7}), "attribution": (INC, {"max_candidates": 7})}
+    assert asked == {
+        "gnn": (INC, {"max_candidates": 7}),
+        "attribution": (INC, {"max_candidates": 7}),
+    }
 
 
 def test_attribution_familiarity_needs_at_least_one_metric_row():
@@ -334,23 +416,37 @@ def forecast_calls(monkeypatch):
 
     def forecast(res, inc):
         calls.append((res, inc))
-        return RCAResult(res.incident, res.candidates, res.seconds, res.method, res.n_alarms,
-                         res.notes + ("forecast looked",), res.confident, res.ties)
+        return RCAResult(
+            res.incident,
+            res.candidates,
+            res.seconds,
+            res.method,
+            res.n_alarms,
+            res.notes + ("forecast looked",),
+            res.confident,
+            res.ties,
+        )
 
     monkeypatch.setattr(rca.gnn, "forecast_evidence", forecast)
     return calls
 
 
-ONE_METRIC = incident(small_network(), [(0, "S3", "LOS", None)], metrics=[(0, "S3", "cpu", 50.0)], name="m1")
+ONE_METRIC = incident(
+    small_network(), [(0, "S3", "LOS", None)], metrics=[(0, "S3", "cpu", 50.0)], name="m1"
+)
 
 
-def test_the_forecaster_adds_evidence_when_the_gnn_takes_part_and_there_are_metrics(fake_explain, forecast_calls):
+def test_the_forecaster_adds_evidence_when_the_gnn_takes_part_and_there_are_metrics(
+    fake_explain, forecast_calls
+):
     gnn = source("gnn", rank=lambda inc, k: result("gnn", [("A", 1.0)]))
-    res = fused_ranking(ONE_METRIC, sources=(gnn,))   # one metric row is enough
+    res = fused_ranking(ONE_METRIC, sources=(gnn,))  # one metric row is enough
     assert len(forecast_calls) == 1
     before, inc = forecast_calls[0]
     assert inc is ONE_METRIC and before.method == "fused" and "forecast looked" not in before.notes
-    assert res.notes[-1] == "forecast looked" and [c.entity for c in res] == [c.entity for c in before]
+    assert res.notes[-1] == "forecast looked" and [c.entity for c in res] == [
+        c.entity for c in before
+    ]
     assert 0.0 <= res.seconds < 60.0
 
 
@@ -359,16 +455,24 @@ def test_the_forecaster_adds_evidence_when_the_gnn_takes_part_and_there_are_metr
     [(INC, "gnn", None), (ONE_METRIC, "mine", None), (ONE_METRIC, "gnn", lambda inc: 0.0)],
     ids=["no-metrics", "no-gnn", "gnn-silent"],
 )
-def test_no_forecast_without_metrics_or_without_the_gnn(fake_explain, forecast_calls, inc, name, familiarity):
+def test_no_forecast_without_metrics_or_without_the_gnn(
+    fake_explain, forecast_calls, inc, name, familiarity
+):
     src = source(name, rank=lambda i, k: result(name, [("A", 1.0)]), familiarity=familiarity)
     res = fused_ranking(inc, sources=(src,))
     assert forecast_calls == [] and "forecast looked" not in res.notes
 
 
 def test_fit_source_clips_shares_and_centres_a_silent_source_at_zero():
-    rows = ([(0.5, 1.0, 1.0, True)] * 24 + [(0.5, 1.0, 1.0, False)] * 6
-            + [(0.5, 0.05, 1.0, True)] * 3 + [(0.5, 0.05, 1.0, False)] * 27)
-    above = [(p, 1.5 if r == 1.0 else r, f, y) for p, r, f, y in rows]   # a share above 1 counts as 1
+    rows = (
+        [(0.5, 1.0, 1.0, True)] * 24
+        + [(0.5, 1.0, 1.0, False)] * 6
+        + [(0.5, 0.05, 1.0, True)] * 3
+        + [(0.5, 0.05, 1.0, False)] * 27
+    )
+    above = [
+        (p, 1.5 if r == 1.0 else r, f, y) for p, r, f, y in rows
+    ]  # a share above 1 counts as 1
     assert fit_source(above) == pytest.approx(fit_source(rows))
     misleading = [(0.5, 0.05, 1.0, True), (0.5, 1.0, 1.0, False)] * 30
     assert fit_source(misleading) == (pytest.approx(0.0, abs=1e-9), 0.0)

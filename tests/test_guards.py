@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -57,7 +57,9 @@ def test_mutation_groups_and_pyproject_agree():
             assert (REPO / path).exists(), path
     # the generated per-group table replaces pyproject's and keeps the rest
     text = (REPO / "pyproject.toml").read_text()
-    swapped = tomllib.loads(mutation._with_section(text, mutation.mutmut_section(["rca/x.py"], ["tests/t.py"])))
+    swapped = tomllib.loads(
+        mutation._with_section(text, mutation.mutmut_section(["rca/x.py"], ["tests/t.py"]))
+    )
     assert swapped["tool"]["mutmut"]["only_mutate"] == ["rca/x.py"]
     assert swapped["tool"]["pytest"] == tomllib.loads(text)["tool"]["pytest"]
     assert swapped["project"] == tomllib.loads(text)["project"]

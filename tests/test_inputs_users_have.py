@@ -36,21 +36,27 @@ def zoo(tmp_path) -> Topology:
 
 def test_graphml_labels_are_usable_as_device_names(zoo, tmp_path) -> None:
     alarms = tmp_path / "alarms.csv"
-    alarms.write_text("timestamp,device,alarm_type\n2026-03-01T10:00:00Z,Lyon,LINK_DOWN\n"
-                      "2026-03-01T10:00:01Z,Paris,LINK_DOWN\n2026-03-01T10:00:02Z,Nice,LINK_DOWN\n", encoding="utf-8")
+    alarms.write_text(
+        "timestamp,device,alarm_type\n2026-03-01T10:00:00Z,Lyon,LINK_DOWN\n"
+        "2026-03-01T10:00:01Z,Paris,LINK_DOWN\n2026-03-01T10:00:02Z,Nice,LINK_DOWN\n",
+        encoding="utf-8",
+    )
     log = AlarmLog.read_csv(alarms, topology=zoo)
     assert log.frame["device"].tolist() == ["7", "10", "Nice"]
     kinds = {i.kind: i for i in log.report}
     assert kinds["device_by_label"].lines == (2, 3)
     assert kinds["ambiguous_label"].lines == (4,) and "Nice" in kinds["ambiguous_label"].message
-    assert kinds["unknown_device"].count == 1      # Nice: two nodes share the label; kept, reported
+    assert kinds["unknown_device"].count == 1  # Nice: two nodes share the label; kept, reported
 
 
 def test_a_link_id_is_accepted_either_way_round(zoo, tmp_path) -> None:
-    assert "10--7" in zoo.link_ids                # the tool's own id: sorted as text
+    assert "10--7" in zoo.link_ids  # the tool's own id: sorted as text
     alarms = tmp_path / "alarms.csv"
-    alarms.write_text("timestamp,device,alarm_type,link_id\n2026-03-01T10:00:00Z,7,LINK_DOWN,7--10\n"
-                      "2026-03-01T10:00:01Z,7,LINK_DOWN,10--7\n", encoding="utf-8")
+    alarms.write_text(
+        "timestamp,device,alarm_type,link_id\n2026-03-01T10:00:00Z,7,LINK_DOWN,7--10\n"
+        "2026-03-01T10:00:01Z,7,LINK_DOWN,10--7\n",
+        encoding="utf-8",
+    )
     log = AlarmLog.read_csv(alarms, topology=zoo)
     assert log.frame["link_id"].tolist() == ["10--7", "10--7"]
     (issue,) = [i for i in log.report if i.kind == "link_id_reversed"]
@@ -59,20 +65,45 @@ def test_a_link_id_is_accepted_either_way_round(zoo, tmp_path) -> None:
 
 def test_vendor_columns_are_mapped_in_the_library(tmp_path) -> None:
     path = tmp_path / "export.csv"
-    path.write_text("RAISE_TIME,NE_NAME,ALARM_NAME,device\n2026-03-01T10:00:00Z,R1,LINK_DOWN,rack 3\n", encoding="utf-8")
-    log = AlarmLog.read_csv(path, columns="device=NE_NAME,alarm_type=ALARM_NAME,timestamp=RAISE_TIME")
-    assert log.frame["device"].tolist() == ["R1"] and log.frame["device_original"].tolist() == ["rack 3"]
-    with pytest.raises(SchemaError, match="'TEXT' \\(mapped to 'message'\\) is not in the header") as err:
-        AlarmLog.read_csv(path, columns={"device": "NE_NAME", "alarm_type": "ALARM_NAME", "timestamp": "RAISE_TIME",
-                                         "message": "TEXT"})
+    path.write_text(
+        "RAISE_TIME,NE_NAME,ALARM_NAME,device\n2026-03-01T10:00:00Z,R1,LINK_DOWN,rack 3\n",
+        encoding="utf-8",
+    )
+    log = AlarmLog.read_csv(
+        path, columns="device=NE_NAME,alarm_type=ALARM_NAME,timestamp=RAISE_TIME"
+    )
+    assert log.frame["device"].tolist() == ["R1"] and log.frame["device_original"].tolist() == [
+        "rack 3"
+    ]
+    with pytest.raises(
+        SchemaError, match="'TEXT' \\(mapped to 'message'\\) is not in the header"
+    ) as err:
+        AlarmLog.read_csv(
+            path,
+            columns={
+                "device": "NE_NAME",
+                "alarm_type": "ALARM_NAME",
+                "timestamp": "RAISE_TIME",
+                "message": "TEXT",
+            },
+        )
     assert str(path) in str(err.value)
-    frame = pd.DataFrame({"RAISE_TIME": ["2026-03-01T10:00:00Z"], "NE_NAME": ["R1"], "ALARM_NAME": ["LOS"]})
-    assert AlarmLog.from_frame(frame, columns={"device": "NE_NAME", "alarm_type": "ALARM_NAME",
-                                               "timestamp": "RAISE_TIME"}).frame["alarm_type"].tolist() == ["LOS"]
+    frame = pd.DataFrame(
+        {"RAISE_TIME": ["2026-03-01T10:00:00Z"], "NE_NAME": ["R1"], "ALARM_NAME": ["LOS"]}
+    )
+    assert AlarmLog.from_frame(
+        frame, columns={"device": "NE_NAME", "alarm_type": "ALARM_NAME", "timestamp": "RAISE_TIME"}
+    ).frame["alarm_type"].tolist() == ["LOS"]
 
 
-@pytest.mark.parametrize("bad, match", [("device", "OURS=THEIRS"), ("node=X", "not an alarm column"),
-                                        ("device=X,message=X", "mapped twice")])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        ("device", "OURS=THEIRS"),
+        ("node=X", "not an alarm column"),
+        ("device=X,message=X", "mapped twice"),
+    ],
+)
 def test_bad_column_mappings_are_named(bad, match) -> None:
     with pytest.raises(InputError, match=match):
         parse_columns(bad)
@@ -85,15 +116,31 @@ def test_analyze_a_bare_alarms_folder_with_topology_and_columns(tmp_path) -> Non
     inc.topology.write_csv(tmp_path / "net")
     bare = tmp_path / "bare"
     bare.mkdir()
-    inc.alarms.to_frame().drop(columns=["line"]).rename(columns={"device": "NE_NAME"}).to_csv(bare / "alarms.csv",
-                                                                                             index=False)
+    inc.alarms.to_frame().drop(columns=["line"]).rename(columns={"device": "NE_NAME"}).to_csv(
+        bare / "alarms.csv", index=False
+    )
     res = CliRunner().invoke(main, ["analyze", str(bare), "--json"])
     assert res.exit_code == 1 and "no topology" in res.output and "--topology" in res.output
-    res = CliRunner().invoke(main, ["analyze", str(bare), "--json", "--columns", "device=NE_NAME",
-                                    "--topology", f"{tmp_path / 'net' / 'nodes.csv'},{tmp_path / 'net' / 'links.csv'}"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "analyze",
+            str(bare),
+            "--json",
+            "--columns",
+            "device=NE_NAME",
+            "--topology",
+            f"{tmp_path / 'net' / 'nodes.csv'},{tmp_path / 'net' / 'links.csv'}",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert '"entity": "A1"' in res.output
-    assert read_incident(bare, columns="device=NE_NAME", topology=inc.topology).alarms.frame["device"].iloc[0] == "A1"
+    assert (
+        read_incident(bare, columns="device=NE_NAME", topology=inc.topology)
+        .alarms.frame["device"]
+        .iloc[0]
+        == "A1"
+    )
 
 
 def test_topology_spec_forms(tmp_path, zoo) -> None:

@@ -30,15 +30,23 @@ PACKAGE_ROOT = str(Path(rca.__file__).resolve().parents[1])
 def _cell_output(nb, marker: str) -> str:
     """The printed text of the code cell whose source contains ``marker``."""
     (cell,) = [c for c in nb.cells if c.cell_type == "code" and marker in c.source]
-    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    return "".join(
+        o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream"
+    )
 
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([PACKAGE_ROOT, os.environ.get("PYTHONPATH", "")]))
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path_factory.mktemp("nb"))}})
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([PACKAGE_ROOT, os.environ.get("PYTHONPATH", "")])
+    )
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path_factory.mktemp("nb"))}},
+    )
     client.execute(env=env)
     return nb
 
@@ -88,19 +96,23 @@ def test_evidence_paths_are_paths_of_the_network(executed):
         assert why.strip()
         for a, b in zip(hops, hops[1:]):
             # an element to a neighbour, a link to one of its ends (and back), a site to an element in it
-            ok = (a in topo and b in topo and b in topo.neighbors(a)) or \
-                 (a in topo.link_ids and b in topo.link_endpoints(a)) or \
-                 (b in topo.link_ids and a in topo.link_endpoints(b)) or \
-                 (b in topo.sites.get(a, ()))
+            ok = (
+                (a in topo and b in topo and b in topo.neighbors(a))
+                or (a in topo.link_ids and b in topo.link_endpoints(a))
+                or (b in topo.link_ids and a in topo.link_endpoints(b))
+                or (b in topo.sites.get(a, ()))
+            )
             assert ok, f"{a} -> {b} is not a hop of the network ({line})"
 
 
 @pytest.mark.slow
 def test_ranking_table_starts_with_the_top_answer(executed):
-    (cell,) = [c for c in executed.cells if c.cell_type == "code" and "result.to_frame()" in c.source]
+    (cell,) = [
+        c for c in executed.cells if c.cell_type == "code" and "result.to_frame()" in c.source
+    ]
     (shown,) = [o for o in cell.outputs if o.get("output_type") == "execute_result"]
     text = shown["data"]["text/plain"].splitlines()
-    header, first = text[0].split(), text[1].split()
+    header = text[0].split()
     # the frame's index is the rank (its name on a line of its own): the first row is rank 1, ST-0010
     assert header[0] == "entity" and text[1].split() == ["rank"]
     assert text[2].split()[:3] == ["1", "ST-0010", "site_power"]

@@ -24,12 +24,23 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
     import os
 
     # the kernel imports this checkout's rca, whatever is installed (and wherever it runs)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    monkeypatch.setenv(
+        "PYTHONPATH",
+        os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    )
     nb = nbformat.read(path, as_version=4)
-    missing = [d for d in nb.metadata.get("netrca", {}).get("needs_data", []) if not (get_data_home() / d).exists()]
+    missing = [
+        d
+        for d in nb.metadata.get("netrca", {}).get("needs_data", [])
+        if not (get_data_home() / d).exists()
+    ]
     if missing:
-        pytest.skip(f"needs {', '.join(missing)} in the data home ({get_data_home()}); set NETRCA_SHARED_DATASETS")
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+        pytest.skip(
+            f"needs {', '.join(missing)} in the data home ({get_data_home()}); set NETRCA_SHARED_DATASETS"
+        )
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("text" in o or "data" in o for o in outputs)

@@ -24,7 +24,12 @@ def test_result_repr_is_compact_and_shows_the_answer(analysed) -> None:
     out = result._repr_html_()
     assert len(out) < 8_000 < len(repr(result))
     top = result.candidates[0]
-    assert html.escape(top.entity) in out and f"{top.score:.3f}" in out and "<svg" in out and "<script" not in out
+    assert (
+        html.escape(top.entity) in out
+        and f"{top.score:.3f}" in out
+        and "<svg" in out
+        and "<script" not in out
+    )
     assert f"{len(result.candidates) - 5} more" in out
 
 
@@ -53,7 +58,7 @@ def test_public_figures(analysed) -> None:
     assert set(root.customdata) <= set(inc.topology.node_ids)
     second = plot.topology(inc, result, rank=2)
     assert [t for t in second.data if t.name.startswith("root: ")][0].name != root.name
-    assert len(plot.topology(inc.topology).data) >= 2                      # a topology alone, whole
+    assert len(plot.topology(inc.topology).data) >= 2  # a topology alone, whole
     tl = plot.timeline(inc, result)
     assert tl.layout.shapes and tl.layout.annotations[0].text == "fault"
     assert sum(len(t.x) for t in tl.data if not t.name.startswith("cited")) == len(inc.alarms)
@@ -66,5 +71,5 @@ def test_layout_is_layered_from_the_root() -> None:
     fig = plot.topology(inc, result_for(("A1", "node")))
     xy = {n: (x, y) for t in fig.data if t.text is not None for n, x, y in zip(t.text, t.x, t.y)}
     assert xy["A1"][0] == 0 and xy["B1"][0] == xy["B2"][0] == xy["C1"][0] == 1 and "B3" not in xy
-    assert len(set(xy.values())) == len(xy)                          # no two labels on one spot
-    assert html.escape(BAD_DEVICE) not in xy                          # not in the topology: not drawn
+    assert len(set(xy.values())) == len(xy)  # no two labels on one spot
+    assert html.escape(BAD_DEVICE) not in xy  # not in the topology: not drawn

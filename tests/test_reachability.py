@@ -44,9 +44,13 @@ def test_single_failures_match_brute_force_bfs():
     gateways = np.asarray([0, 1])
     reach = Reachability(60, src, dst, gateways)
     for node in rng.choice(60, 15, replace=False).tolist():
-        assert sorted(reach.lost_if_node_fails(node).tolist()) == sorted(reach.lost_if([node]).tolist()), node
+        assert sorted(reach.lost_if_node_fails(node).tolist()) == sorted(
+            reach.lost_if([node]).tolist()
+        ), node
     for link in range(len(src)):
-        assert sorted(reach.lost_if_link_fails(link).tolist()) == sorted(reach.lost_if(failed_links=[link]).tolist()), link
+        assert sorted(reach.lost_if_link_fails(link).tolist()) == sorted(
+            reach.lost_if(failed_links=[link]).tolist()
+        ), link
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -71,3 +75,32 @@ def test_network_left_after_failures_answers_further_failures(seed):
         got = set(left.lost_if_link_fails(int(link_pos[l])).tolist()) if link_pos[l] >= 0 else set()
         assert got - before == together, l
     assert (link_pos[links] == -1).all()
+
+
+def test_without_is_remembered_and_equal_to_a_fresh_build():
+    import rca._reachability as module
+
+    rng = np.random.default_rng(5)
+    g = nx.connected_watts_strogatz_graph(80, 4, 0.2, seed=5)
+    src = np.array([u for u, _ in g.edges()])
+    dst = np.array([v for _, v in g.edges()])
+    index = Reachability(80, src, dst, np.array([0]))
+    fresh = Reachability(80, src, dst, np.array([0]))
+    for _ in range(20):
+        nodes = [int(x) for x in rng.choice(np.arange(1, 80), 3, replace=False)]
+        links = [int(x) for x in rng.choice(len(src), 2, replace=False)]
+        left, pos = index.without(nodes, links)
+        again, pos2 = index.without(
+            reversed(nodes), links[::-1]
+        )  # the same failures, in another order
+        assert again is left and pos2 is pos and not pos.flags.writeable
+        ref, ref_pos = fresh.__class__(80, src, dst, np.array([0])).without(nodes, links)
+        assert np.array_equal(pos, ref_pos)
+        for v in range(80):
+            assert np.array_equal(
+                np.sort(left.lost_if_node_fails(v)), np.sort(ref.lost_if_node_fails(v))
+            )
+    assert len(index._without) <= module.WITHOUT_CACHE
+    for k in range(module.WITHOUT_CACHE + 5):  # bounded: the oldest are dropped
+        index.without([k % 79 + 1], [])
+    assert len(index._without) == module.WITHOUT_CACHE

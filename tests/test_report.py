@@ -13,8 +13,14 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from rca import AlarmLog, Incident, InputError, RootCause, Topology, Truth
-from rca._report import highlighted, node_positions, terminal_safe, timeline_figure, topology_figure
-from rca._report import _layout
+from rca._report import (
+    _layout,
+    highlighted,
+    node_positions,
+    terminal_safe,
+    timeline_figure,
+    topology_figure,
+)
 from rca.report import render_report, write_report
 from rca.result import Candidate, Evidence, EvidenceAlarm, RCAResult
 
@@ -26,26 +32,37 @@ T0 = 1772359200.0
 # ----------------------------------------------------------------- builders
 def small_incident(*, coords: bool = True, name: str = "small") -> Incident:
     """Two core routers at one site, two aggregation routers, four access switches."""
-    nodes = pd.DataFrame({
-        "node_id": ["C1", "C2", "A1", "A2", "B1", "B2", "B3", "B4"],
-        "node_type": ["core_router"] * 2 + ["agg_router"] * 2 + ["access_switch"] * 4,
-        "layer": ["core"] * 2 + ["aggregation"] * 2 + ["access"] * 4,
-        "site": ["S1", "S1", "S2", "S3", "S4", "S5", "S6", "S7"],
-    })
+    nodes = pd.DataFrame(
+        {
+            "node_id": ["C1", "C2", "A1", "A2", "B1", "B2", "B3", "B4"],
+            "node_type": ["core_router"] * 2 + ["agg_router"] * 2 + ["access_switch"] * 4,
+            "layer": ["core"] * 2 + ["aggregation"] * 2 + ["access"] * 4,
+            "site": ["S1", "S1", "S2", "S3", "S4", "S5", "S6", "S7"],
+        }
+    )
     if coords:
         nodes["lat"] = [40.0, 40.0, 40.5, 39.5, 41.0, 41.0, 39.0, 39.0]
         nodes["lon"] = [-3.0, -3.0, -3.5, -2.5, -4.0, -3.2, -2.8, -2.0]
-    links = pd.DataFrame({"source": ["C1", "C1", "C2", "A1", "A1", "A2", "A2"],
-                          "target": ["C2", "A1", "A2", "B1", "B2", "B3", "B4"]})
+    links = pd.DataFrame(
+        {
+            "source": ["C1", "C1", "C2", "A1", "A1", "A2", "A2"],
+            "target": ["C2", "A1", "A2", "B1", "B2", "B3", "B4"],
+        }
+    )
     topo = Topology.from_frames(nodes, links)
-    alarms = AlarmLog.from_frame(pd.DataFrame({
-        "timestamp": [T0, T0 + 5, T0 + 6, T0 + 7, T0 + 8],
-        "device": ["A1", "B1", "B2", BAD_DEVICE, "B1"],
-        "alarm_type": ["LINK_DOWN", "NE_COMM_LOST", "NE_COMM_LOST", XSS, XSS],
-        "severity": ["major", "critical", "critical", "minor", "minor"],
-        "link_id": ["A1--C1", None, None, None, None],
-        "message": ["port down", XSS, None, "unknown box", BAD_DEVICE],
-    }), topology=topo)
+    alarms = AlarmLog.from_frame(
+        pd.DataFrame(
+            {
+                "timestamp": [T0, T0 + 5, T0 + 6, T0 + 7, T0 + 8],
+                "device": ["A1", "B1", "B2", BAD_DEVICE, "B1"],
+                "alarm_type": ["LINK_DOWN", "NE_COMM_LOST", "NE_COMM_LOST", XSS, XSS],
+                "severity": ["major", "critical", "critical", "minor", "minor"],
+                "link_id": ["A1--C1", None, None, None, None],
+                "message": ["port down", XSS, None, "unknown box", BAD_DEVICE],
+            }
+        ),
+        topology=topo,
+    )
     truth = Truth((RootCause("A1", "node", "node_down"),))
     return Incident(topo, alarms, truth=truth, name=name)
 
@@ -56,10 +73,23 @@ def result_for(*candidates: tuple[str, str]) -> RCAResult:
     out = []
     for rank, (entity, kind) in enumerate(candidates, start=1):
         path = paths.get(entity, (entity,))
-        ev = Evidence(path, f"{path[-1]} lost behind {entity}",
-                      (EvidenceAlarm(path[-1], "NE_COMM_LOST", T0 + 5),))
-        out.append(Candidate(rank, entity, kind, 1.0 / rank, f"{kind}_down", f"explains {3 - rank} alarms",
-                             (ev,), explained=2))
+        ev = Evidence(
+            path,
+            f"{path[-1]} lost behind {entity}",
+            (EvidenceAlarm(path[-1], "NE_COMM_LOST", T0 + 5),),
+        )
+        out.append(
+            Candidate(
+                rank,
+                entity,
+                kind,
+                1.0 / rank,
+                f"{kind}_down",
+                f"explains {3 - rank} alarms",
+                (ev,),
+                explained=2,
+            )
+        )
     return RCAResult("small", tuple(out), 0.25, n_alarms=5)
 
 
@@ -97,7 +127,9 @@ def parse(page: str) -> _Tags:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_report(small_incident(name="net <b>one</b>"), result_for(("A1", "node"), ("A1--C1", "link")))
+    return render_report(
+        small_incident(name="net <b>one</b>"), result_for(("A1", "node"), ("A1--C1", "link"))
+    )
 
 
 # -------------------------------------------------------------------- page
@@ -126,7 +158,7 @@ def test_page_shows_header_candidates_and_issues(page: str) -> None:
 
 def test_page_result_json_round_trips(page: str) -> None:
     scripts = parse(page).scripts
-    (attrs, body), = [s for s in scripts if s[0].get("id") == "rca-result"]
+    ((attrs, body),) = [s for s in scripts if s[0].get("id") == "rca-result"]
     data = json.loads(body)
     assert data["candidates"][0]["entity"] == "A1"
     assert data["candidates"][0]["evidence"][0]["path"] == ["A1", "B1"]
@@ -151,7 +183,9 @@ def test_untrusted_text_cannot_break_out(page: str) -> None:
 
 
 def test_write_report(tmp_path) -> None:
-    out = write_report(small_incident(), result_for(("A1", "node")), tmp_path / "sub" / "r.html", title="T")
+    out = write_report(
+        small_incident(), result_for(("A1", "node")), tmp_path / "sub" / "r.html", title="T"
+    )
     assert out == tmp_path / "sub" / "r.html"
     assert "<title>T</title>" in out.read_text(encoding="utf-8")
     with pytest.raises(InputError, match="directory"):
@@ -171,7 +205,9 @@ def test_write_report_never_writes_through_a_symlink(tmp_path) -> None:
 def test_write_report_is_atomic_on_a_full_disk(tmp_path, monkeypatch) -> None:
     import rca._io
 
-    out = write_report(small_incident(), result_for(("A1", "node")), tmp_path / "r.html", title="old")
+    out = write_report(
+        small_incident(), result_for(("A1", "node")), tmp_path / "r.html", title="old"
+    )
 
     def disk_full(fd):
         raise OSError(28, "No space left on device")
@@ -179,14 +215,17 @@ def test_write_report_is_atomic_on_a_full_disk(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(rca._io.os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space"):
         write_report(small_incident(), result_for(("A1", "node")), out, title="new")
-    assert "<title>old</title>" in out.read_text(encoding="utf-8")   # the previous page, whole
-    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]          # no temporary file left
+    assert "<title>old</title>" in out.read_text(encoding="utf-8")  # the previous page, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temporary file left
 
 
 def test_empty_result_and_no_alarms_render() -> None:
     inc = small_incident()
-    empty = Incident(inc.topology, AlarmLog.from_frame(pd.DataFrame(columns=["timestamp", "device", "alarm_type"])),
-                     name="quiet")
+    empty = Incident(
+        inc.topology,
+        AlarmLog.from_frame(pd.DataFrame(columns=["timestamp", "device", "alarm_type"])),
+        name="quiet",
+    )
     page = render_report(empty, RCAResult("quiet", (), 0.0))
     assert "returned no candidates" in page and "0</b> alarms" in page
 
@@ -207,7 +246,9 @@ def test_node_candidate_is_highlighted_with_its_evidence() -> None:
     pos = node_positions(inc.topology)
     assert list(ev.x) == [pos["A1"][0], pos["B1"][0], None]
     (alarmed,) = _trace(fig, "alarming elements")
-    assert alarmed.name == "alarming elements (3)"  # A1, B1, B2; the unknown device is not on the map
+    assert (
+        alarmed.name == "alarming elements (3)"
+    )  # A1, B1, B2; the unknown device is not on the map
 
 
 def test_link_candidate_highlights_the_link_and_its_ends() -> None:
@@ -244,7 +285,7 @@ def test_timeline_keeps_every_alarm_and_escapes_labels() -> None:
 
 
 def test_timeline_rings_the_alarms_cited_by_the_top_candidate(page: str) -> None:
-    (_, body), = [s for s in parse(page).scripts if s[0].get("data-figure") == "fig-timeline"]
+    ((_, body),) = [s for s in parse(page).scripts if s[0].get("data-figure") == "fig-timeline"]
     (cited,) = [t for t in json.loads(body)["data"] if t["name"].startswith("cited as evidence")]
     assert cited["name"] == "cited as evidence (1)"
     assert cited["y"] == ["B1"]
@@ -267,21 +308,36 @@ def test_large_incident_renders() -> None:
     n, m = 2000, 5000
     ids = [f"N{i}" for i in range(n)]
     parents = [int(rng.integers(0, i // 3 + 1)) for i in range(1, n)]
-    topo = Topology.from_frames(pd.DataFrame({"node_id": ids, "site": [f"S{i // 4}" for i in range(n)]}),
-                                pd.DataFrame({"source": [ids[p] for p in parents], "target": ids[1:]}))
-    alarms = AlarmLog.from_frame(pd.DataFrame({
-        "timestamp": T0 + np.sort(rng.random(m) * 900), "device": rng.choice(ids, m),
-        "alarm_type": rng.choice([f"TYPE_{k}" for k in range(40)], m), "message": "vendor text"}))
+    topo = Topology.from_frames(
+        pd.DataFrame({"node_id": ids, "site": [f"S{i // 4}" for i in range(n)]}),
+        pd.DataFrame({"source": [ids[p] for p in parents], "target": ids[1:]}),
+    )
+    alarms = AlarmLog.from_frame(
+        pd.DataFrame(
+            {
+                "timestamp": T0 + np.sort(rng.random(m) * 900),
+                "device": rng.choice(ids, m),
+                "alarm_type": rng.choice([f"TYPE_{k}" for k in range(40)], m),
+                "message": "vendor text",
+            }
+        )
+    )
     inc = Incident(topo, alarms, name="large")
     cand = Candidate(1, "N1", "node", 0.9, "node_down", "r", (Evidence(("N1", ids[5]), "w"),))
     page = render_report(inc, RCAResult("large", (cand,), 1.0))
     figures = [json.loads(b) for a, b in parse(page).scripts if "data-figure" in a]
     topo_fig, timeline = figures
     # the page draws the subgraph around the root, not the 2,000 elements
-    drawn = {x for t in topo_fig["data"] if t["name"].startswith(("quiet", "alarming", "cut off"))
-             for x in t["text"]}
+    drawn = {
+        x
+        for t in topo_fig["data"]
+        if t["name"].startswith(("quiet", "alarming", "cut off"))
+        for x in t["text"]
+    }
     assert "N1" in drawn and 5 < len(drawn) <= 100
-    assert sum(len(t["x"]) for t in timeline["data"] if not t["name"].startswith("cited")) == m  # none dropped
+    assert (
+        sum(len(t["x"]) for t in timeline["data"] if not t["name"].startswith("cited")) == m
+    )  # none dropped
     assert any(t["name"].startswith("other types: 20") for t in timeline["data"])
     assert len(page) < len(get_plotlyjs()) + 4_000_000
 
@@ -293,7 +349,9 @@ def test_terminal_safe() -> None:
 
 # ------------------------------------------------------- summary-first page
 def test_page_leads_with_the_answer_then_figures_then_hypotheses(page: str) -> None:
-    answer, topology, timeline, ranked = (page.index(f'id="{s}"') for s in ("answer", "topology", "timeline", "candidates"))
+    answer, topology, timeline, ranked = (
+        page.index(f'id="{s}"') for s in ("answer", "topology", "timeline", "candidates")
+    )
     assert answer < topology < timeline < ranked
     head = page[answer:topology]
     assert "A1 (node): element down, probability 100 %" in head
@@ -308,11 +366,13 @@ def test_tied_and_same_evidence_candidates_are_one_group() -> None:
 
     ev = (Evidence(("L1",), "w", (EvidenceAlarm("B1", "LOS", T0),)),)
     other = (Evidence(("X",), "w", (EvidenceAlarm("B2", "LOS", T0 + 9),)),)
-    cands = (Candidate(1, "A1", "node", 0.8, "node_down", "r", other),
-             Candidate(2, "L1", "link", 0.1, "fiber_cut", "duct cut of L1, L2", ev),
-             Candidate(3, "L2", "link", 0.1, "fiber_cut", "duct cut of L1, L2", ev),
-             Candidate(4, "S1", "site", 0.05, "site_power", "s", other),
-             Candidate(5, "S2", "site", 0.05, "site_power", "s", other))
+    cands = (
+        Candidate(1, "A1", "node", 0.8, "node_down", "r", other),
+        Candidate(2, "L1", "link", 0.1, "fiber_cut", "duct cut of L1, L2", ev),
+        Candidate(3, "L2", "link", 0.1, "fiber_cut", "duct cut of L1, L2", ev),
+        Candidate(4, "S1", "site", 0.05, "site_power", "s", other),
+        Candidate(5, "S2", "site", 0.05, "site_power", "s", other),
+    )
     groups = group_candidates(RCAResult("x", cands, 0.1, ties=((4, 5),)))
     assert [[c.rank for c in g.members] for g in groups] == [[1], [2, 3], [4, 5]]
     assert [g.tie for g in groups] == [False, False, True]
@@ -323,10 +383,17 @@ def test_tied_and_same_evidence_candidates_are_one_group() -> None:
 
 def test_timeline_marks_the_fault_time() -> None:
     inc = small_incident()
-    cand = Candidate(1, "A1", "node", 0.9, "node_down", "A1 down at ~2026-03-01T10:00:00Z: explains 2",
-                     (Evidence(("A1", "B1"), "w"),))
+    cand = Candidate(
+        1,
+        "A1",
+        "node",
+        0.9,
+        "node_down",
+        "A1 down at ~2026-03-01T10:00:00Z: explains 2",
+        (Evidence(("A1", "B1"), "w"),),
+    )
     page = render_report(inc, RCAResult("small", (cand,), 0.1))
-    (_, body), = [s for s in parse(page).scripts if s[0].get("data-figure") == "fig-timeline"]
+    ((_, body),) = [s for s in parse(page).scripts if s[0].get("data-figure") == "fig-timeline"]
     layout = json.loads(body)["layout"]
     assert layout["shapes"][0]["x0"].startswith("2026-03-01T10:00:00")
     assert layout["annotations"][0]["text"] == "fault"
@@ -334,7 +401,14 @@ def test_timeline_marks_the_fault_time() -> None:
 
 
 def test_shared_plotly_page_loads_it_by_address() -> None:
-    page = render_report(small_incident(), result_for(("A1", "node")), plotly_src="../assets/plotly.min.js",
-                         index_href="../index.html")
-    assert '<script src="../assets/plotly.min.js"></script>' in page and get_plotlyjs()[:300] not in page
+    page = render_report(
+        small_incident(),
+        result_for(("A1", "node")),
+        plotly_src="../assets/plotly.min.js",
+        index_href="../index.html",
+    )
+    assert (
+        '<script src="../assets/plotly.min.js"></script>' in page
+        and get_plotlyjs()[:300] not in page
+    )
     assert len(page) < 200_000 and 'href="../index.html"' in page

@@ -27,7 +27,10 @@ def test_many_series_at_once_match_each_series_alone():
     rng = np.random.default_rng(7)
     lengths = rng.integers(0, 30, size=60)
     lengths[:3] = (5, 6, 0)
-    series = [rng.normal(size=n) + np.where(np.arange(n) >= n // 2, rng.uniform(-3, 3), 0.0) for n in lengths]
+    series = [
+        rng.normal(size=n) + np.where(np.arange(n) >= n // 2, rng.uniform(-3, 3), 0.0)
+        for n in lengths
+    ]
     series = [s for s in series if len(s)]
     v = np.concatenate(series)
     group = np.repeat(np.arange(len(series)), [len(s) for s in series])

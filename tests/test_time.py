@@ -17,7 +17,7 @@ from rca._time import REASONS, UNIT_NAMES, UNITS, parse_timestamps, read_timesta
 from rca.limits import EARLIEST, LATEST
 
 Y1990, Y2100 = 631_152_000, 4_102_444_800
-T = 1_772_359_200   # 2026-03-01T10:00:00Z
+T = 1_772_359_200  # 2026-03-01T10:00:00Z
 DATE = "2026-03-01T10:00:00Z"
 
 
@@ -35,15 +35,15 @@ def test_the_limits_are_1990_and_2100():
 @pytest.mark.parametrize(
     ("value", "seconds", "unit"),
     [
-        (str(Y1990), Y1990, "s"),                               # the first second of 1990 is in
-        (str(Y2100 - 1), Y2100 - 1, "s"),                       # the last second before 2100
+        (str(Y1990), Y1990, "s"),  # the first second of 1990 is in
+        (str(Y2100 - 1), Y2100 - 1, "s"),  # the last second before 2100
         (str(Y1990 * 1000), Y1990, "ms"),
         (str(T * 1000 + 250), T + 0.25, "ms"),
         (str(T * 10**6), T, "us"),
         (str(T * 10**9), T, "ns"),
-        (f" {T} ", T, "s"),                                     # spaces around
+        (f" {T} ", T, "s"),  # spaces around
         (f"{T}.5", T + 0.5, "s"),
-        (T, T, "s"),                                            # a number, not text
+        (T, T, "s"),  # a number, not text
         (float(T * 1000), T, "ms"),
     ],
 )
@@ -55,25 +55,36 @@ def test_epoch_units(value, seconds, unit):
 @pytest.mark.parametrize(
     "value",
     [
-        str(Y1990 - 1),            # 1989 in seconds; in ms it would be 1970
-        str(Y2100),                # 2100 itself is out
-        str(10**11),               # year 5138 in s, 1973 in ms: no unit fits
-        str(Y2100 * 10**9),        # beyond 2100 even in ns
+        str(Y1990 - 1),  # 1989 in seconds; in ms it would be 1970
+        str(Y2100),  # 2100 itself is out
+        str(10**11),  # year 5138 in s, 1973 in ms: no unit fits
+        str(Y2100 * 10**9),  # beyond 2100 even in ns
         "-5",
     ],
 )
 def test_numbers_that_fit_no_unit_are_refused(value):
     s, u, r = read(value, DATE)
     assert math.isnan(s[0]) and u[0] == "" and r[0] == "out_of_range"
-    assert r[1] == "" and s[1] == T   # the date beside it is read
+    assert r[1] == "" and s[1] == T  # the date beside it is read
 
 
 @pytest.mark.parametrize(
     ("value", "reason"),
-    [("nan", "non_finite"), ("NaN", "non_finite"), ("+nan", "non_finite"), ("-NaN", "non_finite"),
-     ("inf", "non_finite"), ("-inf", "non_finite"), ("1e400", "non_finite"),
-     ("", "unparsable"), (None, "unparsable"), (float("nan"), "unparsable"), (pd.NA, "unparsable"),
-     ("yesterday", "unparsable"), ("12:00", "unparsable")],
+    [
+        ("nan", "non_finite"),
+        ("NaN", "non_finite"),
+        ("+nan", "non_finite"),
+        ("-NaN", "non_finite"),
+        ("inf", "non_finite"),
+        ("-inf", "non_finite"),
+        ("1e400", "non_finite"),
+        ("", "unparsable"),
+        (None, "unparsable"),
+        (float("nan"), "unparsable"),
+        (pd.NA, "unparsable"),
+        ("yesterday", "unparsable"),
+        ("12:00", "unparsable"),
+    ],
 )
 def test_refusals_say_why(value, reason):
     s, u, r = read(value, DATE)
@@ -86,7 +97,7 @@ def test_refusals_say_why(value, reason):
     [
         ("2026-03-01T10:00:00Z", T),
         ("2026-03-01T12:00:00+02:00", T),
-        ("2026-03-01 10:00:00", T),                    # no zone: UTC
+        ("2026-03-01 10:00:00", T),  # no zone: UTC
         ("2026-03-01T10:00:00.250Z", T + 0.25),
         ("1990-01-01T00:00:00Z", Y1990),
         ("2099-12-31T23:59:59Z", Y2100 - 1),
@@ -97,7 +108,9 @@ def test_iso_dates(value, seconds):
     assert (s[0], u[0], r[0]) == (pytest.approx(seconds), "iso", "")
 
 
-@pytest.mark.parametrize("value", ["1989-12-31T23:59:59Z", "2100-01-01T00:00:00Z", "0001-01-01T00:00:00Z"])
+@pytest.mark.parametrize(
+    "value", ["1989-12-31T23:59:59Z", "2100-01-01T00:00:00Z", "0001-01-01T00:00:00Z"]
+)
 def test_iso_dates_outside_the_range(value):
     s, u, r = read(value)
     assert math.isnan(s[0]) and u[0] == "" and r[0] == "out_of_range_iso"
@@ -149,10 +162,10 @@ def test_types_of_the_outcome():
     [
         (T, "2026-03-01T10:00:00Z"),
         (T + 0.5, "2026-03-01T10:00:00.500Z"),
-        (T + 0.0004, "2026-03-01T10:00:00Z"),          # millisecond precision
+        (T + 0.0004, "2026-03-01T10:00:00Z"),  # millisecond precision
         (T + 59.999, "2026-03-01T10:00:59.999Z"),
         (0.0, "1970-01-01T00:00:00Z"),
-        (9.2e9, "2261-07-15T11:33:20Z"),                 # pandas' range still holds it (datetime agrees)
+        (9.2e9, "2261-07-15T11:33:20Z"),  # pandas' range still holds it (datetime agrees)
         (float("nan"), "invalid time (nan)"),
         (float("-inf"), "invalid time (-inf)"),
         (9.3e9, "invalid time (9300000000.0)"),

@@ -2,7 +2,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from rca import Topology, TopologyError, SchemaError, UnknownEntityError, InputError
+from rca import InputError, SchemaError, Topology, TopologyError, UnknownEntityError
 from tests._builders import small_network
 
 
@@ -12,7 +12,10 @@ def write(path, text):
 
 
 def test_reads_csv_with_extras_and_defaults(tmp_path):
-    n = write(tmp_path / "nodes.csv", "node_id,layer,gateway,vendor\nC1,core,true,acme\nA1,access,false,acme\n")
+    n = write(
+        tmp_path / "nodes.csv",
+        "node_id,layer,gateway,vendor\nC1,core,true,acme\nA1,access,false,acme\n",
+    )
     l = write(tmp_path / "links.csv", "source,target,capacity_mbps\nC1,A1,1000\n")
     topo = Topology.read_csv(n, l)
     assert topo.link_ids == ["A1--C1"]
@@ -77,7 +80,9 @@ def test_reachability_matches_brute_force():
     for v in topo.node_ids:
         h = g.copy()
         h.remove_node(v)
-        reach = set().union(*(nx.node_connected_component(h, gw) for gw in topo.gateways if gw in h))
+        reach = set().union(
+            *(nx.node_connected_component(h, gw) for gw in topo.gateways if gw in h)
+        )
         expected = {v} | (set(h) - reach)
         assert set(topo.lost_if_fails(v)) == expected, v
     for l in topo.link_ids:
@@ -127,12 +132,14 @@ def test_bad_graphml_is_a_clear_error(tmp_path):
 
 
 def test_bearing_between_elements():
-    topo = small_network({"C1": (50.0, 4.0), "A1": (50.0, 5.0), "A2": (49.0, 4.0), "S1": (50.0, 4.0)})
-    assert topo.bearing("C1", "A1") == pytest.approx(90.0)     # due east
-    assert topo.bearing("C1", "A2") == pytest.approx(180.0)    # due south
+    topo = small_network(
+        {"C1": (50.0, 4.0), "A1": (50.0, 5.0), "A2": (49.0, 4.0), "S1": (50.0, 4.0)}
+    )
+    assert topo.bearing("C1", "A1") == pytest.approx(90.0)  # due east
+    assert topo.bearing("C1", "A2") == pytest.approx(180.0)  # due south
     assert topo.bearing("A1", "C1") == pytest.approx(270.0)
-    assert topo.bearing("C1", "S1") is None                    # the same place
-    assert topo.bearing("C1", "C2") is None                    # C2 has no coordinates
+    assert topo.bearing("C1", "S1") is None  # the same place
+    assert topo.bearing("C1", "C2") is None  # C2 has no coordinates
     assert small_network().bearing("C1", "A1") is None
     with pytest.raises(UnknownEntityError):
         topo.bearing("C1", "NOPE")
@@ -161,8 +168,17 @@ def test_graphml_edge_ids_are_link_ids(tmp_path):
     topo = Topology.read_graphml(write(tmp_path / "t.graphml", GRAPHML))
     assert sorted(topo.link_ids) == ["7", "A--C", "FIBRE-7", "MW-1"]
     assert topo.link_endpoints("FIBRE-7") == ("A", "B")
-    log = AlarmLog.from_frame(pd.DataFrame({"timestamp": ["2026-03-01T10:00:00Z"], "device": ["A"],
-                                            "alarm_type": ["LINK_DOWN"], "link_id": ["FIBRE-7"]}), topology=topo)
+    log = AlarmLog.from_frame(
+        pd.DataFrame(
+            {
+                "timestamp": ["2026-03-01T10:00:00Z"],
+                "device": ["A"],
+                "alarm_type": ["LINK_DOWN"],
+                "link_id": ["FIBRE-7"],
+            }
+        ),
+        topology=topo,
+    )
     assert "unknown_link" not in log.report.kinds()
 
 
@@ -187,7 +203,7 @@ def test_non_finite_coordinates_and_capacities_are_reported(tmp_path):
     assert topo.nodes["lat"].isna().tolist() == [True, False, False]
     assert topo.nodes["lon"].isna().tolist() == [False, True, False]
     lines = sorted(line for i in topo.report.by_kind("bad_number") for line in i.lines)
-    assert lines == [2, 2, 3]   # nodes.csv:2 (lat), nodes.csv:3 (lon), links.csv:2 (capacity)
+    assert lines == [2, 2, 3]  # nodes.csv:2 (lat), nodes.csv:3 (lon), links.csv:2 (capacity)
     assert topo.links["capacity_mbps"].isna().tolist() == [True, False]
 
 
@@ -195,8 +211,10 @@ def test_row_order_never_changes_the_topology():
     nodes, links = small_network().to_frames()
     base = Topology.from_frames(nodes, links.drop(columns=["link_id"]))
     for seed in range(5):
-        shuffled = Topology.from_frames(nodes.sample(frac=1, random_state=seed),
-                                        links.drop(columns=["link_id"]).sample(frac=1, random_state=seed))
+        shuffled = Topology.from_frames(
+            nodes.sample(frac=1, random_state=seed),
+            links.drop(columns=["link_id"]).sample(frac=1, random_state=seed),
+        )
         assert shuffled.node_ids == base.node_ids == sorted(base.node_ids)
         assert shuffled.link_ids == base.link_ids
         pd.testing.assert_frame_equal(shuffled.nodes, base.nodes)
@@ -212,5 +230,7 @@ def test_inferred_gateway_does_not_depend_on_row_order():
     nodes = pd.DataFrame({"node_id": ["X", "B", "A", "Y"]})
     links = pd.DataFrame({"source": ["A", "B", "A"], "target": ["X", "Y", "B"]})
     for seed in range(4):
-        topo = Topology.from_frames(nodes.sample(frac=1, random_state=seed), links.sample(frac=1, random_state=seed))
+        topo = Topology.from_frames(
+            nodes.sample(frac=1, random_state=seed), links.sample(frac=1, random_state=seed)
+        )
         assert topo.gateways == ["A"]

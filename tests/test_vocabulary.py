@@ -3,27 +3,60 @@ import pytest
 from rca.vocabulary import alarm_role, cleared_type, metric_role
 
 
-@pytest.mark.parametrize(("metric", "role"), [
-    ("utilization", "load"), ("if_out_bps", "load"), ("queue_occupancy", "load"),
-    ("cpu", "cpu"), ("cpu_util", "cpu"), ("CPU Utilization", "cpu"), ("memory_usage", "cpu"), ("mem_util", "cpu"),
-    ("latency_ms", "sla"), ("packet_loss", "sla"), ("jitter", "sla"),
-    ("temperature", "other"), ("membership", "other"),
-])
+@pytest.mark.parametrize(
+    ("metric", "role"),
+    [
+        ("utilization", "load"),
+        ("if_out_bps", "load"),
+        ("queue_occupancy", "load"),
+        ("cpu", "cpu"),
+        ("cpu_util", "cpu"),
+        ("CPU Utilization", "cpu"),
+        ("memory_usage", "cpu"),
+        ("mem_util", "cpu"),
+        ("latency_ms", "sla"),
+        ("packet_loss", "sla"),
+        ("jitter", "sla"),
+        ("temperature", "other"),
+        ("membership", "other"),
+    ],
+)
 def test_metric_names_map_to_roles(metric, role):
     assert metric_role(metric) == role
 
 
-@pytest.mark.parametrize(("alarm_type", "role"), [
-    ("NE_COMM_LOST", "comm_lost"), ("NODE_DOWN", "comm_lost"), ("DEVICE_DOWN", "comm_lost"), ("NE_DOWN", "comm_lost"),
-    ("OSPF_NBR_DOWN", "protocol"), ("ENODEB_DOWN", "service"),
-    ("LINE_DOWN", "link"), ("OPTICAL_POWER_LOW", "link"), ("RX_POWER_LOW", "link"), ("AIS", "link"), ("BER_SF", "link"),
-    ("MAINS_FAILURE", "power"), ("POWER_FAIL", "power"), ("PSU_FAILURE", "hardware"),
-    ("COLD_START", "restart"), ("HIGH_CPU", "cpu"), ("SLA_LATENCY_HIGH", "sla"), ("XYZ_42", "other"),
-    # a utilisation threshold is load on the port, not the port going down
-    ("LINK_UTIL_HIGH", "sla"), ("PortUtilizationHigh", "sla"), ("ifUtilRising", "sla"), ("CPU_UTIL_HIGH", "cpu"),
-    # radio degradation (received level, bit errors) is a degradation, not a loss of signal
-    ("RSL_LOW", "sla"), ("rslLow", "sla"), ("RADIO_BER_HIGH", "sla"),
-])
+@pytest.mark.parametrize(
+    ("alarm_type", "role"),
+    [
+        ("NE_COMM_LOST", "comm_lost"),
+        ("NODE_DOWN", "comm_lost"),
+        ("DEVICE_DOWN", "comm_lost"),
+        ("NE_DOWN", "comm_lost"),
+        ("OSPF_NBR_DOWN", "protocol"),
+        ("ENODEB_DOWN", "service"),
+        ("LINE_DOWN", "link"),
+        ("OPTICAL_POWER_LOW", "link"),
+        ("RX_POWER_LOW", "link"),
+        ("AIS", "link"),
+        ("BER_SF", "link"),
+        ("MAINS_FAILURE", "power"),
+        ("POWER_FAIL", "power"),
+        ("PSU_FAILURE", "hardware"),
+        ("COLD_START", "restart"),
+        ("HIGH_CPU", "cpu"),
+        ("SLA_LATENCY_HIGH", "sla"),
+        ("XYZ_42", "other"),
+        # a utilisation threshold is load on the port, not the port going down
+        ("LINK_UTIL_HIGH", "sla"),
+        ("PortUtilizationHigh", "sla"),
+        ("ifUtilRising", "sla"),
+        ("CPU_UTIL_HIGH", "cpu"),
+        # radio degradation (received level, bit errors) is a degradation, not a loss of signal
+        ("RSL_LOW", "sla"),
+        ("rslLow", "sla"),
+        ("RADIO_BER_HIGH", "sla"),
+    ],
+)
 def test_alarm_types_map_to_roles(alarm_type, role):
     assert alarm_role(alarm_type) == role
 
@@ -33,8 +66,12 @@ def test_clear_rows_by_severity_or_by_name_and_without_a_severity_column():
 
     from rca.vocabulary import clear_rows
 
-    frame = pd.DataFrame({"alarm_type": ["LINK_DOWN", "LINK_DOWN", "linkUp", "HIGH_CPU_CLEARED", "BACKUP"],
-                          "severity": ["major", "cleared", "minor", None, "minor"]})
+    frame = pd.DataFrame(
+        {
+            "alarm_type": ["LINK_DOWN", "LINK_DOWN", "linkUp", "HIGH_CPU_CLEARED", "BACKUP"],
+            "severity": ["major", "cleared", "minor", None, "minor"],
+        }
+    )
     assert clear_rows(frame).tolist() == [False, True, True, True, False]
     assert clear_rows(frame.drop(columns="severity")).tolist() == [False, False, True, True, False]
 
@@ -44,7 +81,7 @@ def test_an_up_event_clears_its_down_alarm_for_ports_protocols_and_the_nms():
 
     assert cleared_type("linkUp") == "linkDown"
     assert cleared_type("OSPF_NBR_UP") == "OSPF_NBR_DOWN"
-    assert cleared_type("nodeUp") == "nodeDown"     # the NMS reaches the element again
+    assert cleared_type("nodeUp") == "nodeDown"  # the NMS reaches the element again
     assert cleared_type("BACKUP") is None and cleared_type("CELL_UP") is None
 
 
@@ -56,10 +93,12 @@ def test_clear_names_take_linear_time_on_hostile_types():
     import subprocess
     import sys
 
-    code = ("from rca.vocabulary import cleared_type, alarm_role\n"
-            "for unit in ('_', ' ', '-', '_ -', 'LINK_', 'up_', 'comm_', 're_'):\n"
-            "    text = unit * (200_000 // len(unit)) + 'x'\n"
-            "    assert cleared_type(text) is None and alarm_role(text, text)\n")
+    code = (
+        "from rca.vocabulary import cleared_type, alarm_role\n"
+        "for unit in ('_', ' ', '-', '_ -', 'LINK_', 'up_', 'comm_', 're_'):\n"
+        "    text = unit * (200_000 // len(unit)) + 'x'\n"
+        "    assert cleared_type(text) is None and alarm_role(text, text)\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
 
@@ -67,11 +106,31 @@ def test_clear_names_take_linear_time_on_hostile_types():
 def test_clear_names_match_the_former_expression():
     import re
 
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
-    former = re.compile(r"^(.+?)[ _-]*(clear|cleared|cease|ceased|restored|recovered|resolved)$", re.IGNORECASE)
-    parts = st.sampled_from(["a", "X", "_", " ", "-", "\n", "CLEAR", "cleared", "Cease", "ceased", "RESTORED",
-                             "recovered", "resolved", "DOWN", "é"])
+    former = re.compile(
+        r"^(.+?)[ _-]*(clear|cleared|cease|ceased|restored|recovered|resolved)$", re.IGNORECASE
+    )
+    parts = st.sampled_from(
+        [
+            "a",
+            "X",
+            "_",
+            " ",
+            "-",
+            "\n",
+            "CLEAR",
+            "cleared",
+            "Cease",
+            "ceased",
+            "RESTORED",
+            "recovered",
+            "resolved",
+            "DOWN",
+            "é",
+        ]
+    )
 
     @settings(max_examples=300, deadline=None)
     @given(st.lists(parts, max_size=6).map("".join))
@@ -91,7 +150,14 @@ def test_overlong_alarm_types_from_a_frame_are_cut_and_reported():
     from rca import AlarmLog
     from rca.limits import MAX_ID_CHARS
 
-    log = AlarmLog.from_frame(pd.DataFrame({"timestamp": ["2026-03-01T10:00:00Z"], "device": ["A"],
-                                            "alarm_type": ["_" * 40_000 + "CLEARED"]}))
+    log = AlarmLog.from_frame(
+        pd.DataFrame(
+            {
+                "timestamp": ["2026-03-01T10:00:00Z"],
+                "device": ["A"],
+                "alarm_type": ["_" * 40_000 + "CLEARED"],
+            }
+        )
+    )
     assert len(log.frame["alarm_type"].iloc[0]) == MAX_ID_CHARS
     assert log.report.by_kind("field_too_long")[0].count == 1

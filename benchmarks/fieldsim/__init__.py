@@ -7,6 +7,7 @@ systems, and writes incident folders in the project's interchange format.
 See README.md in this folder for the model. No ranker constant may be
 tuned on this family.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .background import add_background
 from .backbone import zoo_dir
+from .background import add_background
 from .events import Effects, draw_params
 from .faults import FAULT_TYPES, FAULT_WEIGHTS, choose_entity, inject, involved, iso
 from .metrics import export as export_metrics
@@ -60,7 +61,9 @@ class FieldIncident:
     origins: list[str] = field(default_factory=list, repr=False)
 
 
-def make_incident(size: str = "medium", random_state: int = 0, fault: str | None = None) -> FieldIncident:
+def make_incident(
+    size: str = "medium", random_state: int = 0, fault: str | None = None
+) -> FieldIncident:
     """Generate one incident.
 
     Parameters
@@ -115,10 +118,18 @@ def make_incident(size: str = "medium", random_state: int = 0, fault: str | None
     truth = {
         "root_causes": roots,
         "fieldsim": {
-            "generator": "fieldsim", "version": 1, "size": size, "random_state": int(random_state),
-            "backbone": net.backbone, "window": {"start": iso(w0), "end": iso(w1)},
-            "n_elements": len(net.elements), "timestamp_style": cfg.ts_style,
-            "stale_links": stale, "renamed_devices": dict(cfg.renamed), "metrics": mnotes, **notes,
+            "generator": "fieldsim",
+            "version": 1,
+            "size": size,
+            "random_state": int(random_state),
+            "backbone": net.backbone,
+            "window": {"start": iso(w0), "end": iso(w1)},
+            "n_elements": len(net.elements),
+            "timestamp_style": cfg.ts_style,
+            "stale_links": stale,
+            "renamed_devices": dict(cfg.renamed),
+            "metrics": mnotes,
+            **notes,
         },
     }
     return FieldIncident(nodes, links, alarms, metrics, truth, origins)

@@ -1,4 +1,5 @@
 """Command line: ``python benchmarks/fieldsim OUT --n 60 --size medium --seed 1``."""
+
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,9 @@ else:
 
 def main(argv: list[str] | None = None) -> int:
     """Write a corpus and print one summary line."""
-    ap = argparse.ArgumentParser(prog="fieldsim", description="Write a fieldsim incident corpus (test data only).")
+    ap = argparse.ArgumentParser(
+        prog="fieldsim", description="Write a fieldsim incident corpus (test data only)."
+    )
     ap.add_argument("out", type=Path, help="output folder")
     ap.add_argument("--n", type=int, default=60, help="number of incidents")
     ap.add_argument("--size", choices=["small", "medium", "large"], default="medium")
@@ -23,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     t = time.perf_counter()
     paths = generate_corpus(a.out, a.n, size=a.size, seed=a.seed)
-    print(f"fieldsim: wrote {len(paths)} {a.size} incidents (seed {a.seed}) to {a.out} in {time.perf_counter() - t:.1f} s")
+    print(
+        f"fieldsim: wrote {len(paths)} {a.size} incidents (seed {a.seed}) to {a.out} in {time.perf_counter() - t:.1f} s"
+    )
     return 0
 
 

@@ -4,6 +4,7 @@ The backbone is only the list of points of presence (PoPs, one per city)
 and the inter-city fibre routes between them. Routers, metro rings and
 access are hung below it by :mod:`fieldsim.network`.
 """
+
 from __future__ import annotations
 
 import os
@@ -74,8 +75,9 @@ def _read_zoo(path: str) -> tuple[tuple, tuple] | None:
         lab = str(d.get("label") or "").strip()
         lat = d.get("Latitude")
         lon = d.get("Longitude")
-        nodes.append((n, lab, None if lat is None else float(lat),
-                      None if lon is None else float(lon)))
+        nodes.append(
+            (n, lab, None if lat is None else float(lat), None if lon is None else float(lon))
+        )
     idx = {n: i for i, (n, *_rest) in enumerate(nodes)}
     mult: dict[tuple[int, int], int] = {}
     for u, v in g.edges():
@@ -178,9 +180,13 @@ def _synthetic(n: int, rng: np.random.Generator) -> Backbone:
     vowels = "AEIOU"
     cities = []
     for _ in range(n):
-        w = (letters[int(rng.integers(len(letters)))] + vowels[int(rng.integers(5))]
-             + letters[int(rng.integers(len(letters)))].lower() + vowels[int(rng.integers(5))].lower()
-             + ["", "n", "burg", "ville", "ice"][int(rng.integers(5))])
+        w = (
+            letters[int(rng.integers(len(letters)))]
+            + vowels[int(rng.integers(5))]
+            + letters[int(rng.integers(len(letters)))].lower()
+            + vowels[int(rng.integers(5))].lower()
+            + ["", "n", "burg", "ville", "ice"][int(rng.integers(5))]
+        )
         cities.append(w.capitalize())
     e = sorted((a, b, 2 if rng.random() < 0.08 else 1) for a, b in edges)
     return Backbone("synthetic", cities, [float(x) for x in lat], [float(x) for x in lon], e)

@@ -1,5 +1,6 @@
 """Shared records: a symptom (one alarm condition or event before the NMS
 touches it) and the per-incident protocol and management constants."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -89,8 +90,10 @@ def draw_params(rng: np.random.Generator, igp: str) -> Params:
         pw_bfd=bool(rng.random() < 0.3),
         carrier_delay=float(rng.choice([0.0, 0.05, 0.5, 2.0])),
         flap_limit=int(rng.integers(3, 7)),
-        ems_poll={v: float(rng.choice([60.0, 120.0, 180.0, 300.0])) for v in
-                  ("cisco", "juniper", "nokia", "huawei", "ericsson", "zte")},
+        ems_poll={
+            v: float(rng.choice([60.0, 120.0, 180.0, 300.0]))
+            for v in ("cisco", "juniper", "nokia", "huawei", "ericsson", "zte")
+        },
         missed_polls=int(rng.integers(1, 4)),
         ping=bool(rng.random() < 0.4),
         ping_poll=float(rng.choice([60.0, 120.0, 300.0])),

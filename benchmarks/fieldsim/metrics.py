@@ -15,6 +15,7 @@ with hysteresis and persistence, so a CPU-high alarm on a busy router
 matches its (normal-ish) CPU curve. The exported metrics.csv is a polled,
 gappy subset.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,10 +32,28 @@ __all__ = ["Series", "simulate", "tcas", "export"]
 
 STEP = 60.0
 NAME_SCHEMES = [
-    {"util": "if_util_pct", "cpu": "cpu_util_pct", "lat": "twamp_rtt_ms", "loss": "twamp_loss_pct", "frac": False},
+    {
+        "util": "if_util_pct",
+        "cpu": "cpu_util_pct",
+        "lat": "twamp_rtt_ms",
+        "loss": "twamp_loss_pct",
+        "frac": False,
+    },
     {"util": "utilization", "cpu": "cpu", "lat": "latency_ms", "loss": "packet_loss", "frac": True},
-    {"util": "ifHCOutUtil", "cpu": "cpmCPUTotal5min", "lat": "slaRttAvg", "loss": "slaLossRatio", "frac": False},
-    {"util": "link.util", "cpu": "node.cpu.load", "lat": "bs.rtt.avg", "loss": "bs.pkt.loss", "frac": True},
+    {
+        "util": "ifHCOutUtil",
+        "cpu": "cpmCPUTotal5min",
+        "lat": "slaRttAvg",
+        "loss": "slaLossRatio",
+        "frac": False,
+    },
+    {
+        "util": "link.util",
+        "cpu": "node.cpu.load",
+        "lat": "bs.rtt.avg",
+        "loss": "bs.pkt.loss",
+        "frac": True,
+    },
 ]
 
 
@@ -52,16 +71,20 @@ class Series:
     bss: list[str]
 
 
-def _smooth_noise(rng: np.random.Generator, T: int, n: int, sd: float, rho: float = 0.85) -> np.ndarray:
+def _smooth_noise(
+    rng: np.random.Generator, T: int, n: int, sd: float, rho: float = 0.85
+) -> np.ndarray:
     x = np.zeros((T, n))
-    e = rng.normal(0, sd * np.sqrt(1 - rho ** 2), (T, n))
+    e = rng.normal(0, sd * np.sqrt(1 - rho**2), (T, n))
     x[0] = rng.normal(0, sd, n)
     for k in range(1, T):
         x[k] = rho * x[k - 1] + e[k]
     return x
 
 
-def simulate(net: Network, tl: Timeline, eff: Effects, rng: np.random.Generator, t0: float, t1: float) -> Series:
+def simulate(
+    net: Network, tl: Timeline, eff: Effects, rng: np.random.Generator, t0: float, t1: float
+) -> Series:
     """Simulate all series on a one-minute grid over ``[t0, t1]``."""
     times = np.arange(t0, t1 + 1, STEP)
     T = len(times)
@@ -90,7 +113,11 @@ def simulate(net: Network, tl: Timeline, eff: Effects, rng: np.random.Generator,
         extra = fct * cap[j] * ramp
         offered[:, j] += extra
         lk = net.links[l]
-        u = net.nidx[lk.a] if base_depth[net.nidx[lk.a]] <= base_depth[net.nidx[lk.b]] else net.nidx[lk.b]
+        u = (
+            net.nidx[lk.a]
+            if base_depth[net.nidx[lk.a]] <= base_depth[net.nidx[lk.b]]
+            else net.nidx[lk.b]
+        )
         hops = 0
         while base_pl[u] >= 0 and hops < 64:  # the same traffic crosses the links towards the exit
             li = base_pl[u]
@@ -111,10 +138,15 @@ def simulate(net: Network, tl: Timeline, eff: Effects, rng: np.random.Generator,
     # CPU
     routers = [n for n, e in net.elements.items() if e.type in ROUTER_TYPES]
     R = len(routers)
-    base = np.array([rng.uniform(62, 80) if n in eff.busy_nodes else rng.uniform(8, 45) for n in routers])
+    base = np.array(
+        [rng.uniform(62, 80) if n in eff.busy_nodes else rng.uniform(8, 45) for n in routers]
+    )
     busy = np.array([n in eff.busy_nodes for n in routers])
-    cpu = base[None, :] * (0.8 + 0.2 * diurnal[:, None]) + _smooth_noise(rng, T, R, 3.0) + np.where(
-        busy[None, :], _smooth_noise(rng, T, R, 6.0, 0.6), 0.0)
+    cpu = (
+        base[None, :] * (0.8 + 0.2 * diurnal[:, None])
+        + _smooth_noise(rng, T, R, 3.0)
+        + np.where(busy[None, :], _smooth_noise(rng, T, R, 6.0, 0.6), 0.0)
+    )
     ridx = {n: i for i, n in enumerate(routers)}
     changes: list[tuple[float, str]] = []
     for lid, ivs in tl.link_iv.items():
@@ -129,7 +161,7 @@ def simulate(net: Network, tl: Timeline, eff: Effects, rng: np.random.Generator,
     for t, x in changes:
         if x in ridx and t0 <= t <= t1:
             k = int((t - t0) // STEP)
-            cpu[k:k + int(rng.integers(1, 3)), ridx[x]] += rng.uniform(8, 30)
+            cpu[k : k + int(rng.integers(1, 3)), ridx[x]] += rng.uniform(8, 30)
     for n, s, e, lvl, _tag in eff.cpu:
         if n in ridx:
             m = (times >= s) & (times < e)
@@ -154,10 +186,15 @@ def simulate(net: Network, tl: Timeline, eff: Effects, rng: np.random.Generator,
             hops += 1
     lat = (rng.uniform(3, 12, B) + 0.6 * mwhops)[None, :] * np.exp(_smooth_noise(rng, T, B, 0.08))
     loss = np.abs(rng.normal(0.01, 0.01, (T, B)))
-    q = np.where(util >= 97.5, 15 + (util - 97.5) * 40 + rng.exponential(10, util.shape),
-                 np.where(util >= 85, (util - 85) * 0.5, 0.0))
+    q = np.where(
+        util >= 97.5,
+        15 + (util - 97.5) * 40 + rng.exponential(10, util.shape),
+        np.where(util >= 85, (util - 85) * 0.5, 0.0),
+    )
     fadepen = (1.0 / capf - 1.0) * 1.5
-    lossq = np.where(util >= 98, rng.uniform(0.5, 6, util.shape), 0.0) + np.where(capf <= 0.5, rng.uniform(0.1, 2, util.shape), 0.0)
+    lossq = np.where(util >= 98, rng.uniform(0.5, 6, util.shape), 0.0) + np.where(
+        capf <= 0.5, rng.uniform(0.1, 2, util.shape), 0.0
+    )
     for k in useg:
         v = tl.seg_views[k]
         pl, depth, _ld = v.tree(net)
@@ -233,32 +270,84 @@ def tcas(s: Series, net: Network, eff: Effects, rng: np.random.Generator) -> lis
                 raiser = x if net.elements[x].vendor in dev_tca else None
                 ctx = {"value": round(float(s.util[a, j]), 1), "thr": util_hi}
                 tg = tag_of(eff.surges, l, times[a])
-                out.append(Sym(times[a] + rng.uniform(0, 30), x, "UTIL_HIGH", raiser, link=l, ctx=ctx, origin=tg))
+                out.append(
+                    Sym(
+                        times[a] + rng.uniform(0, 30),
+                        x,
+                        "UTIL_HIGH",
+                        raiser,
+                        link=l,
+                        ctx=ctx,
+                        origin=tg,
+                    )
+                )
                 if b is not None:
                     c2 = dict(ctx, value=round(float(s.util[b, j]), 1))
-                    out.append(Sym(times[b] + rng.uniform(0, 30), x, "UTIL_HIGH", raiser, clear=True, link=l, ctx=c2, origin=tg))
+                    out.append(
+                        Sym(
+                            times[b] + rng.uniform(0, 30),
+                            x,
+                            "UTIL_HIGH",
+                            raiser,
+                            clear=True,
+                            link=l,
+                            ctx=c2,
+                            origin=tg,
+                        )
+                    )
     for j in np.where((np.nan_to_num(s.cpu) > cpu_hi).any(axis=0))[0]:
         n = s.routers[int(j)]
         raiser = None if net.elements[n].vendor == "juniper" else n
         for a, b in _crossings(s.cpu[:, j], cpu_hi, cpu_hi - 10, k_cpu):
-            ctx = {"value": int(s.cpu[a, j]), "thr": int(cpu_hi), "pid": int(rng.integers(100, 9000))}
+            ctx = {
+                "value": int(s.cpu[a, j]),
+                "thr": int(cpu_hi),
+                "pid": int(rng.integers(100, 9000)),
+            }
             tg = tag_of(eff.cpu, n, times[a])
-            out.append(Sym(times[a] + rng.uniform(0, 30), n, "CPU_HIGH", raiser, ctx=ctx, origin=tg))
+            out.append(
+                Sym(times[a] + rng.uniform(0, 30), n, "CPU_HIGH", raiser, ctx=ctx, origin=tg)
+            )
             if b is not None:
-                out.append(Sym(times[b] + rng.uniform(0, 30), n, "CPU_HIGH", raiser, clear=True, ctx=dict(ctx, value=int(s.cpu[b, j])), origin=tg))
-    for arr, code, hi, lo in ((s.lat, "LATENCY_HIGH", lat_hi, lat_hi * 0.7), (s.loss, "PKT_LOSS", 1.0, 0.3)):
+                out.append(
+                    Sym(
+                        times[b] + rng.uniform(0, 30),
+                        n,
+                        "CPU_HIGH",
+                        raiser,
+                        clear=True,
+                        ctx=dict(ctx, value=int(s.cpu[b, j])),
+                        origin=tg,
+                    )
+                )
+    for arr, code, hi, lo in (
+        (s.lat, "LATENCY_HIGH", lat_hi, lat_hi * 0.7),
+        (s.loss, "PKT_LOSS", 1.0, 0.3),
+    ):
         for j in np.where((np.nan_to_num(arr) > hi).any(axis=0))[0]:
             bs = s.bss[int(j)]
             for a, b in _crossings(arr[:, j], hi, lo, 2):
                 ctx = {"value": round(float(arr[a, j]), 1), "thr": hi, "item": f"TWAMP {bs}"}
                 out.append(Sym(times[a] + rng.uniform(0, 60), bs, code, None, ctx=ctx))
                 if b is not None:
-                    out.append(Sym(times[b] + rng.uniform(0, 60), bs, code, None, clear=True, ctx=dict(ctx)))
+                    out.append(
+                        Sym(
+                            times[b] + rng.uniform(0, 60), bs, code, None, clear=True, ctx=dict(ctx)
+                        )
+                    )
     return out
 
 
-def export(s: Series, net: Network, tl: Timeline, eff: Effects, rng: np.random.Generator, size: str,
-           w0: float, w1: float) -> tuple[pd.DataFrame | None, dict]:
+def export(
+    s: Series,
+    net: Network,
+    tl: Timeline,
+    eff: Effects,
+    rng: np.random.Generator,
+    size: str,
+    w0: float,
+    w1: float,
+) -> tuple[pd.DataFrame | None, dict]:
     """The polled metrics.csv table (or ``None`` for incidents without metrics)."""
     if rng.random() < 0.15:
         return None, {}
@@ -268,7 +357,9 @@ def export(s: Series, net: Network, tl: Timeline, eff: Effects, rng: np.random.G
     if len(sel_t) == 0:
         return None, {}
     cap_n = {"small": 10_000, "medium": 600, "large": 450}[size]
-    links = [j for j, l in enumerate(net.link_ids) if net.links[l].kind != "ran" or rng.random() < 0.2]
+    links = [
+        j for j, l in enumerate(net.link_ids) if net.links[l].kind != "ran" or rng.random() < 0.2
+    ]
     if len(links) > cap_n:
         links = sorted(int(x) for x in rng.choice(links, size=cap_n, replace=False))
     routers = list(range(len(s.routers)))
@@ -288,8 +379,16 @@ def export(s: Series, net: Network, tl: Timeline, eff: Effects, rng: np.random.G
         v[~ok] = np.nan
         v[rng.random(v.shape) < 0.015] = np.nan
         ti, ei = np.nonzero(~np.isnan(v))
-        frames.append(pd.DataFrame({"t": s.times[sel_t][ti], "entity": np.array(entities, dtype=object)[ei],
-                                    "metric": metric, "value": np.round(v[ti, ei], nd)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "t": s.times[sel_t][ti],
+                    "entity": np.array(entities, dtype=object)[ei],
+                    "metric": metric,
+                    "value": np.round(v[ti, ei], nd),
+                }
+            )
+        )
 
     if links:
         ub = np.array([net.nidx[net.links[net.link_ids[j]].b] for j in links])
@@ -325,5 +424,11 @@ def export(s: Series, net: Network, tl: Timeline, eff: Effects, rng: np.random.G
         ts = df["t"].astype(int)
     else:
         ts = pd.to_datetime(df["t"], unit="s").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = pd.DataFrame({"timestamp": ts, "entity": df["entity"], "metric": df["metric"], "value": df["value"]})
-    return out, {"poll_s": poll, "names": {k: v for k, v in names.items() if k != "frac"}, "fraction_units": names["frac"]}
+    out = pd.DataFrame(
+        {"timestamp": ts, "entity": df["entity"], "metric": df["metric"], "value": df["value"]}
+    )
+    return out, {
+        "poll_s": poll,
+        "names": {k: v for k, v in names.items() if k != "frac"},
+        "fraction_units": names["frac"],
+    }

@@ -12,6 +12,7 @@ IGP adjacencies (also across microwave radios), iBGP sessions to route
 reflectors, pseudowires, RSVP/SR tunnels, S1/NG and X2 associations of base
 stations and PTP timing paths.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,9 +27,14 @@ __all__ = ["Element", "Link", "Site", "Network", "build_network", "SIZES", "ROUT
 SIZES: dict[str, tuple[int, int]] = {"small": (40, 80), "medium": (150, 400), "large": (1000, 2500)}
 ROUTER_TYPES = ("core_router", "pe_router", "agg_router", "access_router")
 LAYER_OF = {
-    "core_router": "core", "pe_router": "core", "mobile_core": "core",
+    "core_router": "core",
+    "pe_router": "core",
+    "mobile_core": "core",
     "agg_router": "aggregation",
-    "access_router": "access", "access_switch": "access", "olt": "access", "mw_radio": "access",
+    "access_router": "access",
+    "access_switch": "access",
+    "olt": "access",
+    "mw_radio": "access",
     "base_station": "ran",
 }
 MODELS = {
@@ -222,8 +228,18 @@ class _Namer:
 
 
 _PORT_PREFIX = {
-    "cisco": {1000: "GigabitEthernet", 10000: "TenGigE", 100000: "HundredGigE", 400000: "FourHundredGigE"},
-    "huawei": {1000: "GigabitEthernet", 10000: "XGigabitEthernet", 100000: "100GE", 400000: "400GE"},
+    "cisco": {
+        1000: "GigabitEthernet",
+        10000: "TenGigE",
+        100000: "HundredGigE",
+        400000: "FourHundredGigE",
+    },
+    "huawei": {
+        1000: "GigabitEthernet",
+        10000: "XGigabitEthernet",
+        100000: "100GE",
+        400000: "400GE",
+    },
     "juniper": {1000: "ge-", 10000: "xe-", 100000: "et-", 400000: "et-"},
     "zte": {1000: "gei-", 10000: "xgei-", 100000: "cgei-", 400000: "cgei-"},
 }
@@ -233,14 +249,25 @@ def port_name(vendor: str, etype: str, ltype: str, cap: float, card: int, idx: i
     """Vendor-style interface name for a port."""
     speed = 1000 if cap <= 1000 else 10000 if cap <= 10000 else 100000 if cap <= 100000 else 400000
     if etype == "base_station":
-        return {"ericsson": f"TnPort=TN_{'ABCD'[idx % 4]}", "nokia": f"EIF{idx + 1}",
-                "huawei": f"0-0-{card}-{idx}"}.get(vendor, f"TN{idx}")
+        return {
+            "ericsson": f"TnPort=TN_{'ABCD'[idx % 4]}",
+            "nokia": f"EIF{idx + 1}",
+            "huawei": f"0-0-{card}-{idx}",
+        }.get(vendor, f"TN{idx}")
     if etype == "mw_radio":
         if ltype == "microwave":
-            return {"ericsson": f"RAU 1/{card}", "huawei": f"{card}-ISV3-1(RTNIF-1)",
-                    "nokia": f"Radio#{card}", "zte": f"MW-{card}/1"}.get(vendor, f"IF{card}")
-        return {"ericsson": f"LAN 1/{idx + 1}", "huawei": f"{card}-EG4-{idx + 1}(Port-{idx + 1})",
-                "nokia": f"Core-E#{idx + 1}", "zte": f"gei-0/{card}/{idx + 1}"}.get(vendor, f"ETH{idx}")
+            return {
+                "ericsson": f"RAU 1/{card}",
+                "huawei": f"{card}-ISV3-1(RTNIF-1)",
+                "nokia": f"Radio#{card}",
+                "zte": f"MW-{card}/1",
+            }.get(vendor, f"IF{card}")
+        return {
+            "ericsson": f"LAN 1/{idx + 1}",
+            "huawei": f"{card}-EG4-{idx + 1}(Port-{idx + 1})",
+            "nokia": f"Core-E#{idx + 1}",
+            "zte": f"gei-0/{card}/{idx + 1}",
+        }.get(vendor, f"ETH{idx}")
     if etype == "olt" and vendor == "nokia":
         return f"nt-a:xfp:{idx + 1}"
     if vendor == "cisco":
@@ -279,8 +306,13 @@ class _Builder:
         v = lambda xs: xs[int(rng.integers(len(xs)))]  # noqa: E731
         core_v = v(["cisco", "juniper", "nokia", "huawei"])
         self.vendor = {
-            "core_router": core_v, "pe_router": core_v if rng.random() < 0.7 else v(["cisco", "juniper", "nokia", "huawei"]),
-            "agg_router": core_v if rng.random() < 0.4 else v(["cisco", "juniper", "nokia", "huawei"]),
+            "core_router": core_v,
+            "pe_router": core_v
+            if rng.random() < 0.7
+            else v(["cisco", "juniper", "nokia", "huawei"]),
+            "agg_router": core_v
+            if rng.random() < 0.4
+            else v(["cisco", "juniper", "nokia", "huawei"]),
             "access_router": v(["cisco", "nokia", "huawei", "ericsson", "juniper"]),
             "access_switch": v(["cisco", "huawei", "zte", "juniper"]),
             "olt": v(["huawei", "nokia", "zte"]),
@@ -335,9 +367,17 @@ class _Builder:
         jit = 0.0005 if s.kind != "pop" else 0.002
         ip = self.ip_next
         self.ip_next += int(self.rng.integers(1, 4))
-        e = Element(nid, etype, site, vendor, models[int(self.rng.integers(len(models)))],
-                    s.lat + float(self.rng.normal(0, jit)), s.lon + float(self.rng.normal(0, jit)),
-                    f"10.{(ip >> 16) & 255}.{(ip >> 8) & 255}.{ip & 255}", region=self.region)
+        e = Element(
+            nid,
+            etype,
+            site,
+            vendor,
+            models[int(self.rng.integers(len(models)))],
+            s.lat + float(self.rng.normal(0, jit)),
+            s.lon + float(self.rng.normal(0, jit)),
+            f"10.{(ip >> 16) & 255}.{(ip >> 8) & 255}.{ip & 255}",
+            region=self.region,
+        )
         self.elements[nid] = e
         s.elements.append(nid)
         return nid
@@ -388,7 +428,11 @@ class _Builder:
             self.site(code, "pop", city, bb.lat[i], bb.lon[i])
             self.pops.append(code)
             if rng.random() < p_two:
-                kinds = [("core_router", "P"), ("pe_router", "PE")] if rng.random() < 0.65 else [("pe_router", "PE"), ("pe_router", "PE")]
+                kinds = (
+                    [("core_router", "P"), ("pe_router", "PE")]
+                    if rng.random() < 0.65
+                    else [("pe_router", "PE"), ("pe_router", "PE")]
+                )
             else:
                 kinds = [("pe_router", "PE")] if rng.random() < 0.8 else [("core_router", "P")]
             rs = [self.elem(t, code, role) for t, role in kinds]
@@ -412,7 +456,11 @@ class _Builder:
             self.mobile_cores.append(mc)
             for r in self.pop_routers[p]:
                 self.link(mc, r, "ethernet", "intra")
-        self.pe_pops = [p for p in self.pops if any(self.elements[r].type == "pe_router" for r in self.pop_routers[p])]
+        self.pe_pops = [
+            p
+            for p in self.pops
+            if any(self.elements[r].type == "pe_router" for r in self.pop_routers[p])
+        ]
         if not self.pe_pops:
             p = self.pops[0]
             self.elements[self.pop_routers[p][0]].type = "pe_router"
@@ -435,15 +483,23 @@ class _Builder:
             nb = [p for p in self.pop_adj[pop] if p in self.pe_pops]
             if nb and rng.random() < 0.4:
                 other = nb[int(rng.integers(len(nb)))]
-                pe_b = [r for r in self.pop_routers[other] if self.elements[r].type == "pe_router"][0]
+                pe_b = [r for r in self.pop_routers[other] if self.elements[r].type == "pe_router"][
+                    0
+                ]
             else:
                 pe_b = pe_a
         k_hi = {"small": 3, "medium": 5, "large": 7}[self.size]
         k = int(rng.integers(1, k_hi + 1))
         aggs = []
-        for j in range(k):
+        for _ in range(k):
             lat, lon = self.near(pop, 4, 40)
-            co = self.site(f"{pop}{len([s for s in self.sites if s.startswith(pop)]):02d}", "co", self.sites[pop].city, lat, lon)
+            co = self.site(
+                f"{pop}{len([s for s in self.sites if s.startswith(pop)]):02d}",
+                "co",
+                self.sites[pop].city,
+                lat,
+                lon,
+            )
             aggs.append(self.elem("agg_router", co, "AG"))
         ring = [pe_a] + aggs + [pe_b]
         for x, y in zip(ring[:-1], ring[1:]):
@@ -463,8 +519,10 @@ class _Builder:
 
     def access(self, pop: str, ag: str, ag2: str) -> None:
         rng = self.rng
-        kind = rng.choice(["csr_ring", "hub_spoke", "mw_chain", "switch_chain", "olt"],
-                          p=[0.34, 0.16, 0.2, 0.15, 0.15])
+        kind = rng.choice(
+            ["csr_ring", "hub_spoke", "mw_chain", "switch_chain", "olt"],
+            p=[0.34, 0.16, 0.2, 0.15, 0.15],
+        )
         co = self.elements[ag].site
         if kind == "csr_ring":
             n = int(rng.integers(2, 5 if self.size == "small" else 8))
@@ -506,7 +564,9 @@ class _Builder:
                 if k and self.full():
                     break
                 lat, lon = self.near(prev_site, 0.5, 4)
-                sid = self.site(self.new_site_id(pop, "customer"), "customer", self.sites[co].city, lat, lon)
+                sid = self.site(
+                    self.new_site_id(pop, "customer"), "customer", self.sites[co].city, lat, lon
+                )
                 sw = self.elem("access_switch", sid, "SW")
                 self.link(prev, sw, "fiber", "access")
                 self.home[sw] = ag
@@ -534,7 +594,9 @@ class _Builder:
             if k and self.full():
                 break
             lat, lon = self.near(prev_site, 3, 15)
-            sid = self.site(self.new_site_id(pop, "tail"), "tail", self.sites[hub_site].city, lat, lon)
+            sid = self.site(
+                self.new_site_id(pop, "tail"), "tail", self.sites[hub_site].city, lat, lon
+            )
             r = self.elem("mw_radio", sid, "MW")
             self.link(r_prev, r, "microwave", "mw")
             if rng.random() < 0.4:
@@ -546,7 +608,9 @@ class _Builder:
                 self.bs_at(sid, r)
             chain.append((r, sid))
             r_prev, prev_site = r, sid
-        if len(chain) >= 2 and rng.random() < 0.25 and not self.full():  # a branch from a relay site
+        if (
+            len(chain) >= 2 and rng.random() < 0.25 and not self.full()
+        ):  # a branch from a relay site
             r0, s0 = chain[int(rng.integers(len(chain) - 1))]
             lat, lon = self.near(s0, 3, 12)
             sid = self.site(self.new_site_id(pop, "tail"), "tail", self.sites[s0].city, lat, lon)
@@ -588,8 +652,14 @@ class _Builder:
                 else:
                     lk.b_port, lk.b_card, lk.b_ifindex = name, c, ifx
                 idx += 1
-        odd = ["to {p} \"core\" ring", "to {p}, temp <fix> per CR", "→{p} (Zürich route)", "{p}; DO NOT TOUCH",
-               "<script>alert('x')</script> {p}", "to {p} '; DROP TABLE links;--"]
+        odd = [
+            'to {p} "core" ring',
+            "to {p}, temp <fix> per CR",
+            "→{p} (Zürich route)",
+            "{p}; DO NOT TOUCH",
+            "<script>alert('x')</script> {p}",
+            "to {p} '; DROP TABLE links;--",
+        ]
         for lk in self.links.values():
             for side in ("a", "b"):
                 peer = lk.b if side == "a" else lk.a
@@ -626,7 +696,12 @@ class _Builder:
             for e in self.sites[sid].elements:
                 for lid in self.elements[e].links:
                     lk = self.links[lid]
-                    if lk.type == "fiber" and lk.inter_site and lid not in in_duct and lid not in out:
+                    if (
+                        lk.type == "fiber"
+                        and lk.inter_site
+                        and lid not in in_duct
+                        and lid not in out
+                    ):
                         out.append(lid)
             if len(out) >= 2 and rng.random() < 0.45:
                 k = int(rng.integers(2, min(4, len(out)) + 1))
@@ -636,8 +711,12 @@ class _Builder:
                 in_duct.update(pick)
         if not ducts:  # guarantee at least one shared trench
             for sid in sorted(self.sites):
-                out = [lid for e in self.sites[sid].elements for lid in self.elements[e].links
-                       if self.links[lid].type == "fiber" and self.links[lid].inter_site]
+                out = [
+                    lid
+                    for e in self.sites[sid].elements
+                    for lid in self.elements[e].links
+                    if self.links[lid].type == "fiber" and self.links[lid].inter_site
+                ]
                 out = list(dict.fromkeys(out))
                 if len(out) >= 2:
                     ducts["D001"] = out[:2]
@@ -650,9 +729,12 @@ class _Builder:
 
 def _choose_capacity(load: float, kind: str, ltype: str, u: float) -> float:
     steps = {
-        "core": [10000, 100000, 100000, 400000], "agg": [10000, 10000, 100000],
-        "access": [1000, 10000], "mw": [200, 300, 400, 500, 700, 1000, 2000, 2500, 10000],
-        "ran": [1000, 10000], "intra": [1000, 10000, 100000],
+        "core": [10000, 100000, 100000, 400000],
+        "agg": [10000, 10000, 100000],
+        "access": [1000, 10000],
+        "mw": [200, 300, 400, 500, 700, 1000, 2000, 2500, 10000],
+        "ran": [1000, 10000],
+        "intra": [1000, 10000, 100000],
     }[kind if ltype != "microwave" else "mw"]
     need = load / max(u, 1e-3)
     for s in steps:
@@ -701,7 +783,9 @@ def _services(net: Network, b: _Builder, rng: np.random.Generator) -> None:
                 key = (lid,)
                 if key not in seen:
                     seen.add(key)
-                    net.adjacencies.append(Adjacency(r, o, (lid,), (), rng.random() < bfd_frac, ldp))
+                    net.adjacencies.append(
+                        Adjacency(r, o, (lid,), (), rng.random() < bfd_frac, ldp)
+                    )
             elif el[o].type == "mw_radio":
                 # walk through radios to the router at the other end of the chain
                 stack = [(o, (lid,), (o,))]
@@ -715,11 +799,16 @@ def _services(net: Network, b: _Builder, rng: np.random.Generator) -> None:
                             key = tuple(sorted(path + (l2,)))
                             if key not in seen:
                                 seen.add(key)
-                                net.adjacencies.append(Adjacency(r, nxt, path + (l2,), inner,
-                                                                 rng.random() < bfd_frac, ldp))
+                                net.adjacencies.append(
+                                    Adjacency(
+                                        r, nxt, path + (l2,), inner, rng.random() < bfd_frac, ldp
+                                    )
+                                )
                         elif el[nxt].type == "mw_radio" and nxt not in inner:
                             stack.append((nxt, path + (l2,), inner + (nxt,)))
-    cores = [n for n in routers if el[n].type == "core_router"] or [n for n in routers if el[n].type == "pe_router"]
+    cores = [n for n in routers if el[n].type == "core_router"] or [
+        n for n in routers if el[n].type == "pe_router"
+    ]
     pick = [int(i) for i in rng.choice(len(cores), size=min(2, len(cores)), replace=False)]
     net.route_reflectors = [cores[i] for i in sorted(pick)]
     bgp_bfd = rng.random() < 0.3
@@ -768,7 +857,12 @@ def _services(net: Network, b: _Builder, rng: np.random.Generator) -> None:
 
     g = nx.Graph()
     for lid, lk in net.links.items():
-        if lk.a in rset and lk.b in rset and el[lk.a].layer != "access" and el[lk.b].layer != "access":
+        if (
+            lk.a in rset
+            and lk.b in rset
+            and el[lk.a].layer != "access"
+            and el[lk.b].layer != "access"
+        ):
             g.add_edge(lk.a, lk.b, lid=lid)
     for k in range(n_lsp if len(heads) > 1 else 0):
         h, t = (heads[int(i)] for i in rng.choice(len(heads), size=2, replace=False))
@@ -797,8 +891,11 @@ def build_network(size: str, rng: np.random.Generator, zoo: Path | None) -> Netw
     """
     lo, hi = SIZES[size]
     target = int(rng.integers(int(lo * 1.08), int(hi * 0.88)))
-    n_pops = {"small": int(rng.integers(3, 6)), "medium": int(rng.integers(6, 15)),
-              "large": int(rng.integers(14, 40))}[size]
+    n_pops = {
+        "small": int(rng.integers(3, 6)),
+        "medium": int(rng.integers(6, 15)),
+        "large": int(rng.integers(14, 40)),
+    }[size]
     b = _Builder(rng, size, target)
     bb = load_backbone(n_pops, rng, zoo)
     b.build_core(bb)
@@ -820,7 +917,7 @@ def build_network(size: str, rng: np.random.Generator, zoo: Path | None) -> Netw
     # gateways: the NOC PoP(s); sometimes an out-of-band DCN reaches every core router
     noc = b.pops[: 1 if size == "small" else 2]
     oob = rng.random() < 0.35
-    for n, e in b.elements.items():
+    for _n, e in b.elements.items():
         if e.type in ("core_router", "pe_router") and (e.site in noc or oob):
             e.gateway = True
     exits = [r for p in b.mc_pops for r in b.pop_routers[p]]

@@ -14,6 +14,7 @@
 * Standing alarms raised before the window, exported with the active list.
 * The log is written in arrival order, so time stamps are out of order.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -29,7 +30,14 @@ from .state import Timeline
 
 __all__ = ["NoiseConfig", "draw_config", "deliver", "to_frame", "format_times", "CHANNEL"]
 
-CHANNEL = {"cisco": "syslog", "juniper": "syslog", "nokia": "ems", "huawei": "ems", "ericsson": "ems", "zte": "ems"}
+CHANNEL = {
+    "cisco": "syslog",
+    "juniper": "syslog",
+    "nokia": "ems",
+    "huawei": "ems",
+    "ericsson": "ems",
+    "zte": "ems",
+}
 
 
 @dataclass
@@ -69,8 +77,15 @@ def draw_config(net: Network, rng: np.random.Generator, w0: float, w1: float) ->
         for i in rng.choice(len(ids), size=int(rng.integers(1, 4)), replace=False):
             n = ids[int(i)]
             e = net.elements[n]
-            renamed[n] = [n.lower(), f"{n}.{e.site.lower()}.net.example", n.replace("-", "_"), n.upper()][int(rng.integers(4))]
-    style = rng.choice(["iso_z", "iso_ms", "naive", "offset", "epoch"], p=[0.4, 0.15, 0.15, 0.15, 0.15])
+            renamed[n] = [
+                n.lower(),
+                f"{n}.{e.site.lower()}.net.example",
+                n.replace("-", "_"),
+                n.upper(),
+            ][int(rng.integers(4))]
+    style = rng.choice(
+        ["iso_z", "iso_ms", "naive", "offset", "epoch"], p=[0.4, 0.15, 0.15, 0.15, 0.15]
+    )
     return NoiseConfig(
         export_active=bool(rng.random() < 0.75),
         p_loss={"syslog": float(rng.uniform(0.002, 0.03)), "ems": float(rng.uniform(0.0, 0.006))},
@@ -88,8 +103,15 @@ def draw_config(net: Network, rng: np.random.Generator, w0: float, w1: float) ->
     )
 
 
-def deliver(syms: list[Sym], net: Network, tl: Timeline, cfg: NoiseConfig, rng: np.random.Generator,
-            w0: float, w1: float) -> list[tuple[float, float, Sym]]:
+def deliver(
+    syms: list[Sym],
+    net: Network,
+    tl: Timeline,
+    cfg: NoiseConfig,
+    rng: np.random.Generator,
+    w0: float,
+    w1: float,
+) -> list[tuple[float, float, Sym]]:
     """Decide which symptoms reach the log, when they arrive and their stamp time.
 
     Returns
@@ -147,8 +169,11 @@ def deliver(syms: list[Sym], net: Network, tl: Timeline, cfg: NoiseConfig, rng: 
         if R[k, i]:
             if rng.random() < cfg.p_loss[ch]:
                 continue
-            d = rng.uniform(0.01, 1.5) if ch == "syslog" else rng.uniform(1, 20) + (
-                rng.uniform(30, 180) if rng.random() < 0.05 else 0.0)
+            d = (
+                rng.uniform(0.01, 1.5)
+                if ch == "syslog"
+                else rng.uniform(1, 20) + (rng.uniform(30, 180) if rng.random() < 0.05 else 0.0)
+            )
             out.append((s.t + float(d), s.t, s))
             if not s.clear:
                 delivered_raise.add(s.key)
@@ -172,7 +197,9 @@ def deliver(syms: list[Sym], net: Network, tl: Timeline, cfg: NoiseConfig, rng: 
     # a northbound stall delays a burst of notifications
     if cfg.stall is not None:
         a, b = cfg.stall
-        out = [((b + float(rng.uniform(0, 60))) if a <= arr <= b else arr, st, s) for arr, st, s in out]
+        out = [
+            ((b + float(rng.uniform(0, 60))) if a <= arr <= b else arr, st, s) for arr, st, s in out
+        ]
     return out
 
 
@@ -183,7 +210,10 @@ def format_times(ts: np.ndarray, style: str, tz_hours: int = 0) -> pd.Series:
     if style == "offset":
         dt = pd.to_datetime(ts + tz_hours * 3600, unit="s")
         sign = "+" if tz_hours >= 0 else "-"
-        return pd.Series(dt.strftime("%Y-%m-%dT%H:%M:%S")).astype(str) + f"{sign}{abs(tz_hours):02d}:00"
+        return (
+            pd.Series(dt.strftime("%Y-%m-%dT%H:%M:%S")).astype(str)
+            + f"{sign}{abs(tz_hours):02d}:00"
+        )
     dt = pd.to_datetime(ts, unit="s")
     if style == "iso_ms":
         return pd.Series(dt.strftime("%Y-%m-%dT%H:%M:%S.%f")).astype(str).str[:-3] + "Z"
@@ -192,8 +222,13 @@ def format_times(ts: np.ndarray, style: str, tz_hours: int = 0) -> pd.Series:
     return pd.Series(dt.strftime("%Y-%m-%dT%H:%M:%SZ")).astype(str)
 
 
-def to_frame(delivered: list[tuple[float, float, Sym]], rend: Renderer, net: Network, cfg: NoiseConfig,
-             rng: np.random.Generator) -> tuple[pd.DataFrame, list[str]]:
+def to_frame(
+    delivered: list[tuple[float, float, Sym]],
+    rend: Renderer,
+    net: Network,
+    cfg: NoiseConfig,
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, list[str]]:
     """Render delivered symptoms into the alarms table (arrival order).
 
     Returns
@@ -204,22 +239,46 @@ def to_frame(delivered: list[tuple[float, float, Sym]], rend: Renderer, net: Net
         Per row, the origin of the symptom (diagnostics only).
     """
     recs: list[tuple] = []
-    sources = {"cisco": "syslog-col-01", "juniper": "syslog-col-02", "nokia": "NSP", "huawei": "NCE-T",
-               "ericsson": "ENM", "zte": "UME", "nms": "umbrella"}
+    sources = {
+        "cisco": "syslog-col-01",
+        "juniper": "syslog-col-02",
+        "nokia": "NSP",
+        "huawei": "NCE-T",
+        "ericsson": "ENM",
+        "zte": "UME",
+        "nms": "umbrella",
+    }
     for arr, st, s in delivered:
         e = net.elements.get(s.device)
-        if s.raiser is None or (cfg.recv_stamp and e is not None and CHANNEL.get(e.vendor) == "syslog"):
+        if s.raiser is None or (
+            cfg.recv_stamp and e is not None and CHANNEL.get(e.vendor) == "syslog"
+        ):
             stamp = (arr if s.raiser is not None else st) + cfg.nms_skew
         else:
             stamp = st + cfg.skew.get(s.raiser, float(rng.normal(0, 20)))
         for j, (typ, sev, lid, msg) in enumerate(rend.rows(s)):
             jit = 0.0 if j == 0 else float(rng.uniform(0, 0.2))
-            src = "umbrella" if s.raiser is None and s.code == "PING_FAIL" else sources.get(e.vendor if e else "nms", "nms")
+            src = (
+                "umbrella"
+                if s.raiser is None and s.code == "PING_FAIL"
+                else sources.get(e.vendor if e else "nms", "nms")
+            )
             recs.append((arr + jit, stamp + jit, s.device, typ, sev, lid, msg, src, s.origin))
             if rng.random() < cfg.p_dup:
                 same = rng.random() < 0.7
-                recs.append((arr + float(rng.uniform(0, 120)), stamp + (0.0 if same else float(rng.uniform(1, 60))),
-                             s.device, typ, sev, lid, msg, src, s.origin))
+                recs.append(
+                    (
+                        arr + float(rng.uniform(0, 120)),
+                        stamp + (0.0 if same else float(rng.uniform(1, 60))),
+                        s.device,
+                        typ,
+                        sev,
+                        lid,
+                        msg,
+                        src,
+                        s.origin,
+                    )
+                )
     recs.sort(key=lambda r: (r[0], r[2], r[3]))
     devices = []
     for r in recs:
@@ -228,14 +287,18 @@ def to_frame(delivered: list[tuple[float, float, Sym]], rend: Renderer, net: Net
             d = cfg.renamed[d]
         devices.append(d)
     ts = np.array([r[1] for r in recs], dtype=float)
-    df = pd.DataFrame({
-        "timestamp": format_times(ts, cfg.ts_style, cfg.tz_hours) if len(recs) else pd.Series([], dtype=str),
-        "device": devices,
-        "alarm_type": [r[3] for r in recs],
-        "severity": [r[4] for r in recs],
-        "link_id": [r[5] for r in recs],
-        "message": [r[6] for r in recs],
-    })
+    df = pd.DataFrame(
+        {
+            "timestamp": format_times(ts, cfg.ts_style, cfg.tz_hours)
+            if len(recs)
+            else pd.Series([], dtype=str),
+            "device": devices,
+            "alarm_type": [r[3] for r in recs],
+            "severity": [r[4] for r in recs],
+            "link_id": [r[5] for r in recs],
+            "message": [r[6] for r in recs],
+        }
+    )
     if cfg.source_col:
         df["source"] = [r[7] for r in recs]
     if cfg.alarm_id:

@@ -1,4 +1,5 @@
 """Turn a delivered symptom into alarm rows in the vendor's own words."""
+
 from __future__ import annotations
 
 import zlib
@@ -34,22 +35,39 @@ class Renderer:
         self.net = net
         vendors = sorted({e.vendor for e in net.elements.values()})
         mode = rng.choice(["none", "all", "some"], p=[0.6, 0.2, 0.2])
-        self.normalise = {v: (mode == "all") or (mode == "some" and rng.random() < 0.5) for v in vendors}
+        self.normalise = {
+            v: (mode == "all") or (mode == "some" and rng.random() < 0.5) for v in vendors
+        }
         self.p_link = {v: float(rng.uniform(0.25, 0.95)) for v in vendors}
         self.p_link_proto = float(rng.uniform(0.0, 0.4))
         self.pair_ids = bool(rng.random() < 0.08)  # an EMS naming links SOURCE--TARGET
         self.ping = vocab.PING_STYLES[int(rng.integers(len(vocab.PING_STYLES)))]
         self.maint_mark = bool(rng.random() < 0.6)
         self.ntp = ["10.0.0.1", "ntp1.oss.example.net", "192.0.2.123"][int(rng.integers(3))]
-        self.users = ["noc_ops", "jsmith", "a.kowalski", "netconf-bot", "admin", "r.müller", "oss_poller", "ansible"]
+        self.users = [
+            "noc_ops",
+            "jsmith",
+            "a.kowalski",
+            "netconf-bot",
+            "admin",
+            "r.müller",
+            "oss_poller",
+            "ansible",
+        ]
         self.rng = rng
 
     def context(self, s: Sym) -> _Ctx:
         """Values available to message templates."""
         net = self.net
         e = net.elements.get(s.device)
-        c = _Ctx(dev=s.device, ip=e.mgmt_ip if e else "10.255.0.1", site=e.site if e else "", ntp=self.ntp,
-                 mrbts=_num(s.device, 90000, 10000), reason="")
+        c = _Ctx(
+            dev=s.device,
+            ip=e.mgmt_ip if e else "10.255.0.1",
+            site=e.site if e else "",
+            ntp=self.ntp,
+            mrbts=_num(s.device, 90000, 10000),
+            reason="",
+        )
         if s.link and s.link in net.links:
             lk = net.links[s.link]
             me = s.device if s.device in (lk.a, lk.b) else lk.a
@@ -69,7 +87,9 @@ class Renderer:
             c["disc"] = _num(s.device + str(peer), 60000, 1000)
         if "lsp" in c:
             c["tun"] = _num(c["lsp"], 9000, 100)
-            c["frr"] = "reverted to primary path" if c.get("revert") else "active, protected link down"
+            c["frr"] = (
+                "reverted to primary path" if c.get("revert") else "active, protected link down"
+            )
         c.setdefault("user", "noc_ops")
         return c
 
@@ -114,8 +134,11 @@ class Renderer:
         """The link_id column: filled when the EMS maps the port to a link."""
         if not s.link:
             return ""
-        p = self.p_link.get(vendor, 0.5) if s.code in vocab.LINK_CODES else (
-            self.p_link_proto if s.code in ("IGP_ADJ_DOWN", "BFD_DOWN", "LDP_DOWN") else 0.0)
+        p = (
+            self.p_link.get(vendor, 0.5)
+            if s.code in vocab.LINK_CODES
+            else (self.p_link_proto if s.code in ("IGP_ADJ_DOWN", "BFD_DOWN", "LDP_DOWN") else 0.0)
+        )
         if self.rng.random() >= p:
             return ""
         if self.pair_ids and s.link in self.net.links:

@@ -6,6 +6,7 @@ state; for each distinct state it computes (once, cached) the connected
 components of the working network, which elements the NMS can reach
 through a gateway, and the routing tree towards the traffic exits.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -51,7 +52,9 @@ def _components(net: Network, dn: frozenset, dl: frozenset) -> np.ndarray:
     return comp
 
 
-def route_tree(net: Network, dn: frozenset, dl: frozenset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def route_tree(
+    net: Network, dn: frozenset, dl: frozenset
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shortest-hop tree from every working element to the nearest exit router.
 
     Returns
@@ -208,8 +211,16 @@ class Timeline:
     def _state_at_start(self) -> tuple[frozenset, frozenset]:
         net = self.net
         t = self.t_lo
-        dn = frozenset(net.nidx[n] for n, ivs in self.node_iv.items() if any(s <= t < e for s, e, _a, _b in ivs))
-        dl = frozenset(net.lidx[l] for l, ivs in self.link_iv.items() if any(s <= t < e for s, e, _a, _b in ivs))
+        dn = frozenset(
+            net.nidx[n]
+            for n, ivs in self.node_iv.items()
+            if any(s <= t < e for s, e, _a, _b in ivs)
+        )
+        dl = frozenset(
+            net.lidx[l]
+            for l, ivs in self.link_iv.items()
+            if any(s <= t < e for s, e, _a, _b in ivs)
+        )
         return dn, dl
 
     def _view(self, dn: frozenset, dl: frozenset) -> View:

@@ -17,6 +17,7 @@ every *surviving* element would report, with protocol detection delays:
 Nothing here decides whether the alarm reaches the NMS: that is
 :mod:`fieldsim.noise`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -56,7 +57,13 @@ def _ports(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, out:
                 syms: list[tuple[float, str, dict]] = []
                 if lk.type == "microwave" and net.elements[x].type == "mw_radio":
                     if dur < 8.0:
-                        syms.append((s + rng.uniform(0.5, 2), "MW_BER", {"value": f"1E-{int(rng.integers(3, 6))}"}))
+                        syms.append(
+                            (
+                                s + rng.uniform(0.5, 2),
+                                "MW_BER",
+                                {"value": f"1E-{int(rng.integers(3, 6))}"},
+                            )
+                        )
                     else:
                         syms.append((s + rng.uniform(2, 10), "MW_LINK_FAIL", {}))
                         if rng.random() < 0.5:
@@ -91,13 +98,38 @@ def _ports(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, out:
                     if t >= e and code != "MW_BER":
                         continue
                     ev = code == "MW_BER"
-                    out.append(Sym(t, x, code, x, link=lid, ctx=dict(ctx), origin=tag, event=ev, maint=maint and admin_here))
+                    out.append(
+                        Sym(
+                            t,
+                            x,
+                            code,
+                            x,
+                            link=lid,
+                            ctx=dict(ctx),
+                            origin=tag,
+                            event=ev,
+                            maint=maint and admin_here,
+                        )
+                    )
                     if clear_ok and not ev:
-                        out.append(Sym(e + rng.uniform(0.05, 3), x, code, x, clear=True, link=lid,
-                                       ctx=dict(ctx), origin=tag, maint=maint and admin_here))
+                        out.append(
+                            Sym(
+                                e + rng.uniform(0.05, 3),
+                                x,
+                                code,
+                                x,
+                                clear=True,
+                                link=lid,
+                                ctx=dict(ctx),
+                                origin=tag,
+                                maint=maint and admin_here,
+                            )
+                        )
 
 
-def _adjacencies(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, out: list[Sym]) -> None:
+def _adjacencies(
+    net: Network, tl: Timeline, P: Params, rng: np.random.Generator, out: list[Sym]
+) -> None:
     for adj in net.adjacencies:
         ivs = []
         for lid in adj.links:
@@ -126,18 +158,55 @@ def _adjacencies(net: Network, tl: Timeline, P: Params, rng: np.random.Generator
                 t0 = s + d
                 out.append(Sym(t0, r, "IGP_ADJ_DOWN", r, link=fl, ctx=ctx, origin=tag))
                 if alive_end:
-                    out.append(Sym(e + rng.uniform(*P.igp_form), r, "IGP_ADJ_DOWN", r, clear=True, link=fl, ctx=ctx, origin=tag))
+                    out.append(
+                        Sym(
+                            e + rng.uniform(*P.igp_form),
+                            r,
+                            "IGP_ADJ_DOWN",
+                            r,
+                            clear=True,
+                            link=fl,
+                            ctx=ctx,
+                            origin=tag,
+                        )
+                    )
                 if adj.bfd:
                     tb = s + min(d, rng.uniform(0.15, 0.9)) - 0.01
                     out.append(Sym(tb, r, "BFD_DOWN", r, link=fl, ctx=ctx, origin=tag))
                     if alive_end:
-                        out.append(Sym(e + rng.uniform(0.5, 3), r, "BFD_DOWN", r, clear=True, link=fl, ctx=ctx, origin=tag))
+                        out.append(
+                            Sym(
+                                e + rng.uniform(0.5, 3),
+                                r,
+                                "BFD_DOWN",
+                                r,
+                                clear=True,
+                                link=fl,
+                                ctx=ctx,
+                                origin=tag,
+                            )
+                        )
                 if adj.ldp and rng.random() < 0.85:
-                    tl_ = t0 + rng.uniform(0, 2) if (phys or adj.bfd) else s + max(d, P.ldp_hold - rng.uniform(0, 5))
+                    tl_ = (
+                        t0 + rng.uniform(0, 2)
+                        if (phys or adj.bfd)
+                        else s + max(d, P.ldp_hold - rng.uniform(0, 5))
+                    )
                     if tl_ < e:
                         out.append(Sym(tl_, r, "LDP_DOWN", r, link=fl, ctx=ctx, origin=tag))
                         if alive_end:
-                            out.append(Sym(e + rng.uniform(3, 15), r, "LDP_DOWN", r, clear=True, link=fl, ctx=ctx, origin=tag))
+                            out.append(
+                                Sym(
+                                    e + rng.uniform(3, 15),
+                                    r,
+                                    "LDP_DOWN",
+                                    r,
+                                    clear=True,
+                                    link=fl,
+                                    ctx=ctx,
+                                    origin=tag,
+                                )
+                            )
 
 
 def _rel_runs(tl: Timeline, C: np.ndarray, pairs: list[tuple[str, str]], net: Network):
@@ -152,7 +221,9 @@ def _rel_runs(tl: Timeline, C: np.ndarray, pairs: list[tuple[str, str]], net: Ne
             yield int(j), tl.bounds[k0], tl.seg_time(k1), tl.seg_tags[k0]
 
 
-def _relations(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, out: list[Sym]) -> None:
+def _relations(
+    net: Network, tl: Timeline, P: Params, rng: np.random.Generator, out: list[Sym]
+) -> None:
     C = tl.comp_matrix()
     el = net.elements
     # iBGP to route reflectors
@@ -172,12 +243,18 @@ def _relations(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, 
             ctx = {"peer": peer}
             out.append(Sym(s + d, x, "BGP_DOWN", x, ctx=ctx, origin=tag))
             if e < tl.t_hi and _alive(tl, x, e):
-                out.append(Sym(e + rng.uniform(10, 60), x, "BGP_DOWN", x, clear=True, ctx=ctx, origin=tag))
+                out.append(
+                    Sym(e + rng.uniform(10, 60), x, "BGP_DOWN", x, clear=True, ctx=ctx, origin=tag)
+                )
     # pseudowires
     for j, s, e, tag in _rel_runs(tl, C, [(a, b) for a, b, _p in net.pws], net):
         a, b, pwid = net.pws[j]
         for x, peer in ((a, b), (b, a)):
-            if not _alive(tl, x, s + 1e-6) or el[x].type not in ("access_router", "agg_router", "pe_router"):
+            if not _alive(tl, x, s + 1e-6) or el[x].type not in (
+                "access_router",
+                "agg_router",
+                "pe_router",
+            ):
                 continue
             d = rng.uniform(0.3, 1.5) if P.pw_bfd else rng.uniform(0.6, 1.0) * P.ldp_hold
             if e - s <= d:
@@ -185,7 +262,9 @@ def _relations(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, 
             ctx = {"peer": peer, "pwid": pwid}
             out.append(Sym(s + d, x, "PW_DOWN", x, ctx=ctx, origin=tag))
             if e < tl.t_hi and _alive(tl, x, e):
-                out.append(Sym(e + rng.uniform(5, 30), x, "PW_DOWN", x, clear=True, ctx=ctx, origin=tag))
+                out.append(
+                    Sym(e + rng.uniform(5, 30), x, "PW_DOWN", x, clear=True, ctx=ctx, origin=tag)
+                )
     # S1/NG associations and cells
     for j, s, e, tag in _rel_runs(tl, C, net.s1, net):
         bs, mc = net.s1[j]
@@ -196,14 +275,34 @@ def _relations(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, 
                 ctx = {"peer": mc, "iface": iface}
                 out.append(Sym(s + d, bs, "S1_FAIL", bs, ctx=ctx, origin=tag))
                 if e < tl.t_hi and _alive(tl, bs, e):
-                    out.append(Sym(e + rng.uniform(3, 20), bs, "S1_FAIL", bs, clear=True, ctx=ctx, origin=tag))
+                    out.append(
+                        Sym(
+                            e + rng.uniform(3, 20),
+                            bs,
+                            "S1_FAIL",
+                            bs,
+                            clear=True,
+                            ctx=ctx,
+                            origin=tag,
+                        )
+                    )
         if _alive(tl, mc, s + 1e-6):
             d = rng.uniform(*P.s1_detect)
             if e - s > d:
                 ctx = {"peer": bs, "iface": iface}
                 out.append(Sym(s + d, mc, "ENB_DISC", mc, ctx=ctx, origin=tag))
                 if e < tl.t_hi:
-                    out.append(Sym(e + rng.uniform(3, 20), mc, "ENB_DISC", mc, clear=True, ctx=ctx, origin=tag))
+                    out.append(
+                        Sym(
+                            e + rng.uniform(3, 20),
+                            mc,
+                            "ENB_DISC",
+                            mc,
+                            clear=True,
+                            ctx=ctx,
+                            origin=tag,
+                        )
+                    )
     by_bs: dict[str, list[str]] = {}
     for bs, mc in net.s1:
         by_bs.setdefault(bs, []).append(mc)
@@ -225,9 +324,21 @@ def _relations(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, 
                     continue
                 for cell in el[bs].cells:
                     ctx = {"cell": cell, "reason": "transport"}
-                    out.append(Sym(s + d + rng.uniform(0, 2), bs, "CELL_DOWN", bs, ctx=ctx, origin=tag))
+                    out.append(
+                        Sym(s + d + rng.uniform(0, 2), bs, "CELL_DOWN", bs, ctx=ctx, origin=tag)
+                    )
                     if e < tl.t_hi and _alive(tl, bs, e):
-                        out.append(Sym(e + rng.uniform(10, 60), bs, "CELL_DOWN", bs, clear=True, ctx=ctx, origin=tag))
+                        out.append(
+                            Sym(
+                                e + rng.uniform(10, 60),
+                                bs,
+                                "CELL_DOWN",
+                                bs,
+                                clear=True,
+                                ctx=ctx,
+                                origin=tag,
+                            )
+                        )
     # X2 between neighbouring base stations
     for j, s, e, tag in _rel_runs(tl, C, net.x2, net):
         a, b = net.x2[j]
@@ -240,7 +351,9 @@ def _relations(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, 
             ctx = {"peer": peer}
             out.append(Sym(s + d, x, "X2_FAIL", x, ctx=ctx, origin=tag))
             if e < tl.t_hi and _alive(tl, x, e):
-                out.append(Sym(e + rng.uniform(5, 40), x, "X2_FAIL", x, clear=True, ctx=ctx, origin=tag))
+                out.append(
+                    Sym(e + rng.uniform(5, 40), x, "X2_FAIL", x, clear=True, ctx=ctx, origin=tag)
+                )
     # PTP timing
     for j, s, e, tag in _rel_runs(tl, C, net.ptp, net):
         bs, _gm = net.ptp[j]
@@ -252,17 +365,23 @@ def _relations(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, 
         ctx = {"item": "PTP"}
         out.append(Sym(s + d, bs, "SYNC_LOSS", bs, ctx=ctx, origin=tag))
         if e < tl.t_hi and _alive(tl, bs, e):
-            out.append(Sym(e + rng.uniform(60, 300), bs, "SYNC_LOSS", bs, clear=True, ctx=ctx, origin=tag))
+            out.append(
+                Sym(e + rng.uniform(60, 300), bs, "SYNC_LOSS", bs, clear=True, ctx=ctx, origin=tag)
+            )
     _lsps(net, tl, C, rng, out)
 
 
-def _lsps(net: Network, tl: Timeline, C: np.ndarray, rng: np.random.Generator, out: list[Sym]) -> None:
+def _lsps(
+    net: Network, tl: Timeline, C: np.ndarray, rng: np.random.Generator, out: list[Sym]
+) -> None:
     nseg = len(tl.seg_views)
     for head, tail, name, lids, nodes in net.lsps:
         hi, ti = net.nidx[head], net.nidx[tail]
         li = [net.lidx[x] for x in lids]
         ni = [net.nidx[x] for x in nodes]
-        broken = np.array([any(l in v.dl for l in li) or any(n in v.dn for n in ni) for v in tl.seg_views])
+        broken = np.array(
+            [any(l in v.dl for l in li) or any(n in v.dn for n in ni) for v in tl.seg_views]
+        )
         if not broken.any():
             continue
         conn = (C[:, hi] == C[:, ti]) & (C[:, hi] >= 0)
@@ -272,15 +391,47 @@ def _lsps(net: Network, tl: Timeline, C: np.ndarray, rng: np.random.Generator, o
             if not _alive(tl, head, s + 1e-6):
                 continue
             if conn[k0]:
-                out.append(Sym(s + rng.uniform(0.05, 2), head, "LSP_REROUTE", head, ctx=dict(ctx), origin=tag, event=True))
+                out.append(
+                    Sym(
+                        s + rng.uniform(0.05, 2),
+                        head,
+                        "LSP_REROUTE",
+                        head,
+                        ctx=dict(ctx),
+                        origin=tag,
+                        event=True,
+                    )
+                )
             for d0, d1 in tl.runs(conn[k0:k1]):
                 ds, de = tl.bounds[k0 + d0], tl.seg_time(k0 + d1)
-                out.append(Sym(ds + rng.uniform(0.5, 3), head, "LSP_DOWN", head, ctx=dict(ctx), origin=tag))
+                out.append(
+                    Sym(ds + rng.uniform(0.5, 3), head, "LSP_DOWN", head, ctx=dict(ctx), origin=tag)
+                )
                 if de < tl.t_hi and _alive(tl, head, de):
-                    out.append(Sym(de + rng.uniform(1, 10), head, "LSP_DOWN", head, clear=True, ctx=dict(ctx), origin=tag))
+                    out.append(
+                        Sym(
+                            de + rng.uniform(1, 10),
+                            head,
+                            "LSP_DOWN",
+                            head,
+                            clear=True,
+                            ctx=dict(ctx),
+                            origin=tag,
+                        )
+                    )
             if k1 < nseg and _alive(tl, head, e):
                 c2 = dict(ctx, revert=True)
-                out.append(Sym(e + rng.uniform(30, 300), head, "LSP_REROUTE", head, ctx=c2, origin=tag, event=True))
+                out.append(
+                    Sym(
+                        e + rng.uniform(30, 300),
+                        head,
+                        "LSP_REROUTE",
+                        head,
+                        ctx=c2,
+                        origin=tag,
+                        event=True,
+                    )
+                )
 
 
 def _nms(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, out: list[Sym]) -> None:
@@ -298,12 +449,21 @@ def _nms(net: Network, tl: Timeline, P: Params, rng: np.random.Generator, out: l
                     continue
                 out.append(Sym(s + d, n, code, None, origin=tag))
                 if e < tl.t_hi:
-                    out.append(Sym(e + rng.uniform(0, pp) + rng.uniform(1, 10), n, code, None, clear=True, origin=tag))
+                    out.append(
+                        Sym(
+                            e + rng.uniform(0, pp) + rng.uniform(1, 10),
+                            n,
+                            code,
+                            None,
+                            clear=True,
+                            origin=tag,
+                        )
+                    )
 
 
 def _restarts(net: Network, tl: Timeline, rng: np.random.Generator, out: list[Sym]) -> None:
     for n, ivs in tl.node_iv.items():
-        for s, e, tag, cause in ivs:
+        for _s, e, tag, cause in ivs:
             if e >= tl.t_hi or tl.node_down_at(n, e):
                 continue
             maint = cause == "maint"
@@ -311,8 +471,23 @@ def _restarts(net: Network, tl: Timeline, rng: np.random.Generator, out: list[Sy
             out.append(Sym(e + rng.uniform(5, 40), n, code, n, origin=tag, event=True, maint=maint))
             if net.elements[n].type != "base_station" and rng.random() < 0.6:
                 ctx = {"item": "ntp"}
-                out.append(Sym(e + rng.uniform(2, 10), n, "NTP_UNSYNC", n, ctx=ctx, origin=tag, maint=maint))
-                out.append(Sym(e + rng.uniform(30, 300), n, "NTP_UNSYNC", n, clear=True, ctx=ctx, origin=tag, maint=maint))
+                out.append(
+                    Sym(
+                        e + rng.uniform(2, 10), n, "NTP_UNSYNC", n, ctx=ctx, origin=tag, maint=maint
+                    )
+                )
+                out.append(
+                    Sym(
+                        e + rng.uniform(30, 300),
+                        n,
+                        "NTP_UNSYNC",
+                        n,
+                        clear=True,
+                        ctx=ctx,
+                        origin=tag,
+                        maint=maint,
+                    )
+                )
 
 
 def derive(net: Network, tl: Timeline, P: Params, rng: np.random.Generator) -> list[Sym]:

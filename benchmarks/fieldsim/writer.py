@@ -1,4 +1,5 @@
 """Inventory tables and the incident folder on disk."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["inventory", "write_incident"]
 
 
-def inventory(net: Network, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+def inventory(
+    net: Network, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """nodes.csv and links.csv as an OSS inventory export would give them.
 
     A few inventories lack coordinates for part of the access network, and
@@ -31,17 +34,33 @@ def inventory(net: Network, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.
         lat, lon = e.lat, e.lon
         if drop_coords and e.layer in ("access", "ran") and rng.random() < p_drop:
             lat = lon = None
-        rows.append({"node_id": n, "node_type": e.type, "site": e.site, "layer": e.layer,
-                     "lat": None if lat is None else round(lat, 5), "lon": None if lon is None else round(lon, 5),
-                     "gateway": "true" if e.gateway else "false", "vendor": e.vendor, "model": e.model,
-                     "mgmt_ip": e.mgmt_ip})
+        rows.append(
+            {
+                "node_id": n,
+                "node_type": e.type,
+                "site": e.site,
+                "layer": e.layer,
+                "lat": None if lat is None else round(lat, 5),
+                "lon": None if lon is None else round(lon, 5),
+                "gateway": "true" if e.gateway else "false",
+                "vendor": e.vendor,
+                "model": e.model,
+                "mgmt_ip": e.mgmt_ip,
+            }
+        )
     nodes = pd.DataFrame(rows)
     if rng.random() < 0.5:
         nodes = nodes.sort_values("node_id", kind="stable").reset_index(drop=True)
     with_ports = rng.random() < 0.6
     lrows = []
     for lid, lk in net.links.items():
-        r = {"link_id": lid, "source": lk.a, "target": lk.b, "link_type": lk.type, "capacity_mbps": int(lk.cap)}
+        r = {
+            "link_id": lid,
+            "source": lk.a,
+            "target": lk.b,
+            "link_type": lk.type,
+            "capacity_mbps": int(lk.cap),
+        }
         if with_ports:
             r["source_port"] = lk.a_port
             r["target_port"] = lk.b_port
@@ -52,7 +71,13 @@ def inventory(net: Network, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.
         for k in range(int(rng.integers(1, 3))):
             a = ids[int(rng.integers(len(ids)))]
             ghost = f"{el[a].site}-DECOM{k + 1}"
-            r = {"link_id": f"DECOM-LINK-{k + 1}", "source": a, "target": ghost, "link_type": "fiber", "capacity_mbps": 1000}
+            r = {
+                "link_id": f"DECOM-LINK-{k + 1}",
+                "source": a,
+                "target": ghost,
+                "link_type": "fiber",
+                "capacity_mbps": 1000,
+            }
             if with_ports:
                 r["source_port"] = ""
                 r["target_port"] = ""
@@ -62,7 +87,7 @@ def inventory(net: Network, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.
     return nodes, links, stale
 
 
-def write_incident(incident: "FieldIncident", folder: str | Path) -> Path:
+def write_incident(incident: FieldIncident, folder: str | Path) -> Path:
     """Write one incident folder in the interchange format.
 
     Parameters
@@ -86,5 +111,7 @@ def write_incident(incident: "FieldIncident", folder: str | Path) -> Path:
         incident.metrics.to_csv(m, index=False)
     elif m.exists():
         m.unlink()
-    (out / "truth.json").write_text(json.dumps(incident.truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "truth.json").write_text(
+        json.dumps(incident.truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return out

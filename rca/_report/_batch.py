@@ -25,9 +25,10 @@ import logging
 import os
 import re
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from markupsafe import Markup
 
@@ -38,16 +39,37 @@ from ..errors import InputError, MissingExtraError
 from ..incident import Incident
 from ..result import RCAResult
 
-__all__ = ["BatchOptions", "BatchSummary", "Outcome", "Task", "folder_tasks", "log_tasks", "run_task",
-           "write_batch", "PLOTLY_ASSET"]
+__all__ = [
+    "BatchOptions",
+    "BatchSummary",
+    "Outcome",
+    "Task",
+    "folder_tasks",
+    "log_tasks",
+    "run_task",
+    "write_batch",
+    "PLOTLY_ASSET",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Where the shared plotly.js goes, relative to the output folder.
 PLOTLY_ASSET = "assets/plotly.min.js"
 
-_SUMMARY_COLUMNS = ("incident_id", "start", "end", "top_entity", "kind", "fault", "probability", "confident",
-                    "n_alarms", "n_candidates", "page", "error")
+_SUMMARY_COLUMNS = (
+    "incident_id",
+    "start",
+    "end",
+    "top_entity",
+    "kind",
+    "fault",
+    "probability",
+    "confident",
+    "n_alarms",
+    "n_candidates",
+    "page",
+    "error",
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +82,7 @@ class BatchOptions:
     segment: bool = True
     context: str = "segment"
     columns: dict | None = None
-    topology: Any = None         # a Topology for folders that hold alarms only
+    topology: Any = None  # a Topology for folders that hold alarms only
     segment_params: dict = field(default_factory=dict)
 
 
@@ -140,10 +162,13 @@ def run_task(task: Task, options: BatchOptions) -> list[Outcome]:
     incidents, error = guarded(_incidents_of_folder, Path(task.path or "."), options)
     if error is not None:
         return [Outcome(task.name, error=describe(error), source=task.name)]
+    assert incidents is not None  # guarded() gives a value or an error
     return [_analyse(inc, options, source=task.name, notes=notes) for inc, notes in incidents]
 
 
-def _incidents_of_folder(folder: Path, options: BatchOptions) -> list[tuple[Incident, tuple[str, ...]]]:
+def _incidents_of_folder(
+    folder: Path, options: BatchOptions
+) -> list[tuple[Incident, tuple[str, ...]]]:
     from ..incident import read_incident
     from ..segment import segment
 
@@ -152,34 +177,42 @@ def _incidents_of_folder(folder: Path, options: BatchOptions) -> list[tuple[Inci
         return [(inc, ())]
     seg = segment(inc.alarms, inc.topology, inc.metrics, name=folder.name, **options.segment_params)
     if len(seg) == 0:
-        note = (f"segmentation found no burst of lasting alarms in the {len(inc.alarms)} alarms of this folder; "
-                "the whole log was analysed as one incident")
+        note = (
+            f"segmentation found no burst of lasting alarms in the {len(inc.alarms)} alarms of this folder; "
+            "the whole log was analysed as one incident"
+        )
         return [(inc, (note,))]
     if len(seg) == 1:
         one = seg.incident(0, context=options.context)
         one.name = folder.name
         one.truth = inc.truth
         return [(one, ())]
-    out = []
+    out: list[tuple[Incident, tuple[str, ...]]] = []
     for i in range(len(seg)):
         part = seg.incident(i, context=options.context)
         out.append((part, (f"one of {len(seg)} incidents found in {folder.name}",)))
     return out
 
 
-def _analyse(inc: Incident, options: BatchOptions, *, source: str, notes: tuple[str, ...] = ()) -> Outcome:
+def _analyse(
+    inc: Incident, options: BatchOptions, *, source: str, notes: tuple[str, ...] = ()
+) -> Outcome:
     window = (inc.alarms.start, inc.alarms.end) if len(inc.alarms) else (None, None)
     out = Outcome(inc.name, window[0], window[1], len(inc.alarms), source=source, notes=notes)
     result, error = guarded(_rank, inc, options)
     if error is not None:
         out.error = describe(error)
         return out
+    assert result is not None  # guarded() gives a value or an error
     if notes:
         result = replace(result, notes=tuple(result.notes) + notes)
     answer = result.to_dict()
-    answer.update(incident=inc.name, incident_id=inc.name,
-                  start=to_iso(window[0]) if window[0] is not None else None,
-                  end=to_iso(window[1]) if window[1] is not None else None)
+    answer.update(
+        incident=inc.name,
+        incident_id=inc.name,
+        start=to_iso(window[0]) if window[0] is not None else None,
+        end=to_iso(window[1]) if window[1] is not None else None,
+    )
     answer.pop("seconds", None)
     out.answer = answer
     page, error = guarded(_page, inc, result)
@@ -192,7 +225,12 @@ def _analyse(inc: Incident, options: BatchOptions, *, source: str, notes: tuple[
 def _rank(inc: Incident, options: BatchOptions) -> RCAResult:
     from ..analysis import analyze
 
-    return analyze(inc, method=options.method, knowledge=options.knowledge, max_candidates=options.max_candidates)
+    return analyze(
+        inc,
+        method=options.method,
+        knowledge=options.knowledge,
+        max_candidates=options.max_candidates,
+    )
 
 
 def _page(inc: Incident, result: RCAResult) -> str:
@@ -202,7 +240,9 @@ def _page(inc: Incident, result: RCAResult) -> str:
 
 
 # ---------------------------------------------------------------- executors
-def _serial(tasks: Sequence[Task], options: BatchOptions) -> Iterator[tuple[Task, list[Outcome] | None, BaseException | None]]:
+def _serial(
+    tasks: Sequence[Task], options: BatchOptions
+) -> Iterator[tuple[Task, list[Outcome] | None, BaseException | None]]:
     for task in tasks:
         try:
             yield task, run_task(task, options), None
@@ -212,12 +252,15 @@ def _serial(tasks: Sequence[Task], options: BatchOptions) -> Iterator[tuple[Task
             yield task, None, exc
 
 
-def _local(tasks: Sequence[Task], options: BatchOptions, jobs: int) -> Iterator[tuple[Task, list[Outcome] | None, BaseException | None]]:
+def _local(
+    tasks: Sequence[Task], options: BatchOptions, jobs: int
+) -> Iterator[tuple[Task, list[Outcome] | None, BaseException | None]]:
     import concurrent.futures as cf
     import multiprocessing
 
-    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                          else "spawn")
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    )
     with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = {pool.submit(run_task, t, options): t for t in tasks}
         try:
@@ -232,14 +275,20 @@ def _local(tasks: Sequence[Task], options: BatchOptions, jobs: int) -> Iterator[
             raise
 
 
-def _dask(tasks: Sequence[Task], options: BatchOptions, scheduler: str) -> Iterator[tuple[Task, list[Outcome] | None, BaseException | None]]:
+def _dask(
+    tasks: Sequence[Task], options: BatchOptions, scheduler: str
+) -> Iterator[tuple[Task, list[Outcome] | None, BaseException | None]]:
     from .._extras import require
 
-    (distributed,) = require("dask", "distributed", feature="rca report --scheduler (a Dask cluster)")
+    (distributed,) = require(
+        "dask", "distributed", feature="rca report --scheduler (a Dask cluster)"
+    )
     client = distributed.Client(scheduler)
     try:
-        futures = {client.submit(run_task, t, options, pure=False, key=f"rca-report-{i}-{t.name}"): t
-                   for i, t in enumerate(tasks)}
+        futures = {
+            client.submit(run_task, t, options, pure=False, key=f"rca-report-{i}-{t.name}"): t
+            for i, t in enumerate(tasks)
+        }
         try:
             for fut in distributed.as_completed(list(futures)):
                 exc = fut.exception()
@@ -254,10 +303,18 @@ def _dask(tasks: Sequence[Task], options: BatchOptions, scheduler: str) -> Itera
 
 
 # ------------------------------------------------------------------ writing
-def write_batch(tasks: Sequence[Task], out: str | Path, *, options: BatchOptions | None = None, jobs: int = 1,
-                scheduler: str | None = None, progress: bool = False,
-                on_outcome: Callable[[Outcome], None] | None = None, title: str = "RCA report",
-                no_incident: Sequence[str] = ()) -> BatchSummary:
+def write_batch(
+    tasks: Sequence[Task],
+    out: str | Path,
+    *,
+    options: BatchOptions | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: bool = False,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    title: str = "RCA report",
+    no_incident: Sequence[str] = (),
+) -> BatchSummary:
     """Analyse every task and write the report folder (see the module docstring).
 
     Parameters
@@ -293,7 +350,9 @@ def write_batch(tasks: Sequence[Task], out: str | Path, *, options: BatchOptions
     options = options or BatchOptions()
     out = Path(out)
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise InputError("expected a folder for the report, found a file or a symbolic link", file=out)
+        raise InputError(
+            "expected a folder for the report, found a file or a symbolic link", file=out
+        )
     (out / "incidents").mkdir(parents=True, exist_ok=True)
     _write_plotly(out)
     started = time.perf_counter()
@@ -316,7 +375,7 @@ def write_batch(tasks: Sequence[Task], out: str | Path, *, options: BatchOptions
                 results = [Outcome(task.name, error=describe(exc), source=task.name)]
             for o in results or []:
                 _write_page(out, o, pages)
-                o.page = None   # written; do not keep every page in memory
+                o.page = None  # written; do not keep every page in memory
                 outcomes.append(o)
                 if on_outcome is not None:
                     on_outcome(o)
@@ -327,7 +386,9 @@ def write_batch(tasks: Sequence[Task], out: str | Path, *, options: BatchOptions
     finally:
         if bar is not None:
             bar.close()
-        summary = BatchSummary(out, sorted(outcomes, key=_order), time.perf_counter() - started, list(no_incident))
+        summary = BatchSummary(
+            out, sorted(outcomes, key=_order), time.perf_counter() - started, list(no_incident)
+        )
         _write_tables(summary, pages, title)
     return summary
 
@@ -388,23 +449,42 @@ def _write_tables(summary: BatchSummary, pages: dict[str, str], title: str) -> N
                 a["error"] = o.error
             answers.append(a)
         else:
-            answers.append({"incident": o.incident_id, "incident_id": o.incident_id,
-                            "start": to_iso(o.start) if o.start is not None else None,
-                            "end": to_iso(o.end) if o.end is not None else None,
-                            "confident": False, "candidates": [], "error": o.error})
-    atomic_write_text(out / "results.json", json.dumps(answers, indent=1, allow_nan=False, ensure_ascii=False) + "\n")
+            answers.append(
+                {
+                    "incident": o.incident_id,
+                    "incident_id": o.incident_id,
+                    "start": to_iso(o.start) if o.start is not None else None,
+                    "end": to_iso(o.end) if o.end is not None else None,
+                    "confident": False,
+                    "candidates": [],
+                    "error": o.error,
+                }
+            )
+    atomic_write_text(
+        out / "results.json",
+        json.dumps(answers, indent=1, allow_nan=False, ensure_ascii=False) + "\n",
+    )
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(_SUMMARY_COLUMNS)
     for o in summary.outcomes:
         top = o.top
-        writer.writerow([_csv_safe(o.incident_id), to_iso(o.start) if o.start is not None else "",
-                         to_iso(o.end) if o.end is not None else "",
-                         _csv_safe(top["entity"]) if top else "", top["kind"] if top else "",
-                         top["fault"] if top else "", f"{top['score']:.4f}" if top else "",
-                         str(bool(o.answer and o.answer.get("confident"))).lower() if o.answer else "",
-                         o.n_alarms, o.n_candidates, f"incidents/{pages[o.incident_id]}" if o.incident_id in pages else "",
-                         _csv_safe(o.error or ("no candidates" if o.answer is not None and not top else ""))])
+        writer.writerow(
+            [
+                _csv_safe(o.incident_id),
+                to_iso(o.start) if o.start is not None else "",
+                to_iso(o.end) if o.end is not None else "",
+                _csv_safe(top["entity"]) if top else "",
+                top["kind"] if top else "",
+                top["fault"] if top else "",
+                f"{top['score']:.4f}" if top else "",
+                str(bool(o.answer and o.answer.get("confident"))).lower() if o.answer else "",
+                o.n_alarms,
+                o.n_candidates,
+                f"incidents/{pages[o.incident_id]}" if o.incident_id in pages else "",
+                _csv_safe(o.error or ("no candidates" if o.answer is not None and not top else "")),
+            ]
+        )
     atomic_write_text(out / "summary.csv", buf.getvalue())
     atomic_write_text(out / "index.html", render_index(summary, pages, title))
 
@@ -423,47 +503,108 @@ def render_index(summary: BatchSummary, pages: dict[str, str], title: str) -> st
     rows = []
     for o in summary.outcomes:
         top = o.top
-        rows.append({
-            "id": o.incident_id, "page": f"incidents/{pages[o.incident_id]}" if o.incident_id in pages else "",
-            "start": to_iso(o.start) if o.start is not None else "", "end": to_iso(o.end) if o.end is not None else "",
-            "start_sort": f"{o.start:.3f}" if o.start is not None else "",
-            "entity": top["entity"] if top else "", "kind": top["kind"] if top else "",
-            "fault": top["fault"] if top else "", "probability": f"{top['score']:.2f}" if top else "",
-            "confident": bool(o.answer and o.answer.get("confident")), "n_alarms": o.n_alarms,
-            "error": o.error or "", "empty": o.error is None and not top, "source": o.source,
-        })
+        rows.append(
+            {
+                "id": o.incident_id,
+                "page": f"incidents/{pages[o.incident_id]}" if o.incident_id in pages else "",
+                "start": to_iso(o.start) if o.start is not None else "",
+                "end": to_iso(o.end) if o.end is not None else "",
+                "start_sort": f"{o.start:.3f}" if o.start is not None else "",
+                "entity": top["entity"] if top else "",
+                "kind": top["kind"] if top else "",
+                "fault": top["fault"] if top else "",
+                "probability": f"{top['score']:.2f}" if top else "",
+                "confident": bool(o.answer and o.answer.get("confident")),
+                "n_alarms": o.n_alarms,
+                "error": o.error or "",
+                "empty": o.error is None and not top,
+                "source": o.source,
+            }
+        )
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    ok = [o for o in summary.outcomes if o.start is not None and o.top is not None]
+    ok = [
+        (o, o.start, o.top) for o in summary.outcomes if o.start is not None and o.top is not None
+    ]
     for confident in (True, False):
-        pts = [o for o in ok if bool(o.answer and o.answer.get("confident")) == confident]
+        pts = [
+            (o, start, top)
+            for o, start, top in ok
+            if bool(o.answer and o.answer.get("confident")) == confident
+        ]
         if not pts:
             continue
-        fig.add_trace(go.Scatter(
-            x=[to_iso(o.start).replace("Z", "") for o in pts], y=[o.top["score"] for o in pts], mode="markers",
-            name="confident" if confident else "not confident",
-            marker={"size": [min(8 + o.n_alarms ** 0.5, 30) for o in pts], "color": "#d62728" if confident else "#f2a93b",
-                    "line": {"color": "white", "width": 1}},
-            hovertext=[f"<b>{esc(o.incident_id, limit=60)}</b><br>{esc(o.top['entity'], limit=60)}: "
-                       f"{esc(o.top['fault'])}<br>probability {o.top['score']:.2f}<br>{o.n_alarms} alarms"
-                       for o in pts], hoverinfo="text"))
-    failed = [o for o in summary.outcomes if o.start is not None and o.error is not None and o.top is None]
+        fig.add_trace(
+            go.Scatter(
+                x=[to_iso(start).replace("Z", "") for o, start, top in pts],
+                y=[top["score"] for o, start, top in pts],
+                mode="markers",
+                name="confident" if confident else "not confident",
+                marker={
+                    "size": [min(8 + o.n_alarms**0.5, 30) for o, _, _ in pts],
+                    "color": "#d62728" if confident else "#f2a93b",
+                    "line": {"color": "white", "width": 1},
+                },
+                hovertext=[
+                    f"<b>{esc(o.incident_id, limit=60)}</b><br>{esc(top['entity'], limit=60)}: "
+                    f"{esc(top['fault'])}<br>probability {top['score']:.2f}<br>{o.n_alarms} alarms"
+                    for o, _, top in pts
+                ],
+                hoverinfo="text",
+            )
+        )
+    failed = [
+        o for o in summary.outcomes if o.start is not None and o.error is not None and o.top is None
+    ]
     if failed:
-        fig.add_trace(go.Scatter(x=[to_iso(o.start).replace("Z", "") for o in failed], y=[0.0] * len(failed),
-                                 mode="markers", name="failed", marker={"symbol": "x", "size": 10, "color": "#555"},
-                                 hovertext=[esc(o.incident_id, limit=60) for o in failed], hoverinfo="text"))
-    fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 30, "b": 40}, plot_bgcolor="white",
-                      paper_bgcolor="white", xaxis={"title": {"text": "incident start (UTC)"}, "gridcolor": "#eee"},
-                      yaxis={"title": {"text": "probability of the top root"}, "range": [-0.05, 1.05],
-                             "gridcolor": "#eee"}, legend={"orientation": "h", "y": 1.1})
-    counts = {"incidents": len(summary.outcomes), "analysed": len(summary.analysed), "failed": len(summary.failed),
-              "empty": len(summary.empty), "alarms": sum(o.n_alarms for o in summary.outcomes),
-              "confident": sum(1 for r in rows if r["confident"])}
-    return _environment().get_template("index.html").render(
-        title=title, version=_version(), rows=rows, counts=counts, seconds=f"{summary.seconds:.1f}",
-        failed=[r for r in rows if r["error"]], no_incident=summary.no_incident,
-        timeline_json=Markup(figure_json(fig)), plotly_src=PLOTLY_ASSET)
+        fig.add_trace(
+            go.Scatter(
+                x=[to_iso(o.start or 0.0).replace("Z", "") for o in failed],
+                y=[0.0] * len(failed),
+                mode="markers",
+                name="failed",
+                marker={"symbol": "x", "size": 10, "color": "#555"},
+                hovertext=[esc(o.incident_id, limit=60) for o in failed],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(
+        height=300,
+        margin={"l": 40, "r": 10, "t": 30, "b": 40},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        xaxis={"title": {"text": "incident start (UTC)"}, "gridcolor": "#eee"},
+        yaxis={
+            "title": {"text": "probability of the top root"},
+            "range": [-0.05, 1.05],
+            "gridcolor": "#eee",
+        },
+        legend={"orientation": "h", "y": 1.1},
+    )
+    counts = {
+        "incidents": len(summary.outcomes),
+        "analysed": len(summary.analysed),
+        "failed": len(summary.failed),
+        "empty": len(summary.empty),
+        "alarms": sum(o.n_alarms for o in summary.outcomes),
+        "confident": sum(1 for r in rows if r["confident"]),
+    }
+    return (
+        _environment()
+        .get_template("index.html")
+        .render(
+            title=title,
+            version=_version(),
+            rows=rows,
+            counts=counts,
+            seconds=f"{summary.seconds:.1f}",
+            failed=[r for r in rows if r["error"]],
+            no_incident=summary.no_incident,
+            timeline_json=Markup(figure_json(fig)),
+            plotly_src=PLOTLY_ASSET,
+        )
+    )
 
 
 def default_jobs() -> int:

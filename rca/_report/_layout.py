@@ -23,7 +23,9 @@ SPRING_LIMIT = 400
 Positions = dict[str, tuple[float, float]]
 
 
-def node_positions(topology: Topology, *, random_state: int = 7, min_geo_fraction: float = 0.5) -> Positions:
+def node_positions(
+    topology: Topology, *, random_state: int = 7, min_geo_fraction: float = 0.5
+) -> Positions:
     """Drawing coordinates of every element.
 
     Parameters
@@ -94,20 +96,23 @@ def _geo_layout(topology: Topology, xy: np.ndarray) -> Positions:
         known = ~np.isnan(xy[:, 0])
     rest = np.flatnonzero(~known)
     if len(rest):
-        x0, y0 = np.nanmin(xy[:, 0]) if known.any() else 0.0, np.nanmin(xy[:, 1]) if known.any() else 0.0
+        x0, y0 = (
+            np.nanmin(xy[:, 0]) if known.any() else 0.0,
+            np.nanmin(xy[:, 1]) if known.any() else 0.0,
+        )
         step = span / max(len(rest), 1)
         for k, i in enumerate(rest):
             xy[i] = (x0 + k * step, y0 - 0.1 * span)
     # elements at the same point (one site): spread on a small circle
     groups: dict[tuple[float, float], list[int]] = {}
-    for i, (x, y) in enumerate(xy.tolist()):
-        groups.setdefault((x, y), []).append(i)
+    for j, (x, y) in enumerate(xy.tolist()):
+        groups.setdefault((x, y), []).append(j)
     radius = 0.01 * span
     for (x, y), members in groups.items():
         if len(members) > 1:
-            for k, i in enumerate(members):
+            for k, m in enumerate(members):
                 a = 2 * math.pi * k / len(members)
-                xy[i] = (x + radius * math.cos(a), y + radius * math.sin(a))
+                xy[m] = (x + radius * math.cos(a), y + radius * math.sin(a))
     return {n: (float(xy[i, 0]), float(xy[i, 1])) for i, n in enumerate(ids)}
 
 
@@ -122,7 +127,7 @@ def _radial_layout(topology: Topology) -> Positions:
     children: dict[str | None, list[str]] = {None: []}
 
     def grow(start: list[str]) -> None:
-        queue = deque()
+        queue: deque[str] = deque()
         for r in start:
             if r not in parent:
                 parent[r], depth[r] = None, 1
@@ -143,11 +148,12 @@ def _radial_layout(topology: Topology) -> Positions:
         if n not in parent:
             grow([n])
     leaves: dict[str, int] = {}
-    for v in reversed(order):
-        leaves[v] = sum(leaves[c] for c in children[v]) or 1
+    for node in reversed(order):
+        leaves[node] = sum(leaves[c] for c in children[node]) or 1
     span: dict[str | None, tuple[float, float]] = {None: (0.0, 2 * math.pi)}
     pos: Positions = {}
-    for v in [None, *order]:
+    visit: list[str | None] = [None, *order]
+    for v in visit:
         a0, a1 = span[v]
         kids = children.get(v, [])
         total = sum(leaves[c] for c in kids)

@@ -7,7 +7,8 @@ public functions wrap the same dict in a ``go.Figure`` (validated then).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["FigureSpec", "tracer"]
 
@@ -47,6 +48,8 @@ class FigureSpec:
 
 def tracer(kind: str) -> Callable[..., dict]:
     """A trace constructor: ``tracer("scatter")(x=..., y=...)`` is ``{"type": "scatter", "x": ..., "y": ...}``."""
+
     def make(**props: Any) -> dict:
         return {"type": kind, **{k: v for k, v in props.items() if v is not None}}
+
     return make

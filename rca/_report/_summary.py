@@ -13,13 +13,26 @@ from ..incident import Incident
 from ..result import Candidate, RCAResult
 from ..topology import Topology
 
-__all__ = ["FAULT_LABEL", "Group", "answer_sentence", "fault_time", "group_candidates", "what_to_check"]
+__all__ = [
+    "FAULT_LABEL",
+    "Group",
+    "answer_sentence",
+    "fault_time",
+    "group_candidates",
+    "what_to_check",
+]
 
 #: How each fault reads in a sentence.
 FAULT_LABEL: dict[str, str] = {
-    "node_down": "element down", "node_reboot": "element rebooted", "link_down": "link down",
-    "fiber_cut": "fibre cut", "site_power": "site power loss", "card_failure": "card or port failure",
-    "congestion": "congestion", "cpu_overload": "CPU overload", "link_degraded": "link degraded",
+    "node_down": "element down",
+    "node_reboot": "element rebooted",
+    "link_down": "link down",
+    "fiber_cut": "fibre cut",
+    "site_power": "site power loss",
+    "card_failure": "card or port failure",
+    "congestion": "congestion",
+    "cpu_overload": "CPU overload",
+    "link_degraded": "link degraded",
     "microwave_fading": "microwave fading",
 }
 
@@ -63,9 +76,15 @@ def answer_sentence(result: RCAResult, names: list[str]) -> str:
         return "No root cause could be proposed for these alarms."
     top = result.candidates[0]
     label = FAULT_LABEL.get(top.fault, top.fault.replace("_", " "))
-    who = names[0] if len(names) == 1 else f"{names[0]} (or, equally, {', '.join(names[1:4])}{'...' if len(names) > 4 else ''})"
-    text = (f"{who} ({top.kind}): {label}, probability {round(100 * top.score)} %; "
-            f"it explains {top.explained} of the {result.n_alarms} alarms.")
+    who = (
+        names[0]
+        if len(names) == 1
+        else f"{names[0]} (or, equally, {', '.join(names[1:4])}{'...' if len(names) > 4 else ''})"
+    )
+    text = (
+        f"{who} ({top.kind}): {label}, probability {round(100 * top.score)} %; "
+        f"it explains {top.explained} of the {result.n_alarms} alarms."
+    )
     if not result.confident:
         text = "Not confident: no candidate is probable enough to act on. Best guess: " + text
     return text
@@ -80,28 +99,48 @@ def what_to_check(candidate: Candidate, topology: Topology) -> list[str]:
         ends = f" ({a} and {b})"
     members = topology.sites.get(e, []) if candidate.kind == "site" else []
     checks = {
-        "node_down": [f"Is {e} powered and answering on its console or out-of-band port?",
-                      f"Check the power and the alarms of the site of {e}; dispatch if it stays unreachable."],
-        "node_reboot": [f"Read the uptime and the reload reason of {e} (crash log, software exception).",
-                        "Check whether it reboots again (a loop points to software or power)."],
-        "link_down": [f"Check the port status and optical levels at both ends of {e}{ends}.",
-                      "Run an OTDR test from the nearer end if the light is gone."],
-        "fiber_cut": [f"Links {e} leave one site along one route: check the shared duct or cable route "
-                      "(civil works) and run an OTDR test.",
-                      "Reroute the traffic of the links that have no diverse path."],
-        "site_power": [f"Check the mains, rectifiers and batteries at site {e}"
-                       + (f" ({len(members)} elements)." if members else "."),
-                       "Send a generator if the outage outlasts the batteries."],
-        "card_failure": [f"Check the card and slot status of {e} (hardware log); reseat or replace the card.",
-                         "Move the affected ports to a spare card if one is free."],
-        "congestion": [f"Check the traffic on {e}{ends}: top talkers, a reroute after another failure, capacity.",
-                       "Look for a failure elsewhere that moved traffic onto it."],
-        "cpu_overload": [f"Check the processes on {e} (a routing storm, a stuck process, a scan).",
-                         "Check its protocol sessions: flapping adjacencies point to the same cause."],
-        "link_degraded": [f"Check the error counters and, for radio, the received level and modulation on {e}{ends}.",
-                          "Check the weather along a microwave hop; clean or replace a dirty connector."],
-        "microwave_fading": [f"Check the received level and modulation history of the hop {e}{ends}.",
-                             "Check the weather along the path (rain fade) before dispatching."],
+        "node_down": [
+            f"Is {e} powered and answering on its console or out-of-band port?",
+            f"Check the power and the alarms of the site of {e}; dispatch if it stays unreachable.",
+        ],
+        "node_reboot": [
+            f"Read the uptime and the reload reason of {e} (crash log, software exception).",
+            "Check whether it reboots again (a loop points to software or power).",
+        ],
+        "link_down": [
+            f"Check the port status and optical levels at both ends of {e}{ends}.",
+            "Run an OTDR test from the nearer end if the light is gone.",
+        ],
+        "fiber_cut": [
+            f"Links {e} leave one site along one route: check the shared duct or cable route "
+            "(civil works) and run an OTDR test.",
+            "Reroute the traffic of the links that have no diverse path.",
+        ],
+        "site_power": [
+            f"Check the mains, rectifiers and batteries at site {e}"
+            + (f" ({len(members)} elements)." if members else "."),
+            "Send a generator if the outage outlasts the batteries.",
+        ],
+        "card_failure": [
+            f"Check the card and slot status of {e} (hardware log); reseat or replace the card.",
+            "Move the affected ports to a spare card if one is free.",
+        ],
+        "congestion": [
+            f"Check the traffic on {e}{ends}: top talkers, a reroute after another failure, capacity.",
+            "Look for a failure elsewhere that moved traffic onto it.",
+        ],
+        "cpu_overload": [
+            f"Check the processes on {e} (a routing storm, a stuck process, a scan).",
+            "Check its protocol sessions: flapping adjacencies point to the same cause.",
+        ],
+        "link_degraded": [
+            f"Check the error counters and, for radio, the received level and modulation on {e}{ends}.",
+            "Check the weather along a microwave hop; clean or replace a dirty connector.",
+        ],
+        "microwave_fading": [
+            f"Check the received level and modulation history of the hop {e}{ends}.",
+            "Check the weather along the path (rain fade) before dispatching.",
+        ],
     }
     return checks.get(candidate.fault, [f"Check {e} and the alarms cited below."])
 
@@ -119,7 +158,9 @@ class Group:
 
 
 def _signature(c: Candidate) -> tuple:
-    alarms = frozenset((a.device, a.alarm_type, round(a.time, 3)) for e in c.evidence for a in e.alarms)
+    alarms = frozenset(
+        (a.device, a.alarm_type, round(a.time, 3)) for e in c.evidence for a in e.alarms
+    )
     return (c.fault, alarms) if alarms else (c.fault, c.entity)
 
 
@@ -160,11 +201,17 @@ def why_lower(group: Group, top: Candidate) -> str:
     c = group.first
     parts = [f"probability {c.score:.3f} against {top.score:.3f}"]
     if c.explained != top.explained:
-        parts.append(f"explains {c.explained} symptom{'s' if c.explained != 1 else ''} against {top.explained}")
+        parts.append(
+            f"explains {c.explained} symptom{'s' if c.explained != 1 else ''} against {top.explained}"
+        )
     if c.contradicted:
-        parts.append(f"{c.contradicted} observation{'s speak' if c.contradicted != 1 else ' speaks'} against it")
+        parts.append(
+            f"{c.contradicted} observation{'s speak' if c.contradicted != 1 else ' speaks'} against it"
+        )
     if c.fault != top.fault:
-        parts.append(f"{_a(FAULT_LABEL.get(c.fault, c.fault))} rather than {_a(FAULT_LABEL.get(top.fault, top.fault))}")
+        parts.append(
+            f"{_a(FAULT_LABEL.get(c.fault, c.fault))} rather than {_a(FAULT_LABEL.get(top.fault, top.fault))}"
+        )
     return "; ".join(parts)
 
 

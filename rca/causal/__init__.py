@@ -14,13 +14,25 @@ from ._attribution import KPIWindow, MetricAttribution, attribution_ranking, kpi
 from ._background import prior_pairs, read_prior
 from ._base import CausalDiscovery, check_is_fitted
 from ._causallearn import BaselineGraph, CausalLearnDiscovery
-from ._chains import ChainFinder, RootCauseChain, add_chains, order_ties_by_chains, root_cause_chains
+from ._chains import (
+    ChainFinder,
+    RootCauseChain,
+    add_chains,
+    order_ties_by_chains,
+    root_cause_chains,
+)
 from ._evaluate import GraphScore, score_graph
 from ._granger import GrangerDiscovery
 from ._hawkes import TopologicalHawkes, search_parents
-from ._multiscale import MultiScaleHawkes, multiscale_design, storm_profile
+from ._knowledge import (
+    AlarmHistory,
+    learn_knowledge,
+    load_knowledge,
+    read_alarm_history,
+    save_knowledge,
+)
 from ._kpi_graph import KPIGraph, kpi_graph, traffic_sinks
-from ._knowledge import AlarmHistory, learn_knowledge, load_knowledge, read_alarm_history, save_knowledge
+from ._multiscale import MultiScaleHawkes, multiscale_design, storm_profile
 from ._precedence import precedence_counts
 from ._result import CausalGraph
 from ._series import EventSequences, binned_counts, event_sequences, hop_matrices, local_pairs

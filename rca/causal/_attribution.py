@@ -68,8 +68,9 @@ import contextlib
 import logging
 import random
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,9 @@ from rca.result import Candidate, Evidence, RCAResult
 from rca.vocabulary import metric_role
 
 from ._kpi_graph import SERVICE_ROLES, KPIGraph, kpi_graph
+
+if TYPE_CHECKING:
+    from rca.incident import Incident
 
 __all__ = ["MetricAttribution", "attribution_ranking", "KPIWindow", "kpi_window"]
 
@@ -173,7 +177,9 @@ def _first_long_gap(seen: np.ndarray, length: int) -> int | None:
     return None
 
 
-def _split_points(values: np.ndarray, floor: np.ndarray, min_side: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def _split_points(
+    values: np.ndarray, floor: np.ndarray, min_side: int = 3
+) -> tuple[np.ndarray, np.ndarray]:
     """Best single mean-shift split of every column: (split index, t statistic).
 
     ``floor`` is the smallest standard deviation each column is credited with.
@@ -196,7 +202,9 @@ def _split_points(values: np.ndarray, floor: np.ndarray, min_side: int = 3) -> t
             m1, m2 = s1 / n1, s2 / n2
             ss = np.maximum(q1 - n1 * m1 * m1, 0) + np.maximum(q2 - n2 * m2 * m2, 0)
             sd = np.sqrt(ss / np.maximum(n1 + n2 - 2, 1))
-            scale = np.maximum(np.maximum(sd, floor), 0.02 * np.abs(np.where(np.isfinite(m1), m1, 0.0)))
+            scale = np.maximum(
+                np.maximum(sd, floor), 0.02 * np.abs(np.where(np.isfinite(m1), m1, 0.0))
+            )
             t = np.abs(m2 - m1) / (scale * np.sqrt(1.0 / n1 + 1.0 / n2))
         t = np.where((n1 >= min_side) & (n2 >= min_side) & np.isfinite(t), t, 0.0)
         better = t > best_t
@@ -205,9 +213,17 @@ def _split_points(values: np.ndarray, floor: np.ndarray, min_side: int = 3) -> t
     return best_k, best_t
 
 
-def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_gap: int = 2,
-               silent_after: int = 3, min_normal: int = 4, max_samples: int = 400,
-               shift_t: float = 8.0) -> KPIWindow:
+def kpi_window(
+    metrics: pd.DataFrame,
+    known: set[str],
+    nodes: set[str],
+    *,
+    max_gap: int = 2,
+    silent_after: int = 3,
+    min_normal: int = 4,
+    max_samples: int = 400,
+    shift_t: float = 8.0,
+) -> KPIWindow:
     """Put an incident's KPIs on a common grid, find silences and the onset.
 
     Parameters
@@ -228,10 +244,16 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
     notes: list[str] = []
     frame = metrics[metrics["entity"].isin(known)]
     if len(frame) < len(metrics):
-        notes.append(f"{plural(len(metrics) - len(frame), 'sample')} of entities not in the topology left out")
+        notes.append(
+            f"{plural(len(metrics) - len(frame), 'sample')} of entities not in the topology left out"
+        )
     entity = frame["entity"].astype(str).to_numpy()
     metric = frame["metric"].astype(str).to_numpy()
-    names = np.char.add(np.char.add(metric.astype(str), "@"), entity.astype(str)) if len(frame) else np.array([])
+    names = (
+        np.char.add(np.char.add(metric.astype(str), "@"), entity.astype(str))
+        if len(frame)
+        else np.array([])
+    )
     times = frame["time"].to_numpy(dtype="float64")
     codes, uniques = pd.factorize(names)
     order = np.lexsort((times, codes))
@@ -242,7 +264,9 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
     span = float(times.max()) - t0
     if span / period + 1 > max_samples:
         coarse = float(np.ceil((span / period + 1) / max_samples))
-        notes.append(f"grid step coarsened from {period:g} s to {period * coarse:g} s (at most {max_samples} steps)")
+        notes.append(
+            f"grid step coarsened from {period:g} s to {period * coarse:g} s (at most {max_samples} steps)"
+        )
         period *= coarse
     step = np.rint((times - t0) / period).astype(np.int64)
     n_t = int(step.max()) + 1
@@ -272,7 +296,7 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
             by_elem.setdefault(var_entity[c], []).append(j)
     spells: dict[tuple[int, int], list[str]] = {}
     for elem, cols in by_elem.items():
-        seen = reported[:, cols].any(axis=1)
+        seen = np.asarray(reported[:, cols].any(axis=1), dtype=bool)
         start = _first_long_gap(seen, silent_after)
         if start is not None:
             silent[elem] = float(index[start])
@@ -284,25 +308,35 @@ def kpi_window(metrics: pd.DataFrame, known: set[str], nodes: set[str], *, max_g
         if len(elems) >= _COLLECTOR_GAP_ELEMENTS:
             for elem in elems:
                 del silent[elem]
-            notes.append(f"{len(elems)} elements stopped and resumed reporting together "
-                         f"({index[start]:.0f}-{index[end]:.0f}): read as a collection gap, not as silence")
+            notes.append(
+                f"{len(elems)} elements stopped and resumed reporting together "
+                f"({index[start]:.0f}-{index[end]:.0f}): read as a collection gap, not as silence"
+            )
 
     filled = _fill_short_gaps(grid, max_gap)
-    n_long = int(np.isnan(filled[:, [j for j, c in enumerate(columns) if var_entity[c] not in silent]]).sum())
+    n_long = int(
+        np.isnan(filled[:, [j for j, c in enumerate(columns) if var_entity[c] not in silent]]).sum()
+    )
     if n_long > 0:
-        notes.append(f"{plural(n_long, 'sample')} in gaps longer than {plural(max_gap, 'step')} left missing")
+        notes.append(
+            f"{plural(n_long, 'sample')} in gaps longer than {plural(max_gap, 'step')} left missing"
+        )
 
     # onset: the 20th percentile of strong mean shifts and of silences
     live = [j for j, c in enumerate(columns) if var_entity[c] not in silent]
     floor = np.asarray([metric_floor[var_metric[columns[j]]] for j in live])
     split, stat = _split_points(filled[:, live], floor)
     strong = stat >= shift_t
-    marks = np.concatenate([index[np.clip(split[strong], 0, n_t - 1)], np.fromiter(silent.values(), float)])
+    marks = np.concatenate(
+        [index[np.clip(split[strong], 0, n_t - 1)], np.fromiter(silent.values(), float)]
+    )
     if len(marks):
         onset = float(np.quantile(marks, 0.2, method="lower"))
     else:
         onset = float(index[n_t // 2])
-        notes.append("no clear change in the metrics; the onset is taken at the middle of the window")
+        notes.append(
+            "no clear change in the metrics; the onset is taken at the middle of the window"
+        )
     earliest = float(index[min(min_normal, n_t - 1)])
     if onset < earliest:
         notes.append(f"onset moved later to keep {min_normal} normal samples")
@@ -330,7 +364,9 @@ class _LoadResponse:
         window cannot show on its own.
     """
 
-    def __init__(self, load_columns: np.ndarray, alpha: float = 1.0, min_slope: float = 0.05) -> None:
+    def __init__(
+        self, load_columns: np.ndarray, alpha: float = 1.0, min_slope: float = 0.05
+    ) -> None:
         self.load_columns = np.asarray(load_columns, dtype=bool)
         self.alpha = alpha
         self.min_slope = min_slope
@@ -358,7 +394,7 @@ class _LoadResponse:
         F = (self._features(X) - self.center_) / self.scale_
         return (self.intercept_ + F @ self.coef_).reshape(-1, 1)
 
-    def clone(self) -> "_LoadResponse":
+    def clone(self) -> _LoadResponse:
         return _LoadResponse(self.load_columns, self.alpha, self.min_slope)
 
 
@@ -386,7 +422,9 @@ class _Target:
     variable: str
     strength: float  # in (0, 1]
     z: float
-    shares: dict[str, float] = field(default_factory=dict)  # variable -> share of the target's anomaly
+    shares: dict[str, float] = field(
+        default_factory=dict
+    )  # variable -> share of the target's anomaly
 
 
 class MetricAttribution(BaseEstimator):
@@ -437,11 +475,22 @@ class MetricAttribution(BaseEstimator):
 
     method_name = "attribution"
 
-    def __init__(self, *, random_state: int = 0, max_hops: int = 8, z_threshold: float = 6.0,
-                 max_targets: int = 12, cause_z: float = 3.0,
-                 max_causes: int = 4, max_variables: int = 80, n_anomaly_samples: int = 3,
-                 num_distribution_samples: int = 500, max_gap: int = 2, silent_after: int = 3,
-                 min_normal: int = 4) -> None:
+    def __init__(
+        self,
+        *,
+        random_state: int = 0,
+        max_hops: int = 8,
+        z_threshold: float = 6.0,
+        max_targets: int = 12,
+        cause_z: float = 3.0,
+        max_causes: int = 4,
+        max_variables: int = 80,
+        n_anomaly_samples: int = 3,
+        num_distribution_samples: int = 500,
+        max_gap: int = 2,
+        silent_after: int = 3,
+        min_normal: int = 4,
+    ) -> None:
         self.random_state = random_state
         self.max_hops = max_hops
         self.z_threshold = z_threshold
@@ -456,7 +505,7 @@ class MetricAttribution(BaseEstimator):
         self.min_normal = min_normal
 
     # -- public ----------------------------------------------------------
-    def rank(self, incident: Any, max_candidates: int = 20) -> RCAResult:
+    def rank(self, incident: Incident, max_candidates: int = 20) -> RCAResult:
         """Rank root-cause candidates of an incident from its metrics.
 
         Parameters
@@ -472,40 +521,71 @@ class MetricAttribution(BaseEstimator):
         """
         start = time.perf_counter()
         name = getattr(incident, "name", "incident")
-        n_alarms = len(incident.alarms.frame) if getattr(incident, "alarms", None) is not None else 0
+        n_alarms = (
+            len(incident.alarms.frame) if getattr(incident, "alarms", None) is not None else 0
+        )
 
-        def empty(note: str, notes: list[str] = ()) -> RCAResult:
-            return RCAResult(name, (), time.perf_counter() - start, self.method_name, n_alarms,
-                             tuple(notes) + (note,))
+        def empty(note: str, notes: Sequence[str] = ()) -> RCAResult:
+            return RCAResult(
+                name,
+                (),
+                time.perf_counter() - start,
+                self.method_name,
+                n_alarms,
+                tuple(notes) + (note,),
+            )
 
         metrics = incident.metrics
         if metrics is None or len(metrics) == 0:
             return empty("no metrics: metric attribution needs telemetry (metrics.csv)")
         topo = incident.topology
         nodes = set(topo.node_ids)
-        window = kpi_window(metrics.frame, nodes | set(topo.links.index), nodes, max_gap=self.max_gap,
-                            silent_after=self.silent_after, min_normal=self.min_normal)
+        window = kpi_window(
+            metrics.frame,
+            nodes | set(topo.links.index),
+            nodes,
+            max_gap=self.max_gap,
+            silent_after=self.silent_after,
+            min_normal=self.min_normal,
+        )
         notes = list(window.notes)
         if window.values.shape[1] == 0:
             return empty("no metrics of entities in the topology", notes)
         normal = window.normal
         if len(normal) < self.min_normal or len(window.anomalous) == 0:
-            return empty(f"too few samples to split into a normal and an anomalous window "
-                         f"({len(normal)} normal, {len(window.anomalous)} anomalous)", notes)
+            return empty(
+                f"too few samples to split into a normal and an anomalous window "
+                f"({len(normal)} normal, {len(window.anomalous)} anomalous)",
+                notes,
+            )
         z = self._scores(window, topo)
         targets = self._targets(z, notes)
-        graph = kpi_graph(topo, [(window.entity[v], window.metric[v]) for v in window.values.columns],
-                          max_hops=self.max_hops)
+        graph = kpi_graph(
+            topo,
+            [(window.entity[v], window.metric[v]) for v in window.values.columns],
+            max_hops=self.max_hops,
+        )
         if targets:
             with _seeded(self.random_state):
                 self._attribute(window, graph, targets, z, notes)
         candidates = self._candidates(incident, window, graph, targets, max_candidates)
         if not candidates:
             notes.append("no anomalous KPI and no silent element: nothing to attribute")
-        logger.info("metric attribution of %s: %d targets, %d silent, %d candidates", name, len(targets),
-                    len(window.silent), len(candidates))
-        return RCAResult(name, tuple(candidates), time.perf_counter() - start, self.method_name, n_alarms,
-                         tuple(notes))
+        logger.info(
+            "metric attribution of %s: %d targets, %d silent, %d candidates",
+            name,
+            len(targets),
+            len(window.silent),
+            len(candidates),
+        )
+        return RCAResult(
+            name,
+            tuple(candidates),
+            time.perf_counter() - start,
+            self.method_name,
+            n_alarms,
+            tuple(notes),
+        )
 
     # -- steps -----------------------------------------------------------
     def _scores(self, window: KPIWindow, topology: Any) -> dict[str, float]:
@@ -514,10 +594,13 @@ class MetricAttribution(BaseEstimator):
         KPIs of silent elements, and of links with a silent end (whose traffic
         stops because the end did), are left out: the silence explains them.
         """
+
         def silenced(v: str) -> bool:
             e = window.entity[v]
-            return e in window.silent or (e not in topology and any(
-                end in window.silent for end in topology.link_endpoints(e)))
+            return e in window.silent or (
+                e not in topology
+                and any(end in window.silent for end in topology.link_endpoints(e))
+            )
 
         live = [v for v in window.values.columns if not silenced(v)]
         before = window.normal[live].to_numpy(dtype=float)
@@ -538,15 +621,24 @@ class MetricAttribution(BaseEstimator):
 
     def _targets(self, z: dict[str, float], notes: list[str]) -> list[_Target]:
         """The anomalous KPIs, strongest first (at most ``max_targets``)."""
-        out = [_Target(v, float(1.0 - np.exp(-(s - self.z_threshold / 2) / self.z_threshold)), s)
-               for v, s in z.items() if s >= self.z_threshold]
+        out = [
+            _Target(v, float(1.0 - np.exp(-(s - self.z_threshold / 2) / self.z_threshold)), s)
+            for v, s in z.items()
+            if s >= self.z_threshold
+        ]
         out.sort(key=lambda t: (-t.z, t.variable))
         if len(out) > self.max_targets:
             notes.append(f"{len(out)} anomalous KPIs; the {self.max_targets} strongest attributed")
         return out[: self.max_targets]
 
-    def _attribute(self, window: KPIWindow, graph: KPIGraph, targets: list[_Target], z: dict[str, float],
-                   notes: list[str]) -> None:
+    def _attribute(
+        self,
+        window: KPIWindow,
+        graph: KPIGraph,
+        targets: list[_Target],
+        z: dict[str, float],
+        notes: list[str],
+    ) -> None:
         """Fit the SCM on the normal window and attribute each target."""
         import networkx as nx
 
@@ -556,14 +648,18 @@ class MetricAttribution(BaseEstimator):
 
         # the SCM: each target with its upstream causes that moved too (at most max_causes)
         scm_graph = nx.DiGraph()
-        used = []
+        used: list[_Target] = []
         for t in targets:
-            causes = [p for p in graph.graph.predecessors(t.variable) if z.get(p, 0.0) >= self.cause_z]
+            causes = [
+                p for p in graph.graph.predecessors(t.variable) if z.get(p, 0.0) >= self.cause_z
+            ]
             causes = sorted(causes, key=lambda p: (-z[p], p))[: self.max_causes]
             new = {t.variable, *causes} - set(scm_graph.nodes)
             if scm_graph.number_of_nodes() + len(new) > self.max_variables and used:
-                notes.append(f"SCM capped at {self.max_variables} variables: "
-                             f"{len(targets) - len(used)} weaker targets not attributed")
+                notes.append(
+                    f"SCM capped at {self.max_variables} variables: "
+                    f"{len(targets) - len(used)} weaker targets not attributed"
+                )
                 break
             scm_graph.add_node(t.variable)
             scm_graph.add_edges_from((p, t.variable) for p in causes)
@@ -588,17 +684,29 @@ class MetricAttribution(BaseEstimator):
         config = ShapleyConfig(n_jobs=1)
         for t in used:
             deviation = (anomalous[t.variable] - normal_median[t.variable]).abs().dropna()
-            rows = deviation.sort_values(ascending=False, kind="stable").index[: self.n_anomaly_samples]
-            contrib = gcm.attribute_anomalies(scm, t.variable, anomaly_samples=fill.loc[rows],
-                                              num_distribution_samples=self.num_distribution_samples,
-                                              shapley_config=config)
+            rows = deviation.sort_values(ascending=False, kind="stable").index[
+                : self.n_anomaly_samples
+            ]
+            contrib = gcm.attribute_anomalies(
+                scm,
+                t.variable,
+                anomaly_samples=fill.loc[rows],
+                num_distribution_samples=self.num_distribution_samples,
+                shapley_config=config,
+            )
             mean = {v: float(np.mean(a)) for v, a in contrib.items()}
             total = sum(max(a, 0.0) for a in mean.values())
             if total > 0:
                 t.shares = {v: max(a, 0.0) / total for v, a in mean.items() if a > 0}
 
-    def _candidates(self, incident: Any, window: KPIWindow, graph: KPIGraph, targets: list[_Target],
-                    max_candidates: int) -> list[Candidate]:
+    def _candidates(
+        self,
+        incident: Any,
+        window: KPIWindow,
+        graph: KPIGraph,
+        targets: list[_Target],
+        max_candidates: int,
+    ) -> list[Candidate]:
         topo = incident.topology
         # symptoms: each attributed target (weighted by its strength) and each silent element (weight 1)
         attr: dict[str, float] = {}
@@ -646,16 +754,32 @@ class MetricAttribution(BaseEstimator):
         for site, members in topo.sites.items():
             vals = sorted((node_scores.get(m, 0.0) for m in members), reverse=True)
             if len(vals) >= 2 and vals[1] >= 0.25 * vals[0] > 0:
-                scored[(site, "site")] = max(scored.get((site, "site"), 0.0), _SITE_FACTOR * vals[0])
+                scored[(site, "site")] = max(
+                    scored.get((site, "site"), 0.0), _SITE_FACTOR * vals[0]
+                )
 
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1], _KIND_ORDER[kv[0][1]], kv[0][0]))
         out = []
         for rank, ((e, kind), score) in enumerate(ranked[:max_candidates], start=1):
-            out.append(self._candidate(rank, e, kind, score, topo, window, graph, targets, best, sil, attr))
+            out.append(
+                self._candidate(rank, e, kind, score, topo, window, graph, targets, best, sil, attr)
+            )
         return out
 
-    def _candidate(self, rank: int, entity: str, kind: str, score: float, topo: Any, window: KPIWindow,
-                   graph: KPIGraph, targets: list[_Target], best: dict, sil: dict, attr: dict) -> Candidate:
+    def _candidate(
+        self,
+        rank: int,
+        entity: str,
+        kind: str,
+        score: float,
+        topo: Any,
+        window: KPIWindow,
+        graph: KPIGraph,
+        targets: list[_Target],
+        best: dict,
+        sil: dict,
+        attr: dict,
+    ) -> Candidate:
         members = topo.sites[entity] if kind == "site" else [entity]
         evidence: list[Evidence] = []
         reasons: list[str] = []
@@ -672,8 +796,10 @@ class MetricAttribution(BaseEstimator):
             dst = window.entity[t.variable]
             walk = graph.path(src, dst)
             path = walk if kind != "site" else [entity] + walk
-            why = (f"{share:.0%} of the anomaly of {window.metric[t.variable]} at {dst} (robust z {t.z:.0f}) "
-                   f"is attributed to {window.metric[v]} at {src}")
+            why = (
+                f"{share:.0%} of the anomaly of {window.metric[t.variable]} at {dst} (robust z {t.z:.0f}) "
+                f"is attributed to {window.metric[v]} at {src}"
+            )
             evidence.append(Evidence(tuple(path), why, (), "metrics"))
         if cited:
             _, t, v, share = cited[0]
@@ -684,33 +810,55 @@ class MetricAttribution(BaseEstimator):
             if downstream:
                 _, t2, v2, share2 = downstream[0]
                 more = len({c[1].variable for c in cited}) - 1
-                reasons.append(f"{window.metric[v2]} at {window.entity[v2]} explains {share2:.0%} of the anomaly of "
-                               f"{window.metric[t2.variable]} at {window.entity[t2.variable]}"
-                               + (f" and shares of {plural(more, 'more anomalous KPI')}" if more else ""))
+                reasons.append(
+                    f"{window.metric[v2]} at {window.entity[v2]} explains {share2:.0%} of the anomaly of "
+                    f"{window.metric[t2.variable]} at {window.entity[t2.variable]}"
+                    + (f" and shares of {plural(more, 'more anomalous KPI')}" if more else "")
+                )
             else:
                 _, t2, v2, share2 = own[0]
-                reasons.append(f"{window.metric[v2]} at {window.entity[v2]} is anomalous (robust z {t2.z:.0f}); "
-                               f"{share2:.0%} of it is its own, not explained upstream")
+                reasons.append(
+                    f"{window.metric[v2]} at {window.entity[v2]} is anomalous (robust z {t2.z:.0f}); "
+                    f"{share2:.0%} of it is its own, not explained upstream"
+                )
         n_silenced = 0
         if entity in sil:
             frac, _, inter = sil[entity]
             lost = [s for s in sorted(window.silent) if s in set(topo.lost_if_fails(entity, kind))]
             for s in lost[:3]:
-                walk = graph.path(entity, s) if kind != "site" else [entity] + graph.path(_nearest(topo, s, members), s)
+                walk = (
+                    graph.path(entity, s)
+                    if kind != "site"
+                    else [entity] + graph.path(_nearest(topo, s, members), s)
+                )
                 if kind == "node" and walk[0] != entity:
                     walk = [entity] + walk
-                evidence.append(Evidence(tuple(walk), f"{s} stopped reporting metrics", (), "metrics"))
+                evidence.append(
+                    Evidence(tuple(walk), f"{s} stopped reporting metrics", (), "metrics")
+                )
             n_silenced = len(lost)
-            reasons.append(f"its failure would silence {plural(len(lost), 'element')} that stopped reporting "
-                           f"(overlap {frac:.0%})")
+            reasons.append(
+                f"its failure would silence {plural(len(lost), 'element')} that stopped reporting "
+                f"(overlap {frac:.0%})"
+            )
             if fault is None or frac * inter >= attr.get(entity, 0.0):
                 fault = {"node": "node_down", "link": "link_down", "site": "site_power"}[kind]
         if not evidence:
-            evidence.append(Evidence((entity,), "implicated by its site members' metrics", (), "metrics"))
-        return Candidate(rank, entity, kind, float(np.clip(score, 0.0, 1.0)), fault or "degradation",
-                         f"{kind} {entity}: " + "; ".join(reasons), tuple(evidence),
-                         explained=len(cited) + n_silenced, contradicted=0,
-                         scores={"attribution": float(np.clip(score, 0.0, 1.0))})
+            evidence.append(
+                Evidence((entity,), "implicated by its site members' metrics", (), "metrics")
+            )
+        return Candidate(
+            rank,
+            entity,
+            kind,
+            float(np.clip(score, 0.0, 1.0)),
+            fault or "degradation",
+            f"{kind} {entity}: " + "; ".join(reasons),
+            tuple(evidence),
+            explained=len(cited) + n_silenced,
+            contradicted=0,
+            scores={"attribution": float(np.clip(score, 0.0, 1.0))},
+        )
 
 
 def _nearest(topo: Any, target: str, members: list[str]) -> str:
@@ -734,7 +882,9 @@ def _fault_of(kind: str, window: KPIWindow, variable: str, target: _Target) -> s
     return "degradation"
 
 
-def attribution_ranking(incident: Any, *, max_candidates: int = 20, random_state: int = 0) -> RCAResult:
+def attribution_ranking(
+    incident: Incident, *, max_candidates: int = 20, random_state: int = 0
+) -> RCAResult:
     """Metric attribution as a ranked source: :meth:`MetricAttribution.rank` with defaults.
 
     Parameters
@@ -747,4 +897,6 @@ def attribution_ranking(incident: Any, *, max_candidates: int = 20, random_state
     -------
     RCAResult
     """
-    return MetricAttribution(random_state=random_state).rank(incident, max_candidates=max_candidates)
+    return MetricAttribution(random_state=random_state).rank(
+        incident, max_candidates=max_candidates
+    )

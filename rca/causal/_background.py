@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -52,14 +53,20 @@ def prior_masks(
                 continue
             mask[index[cause], index[effect]] = True
         if skipped:
-            logger.warning("%d %s edges name alarm types not in the log, skipped: %s", len(skipped), kind,
-                           ", ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else ""))
+            logger.warning(
+                "%d %s edges name alarm types not in the log, skipped: %s",
+                len(skipped),
+                kind,
+                ", ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else ""),
+            )
         masks.append(mask)
     forbid, require = masks
     both = np.argwhere(forbid & require)
     if both.size:
         i, j = both[0]
-        raise InputError(f"edge {types[i]} -> {types[j]} is both forbidden and required", node=str(types[i]))
+        raise InputError(
+            f"edge {types[i]} -> {types[j]} is both forbidden and required", node=str(types[i])
+        )
     graph = nx.DiGraph([(str(types[i]), str(types[j])) for i, j in np.argwhere(require)])
     try:
         cycle = nx.find_cycle(graph)
@@ -71,10 +78,12 @@ def prior_masks(
     return forbid, require
 
 
-def column_prior(forbid: np.ndarray, require: np.ndarray, effect: int) -> dict[str, object]:
+def column_prior(forbid: np.ndarray, require: np.ndarray, effect: int) -> dict[str, Any]:
     """The ``forbidden`` and ``required`` parent types of ``effect``, as a parent search takes them."""
-    return {"forbidden": set(np.flatnonzero(forbid[:, effect]).tolist()),
-            "required": np.flatnonzero(require[:, effect]).tolist()}
+    return {
+        "forbidden": set(np.flatnonzero(forbid[:, effect]).tolist()),
+        "required": np.flatnonzero(require[:, effect]).tolist(),
+    }
 
 
 def prior_pairs(prior: pd.DataFrame) -> tuple[list[Pair], list[Pair]]:
@@ -99,7 +108,9 @@ def prior_pairs(prior: pd.DataFrame) -> tuple[list[Pair], list[Pair]]:
     return forbidden, required
 
 
-def read_prior(path: str | Path, labels: Sequence[str] | None = None) -> tuple[list[Pair], list[Pair]]:
+def read_prior(
+    path: str | Path, labels: Sequence[str] | None = None
+) -> tuple[list[Pair], list[Pair]]:
     """Read prior knowledge about alarm edges.
 
     Parameters
@@ -127,10 +138,16 @@ def read_prior(path: str | Path, labels: Sequence[str] | None = None) -> tuple[l
         from rca.datasets._pcic import _read_matrix
 
         mat = _read_matrix(path, values=(-1, 0, 1))
-        names = [str(x) for x in labels] if labels is not None else [str(i) for i in range(mat.shape[0])]
+        names = (
+            [str(x) for x in labels]
+            if labels is not None
+            else [str(i) for i in range(mat.shape[0])]
+        )
         if len(names) != mat.shape[0]:
-            raise InputError(f"the prior is {mat.shape[0]}x{mat.shape[0]} but {len(names)} labels were given",
-                             file=path)
+            raise InputError(
+                f"the prior is {mat.shape[0]}x{mat.shape[0]} but {len(names)} labels were given",
+                file=path,
+            )
         return prior_pairs(pd.DataFrame(mat, index=names, columns=names))
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -138,14 +155,29 @@ def read_prior(path: str | Path, labels: Sequence[str] | None = None) -> tuple[l
         raise InputError(f"cannot read the prior: {exc}", file=path) from None
     missing = [c for c in ("cause", "effect", "edge") if c not in frame.columns]
     if missing:
-        raise InputError(f"missing column {missing[0]!r}; the header has {list(frame.columns)}", file=path,
-                         column=missing[0])
-    forbidden, required = [], []
-    for line, (cause, effect, edge) in enumerate(frame[["cause", "effect", "edge"]].itertuples(index=False), 2):
+        raise InputError(
+            f"missing column {missing[0]!r}; the header has {list(frame.columns)}",
+            file=path,
+            column=missing[0],
+        )
+    forbidden: list[tuple[str, str]] = []
+    required: list[tuple[str, str]] = []
+    for line, (cause, effect, edge) in enumerate(
+        frame[["cause", "effect", "edge"]].itertuples(index=False), 2
+    ):
         if not cause.strip() or not effect.strip():
-            raise InputError("empty alarm type", file=path, line=line, column="cause" if not cause.strip() else "effect")
+            raise InputError(
+                "empty alarm type",
+                file=path,
+                line=line,
+                column="cause" if not cause.strip() else "effect",
+            )
         if edge.strip() not in ("0", "1"):
-            raise InputError(f"expected 1 (known edge) or 0 (known non-edge), found {edge!r}", file=path, line=line,
-                             column="edge")
+            raise InputError(
+                f"expected 1 (known edge) or 0 (known non-edge), found {edge!r}",
+                file=path,
+                line=line,
+                column="edge",
+            )
         (required if edge.strip() == "1" else forbidden).append((cause.strip(), effect.strip()))
     return forbidden, required

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -12,17 +13,19 @@ from sklearn.base import BaseEstimator
 from rca.errors import InputError, NotFittedError
 
 from ._result import CausalGraph
-from ._series import EventSequences, event_sequences
+from ._series import AlarmsLike, EventSequences, TopologyLike, event_sequences
 
 __all__ = ["CausalDiscovery", "check_is_fitted"]
 
 logger = logging.getLogger(__name__)
 
 
-def check_is_fitted(estimator: Any) -> None:
+def check_is_fitted(estimator: object) -> None:
     """Raise :class:`rca.errors.NotFittedError` unless ``estimator`` has ``graph_``."""
     if not hasattr(estimator, "graph_"):
-        raise NotFittedError(f"this {type(estimator).__name__} is not fitted yet; call fit(alarms) first")
+        raise NotFittedError(
+            f"this {type(estimator).__name__} is not fitted yet; call fit(alarms) first"
+        )
 
 
 class CausalDiscovery(BaseEstimator):
@@ -46,7 +49,13 @@ class CausalDiscovery(BaseEstimator):
     #: whether the method uses the device topology
     uses_topology: bool = False
 
-    def fit(self, alarms: Any, topology: Any = None, *, types: Sequence[str] | None = None) -> "CausalDiscovery":
+    def fit(
+        self,
+        alarms: AlarmsLike,
+        topology: TopologyLike = None,
+        *,
+        types: Sequence[str] | None = None,
+    ) -> CausalDiscovery:
         """Learn the graph.
 
         Parameters
@@ -68,7 +77,9 @@ class CausalDiscovery(BaseEstimator):
         else:
             events = event_sequences(alarms, topology if self.uses_topology else None, types=types)
         if events.n_types < 2:
-            raise InputError(f"causal discovery needs at least 2 alarm types, found {events.n_types}")
+            raise InputError(
+                f"causal discovery needs at least 2 alarm types, found {events.n_types}"
+            )
         logger.info(
             "%s: %d events, %d alarm types, %d devices%s",
             type(self).__name__,
@@ -88,10 +99,14 @@ class CausalDiscovery(BaseEstimator):
             params=params,
             seconds=time.perf_counter() - start,
         )
-        logger.info("%s: %d edges in %.2f s", type(self).__name__, len(self.graph_), self.graph_.seconds)
+        logger.info(
+            "%s: %d edges in %.2f s", type(self).__name__, len(self.graph_), self.graph_.seconds
+        )
         return self
 
-    def _discover(self, events: EventSequences) -> tuple[pd.DataFrame, dict[str, Any]]:  # pragma: no cover
+    def _discover(
+        self, events: EventSequences
+    ) -> tuple[pd.DataFrame, dict[str, Any]]:  # pragma: no cover
         raise NotImplementedError
 
     @property

@@ -6,7 +6,8 @@ import contextlib
 import io
 import logging
 import threading
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -102,17 +103,26 @@ class CausalLearnDiscovery(CausalDiscovery):
         if data.shape[1] < 2:
             return empty, {}
         n = len(names)
-        if algo == "ges":  # BIC scores tolerate collinear columns (causal-learn falls back to a pseudo-inverse)
-            keep, twins = list(range(n)), {}
+        if (
+            algo == "ges"
+        ):  # BIC scores tolerate collinear columns (causal-learn falls back to a pseudo-inverse)
+            keep, twins = list(range(n)), dict[int, int]()
         else:
             keep, twins = _testable_columns(data)
             if len(keep) < n:
                 logger.warning(
                     "%s: %s of %g s for %s: %s with another and %s of others in these counts; "
                     "the Fisher-z tests use %d (a longer history or a finer resolution separates them)",
-                    algo, plural(len(data), "bin"), self.resolution, plural(n, "alarm type"),
+                    algo,
+                    plural(len(data), "bin"),
+                    self.resolution,
+                    plural(n, "alarm type"),
                     plural(len(twins), "moves in step", "move in step"),
-                    plural(n - len(keep) - len(twins), "is a linear combination", "are linear combinations"),
+                    plural(
+                        n - len(keep) - len(twins),
+                        "is a linear combination",
+                        "are linear combinations",
+                    ),
                     len(keep),
                 )
             if len(keep) < 2:
@@ -132,17 +142,26 @@ class CausalLearnDiscovery(CausalDiscovery):
         cause_mat = np.zeros((n, n), dtype=np.int64)
         with _elapsed(f"{algo}: {len(keep)} alarm types, {len(data)} bins", enabled=self.progress):
             cause_mat[np.ix_(keep, keep)] = self._run(algo, data[:, keep], labels, bk)
-        for twin, rep in twins.items():  # a column that moves in step with a tested one shares its edges
+        for (
+            twin,
+            rep,
+        ) in twins.items():  # a column that moves in step with a tested one shares its edges
             cause_mat[twin, :], cause_mat[:, twin] = cause_mat[rep, :], cause_mat[:, rep]
             cause_mat[twin, twin] = 0
-            cause_mat[twin, rep] = cause_mat[rep, twin] = 2  # and is dependent on it, direction unknown
+            cause_mat[twin, rep] = cause_mat[rep, twin] = (
+                2  # and is dependent on it, direction unknown
+            )
         for a in twins:
             for b in twins:
                 if a < b and twins[a] == twins[b]:
                     cause_mat[a, b] = cause_mat[b, a] = 2
-        prec = precedence_counts(events, self.resolution, self.max_hop) if self.orient_by_time else None
+        prec = (
+            precedence_counts(events, self.resolution, self.max_hop)
+            if self.orient_by_time
+            else None
+        )
         sub = np.flatnonzero(varying)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i in range(n):
             for j in range(n):
                 state = cause_mat[i, j]  # 1: i -> j, 2: undirected / ambiguous, 0: none
@@ -155,9 +174,13 @@ class CausalLearnDiscovery(CausalDiscovery):
                 elif prec is not None and prec[a, b] < prec[b, a] and cause_mat[j, i] == 0:
                     # an effect never precedes its cause: flip edges that contradict time
                     a, b = b, a
-                if any(r["cause"] == events.types[a] and r["effect"] == events.types[b] for r in rows):
+                if any(
+                    r["cause"] == events.types[a] and r["effect"] == events.types[b] for r in rows
+                ):
                     continue
-                if (events.types[a], events.types[b]) in {(str(c), str(e)) for c, e in self.forbidden}:
+                if (events.types[a], events.types[b]) in {
+                    (str(c), str(e)) for c, e in self.forbidden
+                }:
                     continue
                 rows.append(
                     {
@@ -176,16 +199,32 @@ class CausalLearnDiscovery(CausalDiscovery):
         if algo == "pc":
             from causallearn.search.ConstraintBased.PC import pc
 
-            g = pc(data, self.alpha, "fisherz", background_knowledge=bk, show_progress=False, node_names=labels).G.graph
+            g = pc(
+                data,
+                self.alpha,
+                "fisherz",
+                background_knowledge=bk,
+                show_progress=False,
+                node_names=labels,
+            ).G.graph
         elif algo == "fci":
             from causallearn.search.ConstraintBased.FCI import fci
 
             with contextlib.redirect_stdout(io.StringIO()):  # fci prints its edges
-                g = fci(data, "fisherz", self.alpha, background_knowledge=bk, show_progress=False, node_names=labels)[0].graph
+                g = fci(
+                    data,
+                    "fisherz",
+                    self.alpha,
+                    background_knowledge=bk,
+                    show_progress=False,
+                    node_names=labels,
+                )[0].graph
         else:
             from causallearn.search.ScoreBased.GES import ges
 
-            g = ges(data, score_func="local_score_BIC", maxP=self.max_parents, node_names=labels)["G"].graph
+            g = ges(data, score_func="local_score_BIC", maxP=self.max_parents, node_names=labels)[
+                "G"
+            ].graph
         # causal-learn endpoint codes at g[i, j] (mark at j's end... ): -1 tail, 1 arrow, 2 circle
         out = np.zeros((n, n), dtype=np.int64)
         for i in range(n):
@@ -302,7 +341,9 @@ class BaselineGraph(CausalDiscovery):
     random_state : int, optional
     """
 
-    def __init__(self, *, kind: str = "empty", density: float = 0.25, random_state: int | None = None) -> None:
+    def __init__(
+        self, *, kind: str = "empty", density: float = 0.25, random_state: int | None = None
+    ) -> None:
         self.kind = kind
         self.density = density
         self.random_state = random_state
@@ -324,6 +365,12 @@ class BaselineGraph(CausalDiscovery):
             raise InputError(f"kind must be 'empty', 'complete' or 'random', found {self.kind!r}")
         ii, jj = np.nonzero(mat)
         return (
-            pd.DataFrame({"cause": [events.types[i] for i in ii], "effect": [events.types[j] for j in jj], "weight": 1.0}),
+            pd.DataFrame(
+                {
+                    "cause": [events.types[i] for i in ii],
+                    "effect": [events.types[j] for j in jj],
+                    "weight": 1.0,
+                }
+            ),
             {},
         )

@@ -31,8 +31,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,13 @@ from ._result import CausalGraph
 if TYPE_CHECKING:  # pragma: no cover
     from rca.incident import Incident
 
-__all__ = ["RootCauseChain", "ChainFinder", "root_cause_chains", "add_chains", "order_ties_by_chains"]
+__all__ = [
+    "RootCauseChain",
+    "ChainFinder",
+    "root_cause_chains",
+    "add_chains",
+    "order_ties_by_chains",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +116,14 @@ class RootCauseChain:
         root = self.steps[0]
         clock = pd.Timestamp(root.time, unit="s", tz="UTC").strftime("%H:%M:%S")
         parts = [f"{root.alarm_type} on {root.device} at {clock}"]
-        parts += [f"{s.alarm_type} on {s.device} ({_delay(s.time - root.time)})" for s in self.steps[1:]]
+        parts += [
+            f"{s.alarm_type} on {s.device} ({_delay(s.time - root.time)})" for s in self.steps[1:]
+        ]
         weights = ", ".join(f"{w:.3g}" for w in self.weights)
-        return (f"causal chain {' -> '.join(parts)}; learned edge weights {weights}; "
-                f"{plural(self.reach, 'alarm')} reachable along learned edges")
+        return (
+            f"causal chain {' -> '.join(parts)}; learned edge weights {weights}; "
+            f"{plural(self.reach, 'alarm')} reachable along learned edges"
+        )
 
     def to_evidence(self) -> Evidence:
         """The chain as an :class:`rca.result.Evidence` with ``source="causal"``."""
@@ -159,12 +170,25 @@ class ChainFinder:
     ('R1', 'R1:LOS', 'R2:LINK_DOWN')
     """
 
-    def __init__(self, incident: Incident, graph: CausalGraph, *, max_hops: int = MAX_HOPS,
-                 tolerance_s: float = TOLERANCE_S, max_delay_s: float = MAX_DELAY_S) -> None:
+    def __init__(
+        self,
+        incident: Incident,
+        graph: CausalGraph,
+        *,
+        max_hops: int = MAX_HOPS,
+        tolerance_s: float = TOLERANCE_S,
+        max_delay_s: float = MAX_DELAY_S,
+    ) -> None:
         if not isinstance(graph, CausalGraph):
-            raise InputError(f"knowledge must be a CausalGraph (rca.causal.load_knowledge), found "
-                             f"{type(graph).__name__}")
-        for name, value in (("max_hops", max_hops), ("tolerance_s", tolerance_s), ("max_delay_s", max_delay_s)):
+            raise InputError(
+                f"knowledge must be a CausalGraph (rca.causal.load_knowledge), found "
+                f"{type(graph).__name__}"
+            )
+        for name, value in (
+            ("max_hops", max_hops),
+            ("tolerance_s", tolerance_s),
+            ("max_delay_s", max_delay_s),
+        ):
             if not value >= 0:
                 raise InputError(f"{name} must be non-negative, found {value}")
         self.topology = incident.topology
@@ -179,7 +203,9 @@ class ChainFinder:
     # -- building -----------------------------------------------------------
     def _events(self, frame: pd.DataFrame, graph: CausalGraph) -> None:
         known = set(graph.nodes)
-        keep = frame["alarm_type"].astype(str).isin(known).to_numpy(dtype=bool, copy=True) & ~clear_rows(frame)
+        keep = frame["alarm_type"].astype(str).isin(known).to_numpy(
+            dtype=bool, copy=True
+        ) & ~clear_rows(frame)
         ev = frame.loc[keep]
         ev = ev.iloc[np.argsort(ev["time"].to_numpy(dtype="float64"), kind="stable")]
         self.time = ev["time"].to_numpy(dtype="float64", copy=True)
@@ -187,14 +213,22 @@ class ChainFinder:
         self.alarm_type = ev["alarm_type"].astype(str).to_numpy(dtype=object)
         links = ev["link_id"] if "link_id" in ev.columns else pd.Series([None] * len(ev))
         self.link_id = np.asarray([None if pd.isna(x) else str(x) for x in links], dtype=object)
-        self._no_link = np.fromiter((x is None for x in self.link_id), dtype=bool, count=len(self.link_id))
-        self._link_codes, self._link_code = np.unique(np.where(self._no_link, "", self.link_id).astype(str),
-                                                      return_inverse=True)
+        self._no_link = np.fromiter(
+            (x is None for x in self.link_id), dtype=bool, count=len(self.link_id)
+        )
+        self._link_codes, self._link_code = np.unique(
+            np.where(self._no_link, "", self.link_id).astype(str), return_inverse=True
+        )
         self.type_names = list(graph.nodes)
         type_pos = {t: i for i, t in enumerate(self.type_names)}
-        self.type_code = np.fromiter((type_pos[t] for t in self.alarm_type), dtype=np.int64, count=len(ev))
-        self.devices, self.device_code = np.unique(self.device, return_inverse=True) if len(ev) else (
-            np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64))
+        self.type_code = np.fromiter(
+            (type_pos[t] for t in self.alarm_type), dtype=np.int64, count=len(ev)
+        )
+        self.devices, self.device_code = (
+            np.unique(self.device, return_inverse=True)
+            if len(ev)
+            else (np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64))
+        )
 
     def _near(self) -> sp.csr_matrix:
         """Sparse 0/1 ``[u, v]``: alarming devices ``u`` and ``v`` are at most ``max_hops`` physical links apart."""
@@ -206,20 +240,28 @@ class ChainFinder:
         ids = topo.node_ids
         pos = {d: i for i, d in enumerate(ids)}
         links = topo.links
-        phys = links[~links["directed"].to_numpy(dtype=bool)] if "directed" in links.columns else links
+        phys = (
+            links[~links["directed"].to_numpy(dtype=bool)] if "directed" in links.columns else links
+        )
         a = np.fromiter((pos[x] for x in phys["source"]), dtype=np.int64, count=len(phys))
         b = np.fromiter((pos[x] for x in phys["target"]), dtype=np.int64, count=len(phys))
-        adj = sp.csr_matrix((np.ones(2 * a.size, dtype=np.int8), (np.r_[a, b], np.r_[b, a])), shape=(len(ids),) * 2)
+        adj = sp.csr_matrix(
+            (np.ones(2 * a.size, dtype=np.int8), (np.r_[a, b], np.r_[b, a])), shape=(len(ids),) * 2
+        )
         known = np.fromiter((d in pos for d in self.devices), dtype=bool, count=n)
         rows = np.fromiter((pos.get(d, 0) for d in self.devices), dtype=np.int64, count=n)[known]
         # (alarming devices) x (all elements), grown one hop at a time
-        reach = sp.csr_matrix((np.ones(rows.size, dtype=np.int8), (np.arange(rows.size), rows)),
-                              shape=(rows.size, len(ids)))
+        reach = sp.csr_matrix(
+            (np.ones(rows.size, dtype=np.int8), (np.arange(rows.size), rows)),
+            shape=(rows.size, len(ids)),
+        )
         for _ in range(self.max_hops):
             reach = ((reach + reach @ adj) > 0).astype(np.int8)
         sub = reach[:, rows].tocoo()
         kept = np.flatnonzero(known)
-        near = sp.csr_matrix((np.ones(sub.nnz, dtype=np.int8), (kept[sub.row], kept[sub.col])), shape=(n, n))
+        near = sp.csr_matrix(
+            (np.ones(sub.nnz, dtype=np.int8), (kept[sub.row], kept[sub.col])), shape=(n, n)
+        )
         return ((near + eye) > 0).tocsr()
 
     def _event_edges(self, graph: CausalGraph) -> None:
@@ -251,7 +293,9 @@ class ChainFinder:
         self.edge_src = np.concatenate(src) if src else np.zeros(0, dtype=np.int64)
         self.edge_dst = np.concatenate(dst) if dst else np.zeros(0, dtype=np.int64)
         self.edge_weight = np.concatenate(wgt) if wgt else np.zeros(0)
-        self.adjacency = sp.csr_matrix((np.ones(self.edge_src.size), (self.edge_src, self.edge_dst)), shape=(n, n))
+        self.adjacency = sp.csr_matrix(
+            (np.ones(self.edge_src.size), (self.edge_src, self.edge_dst)), shape=(n, n)
+        )
         self._order = _topological_types(self.type_names, kept)
 
     def _longest_chains(self) -> None:
@@ -303,8 +347,15 @@ class ChainFinder:
         at = np.minimum(np.searchsorted(names, w), names.size - 1)
         return at[names[at] == w]
 
-    def chains(self, entity: str, kind: str | None = None, *, during: tuple[float, float] | None = None,
-               window_s: float = 0.0, max_chains: int = 3) -> list[RootCauseChain]:
+    def chains(
+        self,
+        entity: str,
+        kind: str | None = None,
+        *,
+        during: tuple[float, float] | None = None,
+        window_s: float = 0.0,
+        max_chains: int = 3,
+    ) -> list[RootCauseChain]:
         """The best chains from ``entity``'s root alarms, best first.
 
         Parameters
@@ -348,10 +399,19 @@ class ChainFinder:
         return np.asarray(steps)
 
     def _chain(self, entity: str, root: int, steps: np.ndarray) -> RootCauseChain:
-        alarms = tuple(EvidenceAlarm(device=self.device[k], alarm_type=self.alarm_type[k], time=float(self.time[k]),
-                                     link_id=self.link_id[k]) for k in steps)
+        alarms = tuple(
+            EvidenceAlarm(
+                device=self.device[k],
+                alarm_type=self.alarm_type[k],
+                time=float(self.time[k]),
+                link_id=self.link_id[k],
+            )
+            for k in steps
+        )
         weights = tuple(self._edge_weight(int(a), int(b)) for a, b in zip(steps[:-1], steps[1:]))
-        reach = breadth_first_order(self.adjacency, root, directed=True, return_predecessors=False).size
+        reach = breadth_first_order(
+            self.adjacency, root, directed=True, return_predecessors=False
+        ).size
         return RootCauseChain(entity=entity, steps=alarms, weights=weights, reach=int(reach))
 
     def _edge_weight(self, a: int, b: int) -> float:
@@ -370,7 +430,9 @@ def _acyclic(graph: CausalGraph) -> list[tuple[str, str, float]]:
 
     dag = nx.DiGraph()
     kept = []
-    for cause, effect, weight in zip(graph.edges["cause"], graph.edges["effect"], graph.edges["weight"]):
+    for cause, effect, weight in zip(
+        graph.edges["cause"], graph.edges["effect"], graph.edges["weight"]
+    ):
         w = float(weight) if np.isfinite(weight) else 0.0
         if dag.has_node(effect) and dag.has_node(cause) and nx.has_path(dag, effect, cause):
             continue
@@ -389,9 +451,17 @@ def _topological_types(types: list[str], edges: Iterable[tuple[str, str, float]]
     return list(nx.topological_sort(dag))
 
 
-def root_cause_chains(incident: Incident, graph: CausalGraph, root_entity: str, *, kind: str | None = None,
-                      max_hops: int = MAX_HOPS, tolerance_s: float = TOLERANCE_S, max_delay_s: float = MAX_DELAY_S,
-                      max_chains: int = 3) -> list[RootCauseChain]:
+def root_cause_chains(
+    incident: Incident,
+    graph: CausalGraph,
+    root_entity: str,
+    *,
+    kind: str | None = None,
+    max_hops: int = MAX_HOPS,
+    tolerance_s: float = TOLERANCE_S,
+    max_delay_s: float = MAX_DELAY_S,
+    max_chains: int = 3,
+) -> list[RootCauseChain]:
     """The root-cause chains from one candidate root to the incident's symptoms.
 
     Parameters
@@ -425,13 +495,22 @@ def root_cause_chains(incident: Incident, graph: CausalGraph, root_entity: str, 
     >>> [c.alarm_types for c in root_cause_chains(inc, g, "R1")]
     [('LOS', 'LINK_DOWN')]
     """
-    finder = ChainFinder(incident, graph, max_hops=max_hops, tolerance_s=tolerance_s, max_delay_s=max_delay_s)
+    finder = ChainFinder(
+        incident, graph, max_hops=max_hops, tolerance_s=tolerance_s, max_delay_s=max_delay_s
+    )
     return finder.chains(root_entity, kind, max_chains=max_chains)
 
 
-def add_chains(result: RCAResult, incident: Incident, graph: CausalGraph, *, max_hops: int = MAX_HOPS,
-               tolerance_s: float = TOLERANCE_S, max_delay_s: float = MAX_DELAY_S,
-               chains_per_candidate: int = 1) -> RCAResult:
+def add_chains(
+    result: RCAResult,
+    incident: Incident,
+    graph: CausalGraph,
+    *,
+    max_hops: int = MAX_HOPS,
+    tolerance_s: float = TOLERANCE_S,
+    max_delay_s: float = MAX_DELAY_S,
+    chains_per_candidate: int = 1,
+) -> RCAResult:
     """Add each candidate's root-cause chains to its evidence.
 
     The ranking is unchanged (:func:`order_ties_by_chains` then orders ties,
@@ -460,15 +539,22 @@ def add_chains(result: RCAResult, incident: Incident, graph: CausalGraph, *, max
     RCAResult
         A new result; ``result`` is not changed.
     """
-    finder = ChainFinder(incident, graph, max_hops=max_hops, tolerance_s=tolerance_s, max_delay_s=max_delay_s)
+    finder = ChainFinder(
+        incident, graph, max_hops=max_hops, tolerance_s=tolerance_s, max_delay_s=max_delay_s
+    )
     candidates = []
     n_chains = 0
     for cand in result.candidates:
         cited = [a.time for e in cand.evidence for a in e.alarms]
         during = (min(cited), max(cited)) if cited else None
         try:
-            chains = finder.chains(cand.entity, cand.kind, during=during, window_s=max_delay_s,
-                                   max_chains=chains_per_candidate)
+            chains = finder.chains(
+                cand.entity,
+                cand.kind,
+                during=during,
+                window_s=max_delay_s,
+                max_chains=chains_per_candidate,
+            )
         except InputError:  # an entity the topology does not know: no chain, not an error
             chains = []
         if not chains:
@@ -478,14 +564,19 @@ def add_chains(result: RCAResult, incident: Incident, graph: CausalGraph, *, max
         evidence = list(cand.evidence)
         evidence[1:1] = [c.to_evidence() for c in chains]
         share = max(c.reach for c in chains) / max(finder.n_alarms, 1)
-        candidates.append(dataclasses.replace(cand, evidence=tuple(evidence),
-                                              scores={**cand.scores, "causal": share}))
+        candidates.append(
+            dataclasses.replace(
+                cand, evidence=tuple(evidence), scores={**cand.scores, "causal": share}
+            )
+        )
     logger.debug("add_chains: %d of %d candidates have a chain", n_chains, len(candidates))
     notes = result.notes
     if candidates and not n_chains:
-        notes += (f"causal knowledge ({plural(len(graph), 'learned edge')}) gave no root-cause chain: "
-                  f"{finder.n_alarms} of {plural(result.n_alarms, 'alarm') if result.n_alarms else 'the alarms'} "
-                  f"{'has' if finder.n_alarms == 1 else 'have'} an alarm type it knows",)
+        notes += (
+            f"causal knowledge ({plural(len(graph), 'learned edge')}) gave no root-cause chain: "
+            f"{finder.n_alarms} of {plural(result.n_alarms, 'alarm') if result.n_alarms else 'the alarms'} "
+            f"{'has' if finder.n_alarms == 1 else 'have'} an alarm type it knows",
+        )
     return dataclasses.replace(result, candidates=tuple(candidates), notes=notes)
 
 
@@ -512,6 +603,7 @@ def order_ties_by_chains(result: RCAResult) -> RCAResult:
     RCAResult
         A new result, ranks renumbered.
     """
+
     def by_support(run: list) -> list:
         return sorted(run, key=lambda c: -c.scores.get("causal", 0.0))
 
@@ -523,5 +615,7 @@ def order_ties_by_chains(result: RCAResult) -> RCAResult:
             run = []
         run.append(cand)
     ordered += by_support(run)
-    return dataclasses.replace(result, candidates=tuple(dataclasses.replace(c, rank=i)
-                                                        for i, c in enumerate(ordered, start=1)))
+    return dataclasses.replace(
+        result,
+        candidates=tuple(dataclasses.replace(c, rank=i) for i, c in enumerate(ordered, start=1)),
+    )

@@ -64,7 +64,9 @@ class GraphScore:
         return pd.DataFrame([self.to_dict()])
 
 
-def _as_matrix(graph: CausalGraph | pd.DataFrame | np.ndarray, nodes: list[str] | None) -> tuple[np.ndarray, list]:
+def _as_matrix(
+    graph: CausalGraph | pd.DataFrame | np.ndarray, nodes: list[str] | None
+) -> tuple[np.ndarray, list]:
     if isinstance(graph, CausalGraph):
         graph = graph.adjacency()
     if isinstance(graph, pd.DataFrame):
@@ -75,7 +77,9 @@ def _as_matrix(graph: CausalGraph | pd.DataFrame | np.ndarray, nodes: list[str] 
                 raise InputError(f"graph has nodes {extra[:5]} that the truth lacks", node=extra[0])
             frame = graph.copy()
             frame.index, frame.columns = labels, [str(c) for c in graph.columns]
-            frame = frame.reindex(index=nodes, columns=nodes, fill_value=0)  # nodes the graph lacks: no edges
+            frame = frame.reindex(
+                index=nodes, columns=nodes, fill_value=0
+            )  # nodes the graph lacks: no edges
             return frame.to_numpy() != 0, nodes
         return graph.to_numpy() != 0, labels
     mat = np.asarray(graph)
@@ -85,7 +89,8 @@ def _as_matrix(graph: CausalGraph | pd.DataFrame | np.ndarray, nodes: list[str] 
 
 
 def score_graph(
-    predicted: CausalGraph | pd.DataFrame | np.ndarray, truth: CausalGraph | pd.DataFrame | np.ndarray
+    predicted: CausalGraph | pd.DataFrame | np.ndarray,
+    truth: CausalGraph | pd.DataFrame | np.ndarray,
 ) -> GraphScore:
     """Compare a predicted directed graph with the true one.
 
@@ -128,7 +133,19 @@ def score_graph(
     diff = (p != t) | (p.T != t.T)
     shd = int(np.triu(diff, 1).sum())
     g = max(0, tp - fp) / (tp + fn) if tp + fn else 0.0
-    return GraphScore(tp, fp, fn, precision, recall, f1, shd, g, int(p.sum()), int(t.sum()), *_skeleton_scores(p, t))
+    return GraphScore(
+        tp,
+        fp,
+        fn,
+        precision,
+        recall,
+        f1,
+        shd,
+        g,
+        int(p.sum()),
+        int(t.sum()),
+        *_skeleton_scores(p, t),
+    )
 
 
 def _skeleton_scores(p: np.ndarray, t: np.ndarray) -> tuple[float, float, float, float]:
@@ -140,5 +157,7 @@ def _skeleton_scores(p: np.ndarray, t: np.ndarray) -> tuple[float, float, float,
     recall = hit / int(ts.sum()) if ts.any() else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     on_true_pairs = p & (t | t.T)
-    orientation = float((p & t).sum() / on_true_pairs.sum()) if on_true_pairs.any() else float("nan")
+    orientation = (
+        float((p & t).sum() / on_true_pairs.sum()) if on_true_pairs.any() else float("nan")
+    )
     return precision, recall, f1, orientation

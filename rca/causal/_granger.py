@@ -46,7 +46,14 @@ class GrangerDiscovery(CausalDiscovery):
     method_name = "granger"
     uses_topology = True
 
-    def __init__(self, *, resolution: float = 60.0, n_lags: int = 3, alpha: float = 0.01, use_topology: bool = True):
+    def __init__(
+        self,
+        *,
+        resolution: float = 60.0,
+        n_lags: int = 3,
+        alpha: float = 0.01,
+        use_topology: bool = True,
+    ):
         self.resolution = resolution
         self.n_lags = n_lags
         self.alpha = alpha
@@ -54,19 +61,25 @@ class GrangerDiscovery(CausalDiscovery):
 
     def _discover(self, events: EventSequences) -> tuple[pd.DataFrame, dict[str, Any]]:
         if self.resolution <= 0 or self.n_lags < 1:
-            raise InputError(f"resolution must be > 0 and n_lags >= 1, found {self.resolution}, {self.n_lags}")
+            raise InputError(
+                f"resolution must be > 0 and n_lags >= 1, found {self.resolution}, {self.n_lags}"
+            )
         k, lags = events.n_types, int(self.n_lags)
         b = np.floor((events.time - events.time[0]) / self.resolution).astype(np.int64)
         blocks = [(events.device_code, b, events.type_code)]
         if self.use_topology and events.graph is not None:
             index = {d: i for i, d in enumerate(events.devices)}
-            nb = [[] for _ in events.devices]
+            nb: list[list[int]] = [[] for _ in events.devices]
             for u, v in events.graph.edges():
                 nb[index[u]].append(index[v])
                 nb[index[v]].append(index[u])
             rep = np.array([len(nb[d]) for d in events.device_code])
             src = np.repeat(np.arange(events.n_events), rep)
-            dst = np.concatenate([nb[d] for d in events.device_code]) if rep.sum() else np.zeros(0, int)
+            dst = (
+                np.concatenate([nb[d] for d in events.device_code])
+                if rep.sum()
+                else np.zeros(0, int)
+            )
             blocks.append((dst.astype(np.int64), b[src], events.type_code[src]))
         # sparse (device, bin) keys with any activity, and the lagged rows that matter
         key = events.device_code * (b.max() + lags + 2) + b
@@ -114,7 +127,11 @@ class GrangerDiscovery(CausalDiscovery):
                 f = ((rss_r - rss_full) / per) / max(rss_full / max(dof, 1), 1e-12)
                 pvals[c, e] = float(stats.f.sf(f, per, max(dof, 1)))
                 lag_coef = coef[drop].reshape(n_blocks, lags).max(axis=0)
-                best_lag[c, e] = (int(np.argmax(lag_coef)) + 1) * self.resolution if (lag_coef > 0).any() else np.nan
+                best_lag[c, e] = (
+                    (int(np.argmax(lag_coef)) + 1) * self.resolution
+                    if (lag_coef > 0).any()
+                    else np.nan
+                )
                 if (lag_coef <= 0).all():
                     pvals[c, e] = 1.0  # inhibition is not causation of alarms
         sel = pvals * n_pairs < self.alpha

@@ -14,7 +14,8 @@ parameters come from EM on precomputed kernel sums (no loop over events).
 from __future__ import annotations
 
 import logging
-from typing import Any, Collection, Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -109,7 +110,9 @@ def hawkes_design(events: EventSequences, decay: float, max_hop: int) -> HawkesD
     for t in range(k_types):
         sel = b == t
         flat = row_in_type[ei[sel]] * ncol + a[sel] * n_hops + hop[sel]
-        mat = np.bincount(flat, weights=kern[sel], minlength=counts[t] * ncol).reshape(counts[t], ncol)
+        mat = np.bincount(flat, weights=kern[sel], minlength=counts[t] * ncol).reshape(
+            counts[t], ncol
+        )
         features.append(mat)
     # compensator: each event spreads mass (1 - exp(-decay * remaining)) to every device k hops away
     end = events.time[-1] if events.n_events else 0.0
@@ -117,13 +120,17 @@ def hawkes_design(events: EventSequences, decay: float, max_hop: int) -> HawkesD
     exposure = np.zeros(ncol)
     for k, mat in enumerate(mats):
         n_at_k = np.asarray(mat.sum(axis=1)).ravel()
-        per_type = np.bincount(events.type_code, weights=mass * n_at_k[events.device_code], minlength=k_types)
+        per_type = np.bincount(
+            events.type_code, weights=mass * n_at_k[events.device_code], minlength=k_types
+        )
         exposure[np.arange(k_types) * n_hops + k] = per_type
     lag_sum = np.zeros((k_types, k_types))
     pair_weight = np.zeros((k_types, k_types))
     np.add.at(lag_sum, (a, b), kern * dt)
     np.add.at(pair_weight, (a, b), kern)
-    return HawkesDesign(features, exposure, events.n_devices * events.span, n_hops, lag_sum, pair_weight)
+    return HawkesDesign(
+        features, exposure, events.n_devices * events.span, n_hops, lag_sum, pair_weight
+    )
 
 
 def _em(
@@ -265,7 +272,9 @@ class TopologicalHawkes(CausalDiscovery):
             for b in range(events.n_types):
                 x = design.features[b]
                 nz = x.any(axis=1)
-                ll += _em(x[nz], int((~nz).sum()), design.exposure, design.baseline_exposure, 50, 1e-6)[2]
+                ll += _em(
+                    x[nz], int((~nz).sum()), design.exposure, design.baseline_exposure, 50, 1e-6
+                )[2]
             scores[str(d)] = ll
             logger.debug("thp: decay %g full-model log-likelihood %.1f", d, ll)
             if best is None or ll > best[0]:
@@ -284,7 +293,12 @@ class TopologicalHawkes(CausalDiscovery):
         gains = np.zeros((k, k))
         for b in range(k):
             parents, mu[b], al, gain = search_parents(
-                design, b, h, penalty=self.penalty, n_iter=self.n_iter, tol=self.tol,
+                design,
+                b,
+                h,
+                penalty=self.penalty,
+                n_iter=self.n_iter,
+                tol=self.tol,
                 **column_prior(forbid, require, b),
             )
             for a, g_a in zip(parents, gain):
@@ -292,8 +306,18 @@ class TopologicalHawkes(CausalDiscovery):
                 gains[a, b] = g_a
         adj = selected_edges(gains, require, acyclic=self.acyclic)
         ii, jj = np.nonzero(adj)
-        lag = np.divide(design.lag_sum, design.pair_weight, out=np.full((k, k), np.nan), where=design.pair_weight > 0)
-        support = np.array([(f[:, :] > 0).reshape(f.shape[0], k, h).any(axis=2).sum(axis=0) for f in design.features]).T
+        lag = np.divide(
+            design.lag_sum,
+            design.pair_weight,
+            out=np.full((k, k), np.nan),
+            where=design.pair_weight > 0,
+        )
+        support = np.array(
+            [
+                (f[:, :] > 0).reshape(f.shape[0], k, h).any(axis=2).sum(axis=0)
+                for f in design.features
+            ]
+        ).T
         edges = pd.DataFrame(
             {
                 "cause": [events.types[i] for i in ii],
@@ -375,7 +399,11 @@ def search_parents(
     prof_all = None if design.baseline_profile is None else design.baseline_profile[b]
 
     def cols(parents: list[int]) -> np.ndarray:
-        return np.concatenate([np.arange(a * h, (a + 1) * h) for a in parents]) if parents else np.zeros(0, int)
+        return (
+            np.concatenate([np.arange(a * h, (a + 1) * h) for a in parents])
+            if parents
+            else np.zeros(0, int)
+        )
 
     def fit(parents: list[int], init: np.ndarray | None = None) -> tuple[float, np.ndarray, float]:
         c = cols(parents)
@@ -384,13 +412,17 @@ def search_parents(
         if prof_all is None:
             return _em(x[nz], int((~nz).sum()), g_all[c], c0, n_iter, tol, init)
         log_zero = float(np.log(prof_all[~nz]).sum())
-        return _em(x[nz], int((~nz).sum()), g_all[c], c0, n_iter, tol, init, None, prof_all[nz], log_zero)
+        return _em(
+            x[nz], int((~nz).sum()), g_all[c], c0, n_iter, tol, init, None, prof_all[nz], log_zero
+        )
 
     # candidate causes: types whose events ever precede b nearby
     candidates = [
         a
         for a in range(len(design.features))
-        if (a != b or self_excitation) and a not in forbidden and x_all[:, a * h : (a + 1) * h].any()
+        if (a != b or self_excitation)
+        and a not in forbidden
+        and x_all[:, a * h : (a + 1) * h].any()
     ]
     parents = [a for a in required if a in candidates]
     fixed = set(parents)
@@ -422,7 +454,9 @@ def search_parents(
             changed = False
             for a in [p for p in parents if p not in fixed]:
                 rest = [p for p in parents if p != a]
-                keep = np.concatenate([al[i * h : (i + 1) * h] for i, p in enumerate(parents) if p != a])
+                keep = np.concatenate(
+                    [al[i * h : (i + 1) * h] for i, p in enumerate(parents) if p != a]
+                )
                 m2, a2, ll2 = fit(rest, keep)
                 if ll - ll2 < pen:
                     parents, mu, al, ll = rest, m2, a2, ll2
@@ -431,8 +465,12 @@ def search_parents(
     gains = []
     for a in parents:
         rest = [p for p in parents if p != a]
-        keep = np.concatenate([al[i * h : (i + 1) * h] for i, p in enumerate(parents) if p != a]) if rest else None
-        gains.append(float(ll - fit(rest, keep)[2] - pen))
+        rest_weights = (
+            np.concatenate([al[i * h : (i + 1) * h] for i, p in enumerate(parents) if p != a])
+            if rest
+            else None
+        )
+        gains.append(float(ll - fit(rest, rest_weights)[2] - pen))
     return parents, mu, al, gains
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -29,8 +30,14 @@ from rca.vocabulary import clear_rows
 
 from ._result import CausalGraph
 
-__all__ = ["AlarmHistory", "read_alarm_history", "learn_knowledge", "save_knowledge", "load_knowledge",
-           "KNOWLEDGE_KEY"]
+__all__ = [
+    "AlarmHistory",
+    "read_alarm_history",
+    "learn_knowledge",
+    "save_knowledge",
+    "load_knowledge",
+    "KNOWLEDGE_KEY",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -102,20 +109,33 @@ def read_alarm_history(path: str | Path, *, drop_cleared: bool = False) -> Alarm
     path = Path(path)
     if path.is_file():
         frame = _kept(AlarmLog.read_csv(path).frame, drop_cleared)
-        return AlarmHistory(frame[["time", "device", "alarm_type"]].reset_index(drop=True), source=str(path))
+        return AlarmHistory(
+            frame[["time", "device", "alarm_type"]].reset_index(drop=True), source=str(path)
+        )
     if not path.is_dir():
-        raise InputError("expected a PCIC folder, an alarms CSV or a folder of incidents", file=path)
+        raise InputError(
+            "expected a PCIC folder, an alarms CSV or a folder of incidents", file=path
+        )
     if any((path / n).is_file() for n in ("Alarm.csv", "alarm.csv")):
         from rca.datasets._pcic import load_pcic
 
         ds = load_pcic(path)
-        return AlarmHistory(ds.alarms, ds.topology, list(ds.alarm_ids), ds.true_graph, source=str(path), prior=ds.prior)
+        return AlarmHistory(
+            ds.alarms,
+            ds.topology,
+            list(ds.alarm_ids),
+            ds.true_graph,
+            source=str(path),
+            prior=ds.prior,
+        )
     if (path / "alarms.csv").is_file():
         folders = [path]
     else:
         folders = sorted(p for p in path.iterdir() if p.is_dir() and (p / "alarms.csv").is_file())
     if not folders:
-        raise InputError("no Alarm.csv, alarms.csv or incident folders with alarms.csv found", file=path)
+        raise InputError(
+            "no Alarm.csv, alarms.csv or incident folders with alarms.csv found", file=path
+        )
     return _incident_history(path, folders, drop_cleared)
 
 
@@ -152,14 +172,25 @@ def _incident_history(path: Path, folders: list[Path], drop_cleared: bool) -> Al
     if not frames:
         raise InputError("the incident folders hold no alarms", file=path)
     if 0 < with_topology < len(folders):
-        logger.warning("%s: %d of %d incident folders have no nodes.csv; their devices have no neighbours",
-                       path, len(folders) - with_topology, len(folders))
-    alarms = pd.concat(frames, ignore_index=True).sort_values("time", kind="stable").reset_index(drop=True)
-    return AlarmHistory(alarms, graph if with_topology else None, source=str(path), n_incidents=len(folders))
+        logger.warning(
+            "%s: %d of %d incident folders have no nodes.csv; their devices have no neighbours",
+            path,
+            len(folders) - with_topology,
+            len(folders),
+        )
+    alarms = (
+        pd.concat(frames, ignore_index=True)
+        .sort_values("time", kind="stable")
+        .reset_index(drop=True)
+    )
+    return AlarmHistory(
+        alarms, graph if with_topology else None, source=str(path), n_incidents=len(folders)
+    )
 
 
-def learn_knowledge(history: AlarmHistory | str | Path, *, method: str | None = None,
-                    **params: Any) -> CausalGraph:
+def learn_knowledge(
+    history: AlarmHistory | str | Path, *, method: str | None = None, **params: Any
+) -> CausalGraph:
     """Learn an alarm-type causal graph from history, for :func:`rca.analyze`.
 
     Clear events are left out. The result's ``params`` hold the method's
@@ -195,8 +226,14 @@ def learn_knowledge(history: AlarmHistory | str | Path, *, method: str | None = 
     return estimator.fit(history.alarms, history.topology, types=history.types).graph_
 
 
-def save_knowledge(graph: CausalGraph, path: str | Path, *, source: str = "", n_alarms: int | None = None,
-                   n_incidents: int | None = None) -> Path:
+def save_knowledge(
+    graph: CausalGraph,
+    path: str | Path,
+    *,
+    source: str = "",
+    n_alarms: int | None = None,
+    n_incidents: int | None = None,
+) -> Path:
     """Write a knowledge file: the graph's JSON plus where it came from.
 
     Parameters
@@ -259,15 +296,21 @@ def load_knowledge(path: str | Path) -> CausalGraph:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ModelFileError(f"{path}: not JSON ({exc.msg} at line {exc.lineno}); expected a knowledge file "
-                             "written by `rca learn`") from None
+        raise ModelFileError(
+            f"{path}: not JSON ({exc.msg} at line {exc.lineno}); expected a knowledge file "
+            "written by `rca learn`"
+        ) from None
     if not isinstance(data, Mapping) or "nodes" not in data:
-        raise ModelFileError(f"{path}: not a knowledge file (expected a JSON object with 'nodes' and 'edges', "
-                             "as written by `rca learn`)")
+        raise ModelFileError(
+            f"{path}: not a knowledge file (expected a JSON object with 'nodes' and 'edges', "
+            "as written by `rca learn`)"
+        )
     graph = CausalGraph.from_dict(data, file=path)
     meta = data.get(KNOWLEDGE_KEY, {})
     if not isinstance(meta, Mapping):
-        raise ModelFileError(f"{path}: {KNOWLEDGE_KEY!r} must be an object, found {type(meta).__name__}")
+        raise ModelFileError(
+            f"{path}: {KNOWLEDGE_KEY!r} must be an object, found {type(meta).__name__}"
+        )
     if len(graph) == 0:
         logger.warning("%s: the knowledge holds no causal edge; it will add no chain", path)
     return replace(graph, params={**graph.params, KNOWLEDGE_KEY: dict(meta)})

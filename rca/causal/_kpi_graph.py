@@ -35,8 +35,8 @@ switch behind it 2.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import networkx as nx
 
@@ -75,7 +75,9 @@ class _Upstream:
     """The shortest-path DAG towards the sinks over entities (nodes and links)."""
 
     depth: dict[str, int]
-    parents: dict[str, list[str]] = field(default_factory=dict)  # entity -> upstream entities one hop away
+    parents: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # entity -> upstream entities one hop away
 
     def ancestors(self, entity: str, max_hops: int) -> dict[str, int]:
         """Upstream entities within ``max_hops`` hops, with their hop count."""
@@ -94,14 +96,16 @@ class _Upstream:
 
     def chain(self, upstream: str, entity: str) -> list[str] | None:
         """Entities from ``upstream`` down to ``entity`` (both included), or None."""
-        back = {entity: None}
+        back: dict[str, str | None] = {entity: None}
         queue = deque([entity])
         while queue:
             e = queue.popleft()
             if e == upstream:
                 out = [e]
-                while back[out[-1]] is not None:
-                    out.append(back[out[-1]])
+                step = back[e]
+                while step is not None:
+                    out.append(step)
+                    step = back[step]
                 return out
             for p in self.parents.get(e, ()):
                 if p not in back:
@@ -112,7 +116,7 @@ class _Upstream:
 
 def _upstream(topology: Topology, sinks: Iterable[str]) -> _Upstream:
     depth: dict[str, int] = {}
-    queue = deque()
+    queue: deque[str] = deque()
     for s in sinks:
         if s not in depth:
             depth[s] = 0
@@ -185,8 +189,13 @@ class KPIGraph:
         return a if da <= db else b
 
 
-def kpi_graph(topology: Topology, variables: Iterable[tuple[str, str]], *, max_hops: int = 8,
-              resource_parents: bool = False) -> KPIGraph:
+def kpi_graph(
+    topology: Topology,
+    variables: Iterable[tuple[str, str]],
+    *,
+    max_hops: int = 8,
+    resource_parents: bool = False,
+) -> KPIGraph:
     """Build the causal DAG over KPI series from the topology (rules in the module docstring).
 
     Parameters

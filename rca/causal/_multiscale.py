@@ -14,7 +14,8 @@ parent search of THP apply unchanged, with one group of
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,9 @@ logger = logging.getLogger(__name__)
 _ORIENTATIONS = ("acyclic", "both")
 
 
-def multiscale_design(events: EventSequences, decays: Sequence[float], max_hop: int) -> HawkesDesign:
+def multiscale_design(
+    events: EventSequences, decays: Sequence[float], max_hop: int
+) -> HawkesDesign:
     """Kernel sums of every (cause type, kernel rate, hop), one column group per cause type.
 
     Parameters
@@ -62,7 +65,14 @@ def multiscale_design(events: EventSequences, decays: Sequence[float], max_hop: 
         stacked = np.stack([p.features[b].reshape(n_b, k, h) for p in parts], axis=2)
         features.append(stacked.reshape(n_b, k * s * h))
     exposure = np.stack([p.exposure.reshape(k, h) for p in parts], axis=1).reshape(k * s * h)
-    return HawkesDesign(features, exposure, parts[0].baseline_exposure, s * h, parts[0].lag_sum, parts[0].pair_weight)
+    return HawkesDesign(
+        features,
+        exposure,
+        parts[0].baseline_exposure,
+        s * h,
+        parts[0].lag_sum,
+        parts[0].pair_weight,
+    )
 
 
 class MultiScaleHawkes(CausalDiscovery):
@@ -150,12 +160,16 @@ class MultiScaleHawkes(CausalDiscovery):
         if self.max_hop < 0:
             raise InputError(f"max_hop must be >= 0, found {self.max_hop}")
         if self.orientation not in _ORIENTATIONS:
-            raise InputError(f"orientation must be one of {_ORIENTATIONS}, found {self.orientation!r}")
+            raise InputError(
+                f"orientation must be one of {_ORIENTATIONS}, found {self.orientation!r}"
+            )
         decays = tuple(float(d) for d in self.decays)
         if not decays or min(decays) <= 0:
             raise InputError(f"decays must be positive kernel rates, found {list(self.decays)}")
         if self.baseline_bin is not None and not float(self.baseline_bin) > 0:
-            raise InputError(f"baseline_bin must be positive seconds or None, found {self.baseline_bin}")
+            raise InputError(
+                f"baseline_bin must be positive seconds or None, found {self.baseline_bin}"
+            )
         return decays
 
     def _discover(self, events: EventSequences) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -220,7 +234,10 @@ def _edge_frame(
     mass = alpha.sum(axis=3)  # (k, k, s)
     total = mass.sum(axis=2)
     mean_delay = np.divide(
-        (mass / np.asarray(decays)).sum(axis=2), total, out=np.full(adj.shape, np.nan), where=total > 0
+        (mass / np.asarray(decays)).sum(axis=2),
+        total,
+        out=np.full(adj.shape, np.nan),
+        where=total > 0,
     )
     k = events.n_types
     support = np.zeros((k, k), dtype=np.int64)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -29,7 +30,9 @@ def _edge_frame(edges: pd.DataFrame | Iterable[Mapping[str, Any]] | None) -> pd.
     for column in ("cause", "effect"):
         if column not in frame.columns:
             if len(frame):
-                raise InputError(f"edges need a {column!r} column; found {list(frame.columns)}", column=column)
+                raise InputError(
+                    f"edges need a {column!r} column; found {list(frame.columns)}", column=column
+                )
             frame[column] = pd.Series([], dtype=object)
     for column, default in (("weight", 1.0), ("lag_s", math.nan), ("support", 0)):
         if column not in frame.columns:
@@ -43,9 +46,9 @@ def _edge_frame(edges: pd.DataFrame | Iterable[Mapping[str, Any]] | None) -> pd.
             "support": pd.to_numeric(frame["support"]).fillna(0).astype("int64").to_numpy(),
         }
     )
-    return out.sort_values(["weight", "cause", "effect"], ascending=[False, True, True], kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["weight", "cause", "effect"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -97,11 +100,15 @@ class CausalGraph:
             unknown = sorted(set(edges[column]) - known)
             if unknown:
                 raise InputError(
-                    f"edge {column} {unknown[0]!r} is not one of the graph's nodes", column=column, node=unknown[0]
+                    f"edge {column} {unknown[0]!r} is not one of the graph's nodes",
+                    column=column,
+                    node=unknown[0],
                 )
         loops = edges["cause"] == edges["effect"]
         if loops.any():
-            raise InputError("self-loops are not allowed", node=str(edges.loc[loops, "cause"].iloc[0]))
+            raise InputError(
+                "self-loops are not allowed", node=str(edges.loc[loops, "cause"].iloc[0])
+            )
         if edges.duplicated(["cause", "effect"]).any():
             row = edges[edges.duplicated(["cause", "effect"])].iloc[0]
             raise InputError(f"edge {row['cause']} -> {row['effect']} appears twice")
@@ -115,7 +122,9 @@ class CausalGraph:
         return len(self.edges)
 
     def __repr__(self) -> str:
-        return f"CausalGraph(method={self.method!r}, nodes={len(self.nodes)}, edges={len(self.edges)})"
+        return (
+            f"CausalGraph(method={self.method!r}, nodes={len(self.nodes)}, edges={len(self.edges)})"
+        )
 
     def edge_set(self) -> set[tuple[str, str]]:
         """The set of ``(cause, effect)`` pairs."""
@@ -141,9 +150,11 @@ class CausalGraph:
             mat[idx[c], idx[e]] = 1
         return pd.DataFrame(mat, index=list(self.nodes), columns=list(self.nodes))
 
-    def top(self, n: int) -> "CausalGraph":
+    def top(self, n: int) -> CausalGraph:
         """The graph restricted to its ``n`` strongest edges."""
-        return CausalGraph(self.nodes, self.edges.head(n), self.method, {**self.params, "top": n}, self.seconds)
+        return CausalGraph(
+            self.nodes, self.edges.head(n), self.method, {**self.params, "top": n}, self.seconds
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The edges, one row each (a copy)."""
@@ -154,7 +165,9 @@ class CausalGraph:
         graph = nx.DiGraph(method=self.method)
         graph.add_nodes_from(self.nodes)
         for row in self.edges.itertuples(index=False):
-            graph.add_edge(row.cause, row.effect, weight=row.weight, lag_s=row.lag_s, support=int(row.support))
+            graph.add_edge(
+                row.cause, row.effect, weight=row.weight, lag_s=row.lag_s, support=int(row.support)
+            )
         return graph
 
     def to_dict(self) -> dict[str, Any]:
@@ -190,15 +203,19 @@ class CausalGraph:
         return text
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, file: str | Path | None = None) -> "CausalGraph":
+    def from_dict(cls, data: Mapping[str, Any], *, file: str | Path | None = None) -> CausalGraph:
         """Build from :meth:`to_dict` output, validating every field."""
         if not isinstance(data, Mapping):
-            raise ModelFileError(f"{file or 'causal graph'}: expected a JSON object, found {type(data).__name__}")
+            raise ModelFileError(
+                f"{file or 'causal graph'}: expected a JSON object, found {type(data).__name__}"
+            )
         fmt = data.get("format", _FORMAT)
         if fmt != _FORMAT:
             raise ModelFileError(f"{file or 'causal graph'}: format {fmt!r} is not {_FORMAT!r}")
         if int(data.get("version", _VERSION)) > _VERSION:
-            raise ModelFileError(f"{file or 'causal graph'}: version {data.get('version')} is newer than {_VERSION}")
+            raise ModelFileError(
+                f"{file or 'causal graph'}: version {data.get('version')} is newer than {_VERSION}"
+            )
         nodes = data.get("nodes")
         edges = data.get("edges", [])
         if not isinstance(nodes, list) or not all(isinstance(n, (str, int)) for n in nodes):
@@ -218,7 +235,9 @@ class CausalGraph:
                     }
                 )
             except (KeyError, TypeError, ValueError) as exc:
-                raise ModelFileError(f"{file or 'causal graph'}: edge {i} is malformed ({exc!r})") from None
+                raise ModelFileError(
+                    f"{file or 'causal graph'}: edge {i} is malformed ({exc!r})"
+                ) from None
         params = data.get("params", {})
         try:
             return cls(
@@ -232,7 +251,7 @@ class CausalGraph:
             raise ModelFileError(f"{file or 'causal graph'}: {exc}") from None
 
     @classmethod
-    def from_json(cls, text_or_path: str | Path) -> "CausalGraph":
+    def from_json(cls, text_or_path: str | Path) -> CausalGraph:
         """Load from JSON text or a file path (plain JSON only; no code is run)."""
         file = None
         text = str(text_or_path)
@@ -245,13 +264,19 @@ class CausalGraph:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ModelFileError(f"{file or 'causal graph'}: not JSON ({exc.msg} at line {exc.lineno})") from None
+            raise ModelFileError(
+                f"{file or 'causal graph'}: not JSON ({exc.msg} at line {exc.lineno})"
+            ) from None
         return cls.from_dict(data, file=file)
 
     @classmethod
     def from_adjacency(
-        cls, adjacency: pd.DataFrame, *, method: str = "adjacency", weights: pd.DataFrame | None = None
-    ) -> "CausalGraph":
+        cls,
+        adjacency: pd.DataFrame,
+        *,
+        method: str = "adjacency",
+        weights: pd.DataFrame | None = None,
+    ) -> CausalGraph:
         """Build from a labelled 0/1 (or weighted) adjacency, ``[i, j] != 0`` meaning ``i -> j``."""
         if list(adjacency.index) != list(adjacency.columns):
             raise InputError("adjacency must have the same labels on rows and columns")
@@ -259,7 +284,10 @@ class CausalGraph:
         mat = adjacency.to_numpy(dtype=float)
         w = mat if weights is None else weights.to_numpy(dtype=float)
         ii, jj = np.nonzero((mat != 0) & ~np.eye(len(names), dtype=bool))
-        edges = [{"cause": names[i], "effect": names[j], "weight": float(w[i, j])} for i, j in zip(ii, jj)]
+        edges = [
+            {"cause": names[i], "effect": names[j], "weight": float(w[i, j])}
+            for i, j in zip(ii, jj)
+        ]
         return cls(nodes=tuple(names), edges=edges, method=method)
 
 

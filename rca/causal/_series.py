@@ -7,8 +7,9 @@ and ``alarm_type`` columns) and, where there is one, a topology.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Union
 
 import networkx as nx
 import numpy as np
@@ -16,6 +17,17 @@ import pandas as pd
 import scipy.sparse as sp
 
 from rca.errors import InputError, SchemaError
+
+if TYPE_CHECKING:
+    from rca.alarms import AlarmLog
+    from rca.topology import Topology
+
+#: What the causal methods accept as alarms: an AlarmLog, a DataFrame with
+#: ``time, device, alarm_type`` columns, or already coded EventSequences.
+AlarmsLike = Union["AlarmLog", pd.DataFrame, "EventSequences"]
+#: What they accept as a topology: a Topology, a networkx graph, a 0/1
+#: adjacency DataFrame, or None (every device may influence every other).
+TopologyLike = Union["Topology", nx.Graph, pd.DataFrame, None]
 
 __all__ = ["EventSequences", "event_sequences", "binned_counts", "hop_matrices", "local_pairs"]
 
@@ -25,10 +37,14 @@ _REQUIRED = ("time", "device", "alarm_type")
 def _frame_of(alarms: Any) -> pd.DataFrame:
     frame = getattr(alarms, "frame", alarms)
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"expected an AlarmLog or a DataFrame of alarms, found {type(alarms).__name__}")
+        raise InputError(
+            f"expected an AlarmLog or a DataFrame of alarms, found {type(alarms).__name__}"
+        )
     missing = [c for c in _REQUIRED if c not in frame.columns]
     if missing:
-        raise SchemaError(f"alarms need columns {list(_REQUIRED)}; missing {missing}", column=missing[0])
+        raise SchemaError(
+            f"alarms need columns {list(_REQUIRED)}; missing {missing}", column=missing[0]
+        )
     return frame
 
 
@@ -52,10 +68,14 @@ def _topology_graph(topology: Any) -> nx.Graph | None:
     links = getattr(topology, "links", None)
     node_ids = getattr(topology, "node_ids", None)
     if links is None or node_ids is None:
-        raise InputError(f"expected a Topology, a networkx graph or an adjacency frame, found {type(topology).__name__}")
+        raise InputError(
+            f"expected a Topology, a networkx graph or an adjacency frame, found {type(topology).__name__}"
+        )
     graph = nx.Graph()
     graph.add_nodes_from(str(n) for n in node_ids)
-    graph.add_edges_from((str(a), str(b)) for a, b in zip(links["source"], links["target"]) if a != b)
+    graph.add_edges_from(
+        (str(a), str(b)) for a, b in zip(links["source"], links["target"]) if a != b
+    )
     return graph
 
 
@@ -116,7 +136,9 @@ class EventSequences:
         )
 
 
-def event_sequences(alarms: Any, topology: Any = None, *, types: Sequence[str] | None = None) -> EventSequences:
+def event_sequences(
+    alarms: AlarmsLike, topology: TopologyLike = None, *, types: Sequence[str] | None = None
+) -> EventSequences:
     """Code an alarm log as integer event sequences per (device, alarm type).
 
     Parameters
@@ -162,7 +184,9 @@ def event_sequences(alarms: Any, topology: Any = None, *, types: Sequence[str] |
         keep = np.isin(atype, names)
         time, device, atype = time[keep], device[keep], atype[keep]
     graph = _topology_graph(topology)
-    dev_names = sorted(set(device) | (set(graph.nodes) if graph is not None else set()), key=_natural_key)
+    dev_names = sorted(
+        set(device) | (set(graph.nodes) if graph is not None else set()), key=_natural_key
+    )
     type_index = {n: i for i, n in enumerate(names)}
     dev_index = {n: i for i, n in enumerate(dev_names)}
     order = np.argsort(time, kind="stable")
@@ -170,8 +194,12 @@ def event_sequences(alarms: Any, topology: Any = None, *, types: Sequence[str] |
         types=tuple(names),
         devices=tuple(dev_names),
         time=time[order],
-        type_code=np.fromiter((type_index[a] for a in atype[order]), dtype=np.int64, count=order.size),
-        device_code=np.fromiter((dev_index[d] for d in device[order]), dtype=np.int64, count=order.size),
+        type_code=np.fromiter(
+            (type_index[a] for a in atype[order]), dtype=np.int64, count=order.size
+        ),
+        device_code=np.fromiter(
+            (dev_index[d] for d in device[order]), dtype=np.int64, count=order.size
+        ),
         graph=graph,
     )
 
@@ -268,11 +296,17 @@ def local_pairs(
             {"cause": "int64", "effect": "int64", "dt": "float64", "hop": "int64"}
         )
     cause, effect = np.concatenate(out_c), np.concatenate(out_e)
-    return pd.DataFrame({"cause": cause, "effect": effect, "dt": t[effect] - t[cause], "hop": np.concatenate(out_h)})
+    return pd.DataFrame(
+        {"cause": cause, "effect": effect, "dt": t[effect] - t[cause], "hop": np.concatenate(out_h)}
+    )
 
 
 def binned_counts(
-    alarms: Any | EventSequences, resolution: float, *, by_device: bool = False, types: Sequence[str] | None = None
+    alarms: AlarmsLike,
+    resolution: float,
+    *,
+    by_device: bool = False,
+    types: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Alarm counts per time bin.
 
@@ -308,7 +342,8 @@ def binned_counts(
         mat = np.zeros((devs.size * nb, ev.n_types), dtype=np.int64)
         np.add.at(mat, (pos * nb + b, ev.type_code), 1)
         index = pd.MultiIndex.from_product(
-            [np.asarray(ev.devices, dtype=object)[devs], t0 + resolution * np.arange(nb)], names=["device", "bin_start"]
+            [np.asarray(ev.devices, dtype=object)[devs], t0 + resolution * np.arange(nb)],
+            names=["device", "bin_start"],
         )
     else:
         mat = np.zeros((nb, ev.n_types), dtype=np.int64)

@@ -59,7 +59,10 @@ def simulate_hawkes_events(
     rng = np.random.default_rng(random_state)
     names = [f"A{i}" for i in range(n_types)]
     if edges is None:
-        edges = sorted({(names[i], names[i + 1]) for i in range(n_types - 1)} | {(names[0], names[2 % n_types])})
+        edges = sorted(
+            {(names[i], names[i + 1]) for i in range(n_types - 1)}
+            | {(names[0], names[2 % n_types])}
+        )
         edges = [e for e in edges if e[0] != e[1]]
     index = {n: i for i, n in enumerate(names)}
     children: list[list[int]] = [[] for _ in names]
@@ -82,11 +85,11 @@ def simulate_hawkes_events(
         for a in range(n_types):
             sel = gen_a == a
             for b in children[a]:
-                k = rng.poisson(excitation, size=int(sel.sum()))
-                parent_t = np.repeat(gen_t[sel], k)
+                n_children = rng.poisson(excitation, size=int(sel.sum()))
+                parent_t = np.repeat(gen_t[sel], n_children)
                 new_t.append(parent_t + rng.exponential(1.0 / decay, size=parent_t.size))
                 new_a.append(np.full(parent_t.size, b))
-                new_d.append(np.repeat(gen_d[sel], k))
+                new_d.append(np.repeat(gen_d[sel], n_children))
         gen_t = np.concatenate(new_t) if new_t else np.zeros(0)
         gen_a = np.concatenate(new_a).astype(int) if new_a else np.zeros(0, int)
         gen_d = np.concatenate(new_d).astype(int) if new_d else np.zeros(0, int)
@@ -95,13 +98,13 @@ def simulate_hawkes_events(
         all_t.append(gen_t)
         all_a.append(gen_a)
         all_d.append(gen_d)
-    t, a, d = np.concatenate(all_t), np.concatenate(all_a), np.concatenate(all_d)
-    order = np.argsort(t, kind="stable")
+    at, aa, ad = np.concatenate(all_t), np.concatenate(all_a), np.concatenate(all_d)
+    order = np.argsort(at, kind="stable")
     frame = pd.DataFrame(
         {
-            "time": np.round(t[order], 3),
-            "device": np.asarray([f"d{i}" for i in range(n_devices)], dtype=object)[d[order]],
-            "alarm_type": np.asarray(names, dtype=object)[a[order]],
+            "time": np.round(at[order], 3),
+            "device": np.asarray([f"d{i}" for i in range(n_devices)], dtype=object)[ad[order]],
+            "alarm_type": np.asarray(names, dtype=object)[aa[order]],
         }
     )
     return frame, sorted(edges)

@@ -7,6 +7,7 @@ so ``rca --help`` and the alarm-only commands start without importing torch.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 
 import click
@@ -27,6 +28,8 @@ _COMMANDS: dict[str, str] = {
     "propagate": "rca.cli._propagate:propagate",
     "train": "rca.cli._train:train",
     "report": "rca.cli._report:report",
+    "watch": "rca.cli._watch:watch",
+    "replay": "rca.cli._replay:replay",
 }
 
 _HELP: dict[str, str] = {
@@ -40,6 +43,8 @@ _HELP: dict[str, str] = {
     "propagate": "Predict which elements a fault will affect.",
     "train": "Retrain the shipped GNN models (their documented recipes).",
     "report": "Segment, analyse and write the HTML report of many incidents or a long log.",
+    "watch": "Live answers for the incidents of an alarm stream (a followed file, stdin, Redis).",
+    "replay": "Write incidents into a stream at their own pace, or faster.",
 }
 
 

@@ -28,32 +28,78 @@ logger = logging.getLogger(__name__)
 
 @click.command("analyze")
 @click.argument("incident", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the spec's JSON answer (a JSON list of answers for a folder of incidents).")
-@click.option("--jsonl", "as_jsonl", is_flag=True,
-              help="Print one JSON answer per line, each as soon as its incident is done.")
-@click.option("--timing", is_flag=True,
-              help="Add the analysis wall time ('seconds') to JSON answers. Left out by default, so that "
-                   "the answers of two runs on the same input are identical.")
-@click.option("--method", type=click.Choice(METHODS), default="explain", show_default=True,
-              help="Ranker to use.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the spec's JSON answer (a JSON list of answers for a folder of incidents).",
+)
+@click.option(
+    "--jsonl",
+    "as_jsonl",
+    is_flag=True,
+    help="Print one JSON answer per line, each as soon as its incident is done.",
+)
+@click.option(
+    "--timing",
+    is_flag=True,
+    help="Add the analysis wall time ('seconds') to JSON answers. Left out by default, so that "
+    "the answers of two runs on the same input are identical.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="explain",
+    show_default=True,
+    help="Ranker to use.",
+)
 @click.option("--top", default=5, show_default=True, help="Candidates shown in the table.")
-@click.option("--max-candidates", default=20, show_default=True, help="Candidates returned in JSON.")
-@click.option("--knowledge", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="A learned alarm causal graph (rca learn): adds root-cause chains to the evidence "
-                   "and orders equally scored candidates by them.")
-@click.option("--html", "html_out", type=click.Path(path_type=Path), default=None,
-              help="Also write an HTML report (a folder when analysing several incidents; "
-                   "for a batch, rca report writes an index and shares one plotly.js).")
-@click.option("--topology", "topology_spec", default=None, metavar="NODES.csv,LINKS.csv|TOPOLOGY.graphml",
-              help="The network, for incident folders that hold the alarms only (it replaces a topology "
-                   "in the folder).")
-@click.option("--columns", default=None, metavar="device=NE_NAME,alarm_type=ALARM_NAME,...",
-              help="The export's names of the alarm columns (timestamp, device, alarm_type, severity, "
-                   "link_id, message).")
-def analyze(incident: Path, as_json: bool, as_jsonl: bool, timing: bool, method: str, top: int,
-            max_candidates: int, knowledge: Path | None, html_out: Path | None, topology_spec: str | None,
-            columns: str | None) -> None:
+@click.option(
+    "--max-candidates", default=20, show_default=True, help="Candidates returned in JSON."
+)
+@click.option(
+    "--knowledge",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A learned alarm causal graph (rca learn): adds root-cause chains to the evidence "
+    "and orders equally scored candidates by them.",
+)
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write an HTML report (a folder when analysing several incidents; "
+    "for a batch, rca report writes an index and shares one plotly.js).",
+)
+@click.option(
+    "--topology",
+    "topology_spec",
+    default=None,
+    metavar="NODES.csv,LINKS.csv|TOPOLOGY.graphml",
+    help="The network, for incident folders that hold the alarms only (it replaces a topology "
+    "in the folder).",
+)
+@click.option(
+    "--columns",
+    default=None,
+    metavar="device=NE_NAME,alarm_type=ALARM_NAME,...",
+    help="The export's names of the alarm columns (timestamp, device, alarm_type, severity, "
+    "link_id, message).",
+)
+def analyze(
+    incident: Path,
+    as_json: bool,
+    as_jsonl: bool,
+    timing: bool,
+    method: str,
+    top: int,
+    max_candidates: int,
+    knowledge: Path | None,
+    html_out: Path | None,
+    topology_spec: str | None,
+    columns: str | None,
+) -> None:
     """Rank the root causes of INCIDENT (a folder, or a folder of incident folders).
 
     One bad incident never stops a batch: its error is reported on stderr
@@ -68,7 +114,9 @@ def analyze(incident: Path, as_json: bool, as_jsonl: bool, timing: bool, method:
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl are exclusive: choose one output format")
     if method not in METHODS:
-        raise click.BadParameter(f"must be one of {', '.join(METHODS)}; got {method!r}", param_hint="--method")
+        raise click.BadParameter(
+            f"must be one of {', '.join(METHODS)}; got {method!r}", param_hint="--method"
+        )
     try:
         mapping = parse_columns(columns)
         network = Topology.read(topology_spec) if topology_spec else None
@@ -88,8 +136,12 @@ def analyze(incident: Path, as_json: bool, as_jsonl: bool, timing: bool, method:
     batch = len(folders) > 1 or folders[0] != incident
     skipped = skipped_folders(incident) if batch else []
     if skipped:
-        names = ", ".join(terminal_safe(p.name) for p in skipped[:5]) + ("..." if len(skipped) > 5 else "")
-        click.echo(f"note: {len(skipped)} subfolder(s) without alarms.csv skipped: {names}", err=True)
+        names = ", ".join(terminal_safe(p.name) for p in skipped[:5]) + (
+            "..." if len(skipped) > 5 else ""
+        )
+        click.echo(
+            f"note: {len(skipped)} subfolder(s) without alarms.csv skipped: {names}", err=True
+        )
     if html_out is not None:
         _check_html_destination(html_out, batch)
 
@@ -103,27 +155,42 @@ def analyze(incident: Path, as_json: bool, as_jsonl: bool, timing: bool, method:
             for folder in folders:
                 name = folder.name if batch else str(folder)
                 try:
-                    text, n = _one(folder, name, mode=mode, method=method, graph=graph, top=top,
-                                   max_candidates=max_candidates, timing=timing, columns=mapping,
-                                   topology=network,
-                                   html=None if html_out is None else (html_out / f"{folder.name}.html" if batch
-                                                                       else html_out))
+                    text, n = _one(
+                        folder,
+                        name,
+                        mode=mode,
+                        method=method,
+                        graph=graph,
+                        top=top,
+                        max_candidates=max_candidates,
+                        timing=timing,
+                        columns=mapping,
+                        topology=network,
+                        html=None
+                        if html_out is None
+                        else (html_out / f"{folder.name}.html" if batch else html_out),
+                    )
                 except _ReportFailed as exc:
                     failed += 1
                     report_error(folder, exc.cause)
                     text = exc.text
                     n = 1
                 except MissingExtraError:
-                    raise   # not this incident's fault: every one would fail alike (exit 2, the extra named)
+                    raise  # not this incident's fault: every one would fail alike (exit 2, the extra named)
                 except Exception as exc:  # one incident's failure is never the batch's
                     failed += 1
                     report_error(folder, exc)
                     continue
                 if n == 0:
                     empty += 1
-                    click.echo(terminal_safe(f"warning: {folder}: no candidates: nothing in the alarms points to "
-                                             "an element, link or site of the topology (do the device names "
-                                             "match node_id? see rca analyze -v)"), err=True)
+                    click.echo(
+                        terminal_safe(
+                            f"warning: {folder}: no candidates: nothing in the alarms points to "
+                            "an element, link or site of the topology (do the device names "
+                            "match node_id? see rca analyze -v)"
+                        ),
+                        err=True,
+                    )
                 done += 1
                 if text is not None:
                     out.answer(text)
@@ -134,8 +201,11 @@ def analyze(incident: Path, as_json: bool, as_jsonl: bool, timing: bool, method:
         finally:
             out.close()
     if interrupted is not None:
-        click.echo(f"interrupted after {done + failed} of {len(folders)} incident(s); "
-                   f"the answers so far were printed", err=True)
+        click.echo(
+            f"interrupted after {done + failed} of {len(folders)} incident(s); "
+            f"the answers so far were printed",
+            err=True,
+        )
         sys.exit(interrupted)
     if failed or empty:
         sys.exit(EXIT_FAILED)
@@ -149,9 +219,20 @@ class _ReportFailed(Exception):
         self.cause, self.text = cause, text
 
 
-def _one(folder: Path, name: str, *, mode: str, method: str, graph: Any, top: int, max_candidates: int,
-         timing: bool, html: Path | None, columns: dict | None = None,
-         topology: Any = None) -> tuple[str | None, int]:
+def _one(
+    folder: Path,
+    name: str,
+    *,
+    mode: str,
+    method: str,
+    graph: Any,
+    top: int,
+    max_candidates: int,
+    timing: bool,
+    html: Path | None,
+    columns: dict | None = None,
+    topology: Any = None,
+) -> tuple[str | None, int]:
     """Read, rank and format one incident; the text to print and the number of candidates."""
     from ..analysis import analyze as run
     from ..incident import read_incident
@@ -161,7 +242,9 @@ def _one(folder: Path, name: str, *, mode: str, method: str, graph: Any, top: in
     if mode == "text":
         text = format_result(result, top=top)
         if len(inc.report):
-            text += f"\n  input: {plural(len(inc.report), 'validation issue')}; run with -v to see them"
+            text += (
+                f"\n  input: {plural(len(inc.report), 'validation issue')}; run with -v to see them"
+            )
     else:
         data = result.to_dict()
         data["incident"] = name
@@ -192,8 +275,11 @@ def _check_html_destination(html_out: Path, batch: bool) -> None:
     try:
         if batch:
             if html_out.is_symlink() or (html_out.exists() and not html_out.is_dir()):
-                raise InputError("expected a folder for the reports of several incidents, found a file "
-                                 "or a symbolic link", file=html_out)
+                raise InputError(
+                    "expected a folder for the reports of several incidents, found a file "
+                    "or a symbolic link",
+                    file=html_out,
+                )
         else:
             check_destination(html_out)
     except InputError as exc:

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import logging
 import signal
-from typing import Callable
+from collections.abc import Callable
 
 import click
 
 from .._text import terminal_safe
 from .._transaction import describe, expected
 
-__all__ = ["EXIT_FAILED", "EXIT_SIGINT", "EXIT_SIGTERM", "Terminated", "report_error", "sigterm_raises"]
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_SIGINT",
+    "EXIT_SIGTERM",
+    "Terminated",
+    "report_error",
+    "sigterm_raises",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +46,7 @@ def report_error(where: object, exc: BaseException) -> None:
 class sigterm_raises:
     """Within the block, SIGTERM raises :class:`Terminated` (so outputs are closed properly)."""
 
-    def __enter__(self) -> "sigterm_raises":
+    def __enter__(self) -> sigterm_raises:
         self.previous: Callable | int | None = None
         try:
             self.previous = signal.signal(signal.SIGTERM, self._raise)

@@ -26,13 +26,34 @@ WIDTH = 100
 
 
 @click.command("demo")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the HTML report [default: rca-demo.html in the system's temporary folder].")
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the simulated network and incident.")
-@click.option("--size", type=click.Choice(["small", "medium"]), default="small", show_default=True,
-              help="Network size: about 60 or 300 elements.")
-@click.option("--fault", default=None, help="Fault type to inject (e.g. node_down, link_down); random by default.")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON instead of a table.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the HTML report [default: rca-demo.html in the system's temporary folder].",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=7,
+    show_default=True,
+    help="Seed of the simulated network and incident.",
+)
+@click.option(
+    "--size",
+    type=click.Choice(["small", "medium"]),
+    default="small",
+    show_default=True,
+    help="Network size: about 60 or 300 elements.",
+)
+@click.option(
+    "--fault",
+    default=None,
+    help="Fault type to inject (e.g. node_down, link_down); random by default.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the answer as JSON instead of a table."
+)
 def demo(out: Path | None, seed: int, size: str, fault: str | None, as_json: bool) -> None:
     """Simulate an incident on a built-in network, rank its root causes, write an HTML report.
 
@@ -82,7 +103,9 @@ def _analyze(incident: Incident) -> RCAResult:
     return analyze(incident)
 
 
-def summary(incident: Incident, result: RCAResult, *, simulated: float | None = None, top: int = TOP) -> str:
+def summary(
+    incident: Incident, result: RCAResult, *, simulated: float | None = None, top: int = TOP
+) -> str:
     """The plain-text answer: the incident, its true root(s), the top candidates with evidence.
 
     Every id and text from the incident goes through
@@ -91,20 +114,28 @@ def summary(incident: Incident, result: RCAResult, *, simulated: float | None = 
     """
     topo = incident.topology
     took = f" in {simulated:.2f} s" if simulated is not None else ""
-    lines = [f"Simulated incident {safe(incident.name)}{took}: {plural(topo.n_nodes, 'element')}, "
-             f"{plural(topo.n_links, 'link')}, {plural(len(incident.alarms), 'alarm')} from "
-             f"{plural(incident.alarms.frame['device'].nunique(), 'device')}"]
+    lines = [
+        f"Simulated incident {safe(incident.name)}{took}: {plural(topo.n_nodes, 'element')}, "
+        f"{plural(topo.n_links, 'link')}, {plural(len(incident.alarms), 'alarm')} from "
+        f"{plural(incident.alarms.frame['device'].nunique(), 'device')}"
+    ]
     roots = incident.truth.root_causes if incident.truth is not None else ()
     for r in roots:
         found = _candidate_of(result, r)
-        lines.append(f"True root cause: {safe(r.entity)} ({r.kind}{', ' + safe(r.fault) if r.fault else ''})"
-                     f" -> {_verdict(found, r) if found else 'not among the candidates'}")
+        lines.append(
+            f"True root cause: {safe(r.entity)} ({r.kind}{', ' + safe(r.fault) if r.fault else ''})"
+            f" -> {_verdict(found, r) if found else 'not among the candidates'}"
+        )
     lines.append("")
     if not result.candidates:
-        lines.append("The analysis returned no candidates. " + "; ".join(safe(n) for n in result.notes))
+        lines.append(
+            "The analysis returned no candidates. " + "; ".join(safe(n) for n in result.notes)
+        )
         return "\n".join(lines)
-    lines.append(f"Top {min(top, len(result))} of {plural(len(result), 'candidate')} "
-                 f"({safe(result.method)}, {result.seconds:.2f} s):")
+    lines.append(
+        f"Top {min(top, len(result))} of {plural(len(result), 'candidate')} "
+        f"({safe(result.method)}, {result.seconds:.2f} s):"
+    )
     lines.append(f"{'rank':>4}  {'entity':<24} {'kind':<5} {'fault':<16} {'score':>6}")
     for c in result.candidates[:top]:
         lines.extend(_candidate_lines(c, _mark(c, roots)))
@@ -141,15 +172,25 @@ def _mark(c: Candidate, roots: Sequence[RootCause]) -> str:
 
 
 def _candidate_lines(c: Candidate, mark: str) -> list[str]:
-    out = [f"{c.rank:>4}  {safe(c.entity, limit=24):<24} {c.kind:<5} {safe(c.fault, limit=16):<16} "
-           f"{c.score:>6.3f}{mark}"]
-    out += textwrap.wrap(f"why: {safe(c.reason)}", WIDTH, initial_indent=" " * 6, subsequent_indent=" " * 11)
+    out = [
+        f"{c.rank:>4}  {safe(c.entity, limit=24):<24} {c.kind:<5} {safe(c.fault, limit=16):<16} "
+        f"{c.score:>6.3f}{mark}"
+    ]
+    out += textwrap.wrap(
+        f"why: {safe(c.reason)}", WIDTH, initial_indent=" " * 6, subsequent_indent=" " * 11
+    )
     for e in c.evidence[:PATHS]:
         path = " -> ".join(safe(p, limit=40) for p in e.path)
-        cited = ", ".join(f"{safe(a.alarm_type, limit=30)}@{safe(a.device, limit=30)}" for a in e.alarms[:3])
+        cited = ", ".join(
+            f"{safe(a.alarm_type, limit=30)}@{safe(a.device, limit=30)}" for a in e.alarms[:3]
+        )
         out.append(f"      path: {path}")
-        out += textwrap.wrap(f"{safe(e.why)}" + (f" [{cited}]" if cited else ""), WIDTH,
-                             initial_indent=" " * 12, subsequent_indent=" " * 12)
+        out += textwrap.wrap(
+            f"{safe(e.why)}" + (f" [{cited}]" if cited else ""),
+            WIDTH,
+            initial_indent=" " * 12,
+            subsequent_indent=" " * 12,
+        )
     if len(c.evidence) > PATHS:
         out.append(f"      (+{len(c.evidence) - PATHS} more evidence paths in the report)")
     return out

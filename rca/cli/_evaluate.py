@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..analysis import METHODS
 from .._text import terminal_safe as _safe
+from ..analysis import METHODS
 from ._common import fail, incident_folders
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,9 +32,16 @@ def _three(value: float) -> str:
 
 @click.command("evaluate")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the metrics (and reliability table) as JSON.")
-@click.option("--method", type=click.Choice(METHODS), default="explain", show_default=True,
-              help="Ranker to evaluate.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the metrics (and reliability table) as JSON."
+)
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="explain",
+    show_default=True,
+    help="Ranker to evaluate.",
+)
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on stderr.")
 def evaluate(folder: Path, as_json: bool, method: str, progress: bool) -> None:
     """AC@1, AC@3, AC@5, Avg@5, MRR, fault-aware AC@1 and calibration over FOLDER's incidents.
@@ -57,11 +64,14 @@ def evaluate(folder: Path, as_json: bool, method: str, progress: bool) -> None:
     for path in tqdm(folders, disable=not progress, desc="evaluate", unit="incident"):
         try:
             inc = read_incident(path)
+            assert inc.truth is not None  # the folder has a truth.json
             scores.append(score_incident(run(inc, method=method), inc.truth))
         except MissingExtraError:
             raise  # not the incident's fault: every one would fail the same way (the CLI names the extra)
         except Exception as exc:  # noqa: BLE001 - one broken incident is a miss to report, not the end of the run
-            scores.append(score_failure(path.name, _truth_or_none(path), f"{type(exc).__name__}: {exc}"))
+            scores.append(
+                score_failure(path.name, _truth_or_none(path), f"{type(exc).__name__}: {exc}")
+            )
     ev = summarize(scores, method=method)
     n_failed = len(ev.failures)
     if as_json:

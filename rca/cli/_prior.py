@@ -14,10 +14,12 @@ if TYPE_CHECKING:
 __all__ = ["prior_option", "prior_params"]
 
 prior_option = click.option(
-    "--prior", "prior_path", metavar="FILE|none",
+    "--prior",
+    "prior_path",
+    metavar="FILE|none",
     help="Known edges and non-edges: a CSV (cause,effect,edge with edge 1 or 0) or a PCIC .npy matrix "
-         "(1 edge, 0 non-edge, -1 unknown). Default: a PCIC folder's causal_prior.npy when it has one; "
-         "'none' ignores it. Taken by thp and mshawkes (pc, fci, ges: non-edges only).",
+    "(1 edge, 0 non-edge, -1 unknown). Default: a PCIC folder's causal_prior.npy when it has one; "
+    "'none' ignores it. Taken by thp and mshawkes (pc, fci, ges: non-edges only).",
 )
 
 
@@ -30,7 +32,9 @@ def prior_params(method: str, prior_path: str | None, history: AlarmHistory) -> 
     if prior_path is not None and prior_path.lower() == "none":
         return {}
     if prior_path is not None:
-        forbidden, required = read_prior(prior_path, labels=history.types if prior_path.lower().endswith(".npy") else None)
+        forbidden, required = read_prior(
+            prior_path, labels=history.types if prior_path.lower().endswith(".npy") else None
+        )
         source = prior_path
     elif history.prior is not None:
         forbidden, required = prior_pairs(history.prior)
@@ -44,10 +48,17 @@ def prior_params(method: str, prior_path: str | None, history: AlarmHistory) -> 
             continue
         if name not in takes:
             if prior_path is not None:
-                raise InputError(f"method {method!r} takes no {name} edges; the prior {prior_path} has {len(pairs)}")
-            click.echo(f"note: {method} takes no {name} edges; {len(pairs)} in {source} not used", err=True)
+                raise InputError(
+                    f"method {method!r} takes no {name} edges; the prior {prior_path} has {len(pairs)}"
+                )
+            click.echo(
+                f"note: {method} takes no {name} edges; {len(pairs)} in {source} not used", err=True
+            )
             continue
         params[name] = pairs
-    click.echo(f"prior from {source}: {plural(len(forbidden), 'known non-edge')}, "
-               f"{plural(len(required), 'known edge')}", err=True)
+    click.echo(
+        f"prior from {source}: {plural(len(forbidden), 'known non-edge')}, "
+        f"{plural(len(required), 'known edge')}",
+        err=True,
+    )
     return params

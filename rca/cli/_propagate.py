@@ -27,11 +27,23 @@ def _topology(path: Path):
 
 @click.command("propagate")
 @click.argument("incident", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--fault", "hypothesis", required=True, metavar="KIND:ENTITY",
-              help="The fault hypothesis, e.g. node_down:R7, link_down:R1--R2, site_power:S004.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: fault, entity, affected elements.")
-@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0.0, 1.0),
-              help="Smallest symptom probability listed.")
+@click.option(
+    "--fault",
+    "hypothesis",
+    required=True,
+    metavar="KIND:ENTITY",
+    help="The fault hypothesis, e.g. node_down:R7, link_down:R1--R2, site_power:S004.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: fault, entity, affected elements."
+)
+@click.option(
+    "--threshold",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0),
+    help="Smallest symptom probability listed.",
+)
 @click.option("--top", default=30, show_default=True, help="Rows shown in the table.")
 def propagate(incident: Path, hypothesis: str, as_json: bool, threshold: float, top: int) -> None:
     """Predict which elements of INCIDENT's network a fault will affect, and when.
@@ -44,11 +56,13 @@ def propagate(incident: Path, hypothesis: str, as_json: bool, threshold: float, 
 
     kind, sep, entity = hypothesis.partition(":")
     if not sep or not kind or not entity:
-        raise click.BadParameter(f"expected KIND:ENTITY (e.g. node_down:R7), got {hypothesis!r}",
-                                 param_hint="--fault")
+        raise click.BadParameter(
+            f"expected KIND:ENTITY (e.g. node_down:R7), got {hypothesis!r}", param_hint="--fault"
+        )
     if kind not in FAULT_TYPES:
-        raise click.BadParameter(f"unknown fault type {kind!r}; one of {', '.join(FAULT_TYPES)}",
-                                 param_hint="--fault")
+        raise click.BadParameter(
+            f"unknown fault type {kind!r}; one of {', '.join(FAULT_TYPES)}", param_hint="--fault"
+        )
     try:
         from ..gnn import propagate as run
 
@@ -59,8 +73,10 @@ def propagate(incident: Path, hypothesis: str, as_json: bool, threshold: float, 
         click.echo(json.dumps(result.to_dict(threshold), indent=1))
         return
     rows = result.affected(threshold)
-    click.echo(f"{kind} at {terminal_safe(entity)}: {plural(len(rows), 'element')} with symptom probability "
-               f">= {threshold:g}")
+    click.echo(
+        f"{kind} at {terminal_safe(entity)}: {plural(len(rows), 'element')} with symptom probability "
+        f">= {threshold:g}"
+    )
     for name, p, delay in rows[:top]:
         click.echo(f"  {terminal_safe(name):<28} p={p:.2f}  first alarm after ~{delay:.0f} s")
     if len(rows) > top:

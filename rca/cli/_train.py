@@ -18,7 +18,7 @@ __all__ = ["train"]
 
 def _shipped(name: str) -> Path:
     """Where the package keeps the weights file ``name`` (in an editable install, the source tree)."""
-    return Path(str(resources.files("rca.gnn").joinpath("weights", name)))
+    return Path(str(resources.files("rca.gnn").joinpath("weights").joinpath(name)))
 
 
 @click.group()
@@ -27,28 +27,48 @@ def train() -> None:
 
 
 @train.command("explain")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Where to write (default: the package's rca/explain/weights.json).")
-@click.option("--n", "n", type=click.IntRange(min=10), default=None,
-              help="Training incidents (default: the shipped recipe's).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where to write (default: the package's rca/explain/weights.json).",
+)
+@click.option(
+    "--n",
+    "n",
+    type=click.IntRange(min=10),
+    default=None,
+    help="Training incidents (default: the shipped recipe's).",
+)
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 def explain(out: str | None, n: int | None, progress: bool) -> None:
     """Learn the explain ranker's evidence weights on randomised twin and othersim incidents."""
     from rca.explain._learn import RECIPE, WEIGHTS_PATH, train_explain
 
     target = Path(out) if out else WEIGHTS_PATH
-    info = train_explain(target, n=n or RECIPE["n_incidents"], progress=progress)
-    click.echo(f"wrote {target} in {info['seconds']:.0f} s: {info['n_incidents']} incidents, "
-               f"log loss {info['train_log_loss']:.3f}")
+    info = train_explain(target, n=int(n or RECIPE["n_incidents"]), progress=progress)
+    click.echo(
+        f"wrote {target} in {info['seconds']:.0f} s: {info['n_incidents']} incidents, "
+        f"log loss {info['train_log_loss']:.3f}"
+    )
 
 
 @train.command("congestion")
-@click.option("--data", "data", type=click.Path(file_okay=False), default=None,
-              help="The gnnet-2021 folder with train/ and validation/ "
-                   "(default: gnnet-2021 in the data home: $NETRCA_SHARED_DATASETS, else ../shared/datasets "
-                   "beside the source checkout, else ~/netrca_data).")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Where to write (default: the package's weights/congestion.pt).")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The gnnet-2021 folder with train/ and validation/ "
+    "(default: gnnet-2021 in the data home: $NETRCA_SHARED_DATASETS, else ../shared/datasets "
+    "beside the source checkout, else ~/netrca_data).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where to write (default: the package's weights/congestion.pt).",
+)
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 def congestion(data: str | None, out: str | None, progress: bool) -> None:
     """Train the congestion predictor on gnnet-2021/train, select on validation/."""
@@ -57,21 +77,34 @@ def congestion(data: str | None, out: str | None, progress: bool) -> None:
 
     root = Path(data) if data else default_gnnet_dir()
     if not (root / "train").is_dir():
-        raise click.ClickException(f"{root / 'train'} not found: pass --data pointing at gnnet-2021")
+        raise click.ClickException(
+            f"{root / 'train'} not found: pass --data pointing at gnnet-2021"
+        )
     target = Path(out) if out else _shipped(PRETRAINED_CONGESTION)
     try:
         info = train_congestion(root / "train", root / "validation", target, progress=progress)
     except RCAError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {target} ({info['bytes'] / 1024:.0f} KiB) in {info['seconds']:.0f} s; "
-               f"seed {info['random_state']}, best epoch {info['best_epoch']}")
+    click.echo(
+        f"wrote {target} ({info['bytes'] / 1024:.0f} KiB) in {info['seconds']:.0f} s; "
+        f"seed {info['random_state']}, best epoch {info['best_epoch']}"
+    )
 
 
 @train.command("propagation")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Where to write (default: the package's weights/propagation.pt).")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder to cache the simulated training corpus in (e.g. /tmp); default: no cache.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where to write (default: the package's weights/propagation.pt).",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder to cache the simulated training corpus in (e.g. /tmp); default: no cache.",
+)
 @click.option("--progress/--no-progress", default=True, help="Show progress bars.")
 def propagation(out: str | None, cache_dir: str | None, progress: bool) -> None:
     """Train the failure-propagation / root-localisation GNN on twin cascades.
@@ -89,13 +122,19 @@ def propagation(out: str | None, cache_dir: str | None, progress: bool) -> None:
         info = train_propagation(target, cache_dir=cache_dir, progress=progress)
     except RCAError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {target} ({info['bytes'] / 1024:.0f} KiB): corpus {info['corpus_seconds']:.0f} s, "
-               f"training {info['seconds']:.0f} s on {info['n_samples']} samples; seed {info['random_state']}")
+    click.echo(
+        f"wrote {target} ({info['bytes'] / 1024:.0f} KiB): corpus {info['corpus_seconds']:.0f} s, "
+        f"training {info['seconds']:.0f} s on {info['n_samples']} samples; seed {info['random_state']}"
+    )
 
 
 @train.command("forecast")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Where to write (default: the package's weights/forecast.pt).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where to write (default: the package's weights/forecast.pt).",
+)
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 def forecast(out: str | None, progress: bool) -> None:
     """Train the congestion forecaster on twin telemetry (rca.gnn._recipes.FORECAST_RECIPE)."""
@@ -107,5 +146,7 @@ def forecast(out: str | None, progress: bool) -> None:
         info = train_forecast(target, progress=progress)
     except RCAError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {target} ({info['bytes'] / 1024:.0f} KiB) in {info['seconds']:.0f} s "
-               f"(+{info['corpus_seconds']:.0f} s simulating {info['n_incidents']} incidents)")
+    click.echo(
+        f"wrote {target} ({info['bytes'] / 1024:.0f} KiB) in {info['seconds']:.0f} s "
+        f"(+{info['corpus_seconds']:.0f} s simulating {info['n_incidents']} incidents)"
+    )

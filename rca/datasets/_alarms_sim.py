@@ -24,12 +24,22 @@ from ._vocabulary import SEVERITY, rename
 __all__ = ["outage_alarms", "background_alarms", "deliver"]
 
 
-def _ev(t: float, device: str, kind: str, *, own: bool = True, link: str | None = None, text: str = "",
-        cleared: bool = False) -> Event:
+def _ev(
+    t: float,
+    device: str,
+    kind: str,
+    *,
+    own: bool = True,
+    link: str | None = None,
+    text: str = "",
+    cleared: bool = False,
+) -> Event:
     return (t, device, own, kind, "cleared" if cleared else SEVERITY[kind], link, text)
 
 
-def _link_events(ctx: SimContext, k: int, t: float, dead: frozenset[str], *, up: bool) -> list[Event]:
+def _link_events(
+    ctx: SimContext, k: int, t: float, dead: frozenset[str], *, up: bool
+) -> list[Event]:
     """Alarms the surviving ends of link ``k`` raise when it goes down (or clears when it comes back)."""
     rng, r, kn = ctx.rng, ctx.roles, ctx.knobs
     link = r.link_ids[k]
@@ -42,20 +52,69 @@ def _link_events(ctx: SimContext, k: int, t: float, dead: frozenset[str], *, up:
         where = ctx.port_text(me, k)
         if up and rng.random() > kn["clear_prob"]:
             continue
-        out.append(_ev(t + rng.uniform(0.05, 3.0), dev, "LINK_DOWN", link=link, text=f"{where} down", cleared=up))
+        out.append(
+            _ev(
+                t + rng.uniform(0.05, 3.0),
+                dev,
+                "LINK_DOWN",
+                link=link,
+                text=f"{where} down",
+                cleared=up,
+            )
+        )
         if r.fiber[k] and rng.random() < kn["los_prob"]:
-            out.append(_ev(t + rng.uniform(0.0, 1.0), dev, "LOS", link=link, text=f"{where}: loss of signal", cleared=up))
+            out.append(
+                _ev(
+                    t + rng.uniform(0.0, 1.0),
+                    dev,
+                    "LOS",
+                    link=link,
+                    text=f"{where}: loss of signal",
+                    cleared=up,
+                )
+            )
         if r.microwave[k] and rng.random() < 0.8:
-            out.append(_ev(t + rng.uniform(0.0, 2.0), dev, "MW_LOF", link=link, text=f"{where}: radio loss of frame", cleared=up))
+            out.append(
+                _ev(
+                    t + rng.uniform(0.0, 2.0),
+                    dev,
+                    "MW_LOF",
+                    link=link,
+                    text=f"{where}: radio loss of frame",
+                    cleared=up,
+                )
+            )
         if r.router[me] and r.router[peer] and rng.random() < kn["igp_prob"]:
             delay = rng.uniform(0.05, 1.0) if kn["bfd"] else rng.uniform(0, kn["igp_dead_s"])
-            out.append(_ev(t + (rng.uniform(1, 10) if up else delay), dev, "OSPF_NBR_DOWN", link=link,
-                           text=f"neighbour {r.ids[peer]} down" if not up else f"neighbour {r.ids[peer]} full",
-                           cleared=up))
-        if r.tier[me] <= 1 and r.tier[peer] <= 1 and r.router[peer] and rng.random() < kn["bgp_prob"]:
+            out.append(
+                _ev(
+                    t + (rng.uniform(1, 10) if up else delay),
+                    dev,
+                    "OSPF_NBR_DOWN",
+                    link=link,
+                    text=f"neighbour {r.ids[peer]} down"
+                    if not up
+                    else f"neighbour {r.ids[peer]} full",
+                    cleared=up,
+                )
+            )
+        if (
+            r.tier[me] <= 1
+            and r.tier[peer] <= 1
+            and r.router[peer]
+            and rng.random() < kn["bgp_prob"]
+        ):
             delay = rng.uniform(0.05, 1.0) if kn["bfd"] else rng.uniform(0, kn["bgp_hold_s"])
-            out.append(_ev(t + (rng.uniform(5, 60) if up else delay), dev, "BGP_PEER_DOWN", link=link,
-                           text=f"BGP session with {r.ids[peer]} {'established' if up else 'down'}", cleared=up))
+            out.append(
+                _ev(
+                    t + (rng.uniform(5, 60) if up else delay),
+                    dev,
+                    "BGP_PEER_DOWN",
+                    link=link,
+                    text=f"BGP session with {r.ids[peer]} {'established' if up else 'down'}",
+                    cleared=up,
+                )
+            )
     return out
 
 
@@ -81,13 +140,38 @@ def outage_alarms(ctx: SimContext, timeline: Timeline) -> list[Event]:
                 continue
             when = detect + rng.uniform(0, kn["sweep_s"])
             if node in timeline.lost(when):
-                out.append(_ev(when, node, "NE_COMM_LOST", own=False, text="NE not reachable: no response to polls"))
+                out.append(
+                    _ev(
+                        when,
+                        node,
+                        "NE_COMM_LOST",
+                        own=False,
+                        text="NE not reachable: no response to polls",
+                    )
+                )
             if kn["oss_feed"] and r.radio[r.pos[node]]:
-                out.append(_ev(t + rng.uniform(5, 90), node, "CELL_OUTAGE", own=False, text="S1/NG link to core lost; cells out of service"))
+                out.append(
+                    _ev(
+                        t + rng.uniform(5, 90),
+                        node,
+                        "CELL_OUTAGE",
+                        own=False,
+                        text="S1/NG link to core lost; cells out of service",
+                    )
+                )
         back = _next_poll(ctx, t) + rng.uniform(0, kn["sweep_s"])
         for node in before.lost_order:
             if node not in after.lost and rng.random() < kn["clear_prob"]:
-                out.append(_ev(back + rng.uniform(0, 2), node, "NE_COMM_LOST", own=False, text="NE reachable again", cleared=True))
+                out.append(
+                    _ev(
+                        back + rng.uniform(0, 2),
+                        node,
+                        "NE_COMM_LOST",
+                        own=False,
+                        text="NE reachable again",
+                        cleared=True,
+                    )
+                )
     return out
 
 
@@ -116,36 +200,102 @@ def background_alarms(ctx: SimContext) -> list[Event]:
             peers = [(w, k) for w, k in r.adj[v] if r.router[w]]
             if peers:
                 w, k = peers[int(rng.integers(len(peers)))]
-                p = "BGP_PEER_DOWN" if r.tier[v] <= 1 and r.tier[w] <= 1 and rng.random() < 0.5 else "OSPF_NBR_DOWN"
+                p = (
+                    "BGP_PEER_DOWN"
+                    if r.tier[v] <= 1 and r.tier[w] <= 1 and rng.random() < 0.5
+                    else "OSPF_NBR_DOWN"
+                )
                 back = t + rng.uniform(5, 300)
                 for who, peer in ((v, w), (w, v)):
-                    out.append(_ev(t + rng.uniform(0, 2), r.ids[who], p, link=r.link_ids[k], text=f"adjacency with {r.ids[peer]} reset"))
-                    out.append(_ev(back + rng.uniform(0, 2), r.ids[who], p, link=r.link_ids[k], text=f"adjacency with {r.ids[peer]} up", cleared=True))
+                    out.append(
+                        _ev(
+                            t + rng.uniform(0, 2),
+                            r.ids[who],
+                            p,
+                            link=r.link_ids[k],
+                            text=f"adjacency with {r.ids[peer]} reset",
+                        )
+                    )
+                    out.append(
+                        _ev(
+                            back + rng.uniform(0, 2),
+                            r.ids[who],
+                            p,
+                            link=r.link_ids[k],
+                            text=f"adjacency with {r.ids[peer]} up",
+                            cleared=True,
+                        )
+                    )
         elif kind == "env":
             dev = r.ids[int(rng.integers(n))]
             e = _ENV[int(rng.integers(len(_ENV)))]
             out.append(_ev(t, dev, e, text=e.lower().replace("_", " ")))
             if e in ("TEMP_HIGH", "FAN_FAILURE") and rng.random() < 0.5:
-                out.append(_ev(t + rng.uniform(60, 1200), dev, e, text="back to normal", cleared=True))
+                out.append(
+                    _ev(t + rng.uniform(60, 1200), dev, e, text="back to normal", cleared=True)
+                )
         elif kind == "mains":
             dev = r.ids[int(rng.integers(n))]
             out.append(_ev(t, dev, "MAINS_FAILURE", text="AC mains input lost; running on battery"))
-            out.append(_ev(t + rng.uniform(5, 900), dev, "MAINS_FAILURE", text="AC mains restored", cleared=True))
+            out.append(
+                _ev(
+                    t + rng.uniform(5, 900),
+                    dev,
+                    "MAINS_FAILURE",
+                    text="AC mains restored",
+                    cleared=True,
+                )
+            )
         elif kind == "comm":
             dev = r.ids[int(rng.integers(n))]
             t = _next_poll(ctx, t)
             out.append(_ev(t, dev, "NE_COMM_LOST", own=False, text="SNMP polling timeout"))
-            out.append(_ev(_next_poll(ctx, t + 1), dev, "NE_COMM_LOST", own=False, text="NE reachable again", cleared=True))
+            out.append(
+                _ev(
+                    _next_poll(ctx, t + 1),
+                    dev,
+                    "NE_COMM_LOST",
+                    own=False,
+                    text="NE reachable again",
+                    cleared=True,
+                )
+            )
         elif kind == "radio":
             k = int(mw[rng.integers(len(mw))])
             end = int(r.src[k] if rng.random() < 0.5 else r.dst[k])
             e = "MW_RSL_LOW" if rng.random() < 0.6 else "MODEM_BER_HIGH"
             out.append(_ev(t, r.ids[end], e, link=r.link_ids[k], text="radio margin low"))
-            out.append(_ev(t + rng.uniform(30, 900), r.ids[end], e, link=r.link_ids[k], text="radio margin normal", cleared=True))
+            out.append(
+                _ev(
+                    t + rng.uniform(30, 900),
+                    r.ids[end],
+                    e,
+                    link=r.link_ids[k],
+                    text="radio margin normal",
+                    cleared=True,
+                )
+            )
         elif kind == "cell" and len(radios):
             dev = r.ids[int(radios[rng.integers(len(radios))])]
-            out.append(_ev(t, dev, "CELL_OUTAGE", own=False, text="cell out of service (restarted by operator)"))
-            out.append(_ev(t + rng.uniform(60, 600), dev, "CELL_OUTAGE", own=False, text="cell back in service", cleared=True))
+            out.append(
+                _ev(
+                    t,
+                    dev,
+                    "CELL_OUTAGE",
+                    own=False,
+                    text="cell out of service (restarted by operator)",
+                )
+            )
+            out.append(
+                _ev(
+                    t + rng.uniform(60, 600),
+                    dev,
+                    "CELL_OUTAGE",
+                    own=False,
+                    text="cell back in service",
+                    cleared=True,
+                )
+            )
     # unrelated links flapping around the time of the fault
     for _ in range(int(rng.poisson(kn["flappers"]))):
         t = ctx.fault_time + rng.uniform(-600, 600)
@@ -163,15 +313,33 @@ def _flap(ctx: SimContext, k: int, t: float, times: int) -> list[Event]:
         for end in (int(r.src[k]), int(r.dst[k])):
             where = ctx.port_text(end, k)
             for kind, stamp, cleared in (("LINK_DOWN", t, False), ("LINK_DOWN", up, True)):
-                out.append(_ev(stamp + rng.uniform(0, 1.5), r.ids[end], kind, link=r.link_ids[k],
-                               text=f"{where} {'up' if cleared else 'down'}", cleared=cleared))
+                out.append(
+                    _ev(
+                        stamp + rng.uniform(0, 1.5),
+                        r.ids[end],
+                        kind,
+                        link=r.link_ids[k],
+                        text=f"{where} {'up' if cleared else 'down'}",
+                        cleared=cleared,
+                    )
+                )
             if r.fiber[k] and rng.random() < 0.4:
-                out.append(_ev(t + rng.uniform(0, 1), r.ids[end], "LOS", link=r.link_ids[k], text=f"{where}: loss of signal"))
+                out.append(
+                    _ev(
+                        t + rng.uniform(0, 1),
+                        r.ids[end],
+                        "LOS",
+                        link=r.link_ids[k],
+                        text=f"{where}: loss of signal",
+                    )
+                )
         t = up + rng.uniform(5, 120)
     return out
 
 
-def deliver(ctx: SimContext, timeline: Timeline, events: list[Event], dialects: dict[str, str]) -> pd.DataFrame:
+def deliver(
+    ctx: SimContext, timeline: Timeline, events: list[Event], dialects: dict[str, str]
+) -> pd.DataFrame:
     """The alarm log as the NMS exports it: rows in delivery order.
 
     Drops what a dead or unreachable device raises and what falls outside
@@ -182,7 +350,9 @@ def deliver(ctx: SimContext, timeline: Timeline, events: list[Event], dialects: 
     ids = ctx.roles.ids
     skew = rng.normal(0.0, kn["skew_s"], size=len(ids))
     bad = rng.random(len(ids)) < kn["bad_clock_rate"]
-    skew[bad] += rng.choice([-1.0, 1.0], size=int(bad.sum())) * rng.uniform(30, 300, size=int(bad.sum()))
+    skew[bad] += rng.choice([-1.0, 1.0], size=int(bad.sum())) * rng.uniform(
+        30, 300, size=int(bad.sum())
+    )
     skew_of = dict(zip(ids, skew.tolist()))
     nms_dialect = kn["nms_dialect"]
     rows = []
@@ -200,11 +370,15 @@ def deliver(ctx: SimContext, timeline: Timeline, events: list[Event], dialects: 
         rows.append((arrive, round(stamp, 3), dev, name, sev, link, text))
         if rng.random() < kn["dup_rate"]:
             if rng.random() < 0.5:  # an exact re-delivery
-                rows.append((arrive + rng.exponential(5.0), round(stamp, 3), dev, name, sev, link, text))
+                rows.append(
+                    (arrive + rng.exponential(5.0), round(stamp, 3), dev, name, sev, link, text)
+                )
             else:  # a re-send with a new timestamp
                 again = rng.uniform(1, 60)
                 rows.append((arrive + again, round(stamp + again, 3), dev, name, sev, link, text))
     rows.sort(key=lambda x: x[0])
-    frame = pd.DataFrame(rows, columns=["arrive", "time", "device", "alarm_type", "severity", "link_id", "message"])
+    frame = pd.DataFrame(
+        rows, columns=["arrive", "time", "device", "alarm_type", "severity", "link_id", "message"]
+    )
     frame.insert(0, "timestamp", [to_iso(x) for x in frame["time"].tolist()])
     return frame.drop(columns=["arrive", "time"])

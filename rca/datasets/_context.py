@@ -35,9 +35,13 @@ class SimContext:
     end: float  # window end
     fault_time: float  # time of the first root cause
     base_tree: Tree
-    ports: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (node, link) -> (slot, port)
+    ports: dict[tuple[int, int], tuple[int, int]] = field(
+        default_factory=dict
+    )  # (node, link) -> (slot, port)
     radio_behind: np.ndarray | None = None  # base stations behind each element (lazy)
-    flaps: list[tuple[int, float, float]] = field(default_factory=list)  # background flaps: (link, down, up)
+    flaps: list[tuple[int, float, float]] = field(
+        default_factory=list
+    )  # background flaps: (link, down, up)
 
     def port(self, node: int, link: int) -> tuple[int, int]:
         """Slot and port of a link on an element (stable per network)."""

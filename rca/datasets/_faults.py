@@ -11,22 +11,34 @@ adjacencies, NMS comm-lost) are the physics of :mod:`._alarms_sim`.
 from __future__ import annotations
 
 import math
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import InputError
-from ._context import Event, SimContext
 from ..faults import FAULTS
+from ._context import Event, SimContext
 from ._timeline import Outage
 
 __all__ = ["FAULT_TYPES", "FAULT_KINDS", "Fault", "inject", "available_faults"]
 
 #: Fault types the twin can inject (in the order the failure GNN's model
 #: files record), and the kind of their root entity, from :mod:`rca.faults`.
-FAULT_KINDS: dict[str, str] = {name: FAULTS[name].kind for name in (
-    "node_down", "link_down", "site_power", "card_failure", "congestion", "cpu_overload", "fiber_cut",
-    "microwave_fading", "node_reboot")}
+FAULT_KINDS: dict[str, str] = {
+    name: FAULTS[name].kind
+    for name in (
+        "node_down",
+        "link_down",
+        "site_power",
+        "card_failure",
+        "congestion",
+        "cpu_overload",
+        "fiber_cut",
+        "microwave_fading",
+        "node_reboot",
+    )
+}
 FAULT_TYPES: tuple[str, ...] = tuple(FAULT_KINDS)
 
 
@@ -39,21 +51,39 @@ class Fault:
     time: float
     outages: list[Outage] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    extra_load: list[tuple[int, float, float, float]] = field(default_factory=list)  # link, start, end, utilisation
-    capacity: list[tuple[int, float, float, float]] = field(default_factory=list)  # link, start, end, factor
-    cpu: list[tuple[int, float, float, float]] = field(default_factory=list)  # node, start, end, percent
-    delay: list[tuple[int, float, float, float]] = field(default_factory=list)  # node, start, end, ms
+    extra_load: list[tuple[int, float, float, float]] = field(
+        default_factory=list
+    )  # link, start, end, utilisation
+    capacity: list[tuple[int, float, float, float]] = field(
+        default_factory=list
+    )  # link, start, end, factor
+    cpu: list[tuple[int, float, float, float]] = field(
+        default_factory=list
+    )  # node, start, end, percent
+    delay: list[tuple[int, float, float, float]] = field(
+        default_factory=list
+    )  # node, start, end, ms
 
 
-def _ev(t: float, device: str, kind: str, *, own: bool = True, link: str | None = None, text: str = "",
-        severity: str | None = None) -> Event:
+def _ev(
+    t: float,
+    device: str,
+    kind: str,
+    *,
+    own: bool = True,
+    link: str | None = None,
+    text: str = "",
+    severity: str | None = None,
+) -> Event:
     from ._vocabulary import SEVERITY
 
     return (t, device, own, kind, severity or SEVERITY[kind], link, text)
 
 
 # ----------------------------------------------------------------- candidates
-def _node_candidates(ctx: SimContext, taken: set[str], *, need_slots: bool = False, router: bool = False) -> list[int]:
+def _node_candidates(
+    ctx: SimContext, taken: set[str], *, need_slots: bool = False, router: bool = False
+) -> list[int]:
     r = ctx.roles
     gws = set(ctx.topology.gateways)
     out = []
@@ -80,7 +110,9 @@ def _pick_cut(ctx: SimContext, cands: list[int]) -> int:
     inside one building rarely fails on its own.
     """
     w = float(ctx.knobs["inside_site_link_weight"])
-    weights = np.asarray([w if ctx.topology.inside_site(ctx.roles.link_ids[k]) else 1.0 for k in cands])
+    weights = np.asarray(
+        [w if ctx.topology.inside_site(ctx.roles.link_ids[k]) else 1.0 for k in cands]
+    )
     if weights.sum() <= 0:
         weights[:] = 1.0
     return cands[int(ctx.rng.choice(len(cands), p=weights / weights.sum()))]
@@ -126,11 +158,14 @@ def _radio_behind(ctx: SimContext) -> np.ndarray:
 
 def _site_candidates(ctx: SimContext, taken: set[str]) -> list[str]:
     gws = set(ctx.topology.gateways)
-    return [s for s, members in sorted(ctx.topology.sites.items())
-            if s not in taken and not gws.issubset(members)]
+    return [
+        s
+        for s, members in sorted(ctx.topology.sites.items())
+        if s not in taken and not gws.issubset(members)
+    ]
 
 
-def available_faults(ctx: SimContext, taken: set[str] = frozenset()) -> list[str]:
+def available_faults(ctx: SimContext, taken: Set[str] = frozenset()) -> list[str]:
     """The fault types this network can host (a microwave fault needs microwave links...)."""
     ok = []
     for f in FAULT_TYPES:
@@ -161,14 +196,18 @@ def inject(ctx: SimContext, fault: str, t: float, taken: set[str]) -> Fault:
     if fault not in FAULT_KINDS:
         raise InputError(f"fault must be one of {FAULT_TYPES}; got {fault!r}")
     if fault not in available_faults(ctx, taken):
-        raise InputError(f"this network has no entity that a {fault!r} fault can hit "
-                         f"(e.g. no microwave link, or too few candidates for the roots asked)")
+        raise InputError(
+            f"this network has no entity that a {fault!r} fault can hit "
+            f"(e.g. no microwave link, or too few candidates for the roots asked)"
+        )
     return _INJECTORS[fault](ctx, t, taken)
 
 
 def _dying_gasp(ctx: SimContext, node: str, t: float) -> list[Event]:
     if ctx.rng.random() < ctx.knobs["dying_gasp_prob"]:
-        return [_ev(t - ctx.rng.uniform(0.001, 0.2), node, "DYING_GASP", text="dying gasp: power lost")]
+        return [
+            _ev(t - ctx.rng.uniform(0.001, 0.2), node, "DYING_GASP", text="dying gasp: power lost")
+        ]
     return []
 
 
@@ -184,7 +223,14 @@ def _node_reboot(ctx: SimContext, t: float, taken: set[str]) -> Fault:
     v = _pick_node(ctx, _node_candidates(ctx, taken))
     node = ctx.roles.ids[v]
     back = t + ctx.rng.uniform(90, 480)
-    events = [_ev(back + ctx.rng.uniform(20, 120), node, "COLD_START", text="system restarted (software exception)")]
+    events = [
+        _ev(
+            back + ctx.rng.uniform(20, 120),
+            node,
+            "COLD_START",
+            text="system restarted (software exception)",
+        )
+    ]
     return Fault("node_reboot", [(node, "node")], t, [Outage(t, back, (node,))], events)
 
 
@@ -210,9 +256,11 @@ def _fiber_cut(ctx: SimContext, t: float, taken: set[str]) -> Fault:
     else:
         dist = np.hypot(mid_lat[others] - mid_lat[k], (mid_lon[others] - mid_lon[k]) * 0.7)
     near = others[np.argsort(dist, kind="stable")[:4]]
-    extra = ctx.rng.choice(near, size=int(min(len(near), ctx.rng.integers(1, 3))), replace=False)
+    extra = ctx.rng.choice(near, size=min(len(near), int(ctx.rng.integers(1, 3))), replace=False)
     links = [r.link_ids[k]] + [r.link_ids[int(c)] for c in sorted(extra.tolist())]
-    return Fault("fiber_cut", [(l, "link") for l in links], t, [Outage(t, math.inf, (), tuple(links))])
+    return Fault(
+        "fiber_cut", [(l, "link") for l in links], t, [Outage(t, math.inf, (), tuple(links))]
+    )
 
 
 def _site_power(ctx: SimContext, t: float, taken: set[str]) -> Fault:
@@ -226,9 +274,23 @@ def _site_power(ctx: SimContext, t: float, taken: set[str]) -> Fault:
         lead = rng.uniform(60, max(90.0, min(2400.0, 0.8 * room)))
         reporters = [m for m in members if rng.random() < 0.6] or [members[0]]
         for m in reporters:
-            events.append(_ev(t - lead + rng.uniform(0, 5), m, "MAINS_FAILURE", text="AC mains input lost; running on battery"))
+            events.append(
+                _ev(
+                    t - lead + rng.uniform(0, 5),
+                    m,
+                    "MAINS_FAILURE",
+                    text="AC mains input lost; running on battery",
+                )
+            )
             if rng.random() < 0.5:
-                events.append(_ev(t - rng.uniform(20, min(300, lead)), m, "BATTERY_LOW", text="battery voltage low"))
+                events.append(
+                    _ev(
+                        t - rng.uniform(20, min(300, lead)),
+                        m,
+                        "BATTERY_LOW",
+                        text="battery voltage low",
+                    )
+                )
     for m in members:
         events += _dying_gasp(ctx, m, t)
     return Fault("site_power", [(site, "site")], t, [Outage(t, math.inf, tuple(members))], events)
@@ -243,7 +305,11 @@ def _card_failure(ctx: SimContext, t: float, taken: set[str]) -> Fault:
     node = r.ids[v]
     events = []
     if rng.random() < ctx.knobs["card_alarm_prob"]:
-        events.append(_ev(t + rng.uniform(0, 3), node, "CARD_FAILURE", text=f"line card in slot {slot} failed"))
+        events.append(
+            _ev(
+                t + rng.uniform(0, 3), node, "CARD_FAILURE", text=f"line card in slot {slot} failed"
+            )
+        )
     return Fault("card_failure", [(node, "node")], t, [Outage(t, math.inf, (), links)], events)
 
 
@@ -251,7 +317,9 @@ def _congestion(ctx: SimContext, t: float, taken: set[str]) -> Fault:
     cands = _link_candidates(ctx, taken, "loaded")
     k = cands[int(ctx.rng.integers(len(cands)))]
     level = ctx.rng.uniform(0.93, 1.1)
-    return Fault("congestion", [(ctx.roles.link_ids[k], "link")], t, extra_load=[(k, t, math.inf, level)])
+    return Fault(
+        "congestion", [(ctx.roles.link_ids[k], "link")], t, extra_load=[(k, t, math.inf, level)]
+    )
 
 
 def _cpu_overload(ctx: SimContext, t: float, taken: set[str]) -> Fault:
@@ -270,14 +338,38 @@ def _cpu_overload(ctx: SimContext, t: float, taken: set[str]) -> Fault:
             for who, peer in ((v, w), (w, v)):
                 if rng.random() < 0.85:
                     text = f"adjacency with {r.ids[peer]} lost (hold timer expired)"
-                    events.append(_ev(start + rng.uniform(0, 3), r.ids[who], kind, link=r.link_ids[k], text=text))
-                    events.append(_ev(back + rng.uniform(0, 3), r.ids[who], kind, link=r.link_ids[k], text=text,
-                                      severity="cleared"))
+                    events.append(
+                        _ev(
+                            start + rng.uniform(0, 3),
+                            r.ids[who],
+                            kind,
+                            link=r.link_ids[k],
+                            text=text,
+                        )
+                    )
+                    events.append(
+                        _ev(
+                            back + rng.uniform(0, 3),
+                            r.ids[who],
+                            kind,
+                            link=r.link_ids[k],
+                            text=text,
+                            severity="cleared",
+                        )
+                    )
     if rng.random() < 0.3:  # the management agent stops answering polls for a while
         lost = t + rng.uniform(60, 0.5 * horizon)
         events.append(_ev(lost, node, "NE_COMM_LOST", own=False, text="SNMP polling timeout"))
-        events.append(_ev(lost + rng.uniform(60, 600), node, "NE_COMM_LOST", own=False, text="SNMP polling timeout",
-                          severity="cleared"))
+        events.append(
+            _ev(
+                lost + rng.uniform(60, 600),
+                node,
+                "NE_COMM_LOST",
+                own=False,
+                text="SNMP polling timeout",
+                severity="cleared",
+            )
+        )
     f = Fault("cpu_overload", [(node, "node")], t, events=events)
     f.cpu.append((v, t, math.inf, rng.uniform(90, 100)))
     f.delay.append((v, t, math.inf, rng.uniform(5, 60)))
@@ -293,9 +385,25 @@ def _microwave_fading(ctx: SimContext, t: float, taken: set[str]) -> Fault:
     events: list[Event] = []
     for end in (r.src[k], r.dst[k]):
         dev = r.ids[end]
-        events.append(_ev(t + rng.uniform(0, 20), dev, "MW_RSL_LOW", link=link, text="received signal level below threshold"))
+        events.append(
+            _ev(
+                t + rng.uniform(0, 20),
+                dev,
+                "MW_RSL_LOW",
+                link=link,
+                text="received signal level below threshold",
+            )
+        )
         if rng.random() < 0.7:
-            events.append(_ev(t + rng.uniform(10, 60), dev, "MODEM_BER_HIGH", link=link, text="modem BER above 1e-6"))
+            events.append(
+                _ev(
+                    t + rng.uniform(10, 60),
+                    dev,
+                    "MODEM_BER_HIGH",
+                    link=link,
+                    text="modem BER above 1e-6",
+                )
+            )
     outages = []
     s = t + rng.uniform(5, 60)
     for _ in range(int(rng.integers(1, 6))):

@@ -34,7 +34,13 @@ from rca.errors import InputError
 
 from ._home import find_in_data_home
 
-__all__ = ["GnnetSample", "load_gnnet", "find_gnnet_folders", "read_gnnet_graph", "read_gnnet_routing"]
+__all__ = [
+    "GnnetSample",
+    "load_gnnet",
+    "find_gnnet_folders",
+    "read_gnnet_graph",
+    "read_gnnet_routing",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +51,14 @@ _RESULT_FILES = ("input_files.txt", "traffic.txt", "simulationResults.txt", "lin
 # equivalent rate in bits per second.
 _TIME_DIST_PARAMS = {0: 3, 1: 2, 2: 3, 3: 3, 4: 5, 5: 4, 6: 1, 7: 1}
 _TIME_DIST_NAMES = {
-    0: "exponential", 1: "deterministic", 2: "uniform", 3: "normal",
-    4: "on-off", 5: "ppbp", 6: "trace", 7: "external",
+    0: "exponential",
+    1: "deterministic",
+    2: "uniform",
+    3: "normal",
+    4: "on-off",
+    5: "ppbp",
+    6: "trace",
+    7: "external",
 }
 # Packet size distributions: code -> parameter count (None: the count is
 # the second parameter, for the "generic" distribution of (size, probability)
@@ -127,7 +139,9 @@ def _gml_tokens(text: str, file: str) -> Iterator[tuple[str, Any, int]]:
                 break
             m = _GML_TOKEN.match(line, pos)
             if m is None or m.end() == pos:
-                raise InputError(f"unreadable GML at column {pos + 1}: {line[pos:]!r}", file=file, line=lineno)
+                raise InputError(
+                    f"unreadable GML at column {pos + 1}: {line[pos:]!r}", file=file, line=lineno
+                )
             pos = m.end()
             if m.group(1):
                 yield "[", None, lineno
@@ -169,8 +183,11 @@ def _gml_parse(text: str, file: str) -> list[tuple[str, Any, int]]:
                 try:
                     num = float(value)
                 except ValueError:
-                    raise InputError(f"key {name!r}: expected a number or a quoted string, found {value!r}",
-                                     file=file, line=lineno) from None
+                    raise InputError(
+                        f"key {name!r}: expected a number or a quoted string, found {value!r}",
+                        file=file,
+                        line=lineno,
+                    ) from None
             stack[-1].append((name, num, keyline))
         else:
             raise InputError(f"key {name!r} has no value", file=file, line=lineno)
@@ -183,7 +200,9 @@ def _queue_sizes(value: Any, file: str, line: int) -> tuple[int, ...]:
     try:
         sizes = tuple(int(float(v)) for v in str(value).split(","))
     except ValueError:
-        raise InputError(f"queueSizes: expected comma-separated integers, found {value!r}", file=file, line=line) from None
+        raise InputError(
+            f"queueSizes: expected comma-separated integers, found {value!r}", file=file, line=line
+        ) from None
     if not sizes or min(sizes) <= 0:
         raise InputError(f"queueSizes must be positive, found {value!r}", file=file, line=line)
     return sizes
@@ -243,14 +262,22 @@ def read_gnnet_graph(path: str | Path) -> nx.DiGraph:
             s, t = int(attrs["source"]), int(attrs["target"])
             for n in (s, t):
                 if n not in g:
-                    raise InputError(f"edge refers to unknown node {n}", file=file, line=line, node=str(n))
+                    raise InputError(
+                        f"edge refers to unknown node {n}", file=file, line=line, node=str(n)
+                    )
             bw = float(attrs["bandwidth"])
             if not bw > 0:
                 raise InputError(f"bandwidth must be positive, found {bw}", file=file, line=line)
             if g.has_edge(s, t):
                 raise InputError(f"duplicate edge {s}->{t}", file=file, line=line)
-            g.add_edge(s, t, capacity_bps=bw, port=int(attrs.get("port", -1)),
-                       weight=float(attrs.get("weight", 1)), line=line)
+            g.add_edge(
+                s,
+                t,
+                capacity_bps=bw,
+                port=int(attrs.get("port", -1)),
+                weight=float(attrs.get("weight", 1)),
+                line=line,
+            )
     if g.number_of_nodes() == 0:
         raise InputError("graph has no nodes", file=file)
     if sorted(g.nodes) != list(range(g.number_of_nodes())):
@@ -262,7 +289,9 @@ def read_gnnet_graph(path: str | Path) -> nx.DiGraph:
 # Routing
 
 
-def read_gnnet_routing(path: str | Path, graph: nx.DiGraph) -> dict[tuple[int, int], tuple[int, ...]]:
+def read_gnnet_routing(
+    path: str | Path, graph: nx.DiGraph
+) -> dict[tuple[int, int], tuple[int, ...]]:
     """Read a routing file: one path per line, node ids separated by ``;``.
 
     Parameters
@@ -295,12 +324,18 @@ def read_gnnet_routing(path: str | Path, graph: nx.DiGraph) -> dict[tuple[int, i
         try:
             nodes = tuple(int(x) for x in line.split(";"))
         except ValueError:
-            raise InputError(f"expected node ids separated by ';', found {line!r}", file=file, line=lineno) from None
+            raise InputError(
+                f"expected node ids separated by ';', found {line!r}", file=file, line=lineno
+            ) from None
         if len(nodes) < 2:
-            raise InputError(f"a path needs at least two nodes, found {line!r}", file=file, line=lineno)
+            raise InputError(
+                f"a path needs at least two nodes, found {line!r}", file=file, line=lineno
+            )
         for a, b in zip(nodes[:-1], nodes[1:]):
             if not graph.has_edge(a, b):
-                raise InputError(f"path uses {a}->{b}, which is not a link of the graph", file=file, line=lineno)
+                raise InputError(
+                    f"path uses {a}->{b}, which is not a link of the graph", file=file, line=lineno
+                )
         if (nodes[0], nodes[-1]) in routes:
             raise InputError(f"second path for {nodes[0]}->{nodes[-1]}", file=file, line=lineno)
         routes[(nodes[0], nodes[-1])] = nodes
@@ -315,22 +350,34 @@ def _floats(block: str, file: str, line: int, what: str) -> list[float]:
     try:
         return [float(x) for x in block.split(",")]
     except ValueError:
-        raise InputError(f"{what}: expected comma-separated numbers, found {block[:60]!r}", file=file, line=line) from None
+        raise InputError(
+            f"{what}: expected comma-separated numbers, found {block[:60]!r}", file=file, line=line
+        ) from None
 
 
-def _split_matrix(text: str, n: int, file: str, line: int, what: str, header: bool) -> tuple[str | None, list[str]]:
+def _split_matrix(
+    text: str, n: int, file: str, line: int, what: str, header: bool
+) -> tuple[str | None, list[str]]:
     head = None
     if header:
         if "|" not in text:
-            raise InputError(f"{what}: expected 'header|blocks', found no '|'", file=file, line=line)
+            raise InputError(
+                f"{what}: expected 'header|blocks', found no '|'", file=file, line=line
+            )
         head, text = text.split("|", 1)
     blocks = text.rstrip(";").split(";")
     if len(blocks) != n * n:
-        raise InputError(f"{what}: expected {n * n} blocks for {n} nodes, found {len(blocks)}", file=file, line=line)
+        raise InputError(
+            f"{what}: expected {n * n} blocks for {n} nodes, found {len(blocks)}",
+            file=file,
+            line=line,
+        )
     return head, blocks
 
 
-def _parse_traffic(text: str, n: int, file: str, line: int) -> dict[tuple[int, int], tuple[float, ...]]:
+def _parse_traffic(
+    text: str, n: int, file: str, line: int
+) -> dict[tuple[int, int], tuple[float, ...]]:
     """(src, dst) -> (traffic_bps, packets_per_s, avg_pkt_size, tos, time_dist, size_dist)."""
     _, blocks = _split_matrix(text, n, file, line, "traffic", header=True)
     out: dict[tuple[int, int], tuple[float, ...]] = {}
@@ -343,7 +390,9 @@ def _parse_traffic(text: str, n: int, file: str, line: int) -> dict[tuple[int, i
         if tdist < 0:
             continue
         if tdist not in _TIME_DIST_PARAMS:
-            raise InputError(f"traffic {i}->{j}: unknown time distribution {tdist}", file=file, line=line)
+            raise InputError(
+                f"traffic {i}->{j}: unknown time distribution {tdist}", file=file, line=line
+            )
         off = 1 + _TIME_DIST_PARAMS[tdist]
         try:
             sdist = int(v[off])
@@ -353,38 +402,51 @@ def _parse_traffic(text: str, n: int, file: str, line: int) -> dict[tuple[int, i
             tos = int(v[off + 1 + nsize])
             avg_size = v[off + 1]
         except (IndexError, KeyError):
-            raise InputError(f"traffic {i}->{j}: block {block!r} does not match its distributions",
-                             file=file, line=line) from None
+            raise InputError(
+                f"traffic {i}->{j}: block {block!r} does not match its distributions",
+                file=file,
+                line=line,
+            ) from None
         out[(i, j)] = (v[1], v[2] if tdist == 0 else v[1] / avg_size, avg_size, tos, tdist, sdist)
     return out
 
 
-def _parse_results(text: str, n: int, file: str, line: int) -> dict[tuple[int, int], tuple[float, ...]]:
+def _parse_results(
+    text: str, n: int, file: str, line: int
+) -> dict[tuple[int, int], tuple[float, ...]]:
     """(src, dst) -> (pkts_gen, pkts_drop, delay, jitter)."""
     _, blocks = _split_matrix(text, n, file, line, "simulation results", header=True)
-    out = {}
+    out: dict[tuple[int, int], tuple[float, ...]] = {}
     for k, block in enumerate(blocks):
         i, j = divmod(k, n)
         if i == j:
             continue
         v = _floats(block, file, line, f"path {i}->{j}")
         if len(v) < 11:
-            raise InputError(f"path {i}->{j}: expected 11 values, found {len(v)}", file=file, line=line)
+            raise InputError(
+                f"path {i}->{j}: expected 11 values, found {len(v)}", file=file, line=line
+            )
         out[(i, j)] = (v[1], v[2], v[3], v[10])
     return out
 
 
-def _parse_link_usage(text: str, n: int, file: str, line: int) -> dict[tuple[int, int], tuple[float, ...]]:
+def _parse_link_usage(
+    text: str, n: int, file: str, line: int
+) -> dict[tuple[int, int], tuple[float, ...]]:
     """(src, dst) -> (utilization, losses, avg_packet_size, occupancy, max_occupancy)."""
     _, blocks = _split_matrix(text, n, file, line, "link usage", header=False)
-    out = {}
+    out: dict[tuple[int, int], tuple[float, ...]] = {}
     for k, block in enumerate(blocks):
         if block.strip() in ("-1", ""):
             continue
         i, j = divmod(k, n)
         v = _floats(block, file, line, f"link {i}->{j}")
         if len(v) < 8 or (len(v) - 3) % 5:
-            raise InputError(f"link {i}->{j}: expected 3 + 5 per QoS queue values, found {len(v)}", file=file, line=line)
+            raise InputError(
+                f"link {i}->{j}: expected 3 + 5 per QoS queue values, found {len(v)}",
+                file=file,
+                line=line,
+            )
         queues = np.asarray(v[3:], dtype=float).reshape(-1, 5)
         out[(i, j)] = (v[0], v[1], v[2], float(queues[:, 2].sum()), float(queues[:, 3].max()))
     return out
@@ -415,7 +477,9 @@ def find_gnnet_folders(path: str | Path, *, data_home: str | Path | None = None)
 
 def _result_sources(folder: Path) -> list[Path]:
     tars = sorted(folder.glob("results*.tar.gz")) + sorted(folder.glob("results*.tgz"))
-    dirs = sorted(p for p in folder.glob("results*") if p.is_dir() and (p / "input_files.txt").is_file())
+    dirs = sorted(
+        p for p in folder.glob("results*") if p.is_dir() and (p / "input_files.txt").is_file()
+    )
     return tars + dirs
 
 
@@ -441,8 +505,9 @@ def _read_result_files(source: Path) -> dict[str, tuple[str, list[str]]]:
     return files
 
 
-def load_gnnet(path: str | Path, *, limit: int | None = None,
-               data_home: str | Path | None = None) -> Iterator[GnnetSample]:
+def load_gnnet(
+    path: str | Path, *, limit: int | None = None, data_home: str | Path | None = None
+) -> Iterator[GnnetSample]:
     """Yield every sample of every challenge-layout folder under ``path``.
 
     Parameters
@@ -491,27 +556,47 @@ def load_gnnet(path: str | Path, *, limit: int | None = None,
                     continue
                 parts = spec.strip().split(";")
                 if len(parts) < 3:
-                    raise InputError(f"expected 'index;graph;routing', found {spec!r}", file=inputs_name, line=k + 1)
+                    raise InputError(
+                        f"expected 'index;graph;routing', found {spec!r}",
+                        file=inputs_name,
+                        line=k + 1,
+                    )
                 gname, rname = parts[1], parts[2]
                 if gname not in graphs:
                     gpath = folder / "graphs" / gname
                     if not gpath.is_file():
-                        raise InputError(f"graph {gname!r} not found in {folder / 'graphs'}", file=inputs_name, line=k + 1)
+                        raise InputError(
+                            f"graph {gname!r} not found in {folder / 'graphs'}",
+                            file=inputs_name,
+                            line=k + 1,
+                        )
                     graphs[gname] = read_gnnet_graph(gpath)
                 if (gname, rname) not in routings:
                     rpath = folder / "routings" / rname
                     if not rpath.is_file():
-                        raise InputError(f"routing {rname!r} not found in {folder / 'routings'}",
-                                         file=inputs_name, line=k + 1)
+                        raise InputError(
+                            f"routing {rname!r} not found in {folder / 'routings'}",
+                            file=inputs_name,
+                            line=k + 1,
+                        )
                     routings[(gname, rname)] = read_gnnet_routing(rpath, graphs[gname])
                 lines = {}
                 for name in _RESULT_FILES[1:]:
                     fname, flines = files[name]
                     if k >= len(flines):
-                        raise InputError(f"has {len(flines)} lines, input_files.txt has more", file=fname)
+                        raise InputError(
+                            f"has {len(flines)} lines, input_files.txt has more", file=fname
+                        )
                     lines[name] = (fname, flines[k])
-                yield _make_sample(f"{source}#{k + 1}", graphs[gname], routings[(gname, rname)], lines,
-                                   k + 1, gname, rname)
+                yield _make_sample(
+                    f"{source}#{k + 1}",
+                    graphs[gname],
+                    routings[(gname, rname)],
+                    lines,
+                    k + 1,
+                    gname,
+                    rname,
+                )
                 count += 1
                 if limit is not None and count >= limit:
                     return
@@ -528,18 +613,41 @@ def _make_sample(
 ) -> GnnetSample:
     n = graph.number_of_nodes()
     traffic = _parse_traffic(lines["traffic.txt"][1], n, lines["traffic.txt"][0], lineno)
-    results = _parse_results(lines["simulationResults.txt"][1], n, lines["simulationResults.txt"][0], lineno)
+    results = _parse_results(
+        lines["simulationResults.txt"][1], n, lines["simulationResults.txt"][0], lineno
+    )
     usage = _parse_link_usage(lines["linkUsage.txt"][1], n, lines["linkUsage.txt"][0], lineno)
 
     link_rows = []
     for s, t, d in graph.edges(data=True):
         u = usage.get((s, t), (math.nan,) * 5)
         node = graph.nodes[s]
-        link_rows.append((f"{s}->{t}", s, t, d["capacity_bps"], node["queue_sizes"][0], node["scheduling_policy"], *u))
+        link_rows.append(
+            (
+                f"{s}->{t}",
+                s,
+                t,
+                d["capacity_bps"],
+                node["queue_sizes"][0],
+                node["scheduling_policy"],
+                *u,
+            )
+        )
     links = pd.DataFrame(
         link_rows,
-        columns=["link_id", "source", "target", "capacity_bps", "queue_size", "scheduling_policy",
-                 "utilization", "losses", "avg_packet_size", "occupancy", "max_occupancy"],
+        columns=[
+            "link_id",
+            "source",
+            "target",
+            "capacity_bps",
+            "queue_size",
+            "scheduling_policy",
+            "utilization",
+            "losses",
+            "avg_packet_size",
+            "occupancy",
+            "max_occupancy",
+        ],
     ).set_index("link_id")
 
     path_rows = []
@@ -553,15 +661,46 @@ def _make_sample(
         else:
             gen, drop, delay, jitter = res
         loss = drop / gen if gen and gen > 0 else (0.0 if gen == 0 else math.nan)
-        path_rows.append((s, t, nodes, tr[0], tr[1], tr[2], int(tr[3]), _TIME_DIST_NAMES[int(tr[4])],
-                          _SIZE_DIST_NAMES[int(tr[5])], delay, jitter, loss))
+        path_rows.append(
+            (
+                s,
+                t,
+                nodes,
+                tr[0],
+                tr[1],
+                tr[2],
+                int(tr[3]),
+                _TIME_DIST_NAMES[int(tr[4])],
+                _SIZE_DIST_NAMES[int(tr[5])],
+                delay,
+                jitter,
+                loss,
+            )
+        )
     missing = [p for p in traffic if p not in routes]
     if missing:
-        raise InputError(f"traffic from {missing[0][0]} to {missing[0][1]} has no route in {rname}",
-                         file=lines["traffic.txt"][0], line=lineno)
+        raise InputError(
+            f"traffic from {missing[0][0]} to {missing[0][1]} has no route in {rname}",
+            file=lines["traffic.txt"][0],
+            line=lineno,
+        )
     paths = pd.DataFrame(
         path_rows,
-        columns=["source", "target", "nodes", "traffic_bps", "packets_per_s", "avg_packet_size", "tos",
-                 "time_dist", "size_dist", "delay", "jitter", "loss"],
+        columns=[
+            "source",
+            "target",
+            "nodes",
+            "traffic_bps",
+            "packets_per_s",
+            "avg_packet_size",
+            "tos",
+            "time_dist",
+            "size_dist",
+            "delay",
+            "jitter",
+            "loss",
+        ],
     )
-    return GnnetSample(name=name, graph=graph, links=links, paths=paths, graph_file=gname, routing_file=rname)
+    return GnnetSample(
+        name=name, graph=graph, links=links, paths=paths, graph_file=gname, routing_file=rname
+    )

@@ -55,7 +55,9 @@ def get_data_home(data_home: str | os.PathLike[str] | None = None) -> Path:
     return Path("~/netrca_data").expanduser()
 
 
-def find_in_data_home(path: str | os.PathLike[str], *, data_home: str | os.PathLike[str] | None = None) -> Path:
+def find_in_data_home(
+    path: str | os.PathLike[str], *, data_home: str | os.PathLike[str] | None = None
+) -> Path:
     """``path`` when it exists, else ``path`` inside :func:`get_data_home` when it exists there.
 
     Lets a loader take either a path or a data set's name relative to the

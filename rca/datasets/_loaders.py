@@ -85,7 +85,8 @@ def load_topology_zoo(name_or_path: str | Path, *, root: str | Path | None = Non
     if not folder.is_dir():
         raise InputError(
             "the Topology Zoo folder is absent; pass root=... or set NETRCA_SHARED_DATASETS "
-            "to the folder that holds topology-zoo/", file=folder,
+            "to the folder that holds topology-zoo/",
+            file=folder,
         )
     stem = path.name[: -len(".graphml")] if path.name.lower().endswith(".graphml") else path.name
     matches = sorted(p for p in folder.glob("*.graphml") if p.stem.lower() == stem.lower())

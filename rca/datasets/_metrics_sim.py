@@ -25,7 +25,9 @@ from ._vocabulary import SEVERITY
 __all__ = ["simulate_metrics", "telemetry_defects"]
 
 
-def _active(spans: list[tuple[int, float, float, float]], times: np.ndarray, size: int, fill: float) -> np.ndarray:
+def _active(
+    spans: list[tuple[int, float, float, float]], times: np.ndarray, size: int, fill: float
+) -> np.ndarray:
     """A (samples x entities) array holding each span's value while it is active."""
     out = np.full((len(times), size), fill)
     for idx, start, end, value in spans:
@@ -34,7 +36,9 @@ def _active(spans: list[tuple[int, float, float, float]], times: np.ndarray, siz
     return out
 
 
-def simulate_metrics(ctx: SimContext, timeline: Timeline, faults: list[Fault]) -> tuple[pd.DataFrame, list[Event]]:
+def simulate_metrics(
+    ctx: SimContext, timeline: Timeline, faults: list[Fault]
+) -> tuple[pd.DataFrame, list[Event]]:
     """Sample the telemetry; returns the long-format frame and the threshold alarms."""
     rng, r, kn = ctx.rng, ctx.roles, ctx.knobs
     period = kn["metric_period_s"]
@@ -117,8 +121,12 @@ def simulate_metrics(ctx: SimContext, timeline: Timeline, faults: list[Fault]) -
                     w = int(tree.parent[w])
                     rows_n.append(i)
                     cols_n.append(w)
-            pl = sparse.csr_matrix((np.ones(len(rows_l)), (rows_l, cols_l)), shape=(len(radios), n_l))
-            pn = sparse.csr_matrix((np.ones(len(rows_n)), (rows_n, cols_n)), shape=(len(radios), n_n))
+            pl = sparse.csr_matrix(
+                (np.ones(len(rows_l)), (rows_l, cols_l)), shape=(len(radios), n_l)
+            )
+            pn = sparse.csr_matrix(
+                (np.ones(len(rows_n)), (rows_n, cols_n)), shape=(len(radios), n_n)
+            )
             lost = np.zeros(n_n, dtype=bool)
             for node in ep.lost:
                 lost[r.pos[node]] = True
@@ -136,7 +144,9 @@ def simulate_metrics(ctx: SimContext, timeline: Timeline, faults: list[Fault]) -
         lat_n_rows.append(pn)
 
     noise = rng.lognormal(0.0, kn["metric_noise"], size=(n_s, n_l))
-    offered = (load * trend[:, None] * noise + transit * noise + extra + spike_util * r.capacity) * link_up
+    offered = (
+        load * trend[:, None] * noise + transit * noise + extra + spike_util * r.capacity
+    ) * link_up
     rho = offered / cap
     util = np.clip(rho, 0.0, 1.0) * 100.0
 
@@ -175,25 +185,80 @@ def simulate_metrics(ctx: SimContext, timeline: Timeline, faults: list[Fault]) -
         (latency, rep_lat, np.asarray(r.ids, dtype=object)[radios], "latency_ms"),
     ):
         si, ei = np.nonzero(mask)
-        parts.append(pd.DataFrame({"time": times[si], "entity": names[ei], "metric": metric,
-                                   "value": np.round(values[si, ei], 3)}))
-    frame = pd.concat(parts, ignore_index=True).sort_values(["time", "metric", "entity"], kind="stable")
+        parts.append(
+            pd.DataFrame(
+                {
+                    "time": times[si],
+                    "entity": names[ei],
+                    "metric": metric,
+                    "value": np.round(values[si, ei], 3),
+                }
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True).sort_values(
+        ["time", "metric", "entity"], kind="stable"
+    )
 
     events: list[Event] = []
-    events += _crossings(ctx, times, util, rep_link, kn["util_threshold"], "HIGH_UTILIZATION",
-                         [r.ids[int(a)] for a in r.src], r.link_ids, "utilisation {v:.0f}% above {thr:.0f}%")
-    events += _crossings(ctx, times, cpu[:, boxes], rep_cpu, kn["cpu_threshold"], "HIGH_CPU",
-                         [r.ids[int(v)] for v in boxes], None, "cpu {v:.0f}% above {thr:.0f}%")
-    names = [r.ids[int(v)] for v in radios]
-    events += _crossings(ctx, times, latency - base_lat, rep_lat, kn["latency_threshold_ms"], "SLA_LATENCY_HIGH",
-                         names, None, "round-trip delay {v:.1f} ms over budget {thr:.0f} ms")
-    events += _crossings(ctx, times, lossy.astype(float), rep_lat, 0.5, "PACKET_LOSS", names, None,
-                         "packet loss above threshold")
+    events += _crossings(
+        ctx,
+        times,
+        util,
+        rep_link,
+        kn["util_threshold"],
+        "HIGH_UTILIZATION",
+        [r.ids[int(a)] for a in r.src],
+        r.link_ids,
+        "utilisation {v:.0f}% above {thr:.0f}%",
+    )
+    events += _crossings(
+        ctx,
+        times,
+        cpu[:, boxes],
+        rep_cpu,
+        kn["cpu_threshold"],
+        "HIGH_CPU",
+        [r.ids[int(v)] for v in boxes],
+        None,
+        "cpu {v:.0f}% above {thr:.0f}%",
+    )
+    radio_names = [r.ids[int(v)] for v in radios]
+    events += _crossings(
+        ctx,
+        times,
+        latency - base_lat,
+        rep_lat,
+        kn["latency_threshold_ms"],
+        "SLA_LATENCY_HIGH",
+        radio_names,
+        None,
+        "round-trip delay {v:.1f} ms over budget {thr:.0f} ms",
+    )
+    events += _crossings(
+        ctx,
+        times,
+        lossy.astype(float),
+        rep_lat,
+        0.5,
+        "PACKET_LOSS",
+        radio_names,
+        None,
+        "packet loss above threshold",
+    )
     return frame.reset_index(drop=True), events
 
 
-def _crossings(ctx: SimContext, times: np.ndarray, values: np.ndarray, reported: np.ndarray, thr: float,
-               kind: str, devices: list[str], links: list[str] | None, text: str) -> list[Event]:
+def _crossings(
+    ctx: SimContext,
+    times: np.ndarray,
+    values: np.ndarray,
+    reported: np.ndarray,
+    thr: float,
+    kind: str,
+    devices: list[str],
+    links: list[str] | None,
+    text: str,
+) -> list[Event]:
     """Alarms when a reported series crosses above ``thr``, clears when it falls back."""
     rng = ctx.rng
     above = (values > thr) & reported
@@ -202,13 +267,32 @@ def _crossings(ctx: SimContext, times: np.ndarray, values: np.ndarray, reported:
     out: list[Event] = []
     for s, e in zip(*np.nonzero(above & ~before)):
         t = float(times[s]) + rng.uniform(0, 0.2 * period)
-        out.append((t, devices[e], True, kind, SEVERITY[kind], links[e] if links else None,
-                    text.format(v=float(values[s, e]) if kind != "PACKET_LOSS" else 1.0, thr=thr)))
+        out.append(
+            (
+                t,
+                devices[e],
+                True,
+                kind,
+                SEVERITY[kind],
+                links[e] if links else None,
+                text.format(v=float(values[s, e]) if kind != "PACKET_LOSS" else 1.0, thr=thr),
+            )
+        )
     falls = before & ~above & reported
     for s, e in zip(*np.nonzero(falls)):
         if rng.random() < ctx.knobs["clear_prob"]:
             t = float(times[s]) + rng.uniform(0, 0.2 * period)
-            out.append((t, devices[e], True, kind, "cleared", links[e] if links else None, "back under threshold"))
+            out.append(
+                (
+                    t,
+                    devices[e],
+                    True,
+                    kind,
+                    "cleared",
+                    links[e] if links else None,
+                    "back under threshold",
+                )
+            )
     return out
 
 
@@ -229,12 +313,16 @@ def telemetry_defects(ctx: SimContext, frame: pd.DataFrame) -> pd.DataFrame:
     if not len(frame):
         return frame
     bits = ctx.rng.bit_generator
-    side = np.random.Generator(bits.jumped()) if hasattr(bits, "jumped") else np.random.default_rng(0)
+    side = (
+        np.random.Generator(bits.jumped()) if hasattr(bits, "jumped") else np.random.default_rng(0)
+    )
     kn = ctx.knobs
     if kn.get("util_gauge") is None:
         kn["util_gauge"] = "instant" if side.random() < 0.5 else "average"
     if kn["util_gauge"] not in ("instant", "average"):
-        raise InputError(f"knob 'util_gauge' must be 'instant' or 'average'; got {kn['util_gauge']!r}")
+        raise InputError(
+            f"knob 'util_gauge' must be 'instant' or 'average'; got {kn['util_gauge']!r}"
+        )
     period = float(kn["metric_period_s"])
     entity = frame["entity"].to_numpy(dtype=object)
     t = frame["time"].to_numpy(dtype=np.float64)
@@ -245,7 +333,9 @@ def telemetry_defects(ctx: SimContext, frame: pd.DataFrame) -> pd.DataFrame:
         if kn["util_gauge"] == "instant":
             scale[rows & (t >= down) & (t < up)] = 0.0
         else:
-            overlap = np.clip(np.minimum(t, up) - np.maximum(t - period, down), 0.0, period) / period
+            overlap = (
+                np.clip(np.minimum(t, up) - np.maximum(t - period, down), 0.0, period) / period
+            )
             scale[rows] *= 1.0 - overlap[rows]
     out = frame.copy()
     out["value"] = np.round(out["value"].to_numpy(dtype=np.float64) * scale, 3)
@@ -253,8 +343,11 @@ def telemetry_defects(ctx: SimContext, frame: pd.DataFrame) -> pd.DataFrame:
         length = side.uniform(600.0, 2400.0)
         begin = side.uniform(ctx.start, max(ctx.start, ctx.end - length))
         names = pd.unique(entity)
-        missed = set(side.choice(names, size=max(1, int(round(side.uniform(0.3, 1.0) * len(names)))),
-                                 replace=False).tolist())
+        missed = set(
+            side.choice(
+                names, size=max(1, int(round(side.uniform(0.3, 1.0) * len(names)))), replace=False
+            ).tolist()
+        )
         gone = (t >= begin) & (t < begin + length) & np.isin(entity, list(missed))
         out = out.loc[~gone].reset_index(drop=True)
     return out

@@ -86,7 +86,9 @@ class _Builder:
         self.site_pos[site] = (round(lat, 5), round(lon, 5))
         return site
 
-    def add_node(self, tier: int, site: str, *, node_id: str | None = None, gateway: bool = False) -> str:
+    def add_node(
+        self, tier: int, site: str, *, node_id: str | None = None, gateway: bool = False
+    ) -> str:
         self.count[tier] += 1
         k = self.count[tier]
         if node_id is None:
@@ -98,10 +100,17 @@ class _Builder:
             else:
                 node_id = f"{self.types[tier].split('_')[0].lower()}-{k:04d}"
         lat, lon = self.site_pos[site]
-        self.nodes.append({
-            "node_id": node_id, "node_type": self.types[tier], "site": site,
-            "layer": self.layers[tier], "lat": lat, "lon": lon, "gateway": gateway,
-        })
+        self.nodes.append(
+            {
+                "node_id": node_id,
+                "node_type": self.types[tier],
+                "site": site,
+                "layer": self.layers[tier],
+                "lat": lat,
+                "lon": lon,
+                "gateway": gateway,
+            }
+        )
         return node_id
 
     def add_link(self, a: str, b: str, link_type: str, capacity: float) -> str | None:
@@ -111,7 +120,9 @@ class _Builder:
         if key in self.pairs:
             return None
         self.pairs.add(key)
-        self.links.append({"source": a, "target": b, "link_type": link_type, "capacity_mbps": float(capacity)})
+        self.links.append(
+            {"source": a, "target": b, "link_type": link_type, "capacity_mbps": float(capacity)}
+        )
         return f"{key[0]}--{key[1]}"
 
 
@@ -204,7 +215,7 @@ def _grow_core(b: _Builder, target: int, core: str | Path | Topology | None) -> 
     for _ in range(n_chords):
         i, j = rng.choice(len(ids), size=2, replace=False)
         b.add_link(ids[int(i)], ids[int(j)], "fiber", cap)
-    n_gw = int(min(len(ids), rng.integers(1, 4)))
+    n_gw = min(len(ids), int(rng.integers(1, 4)))
     for k in rng.choice(len(ids), size=n_gw, replace=False):
         b.nodes[int(k)]["gateway"] = True
     return ids
@@ -216,14 +227,18 @@ def _import_core(b: _Builder, topo: Topology, lat0: float, lon0: float) -> list[
     comp = max(nx.connected_components(g), key=lambda c: (len(c), sorted(c)))
     keep = [n for n in topo.node_ids if n in comp]
     if len(keep) < len(topo):
-        logger.info("core: kept the largest connected component (%d of %d elements)", len(keep), len(topo))
+        logger.info(
+            "core: kept the largest connected component (%d of %d elements)", len(keep), len(topo)
+        )
     ids = []
     for n in keep:
         lat, lon = topo.attribute(n, "lat"), topo.attribute(n, "lon")
         if lat is None or lon is None:
             lat, lon = lat0 + rng.normal(0, 2.0), lon0 + rng.normal(0, 3.0)
-        site = b.new_site(float(lat), float(lon))
-        ids.append(b.add_node(0, site, node_id=f"{_PREFIX[0]}-{n}" if b.naming != "host" else f"core-{n}"))
+        site = b.new_site(float(lat), float(lon))  # type: ignore[arg-type]
+        ids.append(
+            b.add_node(0, site, node_id=f"{_PREFIX[0]}-{n}" if b.naming != "host" else f"core-{n}")
+        )
     name = dict(zip(keep, ids))
     cap = float(rng.choice([100000, 400000]))
     for lid in topo.link_ids:
@@ -264,7 +279,12 @@ def _grow_aggregation(b: _Builder, core_ids: list[str], n_agg: int) -> list[list
             group.append(node)
             uplinks = 2 if (len(core_ids) > 1 and rng.random() < p_dual) else 1
             others = [c for c in core_ids if c != home]
-            targets = [home] + [others[int(i)] for i in rng.choice(len(others), size=uplinks - 1, replace=False)] if others else [home]
+            targets = (
+                [home]
+                + [others[int(i)] for i in rng.choice(len(others), size=uplinks - 1, replace=False)]
+                if others
+                else [home]
+            )
             for c in targets:
                 b.add_link(node, c, "fiber", cap)
             made += 1
@@ -286,7 +306,7 @@ def _grow_access(b: _Builder, groups: list[list[str]], n_access: int) -> list[st
         group = groups[int(rng.integers(len(groups)))]
         anchor = group[0]
         lat, lon = b.site_pos[site_of[anchor]]
-        k = int(min(n_access - len(made), rng.integers(2, 8)))
+        k = min(n_access - len(made), int(rng.integers(2, 8)))
         chain = []
         for i in range(k):
             if i == 0 and rng.random() < 0.15:
@@ -307,8 +327,12 @@ def _grow_access(b: _Builder, groups: list[list[str]], n_access: int) -> list[st
             for i, node in enumerate(chain):
                 parent = anchor if i == 0 else chain[int(rng.integers(0, i))]
                 mw = rng.random() < p_mw
-                b.add_link(node, parent, "microwave" if mw else "fiber",
-                           float(rng.choice([500, 1000, 2000])) if mw else ring_cap)
+                b.add_link(
+                    node,
+                    parent,
+                    "microwave" if mw else "fiber",
+                    float(rng.choice([500, 1000, 2000])) if mw else ring_cap,
+                )
     return made
 
 
@@ -330,5 +354,9 @@ def _grow_radio(b: _Builder, access: list[str], n_bs: int) -> None:
             site = b.new_site(lat + rng.normal(0, 0.04), lon + rng.normal(0, 0.05))
         node = b.add_node(3, site)
         mw = rng.random() < p_mw and site != site_of[sw]
-        b.add_link(node, sw, "microwave" if mw else "fiber",
-                   float(rng.choice([500, 1000])) if mw else 1000.0)
+        b.add_link(
+            node,
+            sw,
+            "microwave" if mw else "fiber",
+            float(rng.choice([500, 1000])) if mw else 1000.0,
+        )

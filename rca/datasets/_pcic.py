@@ -73,7 +73,9 @@ class PCICDataset:
             "alarm_types": len(self.alarm_ids),
             "devices": int(self.alarms.frame["device"].nunique()),
             "topology_links": None if self.topology is None else self.topology.n_links,
-            "true_edges": None if self.true_graph is None else int(self.true_graph.to_numpy().sum()),
+            "true_edges": None
+            if self.true_graph is None
+            else int(self.true_graph.to_numpy().sum()),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -92,7 +94,9 @@ def _read_alarms(path: Path) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except pd.errors.EmptyDataError:
-        raise InputError("the file is empty; expected a header " + ",".join(_COLUMNS), file=path, line=1) from None
+        raise InputError(
+            "the file is empty; expected a header " + ",".join(_COLUMNS), file=path, line=1
+        ) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"not a readable CSV file ({exc})", file=path) from None
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -116,12 +120,20 @@ def _read_alarms(path: Path) -> pd.DataFrame:
         if bad.any():
             pos = int(np.argmax(bad))
             raise InputError(
-                f"expected an integer, found {text.iloc[pos]!r}", file=path, line=pos + 2, column=col
+                f"expected an integer, found {text.iloc[pos]!r}",
+                file=path,
+                line=pos + 2,
+                column=col,
             )
         values = num.to_numpy(dtype=float)
         if col in ("alarm_id", "device_id") and (values < 0).any():
             pos = int(np.argmax(values < 0))
-            raise InputError(f"ids must be non-negative, found {text.iloc[pos]!r}", file=path, line=pos + 2, column=col)
+            raise InputError(
+                f"ids must be non-negative, found {text.iloc[pos]!r}",
+                file=path,
+                line=pos + 2,
+                column=col,
+            )
         out[col] = values.astype(np.int64)
     frame = pd.DataFrame(out)
     frame["line"] = np.arange(2, len(frame) + 2)
@@ -142,7 +154,11 @@ def _read_matrix(path: Path, *, values: tuple[float, ...], square: bool = True) 
     bad = ~np.isin(mat.astype(float), values)
     if bad.any():
         i, j = (int(x) for x in np.argwhere(bad)[0])
-        raise InputError(f"entry [{i}, {j}] is {mat[i, j]!r}; expected one of {list(values)}", file=path, node=str(i))
+        raise InputError(
+            f"entry [{i}, {j}] is {mat[i, j]!r}; expected one of {list(values)}",
+            file=path,
+            node=str(i),
+        )
     return mat.astype(np.int64)
 
 
@@ -189,7 +205,11 @@ def load_pcic(path: str | Path, *, data_home: str | Path | None = None) -> PCICD
     if back.any():
         logger.warning("%s: %d rows end before they start (kept)", alarm_file, int(back.sum()))
 
-    dag_file, topo_file, prior_file = _find(folder, "dag"), _find(folder, "topology"), _find(folder, "prior")
+    dag_file, topo_file, prior_file = (
+        _find(folder, "dag"),
+        _find(folder, "topology"),
+        _find(folder, "prior"),
+    )
     true_graph = prior = None
     n_types = int(raw["alarm_id"].max()) + 1
     if dag_file is not None:
@@ -211,7 +231,10 @@ def load_pcic(path: str | Path, *, data_home: str | Path | None = None) -> PCICD
     if prior_file is not None:
         pri = _read_matrix(prior_file, values=(-1, 0, 1))
         if pri.shape[0] != n_types:
-            raise InputError(f"prior is {pri.shape[0]}x{pri.shape[0]}, expected {n_types}x{n_types}", file=prior_file)
+            raise InputError(
+                f"prior is {pri.shape[0]}x{pri.shape[0]}, expected {n_types}x{n_types}",
+                file=prior_file,
+            )
         prior = pd.DataFrame(pri, index=labels, columns=labels)
 
     topology = None
@@ -226,10 +249,15 @@ def load_pcic(path: str | Path, *, data_home: str | Path | None = None) -> PCICD
                 line=pos + 2,
                 column="device_id",
             )
-        asym = (adj != adj.T)
+        asym = adj != adj.T
         if asym.any():
             i, j = (int(x) for x in np.argwhere(asym)[0])
-            logger.warning("%s: adjacency is not symmetric (e.g. [%d, %d]); links taken as undirected", topo_file, i, j)
+            logger.warning(
+                "%s: adjacency is not symmetric (e.g. [%d, %d]); links taken as undirected",
+                topo_file,
+                i,
+                j,
+            )
         sym = (adj | adj.T).astype(bool)
         np.fill_diagonal(sym, False)
         ii, jj = np.nonzero(np.triu(sym, 1))
@@ -247,7 +275,11 @@ def load_pcic(path: str | Path, *, data_home: str | Path | None = None) -> PCICD
         }
     )
     alarms = AlarmLog.from_frame(frame, source=str(alarm_file))
-    ids = tuple(labels) if true_graph is not None else tuple(str(i) for i in sorted(raw["alarm_id"].unique()))
+    ids = (
+        tuple(labels)
+        if true_graph is not None
+        else tuple(str(i) for i in sorted(raw["alarm_id"].unique()))
+    )
     return PCICDataset(
         name=folder.resolve().name,
         alarms=alarms,

@@ -47,7 +47,9 @@ class Timeline:
 
     def __init__(self, topology: Topology, outages: list[Outage]) -> None:
         self.topology = topology
-        bounds = sorted({o.start for o in outages} | {o.end for o in outages if math.isfinite(o.end)})
+        bounds = sorted(
+            {o.start for o in outages} | {o.end for o in outages if math.isfinite(o.end)}
+        )
         self.epochs: list[_Epoch] = [_Epoch(-math.inf, frozenset(), frozenset(), frozenset())]
         cache: dict[tuple, _Epoch] = {}
         for t in bounds:

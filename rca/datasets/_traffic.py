@@ -47,14 +47,20 @@ def roles_of(topology: Topology) -> Roles:
     distinct = sorted(set(ranks.tolist()))
     tier = np.asarray([min(distinct.index(r), 3) for r in ranks.tolist()], dtype=np.int64)
     types = [str(topology.attribute(n, "node_type") or "").lower() for n in ids]
-    radio = np.asarray([any(w in t for w in _RADIO_WORDS) for t in types]) | ((tier == 3) & (len(distinct) >= 4))
+    radio = np.asarray([any(w in t for w in _RADIO_WORDS) for t in types]) | (
+        (tier == 3) & (len(distinct) >= 4)
+    )
     tier[radio] = 3
     router = ~radio & np.asarray(["switch" not in t for t in types])
     link_ids = topology.link_ids
     ends = [topology.link_endpoints(l) for l in link_ids]
     src = np.asarray([pos[a] for a, _ in ends], dtype=np.int64)
     dst = np.asarray([pos[b] for _, b in ends], dtype=np.int64)
-    lt = topology.links["link_type"].reindex(link_ids).map(lambda v: str(v).lower() if isinstance(v, str) else "")
+    lt = (
+        topology.links["link_type"]
+        .reindex(link_ids)
+        .map(lambda v: str(v).lower() if isinstance(v, str) else "")
+    )
     fiber = lt.isin(["fiber", "fibre", "optical", ""]).to_numpy()
     microwave = lt.isin(["microwave", "radio", "mw"]).to_numpy()
     cap = topology.links["capacity_mbps"].reindex(link_ids).to_numpy(dtype=float)
@@ -63,8 +69,21 @@ def roles_of(topology: Topology) -> Roles:
     for k, (a, b) in enumerate(zip(src.tolist(), dst.tolist())):
         adj[a].append((b, k))
         adj[b].append((a, k))
-    return Roles(ids, pos, tier, radio, router, src, dst, link_ids, {l: k for k, l in enumerate(link_ids)},
-                 fiber, microwave, cap, adj)
+    return Roles(
+        ids,
+        pos,
+        tier,
+        radio,
+        router,
+        src,
+        dst,
+        link_ids,
+        {l: k for k, l in enumerate(link_ids)},
+        fiber,
+        microwave,
+        cap,
+        adj,
+    )
 
 
 @dataclass
@@ -97,7 +116,9 @@ class Tree:
         return load
 
 
-def route(roles: Roles, dead: frozenset[str] = frozenset(), down_links: frozenset[str] = frozenset()) -> Tree:
+def route(
+    roles: Roles, dead: frozenset[str] = frozenset(), down_links: frozenset[str] = frozenset()
+) -> Tree:
     """Breadth-first tree from every live core element over live links."""
     n = len(roles.ids)
     dead_mask = np.zeros(n, dtype=bool)

@@ -73,10 +73,10 @@ KNOBS: dict[str, str] = {
     "anomaly_rate": "telemetry spikes per 100 element-hours, uniform 1-6, times noise",
     "metric_noise": "log-normal noise of link loads, uniform 0.04-0.15",
     "util_gauge": "utilisation is read at an instant (a flapping link reads 0 inside a down spell) or averaged "
-                  "over the poll interval (it loses the down share), chance 0.5 each",
+    "over the poll interval (it loses the down share), chance 0.5 each",
     "missing_rate": "share of telemetry samples missing at random, uniform 0-0.02",
     "collector_gap_prob": "chance the collector misses a 10-40 min stretch of 30-100 % of the series, "
-                          "0.3 times noise (at most 1)",
+    "0.3 times noise (at most 1)",
     "queue_ms": "queueing delay scale, uniform 0.5-1.5",
     "buffer_ms": "extra delay of a full buffer, uniform 20-100",
     "util_threshold": "HIGH_UTILIZATION threshold in percent, uniform 80-92",
@@ -92,31 +92,69 @@ def _draw_knobs(rng: np.random.Generator, noise: float, given: dict[str, Any]) -
         raise TypeError(f"unknown simulation knob(s) {unknown}; known knobs are {sorted(KNOBS)}")
     u = rng.uniform
     k: dict[str, Any] = {
-        "pre_s": u(900, 2400), "post_s": u(1200, 2700), "root_spread_s": u(0, 600),
-        "poll_period_s": float(rng.choice([60, 120, 180, 300])), "poll_phase_s": u(0, 1),
-        "missed_polls": int(rng.integers(1, 4)), "sweep_s": u(1, 30),
+        "pre_s": u(900, 2400),
+        "post_s": u(1200, 2700),
+        "root_spread_s": u(0, 600),
+        "poll_period_s": float(rng.choice([60, 120, 180, 300])),
+        "poll_phase_s": u(0, 1),
+        "missed_polls": int(rng.integers(1, 4)),
+        "sweep_s": u(1, 30),
         "metric_period_s": float(rng.choice([60, 120, 300], p=[0.25, 0.35, 0.4])),
-        "skew_s": u(0.5, 5), "bad_clock_rate": u(0, 0.04), "loss_rate": u(0, 0.05), "dup_rate": u(0, 0.05),
-        "delivery_delay_s": u(0.5, 20), "dying_gasp_prob": u(0.2, 0.9), "mains_alarm_prob": u(0.3, 0.9),
-        "card_alarm_prob": u(0.5, 0.95), "inside_site_link_weight": 0.2,
-        "los_prob": u(0.4, 1), "igp_prob": u(0.5, 1), "bgp_prob": u(0.3, 1),
-        "bfd": bool(rng.random() < 0.5), "igp_dead_s": float(rng.choice([40, 120])),
-        "bgp_hold_s": float(rng.choice([90, 180])), "oss_feed": bool(rng.random() < 0.6),
-        "clear_prob": u(0.5, 1), "background_rate": u(0.2, 0.6) * noise, "flappers": u(0.2, 2) * noise,
-        "anomaly_rate": u(1, 6) * noise, "metric_noise": u(0.04, 0.15), "missing_rate": u(0, 0.02),
+        "skew_s": u(0.5, 5),
+        "bad_clock_rate": u(0, 0.04),
+        "loss_rate": u(0, 0.05),
+        "dup_rate": u(0, 0.05),
+        "delivery_delay_s": u(0.5, 20),
+        "dying_gasp_prob": u(0.2, 0.9),
+        "mains_alarm_prob": u(0.3, 0.9),
+        "card_alarm_prob": u(0.5, 0.95),
+        "inside_site_link_weight": 0.2,
+        "los_prob": u(0.4, 1),
+        "igp_prob": u(0.5, 1),
+        "bgp_prob": u(0.3, 1),
+        "bfd": bool(rng.random() < 0.5),
+        "igp_dead_s": float(rng.choice([40, 120])),
+        "bgp_hold_s": float(rng.choice([90, 180])),
+        "oss_feed": bool(rng.random() < 0.6),
+        "clear_prob": u(0.5, 1),
+        "background_rate": u(0.2, 0.6) * noise,
+        "flappers": u(0.2, 2) * noise,
+        "anomaly_rate": u(1, 6) * noise,
+        "metric_noise": u(0.04, 0.15),
+        "missing_rate": u(0, 0.02),
         "collector_gap_prob": min(1.0, 0.3 * noise),
-        "queue_ms": u(0.5, 1.5), "buffer_ms": u(20, 100), "util_threshold": u(80, 92),
-        "cpu_threshold": u(80, 90), "latency_threshold_ms": u(15, 40), "vocabulary": "generic",
+        "queue_ms": u(0.5, 1.5),
+        "buffer_ms": u(20, 100),
+        "util_threshold": u(80, 92),
+        "cpu_threshold": u(80, 90),
+        "latency_threshold_ms": u(15, 40),
+        "vocabulary": "generic",
     }
     k.update(given)
-    k["poll_phase_s"] = float(k["poll_phase_s"]) * (k["poll_period_s"] if "poll_phase_s" not in given else 1.0)
+    k["poll_phase_s"] = float(k["poll_phase_s"]) * (
+        k["poll_period_s"] if "poll_phase_s" not in given else 1.0
+    )
     check_vocabulary(k["vocabulary"])
-    for name in ("loss_rate", "dup_rate", "bad_clock_rate", "missing_rate", "collector_gap_prob", "clear_prob",
-                 "dying_gasp_prob", "mains_alarm_prob", "card_alarm_prob", "los_prob", "igp_prob", "bgp_prob"):
+    for name in (
+        "loss_rate",
+        "dup_rate",
+        "bad_clock_rate",
+        "missing_rate",
+        "collector_gap_prob",
+        "clear_prob",
+        "dying_gasp_prob",
+        "mains_alarm_prob",
+        "card_alarm_prob",
+        "los_prob",
+        "igp_prob",
+        "bgp_prob",
+    ):
         if not 0.0 <= float(k[name]) <= 1.0:
             raise InputError(f"knob {name!r} must be a probability in [0, 1]; got {k[name]!r}")
     if not float(k["inside_site_link_weight"]) >= 0:
-        raise InputError(f"knob 'inside_site_link_weight' must be at least 0; got {k['inside_site_link_weight']!r}")
+        raise InputError(
+            f"knob 'inside_site_link_weight' must be at least 0; got {k['inside_site_link_weight']!r}"
+        )
     for name in ("poll_period_s", "metric_period_s", "pre_s", "post_s"):
         if not float(k[name]) > 0:
             raise InputError(f"knob {name!r} must be positive; got {k[name]!r}")
@@ -224,7 +262,9 @@ def make_incident(
     start = round(_EPOCH_2026 + float(rng.integers(0, 60 * 86400)), 0)
     fault_time = round(start + k["pre_s"], 3)
     roles = roles_of(topo)
-    ctx = SimContext(topo, roles, rng, k, start, round(fault_time + k["post_s"], 3), fault_time, route(roles))
+    ctx = SimContext(
+        topo, roles, rng, k, start, round(fault_time + k["post_s"], 3), fault_time, route(roles)
+    )
 
     faults: list[Fault] = []
     taken: set[str] = set()
@@ -257,9 +297,13 @@ def make_incident(
 
     log = _FeedAlarmLog(AlarmLog.from_frame(feed, topology=topo, source=name), feed)
     metrics = Metrics.from_frame(metrics_frame, topology=topo, source=name)
-    truth = Truth(tuple(
-        RootCause(entity, kind, f.fault, to_iso(f.time)) for f in faults for entity, kind in f.roots
-    ))
+    truth = Truth(
+        tuple(
+            RootCause(entity, kind, f.fault, to_iso(f.time))
+            for f in faults
+            for entity, kind in f.roots
+        )
+    )
     logger.debug("simulated %s: %s, %d alarms", name, [f.fault for f in faults], len(feed))
     return Incident(topo, log, metrics, truth, name=name)
 
@@ -298,5 +342,13 @@ def make_incidents(
 
         items = tqdm(items, desc="simulating", unit="incident")
     for i in items:
-        yield make_incident(network, fault=fault, n_roots=n_roots, size=size, noise=noise,
-                            random_state=np.random.default_rng(seeds[i]), name=f"incident-{i + 1:04d}", **knobs)
+        yield make_incident(
+            network,
+            fault=fault,
+            n_roots=n_roots,
+            size=size,
+            noise=noise,
+            random_state=np.random.default_rng(seeds[i]),
+            name=f"incident-{i + 1:04d}",
+            **knobs,
+        )

@@ -64,9 +64,19 @@ __all__ = ["FEATURES", "features"]
 
 #: Feature names, in the order of :func:`features`' vector.
 FEATURES: tuple[str, ...] = (
-    "log_coverage", "log_precision", "log_prior",
-    "coverage", "breadth", "roles", "missing_lost", "missing_ports", "contradicted", "below_capacity",
-    "transient", "persistent", "off_onset",
+    "log_coverage",
+    "log_precision",
+    "log_prior",
+    "coverage",
+    "breadth",
+    "roles",
+    "missing_lost",
+    "missing_ports",
+    "contradicted",
+    "below_capacity",
+    "transient",
+    "persistent",
+    "off_onset",
 )
 _INDEX = {name: k for k, name in enumerate(FEATURES)}
 
@@ -93,7 +103,9 @@ def features(fp: Footprint, obs: Observations, model: EvidenceModel) -> np.ndarr
     for i, f in fp.explained.items():
         o = items[i]
         symptom += o.weight * f
-        if not (h.fault == "link_degraded" and o.role in _FLAPPING):   # a degrading link flaps by nature
+        if not (
+            h.fault == "link_degraded" and o.role in _FLAPPING
+        ):  # a degrading link flaps by nature
             transient += 1.0 - model.reliability(i)
         persistent += o.open > 0
         entities.add(o.entity)
@@ -110,13 +122,19 @@ def features(fp: Footprint, obs: Observations, model: EvidenceModel) -> np.ndarr
     x[_INDEX["transient"]] = transient / n
     x[_INDEX["persistent"]] = persistent / n
     onset = obs.onset
-    x[_INDEX["off_onset"]] = min(1.0, abs(fp.t_fault - onset) / 1800.0) if math.isfinite(onset) else 0.0
+    x[_INDEX["off_onset"]] = (
+        min(1.0, abs(fp.t_fault - onset) / 1800.0) if math.isfinite(onset) else 0.0
+    )
     announced = any(items[i].role == "hardware" for i in fp.explained)
     x[_INDEX["log_prior"]] = log_prior(h, obs.topology, announced=announced)
     x[_INDEX["log_coverage"]] = math.log(max(symptom / total, _FLOOR))
     slots = fp.slots
     lost = _LOST if obs.has_comm_lost else 0.0
-    missing = lost * (slots.lost_unseen + _DEAD_EXTRA * slots.dead_unseen) + _PORT * slots.ports_unseen
+    missing = (
+        lost * (slots.lost_unseen + _DEAD_EXTRA * slots.dead_unseen) + _PORT * slots.ports_unseen
+    )
     against = missing + _CONTRADICTED * x[_INDEX["contradicted"]] + _PSEUDO
-    x[_INDEX["log_precision"]] = math.log(symptom / (symptom + against)) if symptom > 0 else math.log(_FLOOR)
+    x[_INDEX["log_precision"]] = (
+        math.log(symptom / (symptom + against)) if symptom > 0 else math.log(_FLOOR)
+    )
     return x

@@ -25,7 +25,7 @@ __all__ = ["Footprint", "predict"]
 _ALIVE_FROM_S = 60.0
 
 
-@dataclass(eq=False)   # compared by identity: one per hypothesis and context
+@dataclass(eq=False)  # compared by identity: one per hypothesis and context
 class Footprint:
     """A hypothesis matched against the observations.
 
@@ -79,7 +79,9 @@ def predict(h: Hypothesis, obs: Observations, used: frozenset, value) -> Footpri
     direct = dict(sorted(direct.items()))
     worth = {i: value(i, f) for i, f in direct.items()}
     t_fault, explained = best_fault_time(direct, items, obs.onset, worth)
-    return Footprint(h, t_fault, explained, slots, _contradictions(h, obs, t_fault), peak_level(h, obs))
+    return Footprint(
+        h, t_fault, explained, slots, _contradictions(h, obs, t_fault), peak_level(h, obs)
+    )
 
 
 def _contradictions(h: Hypothesis, obs: Observations, t_fault: float) -> list[tuple[str, float]]:
@@ -92,12 +94,18 @@ def _contradictions(h: Hypothesis, obs: Observations, t_fault: float) -> list[tu
     items = obs.items
     out = []
     for u in sorted(h.lost):
-        restarts = [items[i].time for i in obs.by_entity.get(u, ())
-                    if items[i].role == "restart" and items[i].time > t_fault - _ALIVE_FROM_S]
+        restarts = [
+            items[i].time
+            for i in obs.by_entity.get(u, ())
+            if items[i].role == "restart" and items[i].time > t_fault - _ALIVE_FROM_S
+        ]
         clears = [t for t in obs.recovered.get(u, ()) if t > t_fault + _ALIVE_FROM_S]
         back = min(restarts + clears, default=t_fault + RECOVERY_S)
-        late = [t for t in obs.alive_after.get(u, ())
-                if t_fault + _ALIVE_FROM_S < t < min(back, t_fault + RECOVERY_S)]
+        late = [
+            t
+            for t in obs.alive_after.get(u, ())
+            if t_fault + _ALIVE_FROM_S < t < min(back, t_fault + RECOVERY_S)
+        ]
         if late:
             out.append((u, 1.0 if u in h.dead else 0.5))
     return out

@@ -11,9 +11,19 @@ __all__ = ["Hypothesis", "generate_hypotheses", "FAULTS"]
 
 #: The faults the explain ranker forms hypotheses of -> the kind of entity each hits
 #: (a reboot reads as ``node_down``, a fading hop as ``link_degraded``: the same footprints).
-FAULTS = {name: FAULTS_ALL[name].kind for name in (
-    "node_down", "card_failure", "cpu_overload", "link_down", "fiber_cut", "congestion", "link_degraded",
-    "site_power")}
+FAULTS = {
+    name: FAULTS_ALL[name].kind
+    for name in (
+        "node_down",
+        "card_failure",
+        "cpu_overload",
+        "link_down",
+        "fiber_cut",
+        "congestion",
+        "link_degraded",
+        "site_power",
+    )
+}
 
 # Links leaving one element within this angle of one another run along one
 # route out of its site, where one duct can carry them all (a shared-risk link
@@ -71,26 +81,54 @@ def generate_hypotheses(obs: Observations, *, hops: int = 1) -> list[Hypothesis]
     out: list[Hypothesis] = []
     for v in near:
         lost = frozenset(topo.lost_if_fails(v, "node"))
-        out.append(Hypothesis(v, "node", "node_down", dead=frozenset([v]),
-                              failed_links=frozenset(topo.incident_links(v)), lost=lost))
-    links = {l for v in symptomatic for l in topo.incident_links(v)} | {l for l in obs.by_link if topo.has_link(l)}
+        out.append(
+            Hypothesis(
+                v,
+                "node",
+                "node_down",
+                dead=frozenset([v]),
+                failed_links=frozenset(topo.incident_links(v)),
+                lost=lost,
+            )
+        )
+    links = {l for v in symptomatic for l in topo.incident_links(v)} | {
+        l for l in obs.by_link if topo.has_link(l)
+    }
     for l in links:
-        out.append(Hypothesis(l, "link", "link_down", failed_links=frozenset([l]),
-                              lost=frozenset(topo.lost_if_fails(l, "link"))))
+        out.append(
+            Hypothesis(
+                l,
+                "link",
+                "link_down",
+                failed_links=frozenset([l]),
+                lost=frozenset(topo.lost_if_fails(l, "link")),
+            )
+        )
     node_lost = {h.entity: h.lost for h in out}
     down_roles = {"comm_lost", "silent", "dying_gasp", "power", "restart"}
-    sites = {topo.site_of(v) for v in near} - {None}
+    sites = {s for s in (topo.site_of(v) for v in near) if s is not None}
     for s in sites:
         members = tuple(topo.sites[s])
         if len(members) == 1:
             lost = node_lost.get(members[0]) or frozenset(topo.lost_if_fails(members[0], "node"))
-        elif any(obs.items[i].role in down_roles for m in members for i in obs.by_entity.get(m, ())):
+        elif any(
+            obs.items[i].role in down_roles for m in members for i in obs.by_entity.get(m, ())
+        ):
             lost = frozenset(topo.lost_if_fails(s, "site"))
         else:
             continue  # no member shows any sign of going down
         failed = frozenset(l for m in members for l in topo.incident_links(m))
-        out.append(Hypothesis(s, "site", "site_power", dead=frozenset(members), failed_links=failed,
-                              lost=lost, members=members))
+        out.append(
+            Hypothesis(
+                s,
+                "site",
+                "site_power",
+                dead=frozenset(members),
+                failed_links=failed,
+                lost=lost,
+                members=members,
+            )
+        )
     out.extend(_card_hypotheses(obs, symptomatic))
     out.extend(_load_hypotheses(obs))
     return out
@@ -112,7 +150,9 @@ def _card_hypotheses(obs: Observations, symptomatic: set[str]) -> list[Hypothesi
             continue
         first = {}
         for l in topo.incident_links(v):
-            times = [obs.items[i].time for i in obs.by_link.get(l, ()) if obs.items[i].role == "link"]
+            times = [
+                obs.items[i].time for i in obs.by_link.get(l, ()) if obs.items[i].role == "link"
+            ]
             if times:
                 first[l] = min(times)
         down = _simultaneous(first, within=30.0)
@@ -121,12 +161,24 @@ def _card_hypotheses(obs: Observations, symptomatic: set[str]) -> list[Hypothesi
             if len(down) == len(topo.incident_links(v)) and not hardware:
                 continue  # every link down: that is the element, not a card
             # one port: what its link cuts off (the dominator index answers that fast)
-            lost = topo.lost_if_fails(down[0], "link") if len(down) == 1 else topo.unreachable_if(failed_links=down)
-            out.append(Hypothesis(v, "node", "card_failure", failed_links=frozenset(down), lost=frozenset(lost)))
+            lost = (
+                topo.lost_if_fails(down[0], "link")
+                if len(down) == 1
+                else topo.unreachable_if(failed_links=down)
+            )
+            out.append(
+                Hypothesis(
+                    v, "node", "card_failure", failed_links=frozenset(down), lost=frozenset(lost)
+                )
+            )
             if len(down) > 1 and _shared_route(topo, v, down):
                 # the same footprint as a duct cut, named by each of its links
-                out.extend(Hypothesis(l, "link", "fiber_cut", failed_links=frozenset(down), lost=frozenset(lost))
-                           for l in down)
+                out.extend(
+                    Hypothesis(
+                        l, "link", "fiber_cut", failed_links=frozenset(down), lost=frozenset(lost)
+                    )
+                    for l in down
+                )
     return out
 
 
@@ -189,8 +241,17 @@ def _load_hypotheses(obs: Observations) -> list[Hypothesis]:
         if l in ports:
             # a degraded link (radio fading, errors): it flaps and loses
             # capacity rather than failing, so nothing behind it is lost
-            out.append(Hypothesis(l, "link", "link_degraded", affected=affected,
-                                  intermittent=frozenset(topo.lost_if_fails(l, "link"))))
+            out.append(
+                Hypothesis(
+                    l,
+                    "link",
+                    "link_degraded",
+                    affected=affected,
+                    intermittent=frozenset(topo.lost_if_fails(l, "link")),
+                )
+            )
     for v in overloaded:
-        out.append(Hypothesis(v, "node", "cpu_overload", affected=frozenset(topo.downstream_of(v, "node"))))
+        out.append(
+            Hypothesis(v, "node", "cpu_overload", affected=frozenset(topo.downstream_of(v, "node")))
+        )
     return out

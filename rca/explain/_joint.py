@@ -39,8 +39,11 @@ class FailureState:
         key = (h.entity, h.fault)
         if key not in self._cache:
             extra = frozenset(self._lost_on_top(h)) - self.lost - h.lost
-            self._cache[key] = (replace(h, lost=h.lost | extra, given=self.entities, jointly_lost=extra)
-                                if extra else h)
+            self._cache[key] = (
+                replace(h, lost=h.lost | extra, given=self.entities, jointly_lost=extra)
+                if extra
+                else h
+            )
         return self._cache[key]
 
     def _lost_on_top(self, h: Hypothesis) -> list[str]:
@@ -55,7 +58,7 @@ class FailureState:
             lost = damaged.lost_if_node_fails(topo.index_of(next(iter(h.dead))))
         else:
             pos = int(link_pos[topo.link_index(next(iter(h.failed_links)))])
-            lost = damaged.lost_if_link_fails(pos) if pos >= 0 else ()
+            lost = damaged.lost_if_link_fails(pos) if pos >= 0 else np.zeros(0, dtype=np.int64)
         ids = topo.node_ids
         return [ids[i] for i in lost]
 
@@ -63,6 +66,7 @@ class FailureState:
         """The dominator-tree index of the network the roots left, and where each link went in it."""
         if self._damaged is None:
             topo = self.topo
-            self._damaged = topo.reachability.without([topo.index_of(v) for v in self.dead],
-                                                      [topo.link_index(l) for l in self.links])
+            self._damaged = topo.reachability.without(
+                [topo.index_of(v) for v in self.dead], [topo.link_index(l) for l in self.links]
+            )
         return self._damaged

@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,8 +43,17 @@ from ..errors import ModelFileError
 from ..incident import Incident, read_incident
 from ._features import FEATURES
 
-__all__ = ["Sample", "training_incidents", "extract", "fit_weights", "save_weights", "load_weights",
-           "train_explain", "RECIPE", "WEIGHTS_PATH"]
+__all__ = [
+    "Sample",
+    "training_incidents",
+    "extract",
+    "fit_weights",
+    "save_weights",
+    "load_weights",
+    "train_explain",
+    "RECIPE",
+    "WEIGHTS_PATH",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +68,10 @@ class Sample:
     """One training incident: its hypotheses' features, which are true roots, and its second stage."""
 
     name: str
-    X: np.ndarray            # (hypotheses, features)
-    y: np.ndarray            # (hypotheses,) bool: a true root's entity and kind
-    X2: np.ndarray           # second stage: residual features of the other hypotheses
-    y2: np.ndarray           # which of those are true roots too (none: no further root)
+    X: np.ndarray  # (hypotheses, features)
+    y: np.ndarray  # (hypotheses,) bool: a true root's entity and kind
+    X2: np.ndarray  # second stage: residual features of the other hypotheses
+    y2: np.ndarray  # which of those are true roots too (none: no further root)
 
 
 def training_incidents(n: int = 480, *, random_state: int = 0) -> Iterator[Incident]:
@@ -71,8 +81,7 @@ def training_incidents(n: int = 480, *, random_state: int = 0) -> Iterator[Incid
     incidents have two or three roots; twin noise is drawn log-uniformly
     between a third and three times the default.
     """
-    from ..datasets import make_incident
-    from ..datasets import othersim
+    from ..datasets import make_incident, othersim
 
     rng = np.random.default_rng(random_state)
     sizes = ("small", "medium", "small", "medium", "large")
@@ -83,15 +92,22 @@ def training_incidents(n: int = 480, *, random_state: int = 0) -> Iterator[Incid
             if k % 2 == 0:
                 n_roots = int(rng.choice([1, 1, 1, 1, 1, 1, 2, 3]))
                 noise = float(np.exp(rng.uniform(np.log(1 / 3), np.log(3))))
-                yield make_incident(size=size, n_roots=n_roots, noise=noise, random_state=seed,
-                                    name=f"twin-{size}-{seed}")
+                yield make_incident(
+                    size=size,
+                    n_roots=n_roots,
+                    noise=noise,
+                    random_state=seed,
+                    name=f"twin-{size}-{seed}",
+                )
             else:
                 fault = othersim.FAULT_TYPES[(k // 2) % len(othersim.FAULT_TYPES)]
                 sim = othersim.make_incident(size, random_state=seed, fault=fault)
                 folder = othersim.write_incident(sim, Path(tmp) / f"othersim-{size}-{seed}")
                 quiet = logging.getLogger("rca")
                 level = quiet.level
-                quiet.setLevel(logging.ERROR)   # its deliberate export defects, reported on every read
+                quiet.setLevel(
+                    logging.ERROR
+                )  # its deliberate export defects, reported on every read
                 try:
                     yield read_incident(folder)
                 finally:
@@ -119,7 +135,10 @@ def extract(incidents: Iterable[Incident], *, ranker=None) -> list[Sample]:
         X2, y2 = np.zeros((0, len(FEATURES))), np.zeros(0, dtype=bool)
         if y.any():
             # the second stage, after the true root that explains the most
-            first = max((fp for fp, hit in zip(pool, y) if hit), key=lambda fp: (len(fp.explained), fp.hyp.entity))
+            first = max(
+                (fp for fp, hit in zip(pool, y) if hit),
+                key=lambda fp: (len(fp.explained), fp.hyp.entity),
+            )
             # only hypotheses that explain something the first root leaves: a
             # true root whose symptoms the first one already explains (the
             # other links of one duct cut) is no further root to find
@@ -151,13 +170,13 @@ def _stage2_loss(params: np.ndarray, samples: list[Sample], l2: float) -> tuple[
     for s in samples:
         if not len(s.X2):
             continue
-        z = np.r_[0.0, s.X2 @ theta + b]            # position 0: no further root
+        z = np.r_[0.0, s.X2 @ theta + b]  # position 0: no further root
         p = np.exp(z - z.max())
         p /= p.sum()
         target = np.r_[not s.y2.any(), s.y2]
         pt = max(float(p[target].sum()), 1e-300)
         f -= np.log(pt)
-        dz = p - np.where(target, p, 0.0) / pt       # d(-log p_target)/dz
+        dz = p - np.where(target, p, 0.0) / pt  # d(-log p_target)/dz
         g[:-1] += dz[1:] @ s.X2
         g[-1] += dz[1:].sum()
     reg = np.r_[theta, 0.0]
@@ -180,10 +199,17 @@ def fit_weights(samples: list[Sample], *, l2: float = 0.01) -> dict:
         raise ValueError("no training incident has its true root among the hypotheses")
     theta0 = np.zeros(len(FEATURES))
     res = minimize(_stage1_loss, theta0, args=(usable, l2), jac=True, method="L-BFGS-B")
-    further = minimize(_stage2_loss, np.zeros(len(FEATURES) + 1), args=(samples, l2), jac=True, method="L-BFGS-B")
-    return {"features": list(FEATURES), "weights": [float(w) for w in res.x],
-            "further_weights": [float(w) for w in further.x[:-1]], "further_bias": float(further.x[-1]),
-            "n_incidents": len(usable), "train_log_loss": float(res.fun) / len(usable)}
+    further = minimize(
+        _stage2_loss, np.zeros(len(FEATURES) + 1), args=(samples, l2), jac=True, method="L-BFGS-B"
+    )
+    return {
+        "features": list(FEATURES),
+        "weights": [float(w) for w in res.x],
+        "further_weights": [float(w) for w in further.x[:-1]],
+        "further_bias": float(further.x[-1]),
+        "n_incidents": len(usable),
+        "train_log_loss": float(res.fun) / len(usable),
+    }
 
 
 def save_weights(weights: dict, path: str | Path, **meta: object) -> Path:
@@ -207,8 +233,14 @@ def load_weights(path: str | Path = WEIGHTS_PATH) -> tuple[np.ndarray, np.ndarra
         further, bias = data["further_weights"], float(data["further_bias"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelFileError(f"{path}: not an explain-ranker weights file ({exc})") from exc
-    if list(names) != list(FEATURES) or len(values) != len(FEATURES) or len(further) != len(FEATURES):
-        raise ModelFileError(f"{path}: weights for features {names!r}; this version uses {list(FEATURES)!r}")
+    if (
+        list(names) != list(FEATURES)
+        or len(values) != len(FEATURES)
+        or len(further) != len(FEATURES)
+    ):
+        raise ModelFileError(
+            f"{path}: weights for features {names!r}; this version uses {list(FEATURES)!r}"
+        )
     w, w2 = np.asarray(values, dtype=np.float64), np.asarray(further, dtype=np.float64)
     if not (np.isfinite(w).all() and np.isfinite(w2).all() and np.isfinite(bias)):
         raise ModelFileError(f"{path}: non-finite weights")
@@ -216,12 +248,17 @@ def load_weights(path: str | Path = WEIGHTS_PATH) -> tuple[np.ndarray, np.ndarra
 
 
 #: The recipe of the shipped weights: corpus size, seed and penalty.
-RECIPE = {"n_incidents": 480, "random_state": 0, "l2": 0.01}
+RECIPE: dict[str, Any] = {"n_incidents": 480, "random_state": 0, "l2": 0.01}
 
 
-def train_explain(out: str | Path = WEIGHTS_PATH, *, n: int = RECIPE["n_incidents"],
-                  random_state: int = RECIPE["random_state"], l2: float = RECIPE["l2"],
-                  progress: bool = False) -> dict:
+def train_explain(
+    out: str | Path = WEIGHTS_PATH,
+    *,
+    n: int = RECIPE["n_incidents"],
+    random_state: int = RECIPE["random_state"],
+    l2: float = RECIPE["l2"],
+    progress: bool = False,
+) -> dict:
     """Simulate the training corpus, fit the weights and write them to ``out``.
 
     The rates are estimated per incident whatever the weights, so the fit
@@ -240,6 +277,10 @@ def train_explain(out: str | Path = WEIGHTS_PATH, *, n: int = RECIPE["n_incident
     samples = extract(incidents, ranker=ExplainRanker(weights=False))
     weights = fit_weights(samples, l2=l2)
     seconds = time.perf_counter() - start
-    save_weights(weights, out, recipe={"n_incidents": n, "random_state": random_state, "l2": l2},
-                 command="rca train explain")
+    save_weights(
+        weights,
+        out,
+        recipe={"n_incidents": n, "random_state": random_state, "l2": l2},
+        command="rca train explain",
+    )
     return {**weights, "seconds": seconds}

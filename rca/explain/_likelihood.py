@@ -79,10 +79,15 @@ class EvidenceModel:
         items = obs.items
         nodes = topo.nodes
         # the element's type, else its layer (a topology always has both columns, empty when not given)
-        cls_col = next((c for c in ("node_type", "layer") if c in nodes.columns and nodes[c].notna().any()), None)
+        cls_col = next(
+            (c for c in ("node_type", "layer") if c in nodes.columns and nodes[c].notna().any()),
+            None,
+        )
         self._class_of: dict[str, str] = {}
         if cls_col is not None:
-            self._class_of = {str(k): ("" if v is None or v != v else str(v)) for k, v in nodes[cls_col].items()}
+            self._class_of = {
+                str(k): ("" if v is None or v != v else str(v)) for k, v in nodes[cls_col].items()
+            }
         self._n_class: dict[str, int] = {}
         for v in self._class_of.values():
             self._n_class[v] = self._n_class.get(v, 0) + 1
@@ -93,7 +98,9 @@ class EvidenceModel:
         self._reliability = [min(1.0, o.weight / ROLE_WEIGHT[o.role]) for o in items]
         #: the incident's total symptom weight
         self.total_weight = float(sum(o.weight for o in items))
-        self.report_lost = 0.0 if not any(o.role in ("comm_lost", "silent") for o in items) else _REPORT_MEAN
+        self.report_lost = (
+            0.0 if not any(o.role in ("comm_lost", "silent") for o in items) else _REPORT_MEAN
+        )
         self.report_port = _REPORT_MEAN
         self.refit(frozenset(), [])
 
@@ -136,8 +143,14 @@ class EvidenceModel:
             if key in rate:
                 continue
             if o.role not in role_rate:
-                n = self._n_nodes if not o.role.startswith("metric_") else self._opportunities(o.role, "metric")
-                role_rate[o.role] = (len(by_role.get(o.role, ())) + _ROLE_PSEUDO) / (n + 2 * _ROLE_PSEUDO)
+                n = (
+                    self._n_nodes
+                    if not o.role.startswith("metric_")
+                    else self._opportunities(o.role, "metric")
+                )
+                role_rate[o.role] = (len(by_role.get(o.role, ())) + _ROLE_PSEUDO) / (
+                    n + 2 * _ROLE_PSEUDO
+                )
             n_c = self._opportunities(o.role, key[1])
             k_c = len(by_class.get(key, ()))
             rate[key] = (k_c + _CLASS_SHRINK * role_rate[o.role]) / (n_c + _CLASS_SHRINK)
@@ -151,7 +164,9 @@ class EvidenceModel:
             if self.report_lost > 0:
                 self.report_lost = _beta_mean(lost_seen, lost_all)
             ports_seen = sum(r.slots.ports_seen for r in roots)
-            self.report_port = _beta_mean(ports_seen, ports_seen + sum(r.slots.ports_unseen for r in roots))
+            self.report_port = _beta_mean(
+                ports_seen, ports_seen + sum(r.slots.ports_unseen for r in roots)
+            )
 
     def _background(self, i: int) -> float:
         """Chance that the background alone shows observation ``i`` within its role's window."""
@@ -160,7 +175,10 @@ class EvidenceModel:
         if o.types and not o.role.startswith("metric_"):
             # the most specific of its alarm types: the one the background raises least
             n = self._n_nodes
-            rate = min((self._type_count.get(t, 0) + _TYPE_SHRINK * rate) / (n + _TYPE_SHRINK) for t in o.types)
+            rate = min(
+                (self._type_count.get(t, 0) + _TYPE_SHRINK * rate) / (n + _TYPE_SHRINK)
+                for t in o.types
+            )
         in_window = min(1.0, window_length(o.role) / self.span)
         return min(_B_MAX, max(_B_MIN, rate * in_window))
 
@@ -195,7 +213,11 @@ class EvidenceModel:
     def missing(self, fp: Footprint) -> tuple[float, float]:
         """Evidence against ``fp`` (positive nats) from lost elements and link ends that reported nothing."""
         s = fp.slots
-        lost = -s.lost_unseen * math.log1p(-self.report_lost) if s.lost_unseen and self.report_lost > 0 else 0.0
+        lost = (
+            -s.lost_unseen * math.log1p(-self.report_lost)
+            if s.lost_unseen and self.report_lost > 0
+            else 0.0
+        )
         ports = -s.ports_unseen * math.log1p(-self.report_port) if s.ports_unseen else 0.0
         return lost, ports
 

@@ -51,7 +51,7 @@ def load_footprint(h: Hypothesis, obs: Observations, take) -> None:
     topo = obs.topology
     items = obs.items
     if h.fault == "link_degraded":
-        for u in sorted(h.intermittent):   # the NMS loses what lies behind the hop while it is down
+        for u in sorted(h.intermittent):  # the NMS loses what lies behind the hop while it is down
             for i in obs.by_entity.get(u, ()):
                 if items[i].role in ("comm_lost", "silent"):
                     take(i, 0.8)

@@ -43,7 +43,9 @@ class Slots:
     __slots__ = ("lost_seen", "lost_unseen", "dead_unseen", "ports_seen", "ports_unseen")
 
     def __init__(self) -> None:
-        self.lost_seen = self.lost_unseen = self.dead_unseen = self.ports_seen = self.ports_unseen = 0
+        self.lost_seen = self.lost_unseen = self.dead_unseen = self.ports_seen = (
+            self.ports_unseen
+        ) = 0
 
 
 def outage_footprint(h: Hypothesis, obs: Observations, take) -> Slots:
@@ -63,7 +65,7 @@ def outage_footprint(h: Hypothesis, obs: Observations, take) -> Slots:
             elif role == "power" and u in h.dead:
                 take(i, 1.0 if h.kind == "site" else 0.6)
             elif role == "service":
-                take(i, 0.6)   # a lost cell's outage, raised on its behalf by the OSS
+                take(i, 0.6)  # a lost cell's outage, raised on its behalf by the OSS
         if seen_lost:
             slots.lost_seen += 1
         else:

@@ -30,8 +30,16 @@ from ._hypotheses import Hypothesis
 
 __all__ = ["log_prior"]
 
-_PRIOR = {"node_down": 0.985, "link_down": 1.0, "site_power": 0.97, "card_failure": 0.95,
-          "fiber_cut": 0.9, "congestion": 0.9, "link_degraded": 0.9, "cpu_overload": 0.9}
+_PRIOR = {
+    "node_down": 0.985,
+    "link_down": 1.0,
+    "site_power": 0.97,
+    "card_failure": 0.95,
+    "fiber_cut": 0.9,
+    "congestion": 0.9,
+    "link_degraded": 0.9,
+    "cpu_overload": 0.9,
+}
 _INSIDE_SITE = 0.96
 _RADIO_FADING = 1.3
 _UNANNOUNCED_CARD = 0.8

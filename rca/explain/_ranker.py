@@ -10,9 +10,9 @@ import numpy as np
 from .._observe import Observations, observe
 from ..incident import Incident
 from ..result import Candidate, RCAResult
+from ._features import features
 from ._footprint import Footprint, predict
 from ._hypotheses import Hypothesis, generate_hypotheses
-from ._features import features
 from ._joint import FailureState
 from ._learn import WEIGHTS_PATH, load_weights
 from ._likelihood import EvidenceModel
@@ -73,8 +73,14 @@ class ExplainRanker:
     True
     """
 
-    def __init__(self, *, hops: int = 1, max_roots: int = 4, max_candidates: int = 20,
-                 weights: str | Path | None | bool = None) -> None:
+    def __init__(
+        self,
+        *,
+        hops: int = 1,
+        max_roots: int = 4,
+        max_candidates: int = 20,
+        weights: str | Path | None | bool = None,
+    ) -> None:
         self.hops = hops
         self.max_roots = max_roots
         self.max_candidates = max_candidates
@@ -88,25 +94,46 @@ class ExplainRanker:
         obs = observe(incident)
         notes = []
         if obs.unplaced:
-            notes.append(f"{obs.unplaced} alarm(s) from devices not in the topology could not be placed")
+            notes.append(
+                f"{obs.unplaced} alarm(s) from devices not in the topology could not be placed"
+            )
         if not obs.items:
-            return RCAResult(incident.name, (), time.perf_counter() - start, "explain", len(incident.alarms),
-                             tuple(notes + ["no symptoms: nothing to explain"]), confident=False)
+            return RCAResult(
+                incident.name,
+                (),
+                time.perf_counter() - start,
+                "explain",
+                len(incident.alarms),
+                tuple(notes + ["no symptoms: nothing to explain"]),
+                confident=False,
+            )
         model, pool = self._prepare(obs)
         stages, roots = self._stages(pool, obs, model)
         ranked = _rank(stages, roots)
         candidates, ties = self._candidates(ranked, obs, model)
         top_group = next((g for g in ties if g[0] == 0), [0])
         confident = bool(candidates) and sum(candidates[k].score for k in top_group) >= CONFIDENT_AT
-        return RCAResult(incident.name, tuple(candidates), time.perf_counter() - start, "explain",
-                         len(incident.alarms), tuple(notes), confident=confident,
-                         ties=tuple(tuple(k + 1 for k in g) for g in ties))
+        return RCAResult(
+            incident.name,
+            tuple(candidates),
+            time.perf_counter() - start,
+            "explain",
+            len(incident.alarms),
+            tuple(notes),
+            confident=confident,
+            ties=tuple(tuple(k + 1 for k in g) for g in ties),
+        )
 
     def _prepare(self, obs: Observations) -> tuple[EvidenceModel, list[Footprint]]:
         """The evidence model and every hypothesis scored, after re-estimating the rates from the roots."""
         model = EvidenceModel(obs)
-        pool = _best_per_fault([fp for h in generate_hypotheses(obs, hops=self.hops)
-                                if (fp := predict(h, obs, frozenset(), model.weight)).explained])
+        pool = _best_per_fault(
+            [
+                fp
+                for h in generate_hypotheses(obs, hops=self.hops)
+                if (fp := predict(h, obs, frozenset(), model.weight)).explained
+            ]
+        )
         for _ in range(_REFITS):
             self._score(pool, model, obs, learned=False)
             roots = self._stages(pool, obs, model, learned=False)[1]
@@ -115,8 +142,15 @@ class ExplainRanker:
         return model, pool
 
     # -------------------------------------------------------------- scoring
-    def _score(self, fps: list[Footprint], model: EvidenceModel, obs: Observations, *,
-               learned: bool = True, further: bool = False) -> None:
+    def _score(
+        self,
+        fps: list[Footprint],
+        model: EvidenceModel,
+        obs: Observations,
+        *,
+        learned: bool = True,
+        further: bool = False,
+    ) -> None:
         """Set each footprint's likelihood ratio, features and score.
 
         ``learned`` False scores by the likelihood ratio and the priors
@@ -130,9 +164,18 @@ class ExplainRanker:
                 fp.log_score = float(fp.x @ (self._further_theta if further else self._theta))
             else:
                 announced = any(obs.items[i].role == "hardware" for i in fp.explained)
-                fp.log_score = fp.llr + log_prior(fp.hyp, obs.topology, announced=announced) + LOG_ROOT
+                fp.log_score = (
+                    fp.llr + log_prior(fp.hyp, obs.topology, announced=announced) + LOG_ROOT
+                )
 
-    def _stages(self, pool: list[Footprint], obs: Observations, model: EvidenceModel, *, learned: bool = True):
+    def _stages(
+        self,
+        pool: list[Footprint],
+        obs: Observations,
+        model: EvidenceModel,
+        *,
+        learned: bool = True,
+    ):
         """Choose roots one at a time; each stage's hypotheses, probabilities and choice."""
         order = sorted(pool, key=lambda fp: (-fp.log_score, fp.hyp.entity, fp.hyp.fault))
         if not order:
@@ -144,10 +187,16 @@ class ExplainRanker:
             probs, _ = posterior([fp.log_score for fp in order], 0.0, 1.0)
             extra = LOG_EXTRA_ROOT
         first = order[0]
-        stages = [(order, probs, first)]
+        stages: list[tuple[list[Footprint], list[float], Footprint | None]] = [
+            (order, probs, first)
+        ]
         roots = [first]
         while len(roots) < self.max_roots:
-            scored = [fp for fp in self._further(order, roots, obs, model, learned=learned) if fp.explained]
+            scored = [
+                fp
+                for fp in self._further(order, roots, obs, model, learned=learned)
+                if fp.explained
+            ]
             if not scored:
                 break
             probs, p_none = posterior([fp.log_score + extra for fp in scored], 0.0, 1.0)
@@ -159,8 +208,15 @@ class ExplainRanker:
             roots.append(scored[k])
         return stages, roots
 
-    def _further(self, pool: list[Footprint], roots: list[Footprint], obs: Observations, model: EvidenceModel,
-                 *, learned: bool = True) -> list[Footprint]:
+    def _further(
+        self,
+        pool: list[Footprint],
+        roots: list[Footprint],
+        obs: Observations,
+        model: EvidenceModel,
+        *,
+        learned: bool = True,
+    ) -> list[Footprint]:
         """The best-scored hypotheses re-scored on what ``roots`` leave unexplained.
 
         Each is scored alone and on top of the roots' failures (two faults can
@@ -170,8 +226,10 @@ class ExplainRanker:
         """
         used = frozenset().union(*(r.explained for r in roots))
         state = FailureState(roots, obs.topology)
-        shortlist = sorted((fp for fp in pool if not _overlaps(fp.hyp, roots)),
-                           key=lambda fp: (-fp.log_score, fp.hyp.entity, fp.hyp.fault))[:_SHORTLIST]
+        shortlist = sorted(
+            (fp for fp in pool if not _overlaps(fp.hyp, roots)),
+            key=lambda fp: (-fp.log_score, fp.hyp.entity, fp.hyp.fault),
+        )[:_SHORTLIST]
         out = []
         for fp in shortlist:
             given = state.given(fp.hyp)
@@ -184,8 +242,9 @@ class ExplainRanker:
         return out
 
     # ------------------------------------------------------------ candidates
-    def _candidates(self, ranked: list[Ranked], obs: Observations,
-                    model: EvidenceModel) -> tuple[list[Candidate], list[list[int]]]:
+    def _candidates(
+        self, ranked: list[Ranked], obs: Observations, model: EvidenceModel
+    ) -> tuple[list[Candidate], list[list[int]]]:
         ranked = ranked[: self.max_candidates]
         ties = tie_groups(ranked)
         tied_with = {k: [ranked[j].fp.hyp.entity for j in g if j != k] for g in ties for k in g}
@@ -195,14 +254,24 @@ class ExplainRanker:
             gains = {i: model.gain(i, f) for i, f in fp.explained.items()}
             text = reason(fp, obs)
             if k in tied_with:
-                text += (f"; explains exactly what {', '.join(tied_with[k])} explains: nothing observed tells "
-                         "them apart")
-            out.append(Candidate(
-                rank=k + 1, entity=fp.hyp.entity, kind=fp.hyp.kind, score=min(1.0, max(0.0, r.probability)),
-                fault=fp.hyp.fault, reason=text, evidence=tuple(evidence(fp, obs, gains)),
-                explained=len(fp.explained), contradicted=len(fp.contradictions),
-                scores={"explain": r.probability, "log_likelihood_ratio": fp.llr},
-            ))
+                text += (
+                    f"; explains exactly what {', '.join(tied_with[k])} explains: nothing observed tells "
+                    "them apart"
+                )
+            out.append(
+                Candidate(
+                    rank=k + 1,
+                    entity=fp.hyp.entity,
+                    kind=fp.hyp.kind,
+                    score=min(1.0, max(0.0, r.probability)),
+                    fault=fp.hyp.fault,
+                    reason=text,
+                    evidence=tuple(evidence(fp, obs, gains)),
+                    explained=len(fp.explained),
+                    contradicted=len(fp.contradictions),
+                    scores={"explain": r.probability, "log_likelihood_ratio": fp.llr},
+                )
+            )
         return out, ties
 
 
@@ -216,7 +285,7 @@ def _weights(path: str | Path | None | bool) -> tuple[np.ndarray | None, np.ndar
     """
     if path is False:
         return None, None, LOG_EXTRA_ROOT
-    target = Path(path) if path is not None else WEIGHTS_PATH
+    target = Path(path) if isinstance(path, (str, Path)) else WEIGHTS_PATH
     if path is None and not target.exists():
         return None, None, LOG_EXTRA_ROOT
     key = str(target)

@@ -32,7 +32,9 @@ class Ranked:
     probability: float
 
 
-def posterior(log_scores: list[float], log_none: float, temperature: float) -> tuple[list[float], float]:
+def posterior(
+    log_scores: list[float], log_none: float, temperature: float
+) -> tuple[list[float], float]:
     """Tempered softmax of ``log_scores`` against an alternative scored ``log_none``.
 
     Returns the probability of each, and of the alternative.
@@ -57,7 +59,9 @@ def key_of(fp: Footprint) -> tuple[str, str, str]:
     return (fp.hyp.entity, fp.hyp.kind, fp.hyp.fault)
 
 
-def marginals(stages: list[tuple[list[Footprint], list[float], Footprint | None]]) -> dict[tuple, float]:
+def marginals(
+    stages: list[tuple[list[Footprint], list[float], Footprint | None]],
+) -> dict[tuple, float]:
     """Each hypothesis's chance of being a root, from the stages of root selection.
 
     ``stages[k]`` holds the hypotheses scored at stage ``k`` (the first root,

@@ -9,8 +9,8 @@ alarm log.
 from __future__ import annotations
 
 from .._observe import Observation, Observations
-from .._time import to_iso
 from .._text import plural
+from .._time import to_iso
 from ..result import Evidence, EvidenceAlarm
 from ._footprint import Footprint
 from ._load import SATURATION
@@ -18,12 +18,23 @@ from ._load import SATURATION
 __all__ = ["reason", "evidence", "ROLE_TEXT"]
 
 ROLE_TEXT = {
-    "restart": "restarted", "comm_lost": "lost by the NMS", "silent": "stopped reporting metrics", "dying_gasp": "sent a dying gasp",
-    "power": "raised a power alarm", "link": "reported a link down", "protocol": "lost a protocol adjacency",
-    "hardware": "raised a hardware alarm", "cpu": "raised a CPU alarm", "sla": "reported SLA degradation",
-    "service": "reported a service alarm", "other": "alarmed", "metric_load": "shows a utilisation surge",
-    "metric_cpu": "shows a CPU surge", "metric_sla": "shows an SLA metric surge",
-    "metric_load_saturated": "runs saturated", "metric_cpu_saturated": "runs its CPU saturated",
+    "restart": "restarted",
+    "comm_lost": "lost by the NMS",
+    "silent": "stopped reporting metrics",
+    "dying_gasp": "sent a dying gasp",
+    "power": "raised a power alarm",
+    "link": "reported a link down",
+    "protocol": "lost a protocol adjacency",
+    "hardware": "raised a hardware alarm",
+    "cpu": "raised a CPU alarm",
+    "sla": "reported SLA degradation",
+    "service": "reported a service alarm",
+    "other": "alarmed",
+    "metric_load": "shows a utilisation surge",
+    "metric_cpu": "shows a CPU surge",
+    "metric_sla": "shows an SLA metric surge",
+    "metric_load_saturated": "runs saturated",
+    "metric_cpu_saturated": "runs its CPU saturated",
 }
 
 
@@ -39,17 +50,27 @@ def reason(s: Footprint, obs: Observations) -> str:
     for i in s.explained:
         o = obs.items[i]
         counts.setdefault(_text_key(o), set()).add(o.entity)
-    parts = [f"{len(v)} {ROLE_TEXT[k].replace('reported', 'report').replace('raised', 'raise').replace('shows', 'show').replace('stopped', 'stop').replace('lost a', 'lose a').replace('sent', 'send').replace('runs', 'run')}"
-             if len(v) > 1 else f"{next(iter(v))} {ROLE_TEXT[k]}"
-             for k, v in sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]]
-    what = {"node_down": f"{h.entity} down", "link_down": f"link {h.entity} cut",
-            "site_power": f"site {h.entity} lost power ({plural(len(h.members), 'element')})",
-            "card_failure": (f"card failure on {h.entity} ({len(h.failed_links)} links)" if len(h.failed_links) > 1
-                             else f"port or card failure on {h.entity} (link {next(iter(h.failed_links), '?')})"),
-            "fiber_cut": f"duct cut of {', '.join(sorted(h.failed_links))} (they leave one site along one route)",
-            "congestion": f"link {h.entity} congested",
-            "link_degraded": f"link {h.entity} degraded (flapping, errors, lost capacity)", "cpu_overload": f"{h.entity} CPU overloaded"}[h.fault]
-    if h.jointly_lost:   # its footprint assumes the earlier roots failed too
+    parts = [
+        f"{len(v)} {ROLE_TEXT[k].replace('reported', 'report').replace('raised', 'raise').replace('shows', 'show').replace('stopped', 'stop').replace('lost a', 'lose a').replace('sent', 'send').replace('runs', 'run')}"
+        if len(v) > 1
+        else f"{next(iter(v))} {ROLE_TEXT[k]}"
+        for k, v in sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]
+    ]
+    what = {
+        "node_down": f"{h.entity} down",
+        "link_down": f"link {h.entity} cut",
+        "site_power": f"site {h.entity} lost power ({plural(len(h.members), 'element')})",
+        "card_failure": (
+            f"card failure on {h.entity} ({len(h.failed_links)} links)"
+            if len(h.failed_links) > 1
+            else f"port or card failure on {h.entity} (link {next(iter(h.failed_links), '?')})"
+        ),
+        "fiber_cut": f"duct cut of {', '.join(sorted(h.failed_links))} (they leave one site along one route)",
+        "congestion": f"link {h.entity} congested",
+        "link_degraded": f"link {h.entity} degraded (flapping, errors, lost capacity)",
+        "cpu_overload": f"{h.entity} CPU overloaded",
+    }[h.fault]
+    if h.jointly_lost:  # its footprint assumes the earlier roots failed too
         what += f" on top of {', '.join(h.given)} down"
     text = f"{what} at ~{to_iso(s.t_fault)}: explains " + "; ".join(parts)
     against = []
@@ -77,7 +98,7 @@ def evidence(s: Footprint, obs: Observations, value: dict[int, float]) -> list[E
     elif h.kind == "link":
         a, b = topo.link_endpoints(h.entity)
         starts = {}
-        for l in sorted(h.failed_links - {h.entity}):   # a duct cut: along its other links first
+        for l in sorted(h.failed_links - {h.entity}):  # a duct cut: along its other links first
             x, y = topo.link_endpoints(l)
             if x in (a, b) or y in (a, b):
                 near, far = (x, y) if x in (a, b) else (y, x)
@@ -88,18 +109,21 @@ def evidence(s: Footprint, obs: Observations, value: dict[int, float]) -> list[E
     targets = [e for e in by_entity if e in topo]
     paths: dict[str, list[str]] = {}
     for start, prefix in starts.items():
-        for target, path in topo.path_tree(start, targets).items():
-            full = prefix + path[1:]
+        for target, tree_path in topo.path_tree(start, targets).items():
+            full = prefix + tree_path[1:]
             if target not in paths or len(full) < len(paths[target]):
                 paths[target] = full
     strength: dict[str, float] = {}
     for i in s.explained:
         e = obs.items[i].entity
         strength[e] = strength.get(e, 0.0) + value[i]
-    ranked = sorted(by_entity.items(), key=lambda kv: (-strength[kv[0]], len(paths.get(kv[0], ())), kv[0]))
+    ranked = sorted(
+        by_entity.items(), key=lambda kv: (-strength[kv[0]], len(paths.get(kv[0], ())), kv[0])
+    )
     crossed = f"one of {', '.join(sorted(h.failed_links))}" if h.fault == "fiber_cut" else h.entity
     out = []
     for entity, observations in ranked[:8]:
+        path: tuple[str, ...]
         if entity in paths:
             path = tuple(paths[entity])
         elif topo.has_link(entity):  # metric observation on a link
@@ -117,8 +141,18 @@ def evidence(s: Footprint, obs: Observations, value: dict[int, float]) -> list[E
             why += f": every path from the NMS to it crosses {crossed}"
         elif o.role == "link" and o.link:
             why += f" on {o.link}"
-        out.append(Evidence(path=path, why=why, alarms=alarms,
-                            source="metrics" if o.role.startswith("metric_") or o.role == "silent" else "topology"))
+        out.append(
+            Evidence(
+                path=path,
+                why=why,
+                alarms=alarms,
+                source="metrics"
+                if o.role.startswith("metric_") or o.role == "silent"
+                else "topology",
+            )
+        )
     if not out:
-        out.append(Evidence(path=(h.entity,), why=f"{h.entity}: no single alarm pinned; see the reason"))
+        out.append(
+            Evidence(path=(h.entity,), why=f"{h.entity}: no single alarm pinned; see the reason")
+        )
     return out

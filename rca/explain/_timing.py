@@ -18,10 +18,21 @@ __all__ = ["WINDOW", "RECOVERY_S", "SKEW_S", "explained_at", "best_fault_time", 
 
 #: Seconds (before, after) the fault time within which each role can be caused by it.
 WINDOW: dict[str, tuple[float, float]] = {
-    "link": (60.0, 90.0), "dying_gasp": (60.0, 60.0), "hardware": (120.0, 90.0), "cpu": (300.0, 600.0),
-    "protocol": (60.0, 300.0), "restart": (60.0, 1800.0), "comm_lost": (60.0, 1200.0), "silent": (60.0, 1200.0),
-    "power": (3600.0, 120.0), "sla": (120.0, 1800.0), "service": (60.0, 1800.0), "other": (60.0, 900.0),
-    "metric_load": (600.0, 1800.0), "metric_cpu": (600.0, 1800.0), "metric_sla": (600.0, 1800.0),
+    "link": (60.0, 90.0),
+    "dying_gasp": (60.0, 60.0),
+    "hardware": (120.0, 90.0),
+    "cpu": (300.0, 600.0),
+    "protocol": (60.0, 300.0),
+    "restart": (60.0, 1800.0),
+    "comm_lost": (60.0, 1200.0),
+    "silent": (60.0, 1200.0),
+    "power": (3600.0, 120.0),
+    "sla": (120.0, 1800.0),
+    "service": (60.0, 1800.0),
+    "other": (60.0, 900.0),
+    "metric_load": (600.0, 1800.0),
+    "metric_cpu": (600.0, 1800.0),
+    "metric_sla": (600.0, 1800.0),
 }
 #: After this long an element that went down may be back (a reboot, a fading hop).
 RECOVERY_S = 300.0
@@ -30,7 +41,16 @@ RECOVERY_S = 300.0
 SKEW_S = 60.0
 
 # Roles that pin a fault time: they follow the fault within seconds.
-_ANCHORS = ("link", "dying_gasp", "hardware", "metric_load", "metric_cpu", "cpu", "protocol", "power")
+_ANCHORS = (
+    "link",
+    "dying_gasp",
+    "hardware",
+    "metric_load",
+    "metric_cpu",
+    "cpu",
+    "protocol",
+    "power",
+)
 
 
 def window_length(role: str) -> float:
@@ -39,7 +59,9 @@ def window_length(role: str) -> float:
     return before + after
 
 
-def explained_at(t_fault: float, direct: dict[int, float], items: list[Observation]) -> dict[int, float]:
+def explained_at(
+    t_fault: float, direct: dict[int, float], items: list[Observation]
+) -> dict[int, float]:
     """The part of ``direct`` (observation -> factor) that falls in its window for a fault at ``t_fault``.
 
     A series saturated from its first sample (the overload began before the
@@ -55,14 +77,15 @@ def explained_at(t_fault: float, direct: dict[int, float], items: list[Observati
         if o.clear_only:
             after += RECOVERY_S
         over_before = o.cleared is not None and o.cleared < t_fault - SKEW_S
-        ongoing = o.saturated and o.time - before <= t_fault   # high from its first sample on
+        ongoing = o.saturated and o.time - before <= t_fault  # high from its first sample on
         if (ongoing or t_fault - before <= o.time <= t_fault + after) and not over_before:
             out[i] = factor
     return out
 
 
-def best_fault_time(direct: dict[int, float], items: list[Observation], onset: float,
-                    value: dict[int, float]) -> tuple[float, dict[int, float]]:
+def best_fault_time(
+    direct: dict[int, float], items: list[Observation], onset: float, value: dict[int, float]
+) -> tuple[float, dict[int, float]]:
     """The fault time at which the hypothesis explains the most, and what it explains then.
 
     Candidate times sit just before each direct symptom that pins a fault

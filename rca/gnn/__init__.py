@@ -35,10 +35,8 @@ from rca._extras import require as _require
 _require("gnn")  # torch and torch_geometric, or a MissingExtraError naming the extra to install
 
 from rca.gnn._congestion import PRETRAINED_CONGESTION, CongestionPredictor, QueueingBaseline
-from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_congestion
-from rca.gnn._queueing import MM1KEstimate, mm1k
-from rca.gnn._routenet import PathWalk, RouteNet
 from rca.gnn._corpus import localisation_sample, propagation_sample
+from rca.gnn._failure_model import PRETRAINED_PROPAGATION, FailureGNN, RootScores
 from rca.gnn._forecast import (
     PRETRAINED_FORECAST,
     CongestionForecaster,
@@ -51,7 +49,6 @@ from rca.gnn._forecast import (
     persistence_forecast,
     utilization_series,
 )
-from rca.gnn._failure_model import PRETRAINED_PROPAGATION, FailureGNN, RootScores
 from rca.gnn._graph_data import (
     FEATURES,
     HYPOTHESIS_FEATURES,
@@ -60,8 +57,17 @@ from rca.gnn._graph_data import (
     failure_graph,
 )
 from rca.gnn._localise import localise
+from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_congestion
 from rca.gnn._propagation import PropagationPrediction, propagate
-from rca.gnn._tensors import CONGESTION_UTILIZATION, LINK_FEATURES, PATH_FEATURES, NetworkSample, congestion_data
+from rca.gnn._queueing import MM1KEstimate, mm1k
+from rca.gnn._routenet import PathWalk, RouteNet
+from rca.gnn._tensors import (
+    CONGESTION_UTILIZATION,
+    LINK_FEATURES,
+    PATH_FEATURES,
+    NetworkSample,
+    congestion_data,
+)
 
 __all__ = [
     "CONGESTION_UTILIZATION",

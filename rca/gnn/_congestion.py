@@ -22,12 +22,12 @@ from sklearn.base import BaseEstimator
 from torch_geometric.data import Batch, HeteroData
 
 from rca.errors import InputError, ModelFileError, NotFittedError
-from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_congestion
 from rca.gnn._queueing import mm1k
 from rca.gnn._routenet import RouteNet
 from rca.gnn._serialize import read_model_file, write_model_file
 from rca.gnn._tensors import CONGESTION_UTILIZATION, NetworkSample, congestion_data
+from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 
 __all__ = ["CongestionPredictor", "QueueingBaseline", "PRETRAINED_CONGESTION"]
 
@@ -45,7 +45,9 @@ def _as_data(sample: NetworkSample | HeteroData) -> HeteroData:
     return sample if isinstance(sample, HeteroData) else congestion_data(sample)
 
 
-def _prediction(sample: Any, out: dict[str, torch.Tensor], loss_threshold: float = 0.5) -> CongestionPrediction:
+def _prediction(
+    sample: Any, out: dict[str, torch.Tensor], loss_threshold: float = 0.5
+) -> CongestionPrediction:
     util = out["utilization"].double().numpy()
     loss_p = torch.sigmoid(out["loss_logit"]).double().numpy()
     links, paths = sample.links, sample.paths
@@ -56,8 +58,12 @@ def _prediction(sample: Any, out: dict[str, torch.Tensor], loss_threshold: float
         occupancy=out["occupancy"].double().numpy(),
         loss_probability=loss_p,
         congested=(util >= CONGESTION_UTILIZATION) | (loss_p >= loss_threshold),
-        path_source=np.array(paths["source"]) if "source" in paths.columns else np.array([n[0] for n in paths["nodes"]]),
-        path_target=np.array(paths["target"]) if "target" in paths.columns else np.array([n[-1] for n in paths["nodes"]]),
+        path_source=np.array(paths["source"])
+        if "source" in paths.columns
+        else np.array([n[0] for n in paths["nodes"]]),
+        path_target=np.array(paths["target"])
+        if "target" in paths.columns
+        else np.array([n[-1] for n in paths["nodes"]]),
         path_delay=out["delay"].double().numpy(),
     )
 
@@ -75,7 +81,10 @@ def _loss(out: dict[str, torch.Tensor], batch: HeteroData) -> torch.Tensor:
     lo = torch.isfinite(lost)
     if lo.any():
         target = (lost[lo] > 0).float()
-        terms.append(0.2 * torch.nn.functional.binary_cross_entropy_with_logits(out["loss_logit"][lo], target))
+        terms.append(
+            0.2
+            * torch.nn.functional.binary_cross_entropy_with_logits(out["loss_logit"][lo], target)
+        )
     u = batch["link"].y_util
     uo = torch.isfinite(u)
     if uo.any():
@@ -181,9 +190,13 @@ class CongestionPredictor(BaseEstimator):
         """
         for name in ("hidden", "epochs", "batch_size"):
             if int(getattr(self, name)) < 1:
-                raise InputError(f"CongestionPredictor: {name} must be at least 1, found {getattr(self, name)!r}")
+                raise InputError(
+                    f"CongestionPredictor: {name} must be at least 1, found {getattr(self, name)!r}"
+                )
         if int(self.iterations) < 0:
-            raise InputError(f"CongestionPredictor: iterations must be >= 0, found {self.iterations!r}")
+            raise InputError(
+                f"CongestionPredictor: iterations must be >= 0, found {self.iterations!r}"
+            )
         train = [_as_data(s) for s in samples]
         if not train:
             raise InputError("CongestionPredictor.fit: no training samples")
@@ -209,7 +222,9 @@ class CongestionPredictor(BaseEstimator):
             order = rng.permutation(len(train))
             losses = []
             for b in range(n_batches):
-                batch = Batch.from_data_list([train[i] for i in order[b * self.batch_size:(b + 1) * self.batch_size]])
+                batch = Batch.from_data_list(
+                    [train[i] for i in order[b * self.batch_size : (b + 1) * self.batch_size]]
+                )
                 opt.zero_grad()
                 loss = _loss(model(batch), batch)
                 loss.backward()
@@ -217,8 +232,11 @@ class CongestionPredictor(BaseEstimator):
                 opt.step()
                 sched.step()
                 losses.append(float(loss.detach()))
-            record: dict[str, Any] = {"epoch": epoch, "loss": float(np.mean(losses)),
-                                      "seconds": time.perf_counter() - start}
+            record: dict[str, Any] = {
+                "epoch": epoch,
+                "loss": float(np.mean(losses)),
+                "seconds": time.perf_counter() - start,
+            }
             if val:
                 mape = _delay_mape(model, val)
                 record["val_path_delay_mape"] = mape
@@ -276,8 +294,11 @@ class CongestionPredictor(BaseEstimator):
         config = {k: v for k, v in self.get_params().items() if k != "progress"}
         # no wall-clock times in the file, so that retraining reproduces it byte for byte
         history = [{k: v for k, v in h.items() if k != "seconds"} for h in self.history_]
-        extra = {"best_epoch": self.best_epoch_, "history": history,
-                 "loss_threshold": self.loss_threshold_}
+        extra = {
+            "best_epoch": self.best_epoch_,
+            "history": history,
+            "loss_threshold": self.loss_threshold_,
+        }
         write_model_file(path, _FORMAT, _FORMAT_VERSION, config, model.state_dict(), extra)
 
     @classmethod
@@ -297,7 +318,9 @@ class CongestionPredictor(BaseEstimator):
             model = est._new_model()
             model.load_state_dict(state, strict=True)
         except (TypeError, ValueError, RuntimeError, InputError) as exc:
-            raise ModelFileError(f"{path}: congestion model does not fit its parameters: {exc}") from exc
+            raise ModelFileError(
+                f"{path}: congestion model does not fit its parameters: {exc}"
+            ) from exc
         est.model_ = model.eval()
         est.history_ = list(extra.get("history", []))
         est.best_epoch_ = int(extra.get("best_epoch", config.get("epochs", 0)))
@@ -380,7 +403,9 @@ class QueueingBaseline(BaseEstimator):
         per_hop = q.sojourn[e_link] * link.service_s.double().numpy()[e_link]
         delay = np.bincount(e_path, weights=per_hop, minlength=data["path"].num_nodes)
         block = np.clip(q.blocking, 1e-12, 1 - 1e-12)
-        loss_logit = np.log(block / (1 - block)) - np.log(self.loss_threshold / (1 - self.loss_threshold))
+        loss_logit = np.log(block / (1 - block)) - np.log(
+            self.loss_threshold / (1 - self.loss_threshold)
+        )
         out = {
             "utilization": torch.as_tensor(q.utilization),
             "occupancy": torch.as_tensor(q.occupancy),

@@ -25,10 +25,16 @@ from torch_geometric.data import Data
 from rca._time import parse_timestamps
 from rca.datasets import FAULT_TYPES, VOCABULARIES, make_incident, make_network
 from rca.errors import InputError
-from rca.incident import Incident
 from rca.gnn._graph_data import entity_index, failure_graph
+from rca.incident import Incident
 
-__all__ = ["localisation_sample", "propagation_sample", "twin_incidents", "othersim_incidents", "zoo_cores"]
+__all__ = [
+    "localisation_sample",
+    "propagation_sample",
+    "twin_incidents",
+    "othersim_incidents",
+    "zoo_cores",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +82,10 @@ def localisation_sample(incident: Incident) -> Data:
     roots = incident.truth.root_causes
     for r in roots:
         if r.entity not in idx._pos:
-            raise InputError(f"incident {incident.name!r}: root {r.entity!r} is not in the topology", node=r.entity)
+            raise InputError(
+                f"incident {incident.name!r}: root {r.entity!r} is not in the topology",
+                node=r.entity,
+            )
         p = idx.position(r.entity)
         y_root[p] += 1.0 / len(roots)
         if r.fault in FAULT_TYPES:
@@ -105,8 +114,10 @@ def propagation_sample(incident: Incident) -> Data:
     _check_truth(incident)
     roots = incident.truth.root_causes
     if len(roots) != 1:
-        raise InputError(f"incident {incident.name!r}: a propagation sample needs exactly one root, "
-                         f"found {len(roots)}")
+        raise InputError(
+            f"incident {incident.name!r}: a propagation sample needs exactly one root, "
+            f"found {len(roots)}"
+        )
     root = roots[0]
     data = failure_graph(incident.topology, hypothesis=(str(root.fault), root.entity))
     idx = entity_index(incident.topology)
@@ -197,13 +208,21 @@ def twin_incidents(
                     logger.debug("skipping core %s: %s", core, exc)
                     continue
             else:
-                net = make_network(size_names[int(rng.choice(len(size_names), p=size_p))], random_state=rng)
+                net = make_network(
+                    size_names[int(rng.choice(len(size_names), p=size_p))], random_state=rng
+                )
             n_roots = 1 if single_fault_noise_free else int(rng.choice(len(root_p), p=root_p)) + 1
             level = 0.0 if single_fault_noise_free else float(rng.uniform(*noise))
             vocab = _VOCABULARIES[int(rng.integers(len(_VOCABULARIES)))]
             try:
-                yield make_incident(net, n_roots=n_roots, noise=level, random_state=rng, vocabulary=vocab,
-                                    name=f"twin-{random_state}-{i:05d}")
+                yield make_incident(
+                    net,
+                    n_roots=n_roots,
+                    noise=level,
+                    random_state=rng,
+                    vocabulary=vocab,
+                    name=f"twin-{random_state}-{i:05d}",
+                )
                 break
             except InputError as exc:  # e.g. no entity left for another root
                 logger.debug("redrawing incident %d: %s", i, exc)

@@ -25,11 +25,11 @@ from torch_geometric.data import Batch, Data
 
 from rca.datasets import FAULT_KINDS, FAULT_TYPES
 from rca.errors import InputError, ModelFileError, NotFittedError
-from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 from rca.gnn._failure_net import FailureNet
 from rca.gnn._graph_data import ENTITY_KINDS, FEATURES, failure_graph
 from rca.gnn._serialize import read_model_file, write_model_file
 from rca.incident import Incident
+from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 from rca.topology import Topology
 
 __all__ = ["FailureGNN", "PRETRAINED_PROPAGATION", "RootScores"]
@@ -64,8 +64,14 @@ class RootScores:
         The graph the scores were computed on.
     """
 
-    def __init__(self, entity_ids: tuple[str, ...], kinds: tuple[str, ...], probability: np.ndarray,
-                 fault: tuple[str, ...], data: Data) -> None:
+    def __init__(
+        self,
+        entity_ids: tuple[str, ...],
+        kinds: tuple[str, ...],
+        probability: np.ndarray,
+        fault: tuple[str, ...],
+        data: Data,
+    ) -> None:
         self.entity_ids = entity_ids
         self.kinds = kinds
         self.probability = probability
@@ -83,7 +89,8 @@ def _masked_fault_logits(logits: torch.Tensor, entity_kind: torch.Tensor) -> tor
 
 def _segment_log_softmax(logits: torch.Tensor, batch: torch.Tensor, n_graphs: int) -> torch.Tensor:
     top = torch.full((n_graphs,), float("-inf"), dtype=logits.dtype).scatter_reduce(
-        0, batch, logits, "amax", include_self=True)
+        0, batch, logits, "amax", include_self=True
+    )
     shifted = logits - top[batch]
     total = torch.zeros(n_graphs, dtype=logits.dtype).index_add_(0, batch, shifted.exp())
     return shifted - total.log()[batch]
@@ -103,7 +110,11 @@ def _loss(out: dict[str, torch.Tensor], batch: Batch) -> torch.Tensor:
         terms.append(0.3 * torch.nn.functional.cross_entropy(logits, batch.y_fault[has_fault]))
     sym = torch.isfinite(batch.y_symptom)
     if sym.any():
-        terms.append(torch.nn.functional.binary_cross_entropy_with_logits(out["symptom"][sym], batch.y_symptom[sym]))
+        terms.append(
+            torch.nn.functional.binary_cross_entropy_with_logits(
+                out["symptom"][sym], batch.y_symptom[sym]
+            )
+        )
     dl = torch.isfinite(batch.y_delay)
     if dl.any():
         terms.append(0.3 * torch.nn.functional.smooth_l1_loss(out["delay"][dl], batch.y_delay[dl]))
@@ -156,8 +167,17 @@ class FailureGNN(BaseEstimator):
     1.0
     """
 
-    def __init__(self, *, hidden: int = 32, layers: int = 4, epochs: int = 20, lr: float = 3e-3,
-                 batch_size: int = 16, random_state: int = 0, progress: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        hidden: int = 32,
+        layers: int = 4,
+        epochs: int = 20,
+        lr: float = 3e-3,
+        batch_size: int = 16,
+        random_state: int = 0,
+        progress: bool = False,
+    ) -> None:
         self.hidden = hidden
         self.layers = layers
         self.epochs = epochs
@@ -170,7 +190,9 @@ class FailureGNN(BaseEstimator):
     def _new_model(self) -> FailureNet:
         with torch.random.fork_rng(devices=[]):  # seeds init without touching global state
             torch.manual_seed(int(self.random_state))
-            return FailureNet(len(FEATURES), len(FAULT_TYPES), hidden=int(self.hidden), layers=int(self.layers))
+            return FailureNet(
+                len(FEATURES), len(FAULT_TYPES), hidden=int(self.hidden), layers=int(self.layers)
+            )
 
     def fit(self, samples: Iterable[Data | Incident], y: None = None) -> FailureGNN:
         """Train on labelled samples.
@@ -192,16 +214,24 @@ class FailureGNN(BaseEstimator):
 
         for name in ("hidden", "epochs", "batch_size"):
             if int(getattr(self, name)) < 1:
-                raise InputError(f"FailureGNN: {name} must be at least 1, found {getattr(self, name)!r}")
+                raise InputError(
+                    f"FailureGNN: {name} must be at least 1, found {getattr(self, name)!r}"
+                )
         if int(self.layers) < 0:
             raise InputError(f"FailureGNN: layers must be >= 0, found {self.layers!r}")
         train = [localisation_sample(s) if isinstance(s, Incident) else s for s in samples]
         if not train:
             raise InputError("FailureGNN.fit: no training samples")
         for i, d in enumerate(train):
-            if getattr(d, "x", None) is None or d.x.shape[1] != len(FEATURES) or getattr(d, "y_root", None) is None:
-                raise InputError(f"FailureGNN.fit: sample {i} is not a labelled failure graph "
-                                 f"(use localisation_sample / propagation_sample)")
+            if (
+                getattr(d, "x", None) is None
+                or d.x.shape[1] != len(FEATURES)
+                or getattr(d, "y_root", None) is None
+            ):
+                raise InputError(
+                    f"FailureGNN.fit: sample {i} is not a labelled failure graph "
+                    f"(use localisation_sample / propagation_sample)"
+                )
         model = self._new_model()
         rng = np.random.default_rng(self.random_state)
         opt = torch.optim.Adam(model.parameters(), lr=float(self.lr))
@@ -209,7 +239,8 @@ class FailureGNN(BaseEstimator):
         n_batches = -(-len(train) // bs)
         total = int(self.epochs) * n_batches
         sched = torch.optim.lr_scheduler.LambdaLR(
-            opt, lambda step: 0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * min(step, total) / total)))
+            opt, lambda step: 0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * min(step, total) / total))
+        )
         history: list[dict[str, Any]] = []
         epochs: Iterable[int] = range(1, int(self.epochs) + 1)
         if self.progress:
@@ -222,7 +253,7 @@ class FailureGNN(BaseEstimator):
             order = rng.permutation(len(train))
             losses = []
             for b in range(n_batches):
-                batch = Batch.from_data_list([train[i] for i in order[b * bs:(b + 1) * bs]])
+                batch = Batch.from_data_list([train[i] for i in order[b * bs : (b + 1) * bs]])
                 opt.zero_grad()
                 loss = _loss(model(batch.x, batch.edge_index, batch.edge_kind), batch)
                 loss.backward()
@@ -230,7 +261,11 @@ class FailureGNN(BaseEstimator):
                 opt.step()
                 sched.step()
                 losses.append(float(loss.detach()))
-            record = {"epoch": epoch, "loss": float(np.mean(losses)), "seconds": time.perf_counter() - start}
+            record = {
+                "epoch": epoch,
+                "loss": float(np.mean(losses)),
+                "seconds": time.perf_counter() - start,
+            }
             history.append(record)
             logger.info("epoch %d: %s", epoch, record)
         self.model_ = model.eval()
@@ -241,7 +276,9 @@ class FailureGNN(BaseEstimator):
     def _check_fitted(self) -> FailureNet:
         model = getattr(self, "model_", None)
         if model is None:
-            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit() or load() first")
+            raise NotFittedError(
+                f"This {type(self).__name__} is not fitted yet: call fit() or load() first"
+            )
         return model
 
     def forward(self, data: Data, task: str = "both") -> dict[str, torch.Tensor]:
@@ -267,15 +304,21 @@ class FailureGNN(BaseEstimator):
         RootScores
         """
         if not isinstance(incident, Incident):
-            raise InputError(f"FailureGNN.predict: expected an Incident, found {type(incident).__name__}")
+            raise InputError(
+                f"FailureGNN.predict: expected an Incident, found {type(incident).__name__}"
+            )
         data = failure_graph(incident.topology, incident.alarms, incident.metrics)
         out = self.forward(data, "localise")
         prob = torch.softmax(out["root"].double(), 0).numpy()
         faults = _masked_fault_logits(out["fault"], data.entity_kind).argmax(1).tolist()
         kinds = tuple(ENTITY_KINDS[k] for k in data.entity_kind.tolist())
-        return RootScores(tuple(data.entity_ids), kinds, prob, tuple(FAULT_TYPES[f] for f in faults), data)
+        return RootScores(
+            tuple(data.entity_ids), kinds, prob, tuple(FAULT_TYPES[f] for f in faults), data
+        )
 
-    def propagate(self, topology: Topology, fault: str, entity: str) -> tuple[np.ndarray, np.ndarray, Data]:
+    def propagate(
+        self, topology: Topology, fault: str, entity: str
+    ) -> tuple[np.ndarray, np.ndarray, Data]:
         """Symptom probability and delay (seconds) of every element under a fault hypothesis.
 
         Returns
@@ -315,14 +358,18 @@ class FailureGNN(BaseEstimator):
         """
         config, state, extra = read_model_file(path, _FORMAT, _FORMAT_VERSION, sizes=_SIZES)
         if extra.get("features") != list(FEATURES) or extra.get("fault_types") != list(FAULT_TYPES):
-            raise ModelFileError(f"{path}: failure model made for other input features or fault types; "
-                                 "retrain with `rca train propagation`")
+            raise ModelFileError(
+                f"{path}: failure model made for other input features or fault types; "
+                "retrain with `rca train propagation`"
+            )
         try:
             est = cls(**config)
             model = est._new_model()
             model.load_state_dict(state, strict=True)
         except (TypeError, ValueError, RuntimeError, InputError) as exc:
-            raise ModelFileError(f"{path}: failure model does not fit its parameters: {exc}") from exc
+            raise ModelFileError(
+                f"{path}: failure model does not fit its parameters: {exc}"
+            ) from exc
         est.model_ = model.eval()
         est.history_ = list(extra.get("history", []))
         return est
@@ -330,7 +377,7 @@ class FailureGNN(BaseEstimator):
     @classmethod
     def pretrained(cls) -> FailureGNN:
         """The shipped model (``rca train propagation`` reproduces it)."""
-        ref = resources.files("rca.gnn").joinpath("weights", PRETRAINED_PROPAGATION)
+        ref = resources.files("rca.gnn").joinpath("weights").joinpath(PRETRAINED_PROPAGATION)
         with resources.as_file(ref) as path:
             return cls.load(path)
 

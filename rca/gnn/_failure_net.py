@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 import weakref
+from typing import cast
 
 import torch
 from torch import nn
@@ -20,7 +21,9 @@ __all__ = ["FailureNet", "mean_adjacency"]
 _ADJACENCY: dict[int, tuple] = {}  # id(edge_index) -> (weakref, key, matrices)
 
 
-def mean_adjacency(edge_index: torch.Tensor, edge_kind: torch.Tensor, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+def mean_adjacency(
+    edge_index: torch.Tensor, edge_kind: torch.Tensor, n: int
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Row-normalised sparse adjacency of each edge kind (incidence, membership).
 
     Cached per ``edge_index`` tensor (a topology's static edges are built once),
@@ -43,7 +46,11 @@ def mean_adjacency(edge_index: torch.Tensor, edge_kind: torch.Tensor, n: int) ->
     pair = (out[0], out[1])
     if not key[1]:  # static topologies at inference; training batches are built once each
         ident = id(edge_index)
-        _ADJACENCY[ident] = (weakref.ref(edge_index, lambda _, ident=ident: _ADJACENCY.pop(ident, None)), key, pair)
+
+        def forget(_: object) -> None:
+            _ADJACENCY.pop(ident, None)
+
+        _ADJACENCY[ident] = (weakref.ref(edge_index, forget), key, pair)
     return pair
 
 
@@ -69,16 +76,26 @@ class FailureNet(nn.Module):
           (only the heads of ``task``)
     """
 
-    def __init__(self, n_features: int, n_faults: int, *, hidden: int = 32, layers: int = 4) -> None:
+    def __init__(
+        self, n_features: int, n_faults: int, *, hidden: int = 32, layers: int = 4
+    ) -> None:
         super().__init__()
         self.encode = nn.Linear(n_features, hidden)
         self.mix = nn.ModuleList(nn.Linear(3 * hidden, hidden) for _ in range(layers))
         self.root = nn.Sequential(nn.Linear(hidden + n_features, 16), nn.ReLU(), nn.Linear(16, 1))
         self.fault = nn.Linear(hidden + n_features, n_faults)
-        self.symptom = nn.Sequential(nn.Linear(hidden + n_features, 16), nn.ReLU(), nn.Linear(16, 2))
+        self.symptom = nn.Sequential(
+            nn.Linear(hidden + n_features, 16), nn.ReLU(), nn.Linear(16, 2)
+        )
 
-    def forward(self, x: torch.Tensor, edge_index: torch.Tensor, edge_kind: torch.Tensor, *,
-                task: str = "both") -> dict[str, torch.Tensor]:
+    def forward(
+        self,
+        x: torch.Tensor,
+        edge_index: torch.Tensor,
+        edge_kind: torch.Tensor,
+        *,
+        task: str = "both",
+    ) -> dict[str, torch.Tensor]:
         if not torch.is_grad_enabled():
             return self._infer(x, edge_index, edge_kind, task)
         h = torch.relu(self.encode(x))
@@ -96,8 +113,9 @@ class FailureNet(nn.Module):
             out["symptom"], out["delay"] = sym[:, 0], sym[:, 1]
         return out
 
-    def _infer(self, x: torch.Tensor, edge_index: torch.Tensor, edge_kind: torch.Tensor,
-               task: str) -> dict[str, torch.Tensor]:
+    def _infer(
+        self, x: torch.Tensor, edge_index: torch.Tensor, edge_kind: torch.Tensor, task: str
+    ) -> dict[str, torch.Tensor]:
         """The same function without autograd, for large graphs.
 
         No concatenations: each linear layer over ``[h, incidence @ h,
@@ -112,23 +130,26 @@ class FailureNet(nn.Module):
         if len(self.mix):
             incidence, membership = mean_adjacency(edge_index, edge_kind, n)
             z, y = torch.empty(n, hid), torch.empty(n, hid)
-            for mix in self.mix:
+            for layer in self.mix:
+                mix = cast(nn.Linear, layer)
                 w = mix.weight
                 torch.addmm(mix.bias, h, w[:, :hid].t(), out=z)
-                torch.mm(h, w[:, hid:2 * hid].t(), out=y)
+                torch.mm(h, w[:, hid : 2 * hid].t(), out=y)
                 z.addmm_(incidence, y)
-                torch.mm(h, w[:, 2 * hid:].t(), out=y)
+                torch.mm(h, w[:, 2 * hid :].t(), out=y)
                 z.addmm_(membership, y)
                 h.add_(z.relu_())
 
         def linear(layer: nn.Linear) -> torch.Tensor:  # layer([h, x]) without building [h, x]
-            return torch.addmm(layer.bias, h, layer.weight[:, :hid].t()).addmm_(x, layer.weight[:, hid:].t())
+            return torch.addmm(layer.bias, h, layer.weight[:, :hid].t()).addmm_(
+                x, layer.weight[:, hid:].t()
+            )
 
         out: dict[str, torch.Tensor] = {}
         if task in ("both", "localise"):
-            out["root"] = self.root[2](linear(self.root[0]).relu_()).squeeze(1)
+            out["root"] = self.root[2](linear(cast(nn.Linear, self.root[0])).relu_()).squeeze(1)
             out["fault"] = linear(self.fault)
         if task in ("both", "propagate"):
-            sym = self.symptom[2](linear(self.symptom[0]).relu_())
+            sym = self.symptom[2](linear(cast(nn.Linear, self.symptom[0])).relu_())
             out["symptom"], out["delay"] = sym[:, 0], sym[:, 1]
         return out

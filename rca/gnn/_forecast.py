@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -43,12 +43,15 @@ from sklearn.base import BaseEstimator
 from torch import Tensor, nn
 
 from rca.errors import InputError, ModelFileError, NotFittedError
-from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH, MAX_MODEL_WINDOW
 from rca.gnn._serialize import read_model_file, write_model_file
 from rca.gnn._tensors import CONGESTION_UTILIZATION
+from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH, MAX_MODEL_WINDOW
 from rca.metrics import Metrics
 from rca.result import Evidence, RCAResult
 from rca.topology import Topology
+
+if TYPE_CHECKING:
+    from rca.incident import Incident
 
 __all__ = [
     "PRETRAINED_FORECAST",
@@ -68,7 +71,12 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 # configuration entries that size the model, checked before it is built
-_SIZES = {"hidden": MAX_MODEL_WIDTH, "rounds": MAX_MODEL_DEPTH, "window": MAX_MODEL_WINDOW, "horizon": MAX_MODEL_WINDOW}
+_SIZES = {
+    "hidden": MAX_MODEL_WIDTH,
+    "rounds": MAX_MODEL_DEPTH,
+    "window": MAX_MODEL_WINDOW,
+    "horizon": MAX_MODEL_WINDOW,
+}
 _FORMAT = "netrca-forecast"
 _FORMAT_VERSION = 1
 PRETRAINED_FORECAST = "forecast.pt"
@@ -98,11 +106,19 @@ class UtilizationSeries:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per interval, one column per link."""
-        return pd.DataFrame(self.values, index=pd.Index(self.times, name="time"), columns=list(self.link_ids))
+        return pd.DataFrame(
+            self.values, index=pd.Index(self.times, name="time"), columns=list(self.link_ids)
+        )
 
 
-def utilization_series(topology: Topology, metrics: Metrics | pd.DataFrame, *, metric: str = "utilization",
-                       until: float | None = None, unit: str = "auto") -> UtilizationSeries:
+def utilization_series(
+    topology: Topology,
+    metrics: Metrics | pd.DataFrame,
+    *,
+    metric: str = "utilization",
+    until: float | None = None,
+    unit: str = "auto",
+) -> UtilizationSeries:
     """Link utilisation from long-format metrics, on the polling grid.
 
     Samples are put on a grid of the median polling interval (so that a few
@@ -150,8 +166,10 @@ def utilization_series(topology: Topology, metrics: Metrics | pd.DataFrame, *, m
     values = sel["value"].to_numpy(dtype=float)
     ok = np.isfinite(times) & np.isfinite(values)
     if not ok.any():
-        raise InputError(f"no {metric!r} samples for any of the {len(link_ids)} links of the topology",
-                         column="value")
+        raise InputError(
+            f"no {metric!r} samples for any of the {len(link_ids)} links of the topology",
+            column="value",
+        )
     times, values = times[ok], values[ok]
     cols = sel["entity"].map(column).to_numpy(dtype=np.int64)[ok]
     grid = np.unique(times)
@@ -168,7 +186,9 @@ def utilization_series(topology: Topology, metrics: Metrics | pd.DataFrame, *, m
     return UtilizationSeries(link_ids, grid[0] + step * np.arange(len(out)), out)
 
 
-def window_features(values: np.ndarray, ends: Sequence[int] | np.ndarray, window: int) -> np.ndarray:
+def window_features(
+    values: np.ndarray, ends: Sequence[int] | np.ndarray, window: int
+) -> np.ndarray:
     """Per link, the ``window`` samples up to each end index, gaps filled, and which were seen.
 
     Parameters
@@ -199,7 +219,9 @@ def window_features(values: np.ndarray, ends: Sequence[int] | np.ndarray, window
     first_value = np.take_along_axis(filled, first[:, None, :], axis=1)
     filled = np.where(pos < 0, first_value, filled)
     filled = np.where(seen.any(axis=1, keepdims=True), filled, 0.0)
-    return np.concatenate([filled, seen.astype(float)], axis=1).transpose(0, 2, 1).astype(np.float32)
+    return (
+        np.concatenate([filled, seen.astype(float)], axis=1).transpose(0, 2, 1).astype(np.float32)
+    )
 
 
 def link_adjacency(topology: Topology) -> Tensor:
@@ -213,7 +235,9 @@ def link_adjacency(topology: Topology) -> Tensor:
     """
     link_ids = topology.link_ids
     node_of = {n: i for i, n in enumerate(topology.node_ids)}
-    ends = np.asarray([[node_of[e] for e in topology.link_endpoints(l)] for l in link_ids], dtype=np.int64)
+    ends = np.asarray(
+        [[node_of[e] for e in topology.link_endpoints(l)] for l in link_ids], dtype=np.int64
+    )
     n = len(link_ids)
     rows = np.repeat(np.arange(n), 2)
     incidence = sparse.csr_matrix((np.ones(2 * n), (rows, ends.ravel())), shape=(n, len(node_of)))
@@ -224,8 +248,9 @@ def link_adjacency(topology: Topology) -> Tensor:
     pairs = pairs[:, order]
     degree = np.bincount(pairs[0], minlength=n).astype(np.float32)
     weights = (1.0 / degree[pairs[0]]).astype(np.float32)
-    return torch.sparse_coo_tensor(torch.as_tensor(pairs), torch.as_tensor(weights),
-                                   (n, n), check_invariants=True).coalesce()
+    return torch.sparse_coo_tensor(
+        torch.as_tensor(pairs), torch.as_tensor(weights), (n, n), check_invariants=True
+    ).coalesce()
 
 
 # -- baselines -------------------------------------------------------------------
@@ -245,7 +270,7 @@ def persistence_forecast(features: np.ndarray, horizon: int) -> np.ndarray:
     ndarray, shape (N, L, horizon)
     """
     window = features.shape[-1] // 2
-    return np.repeat(features[..., window - 1:window], horizon, axis=-1)
+    return np.repeat(features[..., window - 1 : window], horizon, axis=-1)
 
 
 def linear_trend_forecast(features: np.ndarray, horizon: int) -> np.ndarray:
@@ -299,20 +324,23 @@ class ForecastNet(nn.Module):
           :math:`(N, L, H)`.
     """
 
-    def __init__(self, window: int = 8, horizon: int = 3, hidden: int = 32, rounds: int = 2) -> None:
+    def __init__(
+        self, window: int = 8, horizon: int = 3, hidden: int = 32, rounds: int = 2
+    ) -> None:
         super().__init__()
         self.window, self.horizon, self.hidden, self.rounds = window, horizon, hidden, rounds
         n_in = 2 * window + horizon + 4
         self.encode = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
         if rounds > 0:
             self.update = nn.GRUCell(hidden, hidden)
-        self.readout = nn.Sequential(nn.Linear(hidden + n_in, hidden), nn.ReLU(),
-                                     nn.Linear(hidden, 2 * horizon + 1))
+        self.readout = nn.Sequential(
+            nn.Linear(hidden + n_in, hidden), nn.ReLU(), nn.Linear(hidden, 2 * horizon + 1)
+        )
         with torch.no_grad():  # start near persistence, congestion unlikely
             last = self.readout[-1]
             last.weight.mul_(0.1)
             last.bias.zero_()
-            last.bias[horizon:2 * horizon] = -3.0
+            last.bias[horizon : 2 * horizon] = -3.0
             last.bias[2 * horizon] = -2.0
 
     def summarise(self, x: Tensor) -> Tensor:
@@ -332,13 +360,19 @@ class ForecastNet(nn.Module):
         y_mean = (seen * values).sum(-1, keepdim=True) / safe
         var = (seen * (t - t_mean) ** 2).sum(-1, keepdim=True)
         cov = (seen * (t - t_mean) * (values - y_mean)).sum(-1, keepdim=True)
-        slope = torch.where((count >= 2) & (var > 0), cov / var.clamp(min=1e-6), torch.zeros_like(var))
+        slope = torch.where(
+            (count >= 2) & (var > 0), cov / var.clamp(min=1e-6), torch.zeros_like(var)
+        )
         future = w - 1 + torch.arange(1, self.horizon + 1, dtype=x.dtype, device=x.device)
-        last = values[..., w - 1:w]
+        last = values[..., w - 1 : w]
         trend = y_mean + slope * (future - t_mean) - last
         fitted = y_mean + slope * (t - t_mean)
         residual = torch.sqrt((seen * (values - fitted) ** 2).sum(-1, keepdim=True) / safe)
-        spread = [y_mean - last, values.amax(-1, keepdim=True) - last, values.amin(-1, keepdim=True) - last]
+        spread = [
+            y_mean - last,
+            values.amax(-1, keepdim=True) - last,
+            values.amin(-1, keepdim=True) - last,
+        ]
         return torch.cat([x, trend, *spread, residual], dim=-1)
 
     def forward(self, x: Tensor, adjacency: Tensor) -> tuple[Tensor, Tensor]:
@@ -348,15 +382,19 @@ class ForecastNet(nn.Module):
         h = self.encode(x)
         for _ in range(self.rounds):
             flat = h.transpose(0, 1).reshape(links, n * self.hidden)
-            messages = torch.sparse.mm(adjacency, flat).reshape(links, n, self.hidden).transpose(0, 1)
-            h = self.update(messages.reshape(-1, self.hidden), h.reshape(-1, self.hidden)).reshape(n, links, -1)
+            messages = (
+                torch.sparse.mm(adjacency, flat).reshape(links, n, self.hidden).transpose(0, 1)
+            )
+            h = self.update(messages.reshape(-1, self.hidden), h.reshape(-1, self.hidden)).reshape(
+                n, links, -1
+            )
         out = self.readout(torch.cat([h, x], dim=-1))
         w, k = self.window, self.horizon
-        last = x[..., w - 1:w]
-        trend = x[..., 2 * w:2 * w + k]
+        last = x[..., w - 1 : w]
+        trend = x[..., 2 * w : 2 * w + k]
         # a learned choice, per link, between persistence and the trend line, plus a correction
-        follow = torch.sigmoid(out[..., 2 * k:2 * k + 1])
-        return last + follow * trend + out[..., :k], out[..., k:2 * k]
+        follow = torch.sigmoid(out[..., 2 * k : 2 * k + 1])
+        return last + follow * trend + out[..., :k], out[..., k : 2 * k]
 
 
 # -- results -------------------------------------------------------------------------
@@ -409,25 +447,31 @@ class LinkForecast:
     def to_frame(self) -> pd.DataFrame:
         """One row per link and future interval (``step`` 1 is the next one)."""
         n_links, horizon = self.utilization.shape
-        return pd.DataFrame({
-            "link_id": np.repeat(np.asarray(self.link_ids, dtype=object), horizon),
-            "step": np.tile(np.arange(1, horizon + 1), n_links),
-            "time": self.now + self.interval_s * np.tile(np.arange(1, horizon + 1), n_links),
-            "current": np.repeat(self.current, horizon),
-            "utilization": self.utilization.ravel(),
-            "probability": self.probability.ravel(),
-        })
+        return pd.DataFrame(
+            {
+                "link_id": np.repeat(np.asarray(self.link_ids, dtype=object), horizon),
+                "step": np.tile(np.arange(1, horizon + 1), n_links),
+                "time": self.now + self.interval_s * np.tile(np.arange(1, horizon + 1), n_links),
+                "current": np.repeat(self.current, horizon),
+                "utilization": self.utilization.ravel(),
+                "probability": self.probability.ravel(),
+            }
+        )
 
 
 # -- the estimator --------------------------------------------------------------------
 
 
-def _training_windows(series: UtilizationSeries, window: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+def _training_windows(
+    series: UtilizationSeries, window: int, horizon: int
+) -> tuple[np.ndarray, np.ndarray]:
     """All windows with a full future inside the series: features (N, L, 2W), targets (N, L, H)."""
     values = series.values
     ends = np.arange(window - 1, len(values) - horizon)
     if len(ends) == 0:
-        return np.zeros((0, values.shape[1], 2 * window), np.float32), np.zeros((0, values.shape[1], horizon))
+        return np.zeros((0, values.shape[1], 2 * window), np.float32), np.zeros(
+            (0, values.shape[1], horizon)
+        )
     x = window_features(values, ends, window)
     y = np.stack([values[ends + k] for k in range(1, horizon + 1)], axis=-1)  # (N, L, H)
     return x, y.astype(np.float32)
@@ -510,8 +554,19 @@ class CongestionForecaster(BaseEstimator):
     True
     """
 
-    def __init__(self, *, window: int = 8, horizon: int = 3, hidden: int = 32, rounds: int = 2, epochs: int = 8,
-                 lr: float = 3e-3, batch_windows: int = 64, random_state: int = 0, progress: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        window: int = 8,
+        horizon: int = 3,
+        hidden: int = 32,
+        rounds: int = 2,
+        epochs: int = 8,
+        lr: float = 3e-3,
+        batch_windows: int = 64,
+        random_state: int = 0,
+        progress: bool = False,
+    ) -> None:
         self.window = window
         self.horizon = horizon
         self.hidden = hidden
@@ -525,14 +580,20 @@ class CongestionForecaster(BaseEstimator):
     def _new_model(self) -> ForecastNet:
         with torch.random.fork_rng(devices=[]):  # seeds init without touching global state
             torch.manual_seed(int(self.random_state))
-            return ForecastNet(int(self.window), int(self.horizon), int(self.hidden), int(self.rounds))
+            return ForecastNet(
+                int(self.window), int(self.horizon), int(self.hidden), int(self.rounds)
+            )
 
     def _check_params(self) -> None:
         for name in ("window", "horizon", "hidden", "epochs", "batch_windows"):
             if int(getattr(self, name)) < 1:
-                raise InputError(f"{type(self).__name__}: {name} must be at least 1, found {getattr(self, name)!r}")
+                raise InputError(
+                    f"{type(self).__name__}: {name} must be at least 1, found {getattr(self, name)!r}"
+                )
         if int(self.window) < 2:
-            raise InputError(f"{type(self).__name__}: window must be at least 2, found {self.window!r}")
+            raise InputError(
+                f"{type(self).__name__}: window must be at least 2, found {self.window!r}"
+            )
         if int(self.rounds) < 0:
             raise InputError(f"{type(self).__name__}: rounds must be >= 0, found {self.rounds!r}")
 
@@ -563,16 +624,26 @@ class CongestionForecaster(BaseEstimator):
                 continue
             x, target = _training_windows(series, window, horizon)
             if len(x):
-                data.append((torch.as_tensor(x), torch.as_tensor(target), link_adjacency(inc.topology)))
+                data.append(
+                    (torch.as_tensor(x), torch.as_tensor(target), link_adjacency(inc.topology))
+                )
         if not data:
-            raise InputError(f"{type(self).__name__}.fit: no incident has {window + horizon} intervals "
-                             "of link utilisation")
+            raise InputError(
+                f"{type(self).__name__}.fit: no incident has {window + horizon} intervals "
+                "of link utilisation"
+            )
         rng = np.random.default_rng(int(self.random_state))
         model = self._new_model()
         optimiser = torch.optim.Adam(model.parameters(), lr=float(self.lr))
-        batches = [(i, s) for i, (x, _, _) in enumerate(data) for s in range(0, len(x), int(self.batch_windows))]
+        batches = [
+            (i, s)
+            for i, (x, _, _) in enumerate(data)
+            for s in range(0, len(x), int(self.batch_windows))
+        ]
         steps = int(self.epochs) * len(batches)
-        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, steps, eta_min=float(self.lr) / 10)
+        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(
+            optimiser, steps, eta_min=float(self.lr) / 10
+        )
         history = []
         epochs: Iterable[int] = range(int(self.epochs))
         if self.progress:
@@ -603,10 +674,14 @@ class CongestionForecaster(BaseEstimator):
     def _check_fitted(self) -> ForecastNet:
         model = getattr(self, "model_", None)
         if model is None:
-            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit() or load() first")
+            raise NotFittedError(
+                f"This {type(self).__name__} is not fitted yet: call fit() or load() first"
+            )
         return model
 
-    def predict_windows(self, features: np.ndarray, adjacency: Tensor) -> tuple[np.ndarray, np.ndarray]:
+    def predict_windows(
+        self, features: np.ndarray, adjacency: Tensor
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Forecast precomputed windows (see :func:`window_features`).
 
         Returns
@@ -618,8 +693,15 @@ class CongestionForecaster(BaseEstimator):
             util, logit = model(torch.as_tensor(features, dtype=torch.float32), adjacency)
         return util.double().numpy(), torch.sigmoid(logit).double().numpy()
 
-    def predict(self, topology: Topology, metrics: Metrics | pd.DataFrame, *, at: float | None = None,
-                adjacency: Tensor | None = None, unit: str = "auto") -> LinkForecast:
+    def predict(
+        self,
+        topology: Topology,
+        metrics: Metrics | pd.DataFrame,
+        *,
+        at: float | None = None,
+        adjacency: Tensor | None = None,
+        unit: str = "auto",
+    ) -> LinkForecast:
         """Forecast every link from the last ``window`` intervals up to ``at``.
 
         Parameters
@@ -642,13 +724,27 @@ class CongestionForecaster(BaseEstimator):
         series = utilization_series(topology, metrics, until=at, unit=unit)
         end = len(series.times) - 1
         x = window_features(series.values, [end], model.window)
-        util, prob = self.predict_windows(x, link_adjacency(topology) if adjacency is None else adjacency)
+        util, prob = self.predict_windows(
+            x, link_adjacency(topology) if adjacency is None else adjacency
+        )
         current = series.values[end].copy()
-        seen = x[0, :, model.window:].any(axis=1)
-        current = np.where(np.isfinite(current), current, np.where(seen, x[0, :, model.window - 1], np.nan))
-        interval = float(np.median(np.diff(series.times))) if len(series.times) > 1 else float("nan")
-        return LinkForecast(series.link_ids, float(series.times[end]), interval, current,
-                            util[0], prob[0], seen, float(getattr(self, "threshold_", 0.5)))
+        seen = x[0, :, model.window :].any(axis=1)
+        current = np.where(
+            np.isfinite(current), current, np.where(seen, x[0, :, model.window - 1], np.nan)
+        )
+        interval = (
+            float(np.median(np.diff(series.times))) if len(series.times) > 1 else float("nan")
+        )
+        return LinkForecast(
+            series.link_ids,
+            float(series.times[end]),
+            interval,
+            current,
+            util[0],
+            prob[0],
+            seen,
+            float(getattr(self, "threshold_", 0.5)),
+        )
 
     # -- files -------------------------------------------------------------------------
 
@@ -699,8 +795,9 @@ def _shipped_forecaster() -> CongestionForecaster:
     return CongestionForecaster.pretrained()
 
 
-def congestion_evidence(incident: Any, *, forecaster: CongestionForecaster | None = None,
-                        at: float | None = None) -> dict[str, Evidence]:
+def congestion_evidence(
+    incident: Incident, *, forecaster: CongestionForecaster | None = None, at: float | None = None
+) -> dict[str, Evidence]:
     """Evidence for every link forecast congested in the next intervals.
 
     Parameters
@@ -739,14 +836,21 @@ def congestion_evidence(incident: Any, *, forecaster: CongestionForecaster | Non
     for k in np.flatnonzero(forecast.congested).tolist():
         link = forecast.link_ids[k]
         peak = float(np.max(forecast.utilization[k]))
-        why = (f"predicted utilisation {peak:.2f} on {link} over the next {forecast.horizon} intervals "
-               f"(now {forecast.current[k]:.2f}; P(congested) {float(np.max(forecast.probability[k])):.2f})")
+        why = (
+            f"predicted utilisation {peak:.2f} on {link} over the next {forecast.horizon} intervals "
+            f"(now {forecast.current[k]:.2f}; P(congested) {float(np.max(forecast.probability[k])):.2f})"
+        )
         out[link] = Evidence(path=(link,), why=why, source="gnn")
     return out
 
 
-def forecast_evidence(result: RCAResult, incident: Any, *, forecaster: CongestionForecaster | None = None,
-                      at: float | None = None) -> RCAResult:
+def forecast_evidence(
+    result: RCAResult,
+    incident: Incident,
+    *,
+    forecaster: CongestionForecaster | None = None,
+    at: float | None = None,
+) -> RCAResult:
     """Add forecast-congestion evidence to the congestion candidates; the ranking is unchanged.
 
     A link candidate forecast congested gets one
@@ -780,10 +884,18 @@ def forecast_evidence(result: RCAResult, incident: Any, *, forecaster: Congestio
         found: list[Evidence] = []
         if cand.kind == "link" and cand.entity in evidence:
             found.append(evidence[cand.entity])
-        elif cand.kind == "node" and cand.fault == "congestion" and cand.entity in topology.nodes.index:
+        elif (
+            cand.kind == "node"
+            and cand.fault == "congestion"
+            and cand.entity in topology.nodes.index
+        ):
             for link in topology.incident_links(cand.entity):
                 if link in evidence:
                     a, b = topology.link_endpoints(link)
-                    found.append(replace(evidence[link], path=(cand.entity, b if a == cand.entity else a)))
-        candidates.append(replace(cand, evidence=tuple(cand.evidence) + tuple(found)) if found else cand)
+                    found.append(
+                        replace(evidence[link], path=(cand.entity, b if a == cand.entity else a))
+                    )
+        candidates.append(
+            replace(cand, evidence=tuple(cand.evidence) + tuple(found)) if found else cand
+        )
     return replace(result, candidates=tuple(candidates))

@@ -24,12 +24,18 @@ import pandas as pd
 import torch
 from torch_geometric.data import Data
 
+from rca._observe import incident_onset
+from rca._telemetry import (
+    change_points,
+    full_scale,
+    is_share,
+    sampling_period,
+    segment_medians,
+    stopped_reporting,
+)
 from rca.alarms import AlarmLog
 from rca.datasets import FAULT_KINDS, FAULT_TYPES
 from rca.errors import InputError
-from rca._telemetry import (change_points, full_scale, is_share, sampling_period, segment_medians,
-                            stopped_reporting)
-from rca._observe import incident_onset
 from rca.metrics import Metrics
 from rca.topology import Topology
 from rca.vocabulary import ROLES, alarm_role, clear_rows, metric_role
@@ -50,46 +56,54 @@ ENTITY_KINDS = ("node", "link", "site")
 
 #: Topology features of every entity.
 STRUCTURE_FEATURES: tuple[str, ...] = (
-    "is_node", "is_link", "is_site",
-    "log_degree",      # log1p(links at an element / 2 for a link / members of a site) / 3
-    "layer",           # layer rank scaled to [0, 1] (0 = innermost); links and sites: their innermost end
-    "gateway",         # the element (an endpoint, a member) is an NMS gateway
-    "lost_size",       # log1p(elements the NMS loses if the entity fails) / log1p(elements)
-    "fiber", "microwave",  # link medium from link_type (links only)
-    "inside_site",     # a link whose two ends share a site (a patch cord or a run inside one building)
+    "is_node",
+    "is_link",
+    "is_site",
+    "log_degree",  # log1p(links at an element / 2 for a link / members of a site) / 3
+    "layer",  # layer rank scaled to [0, 1] (0 = innermost); links and sites: their innermost end
+    "gateway",  # the element (an endpoint, a member) is an NMS gateway
+    "lost_size",  # log1p(elements the NMS loses if the entity fails) / log1p(elements)
+    "fiber",
+    "microwave",  # link medium from link_type (links only)
+    "inside_site",  # a link whose two ends share a site (a patch cord or a run inside one building)
 )
 
-_WINDOW = (-120.0, 1800.0)    # incident window around the onset, seconds
-_EARLY_S = 2700.0             # how far before the window early warnings (mains, battery) are looked for
-_TIME_SCALE_S = 300.0         # first-alarm time features decay over this many seconds
+_WINDOW = (-120.0, 1800.0)  # incident window around the onset, seconds
+_EARLY_S = 2700.0  # how far before the window early warnings (mains, battery) are looked for
+_TIME_SCALE_S = 300.0  # first-alarm time features decay over this many seconds
 
 #: Observed-incident features (alarms about the entity: raised by an element, or naming a link).
 OBSERVED_FEATURES: tuple[str, ...] = (
-    *(f"role_{r}" for r in ROLES),   # an active alarm of this role in the incident window
-    "early_power",                   # power or dying-gasp alarms before the window (mains warnings)
-    "early_any",                     # any alarm before the window (a chatty entity)
-    "n_alarms",                      # log1p(active alarms in the window) / 4
-    "n_cleared",                     # log1p(cleared alarms in the window) / 3
-    "first_alarm",                   # exp(-(first active alarm - onset) / 300 s), 0 without one
-    "first_link_alarm",              # the same for link-role alarms
-    "outside",                       # log1p(alarms outside the window) / 3
-    "lost_cover",                    # share of what the entity's failure would cut off that is seen lost
-    "lost_explains",                 # share of all elements seen lost that the entity's failure would cut off
+    *(f"role_{r}" for r in ROLES),  # an active alarm of this role in the incident window
+    "early_power",  # power or dying-gasp alarms before the window (mains warnings)
+    "early_any",  # any alarm before the window (a chatty entity)
+    "n_alarms",  # log1p(active alarms in the window) / 4
+    "n_cleared",  # log1p(cleared alarms in the window) / 3
+    "first_alarm",  # exp(-(first active alarm - onset) / 300 s), 0 without one
+    "first_link_alarm",  # the same for link-role alarms
+    "outside",  # log1p(alarms outside the window) / 3
+    "lost_cover",  # share of what the entity's failure would cut off that is seen lost
+    "lost_explains",  # share of all elements seen lost that the entity's failure would cut off
     # metric level shifts at each series' own change point (not at the alarm onset: a
     # congestion often builds long before the storm), in baseline standard deviations / 10
-    "load_up", "load_down", "cpu_up", "cpu_down", "sla_up", "sla_down",
-    "load_level",                    # highest link/port utilisation after the rise, as a fraction of full
-    "median_level",                  # median of a link utilisation or CPU share over the export, as a fraction
-                                     # of full (an overload that began before the telemetry shows no rise)
-    "metric_silent",                 # telemetry reported before the onset, then stopped
+    "load_up",
+    "load_down",
+    "cpu_up",
+    "cpu_down",
+    "sla_up",
+    "sla_down",
+    "load_level",  # highest link/port utilisation after the rise, as a fraction of full
+    "median_level",  # median of a link utilisation or CPU share over the export, as a fraction
+    # of full (an overload that began before the telemetry shows no rise)
+    "metric_silent",  # telemetry reported before the onset, then stopped
 )
 
 #: Fault-hypothesis features (propagation mode).
 HYPOTHESIS_FEATURES: tuple[str, ...] = (
-    "hyp_root",        # the hypothesised entity (for a site also its members; for a link its endpoints at 0.5)
-    "hyp_lost",        # cut off from the NMS if the hypothesised entity fails
+    "hyp_root",  # the hypothesised entity (for a site also its members; for a link its endpoints at 0.5)
+    "hyp_lost",  # cut off from the NMS if the hypothesised entity fails
     "hyp_downstream",  # traffic passes through the hypothesised entity towards the gateways
-    "hyp_closeness",   # 1 / (1 + hops from the hypothesised entity), 0 beyond 8 hops
+    "hyp_closeness",  # 1 / (1 + hops from the hypothesised entity), 0 beyond 8 hops
     *(f"hyp_{f}" for f in FAULT_TYPES),  # the fault type, broadcast to every entity
 )
 
@@ -175,14 +189,16 @@ def _build_index(topo: Topology) -> EntityIndex:
     dst = np.asarray([pos[b] for _, b in ends], dtype=np.int64)
     site_of = np.full(n, -1, dtype=np.int64)
     for j, site in enumerate(sites):
-        for member in topo.sites[site]:
-            site_of[pos[member]] = n + m + j
+        for element in topo.sites[site]:
+            site_of[pos[element]] = n + m + j
     # message edges
     link_pos = n + np.arange(m)
     member = np.flatnonzero(site_of >= 0)
     heads = np.concatenate([src, dst, link_pos, link_pos, member, site_of[member]])
     tails = np.concatenate([link_pos, link_pos, src, dst, site_of[member], member])
-    kind = np.concatenate([np.zeros(4 * m, dtype=np.int64), np.ones(2 * len(member), dtype=np.int64)])
+    kind = np.concatenate(
+        [np.zeros(4 * m, dtype=np.int64), np.ones(2 * len(member), dtype=np.int64)]
+    )
     # single-failure reachability (dominator tree of the topology)
     reach = topo.reachability
     lost_sets: list[np.ndarray] = [reach.lost_if_node_fails(i) for i in range(n)]
@@ -192,7 +208,11 @@ def _build_index(topo: Topology) -> EntityIndex:
         lost_sets.append(np.unique(np.concatenate([lost_sets[i] for i in members])))
     sizes = np.asarray([len(x) for x in lost_sets], dtype=np.int64)
     lost_ptr = np.concatenate([[0], np.cumsum(sizes)])
-    lost_idx = np.concatenate(lost_sets).astype(np.int64) if len(lost_sets) else np.zeros(0, dtype=np.int64)
+    lost_idx = (
+        np.concatenate(lost_sets).astype(np.int64)
+        if len(lost_sets)
+        else np.zeros(0, dtype=np.int64)
+    )
     # structure features
     total = n + m + s
     x = np.zeros((total, _N_S), dtype=np.float32)
@@ -204,50 +224,78 @@ def _build_index(topo: Topology) -> EntityIndex:
     top = ranks[known].max() if known.any() else 0.0
     layer = np.where(known, ranks / top if top > 0 else 0.0, 1.0)
     gateway = topo.nodes["gateway"].reindex(nodes).to_numpy(dtype=bool).astype(np.float64)
-    members_count = np.bincount(site_of[member] - n - m, minlength=s).astype(np.float64) if s else np.zeros(0)
+    members_count = (
+        np.bincount(site_of[member] - n - m, minlength=s).astype(np.float64) if s else np.zeros(0)
+    )
     x[:n, 3] = np.log1p(degree) / 3
-    x[n:n + m, 3] = math.log1p(2) / 3
-    x[n + m:, 3] = np.log1p(members_count) / 3
+    x[n : n + m, 3] = math.log1p(2) / 3
+    x[n + m :, 3] = np.log1p(members_count) / 3
     x[:n, 4] = layer
-    x[n:n + m, 4] = np.minimum(layer[src], layer[dst]) if m else 0.0
+    x[n : n + m, 4] = np.minimum(layer[src], layer[dst]) if m else 0.0
     x[:n, 5] = gateway
-    x[n:n + m, 5] = np.maximum(gateway[src], gateway[dst]) if m else 0.0
+    x[n : n + m, 5] = np.maximum(gateway[src], gateway[dst]) if m else 0.0
     if s:
         site_layer = np.ones(s)
         site_gw = np.zeros(s)
         np.minimum.at(site_layer, site_of[member] - n - m, layer[member])
         np.maximum.at(site_gw, site_of[member] - n - m, gateway[member])
-        x[n + m:, 4] = site_layer
-        x[n + m:, 5] = site_gw
+        x[n + m :, 4] = site_layer
+        x[n + m :, 5] = site_gw
     x[:, 6] = np.log1p(sizes) / math.log1p(max(n, 1))
     if m and "link_type" in topo.links.columns:
-        media = topo.links["link_type"].reindex(links).astype(object).fillna("").astype(str).str.lower()
-        x[n:n + m, 7] = media.str.contains("fib|optic").to_numpy(dtype=np.float32)
+        media = (
+            topo.links["link_type"].reindex(links).astype(object).fillna("").astype(str).str.lower()
+        )
+        x[n : n + m, 7] = media.str.contains("fib|optic").to_numpy(dtype=np.float32)
     if m:
-        x[n:n + m, 8] = np.fromiter((l in topo.radio_links for l in links), dtype=np.float32, count=m)
-        x[n:n + m, 9] = ((site_of[src] >= 0) & (site_of[src] == site_of[dst])).astype(np.float32)
+        x[n : n + m, 8] = np.fromiter(
+            (l in topo.radio_links for l in links), dtype=np.float32, count=m
+        )
+        x[n : n + m, 9] = ((site_of[src] >= 0) & (site_of[src] == site_of[dst])).astype(np.float32)
     return EntityIndex(
-        ids=tuple(nodes) + tuple(links) + tuple(sites), kinds=kinds, n_nodes=n, n_links=m, n_sites=s,
-        structure=x, edge_index=torch.as_tensor(np.stack([heads, tails])), edge_kind=torch.as_tensor(kind),
-        lost_ptr=lost_ptr, lost_idx=lost_idx, link_src=src, link_dst=dst, site_of_node=site_of,
+        ids=tuple(nodes) + tuple(links) + tuple(sites),
+        kinds=kinds,
+        n_nodes=n,
+        n_links=m,
+        n_sites=s,
+        structure=x,
+        edge_index=torch.as_tensor(np.stack([heads, tails])),
+        edge_kind=torch.as_tensor(kind),
+        lost_ptr=lost_ptr,
+        lost_idx=lost_idx,
+        link_src=src,
+        link_dst=dst,
+        site_of_node=site_of,
     )
 
 
 def _alarm_table(alarms: AlarmLog | pd.DataFrame | None) -> pd.DataFrame:
     if alarms is None:
-        return pd.DataFrame({"time": pd.Series([], dtype="float64"), "device": pd.Series([], dtype=object),
-                             "alarm_type": pd.Series([], dtype=object)})
+        return pd.DataFrame(
+            {
+                "time": pd.Series([], dtype="float64"),
+                "device": pd.Series([], dtype=object),
+                "alarm_type": pd.Series([], dtype=object),
+            }
+        )
     frame = alarms.frame if isinstance(alarms, AlarmLog) else alarms
     missing = [c for c in ("time", "device", "alarm_type") if c not in frame.columns]
     if missing:
-        raise InputError(f"failure_graph: the alarm frame lacks column(s) {missing}; "
-                         "pass an AlarmLog or its .frame", column=missing[0])
+        raise InputError(
+            f"failure_graph: the alarm frame lacks column(s) {missing}; "
+            "pass an AlarmLog or its .frame",
+            column=missing[0],
+        )
     return frame
 
 
 def _roles(frame: pd.DataFrame) -> np.ndarray:
     types = frame["alarm_type"].astype(object).to_numpy()
-    messages = frame["message"].astype(object).to_numpy() if "message" in frame.columns else [None] * len(frame)
+    messages = (
+        frame["message"].astype(object).to_numpy()
+        if "message" in frame.columns
+        else [None] * len(frame)
+    )
     out = np.empty(len(frame), dtype=np.int64)
     for i, (a, msg) in enumerate(zip(types, messages)):
         role = alarm_role(str(a))
@@ -257,7 +305,9 @@ def _roles(frame: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _observe(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, metrics: pd.DataFrame | None) -> float:
+def _observe(
+    x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, metrics: pd.DataFrame | None
+) -> float:
     """Fill the observed block of ``x`` in place; returns the onset used."""
     n, m = idx.n_nodes, idx.n_links
     if len(frame) == 0:
@@ -269,9 +319,12 @@ def _observe(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, metrics: pd.D
     pos = idx._pos
     times = frame["time"].to_numpy(dtype=np.float64)
     devices = frame["device"].astype(object).to_numpy()
+
     def positions(values: np.ndarray, lo: int, hi: int) -> np.ndarray:
         """Graph position of each id if it names an entity in [lo, hi), else -1."""
-        found = np.asarray([pos.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int64)
+        found = np.asarray(
+            [pos.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int64
+        )
         return np.where((found >= lo) & (found < hi), found, -1)
 
     dev = positions(np.asarray([str(d) for d in devices], dtype=object), 0, n)
@@ -315,7 +368,7 @@ def _observe(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, metrics: pd.D
         block = slice(_N_S, _N_S + _N_O)
         sums = np.zeros((idx.n_sites, _N_O), dtype=np.float32)
         np.add.at(sums, site_rows - n - m, x[members, block])
-        x[n + m:, block] = sums / np.maximum(counts, 1.0)[:, None]
+        x[n + m :, block] = sums / np.maximum(counts, 1.0)[:, None]
     # reachability: how much of the observed outage each entity's failure explains
     lost_seen = np.zeros(n, dtype=np.float64)
     for role in _LOST_ROLES:
@@ -342,7 +395,9 @@ def _metric_shifts(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, onset: 
     ent_codes, ent_uni = pd.factorize(frame["entity"].astype(object).to_numpy())
     met_codes, met_uni = pd.factorize(frame["metric"].astype(object).to_numpy())
     ent_pos = np.asarray([pos.get(str(e), -1) for e in ent_uni], dtype=np.int64)
-    met_role = np.asarray([{"load": 0, "cpu": 1, "sla": 2}.get(metric_role(str(v)), -1) for v in met_uni])
+    met_role = np.asarray(
+        [{"load": 0, "cpu": 1, "sla": 2}.get(metric_role(str(v)), -1) for v in met_uni]
+    )
     width = max(len(met_uni), 1)
     t_all = frame["time"].to_numpy(dtype=np.float64)
     v_all = frame["value"].to_numpy(dtype=np.float64)
@@ -367,8 +422,11 @@ def _metric_shifts(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, onset: 
     counts = np.diff(np.r_[start, len(v)])
     median = segment_medians(v[np.lexsort((v, group))], start, counts)
     share = is_share(met_uni[uniq % width], peak) & (role >= 0) & (role <= 1) & (counts >= 3)
-    np.maximum.at(x[:, _OBS["median_level"]], e_pos[share],
-                  np.clip(median[share] / per_unit[share], 0.0, 1.0).astype(np.float32))
+    np.maximum.at(
+        x[:, _OBS["median_level"]],
+        e_pos[share],
+        np.clip(median[share] / per_unit[share], 0.0, 1.0).astype(np.float32),
+    )
     for sign, offset in ((1.0, 0), (-1.0, 1)):
         split = change_points(group, start, v, sign)
         after = (np.arange(len(v)) > split[group]) & (split[group] >= 0)
@@ -377,12 +435,14 @@ def _metric_shifts(x: np.ndarray, idx: EntityIndex, frame: pd.DataFrame, onset: 
         s1 = np.bincount(group, weights=np.where(before, v, 0.0), minlength=n_series)
         s2 = np.bincount(group, weights=np.where(before, v * v, 0.0), minlength=n_series)
         mean = s1 / np.maximum(nb, 1)
-        sd = np.sqrt(np.maximum(s2 / np.maximum(nb, 1) - mean ** 2, 0.0)) + 0.05 * np.abs(mean) + 1e-6
+        sd = np.sqrt(np.maximum(s2 / np.maximum(nb, 1) - mean**2, 0.0)) + 0.05 * np.abs(mean) + 1e-6
         far = np.full(n_series, -np.inf)
         np.maximum.at(far, group[after], sign * v[after])
         has = np.isfinite(far) & (role >= 0)
         z = np.clip((far[has] - sign * mean[has]) / sd[has], 0.0, 10.0) / 10
-        np.maximum.at(x, (e_pos[has], _OBS["load_up"] + 2 * role[has] + offset), z.astype(np.float32))
+        np.maximum.at(
+            x, (e_pos[has], _OBS["load_up"] + 2 * role[has] + offset), z.astype(np.float32)
+        )
         if sign > 0:
             load = has & (role == 0)
             level = np.clip(far[load] / per_unit[load], 0.0, 1.0)
@@ -410,12 +470,15 @@ def _hypothesise(x: np.ndarray, idx: EntityIndex, topo: Topology, fault: str, en
     else:
         starts = [entity]
     if fault not in ("congestion", "cpu_overload"):
-        lost = idx.lost_idx[idx.lost_ptr[p]:idx.lost_ptr[p + 1]]
+        lost = idx.lost_idx[idx.lost_ptr[p] : idx.lost_ptr[p + 1]]
         if fault == "card_failure":
             lost = lost[lost != p]
         x[lost, _HYP["hyp_lost"]] = 1.0
-    down = topo.downstream_of(entity, "link" if kind == "link" else "node") if kind != "site" else \
-        sorted({d for v in starts for d in topo.downstream_of(v, "node")})
+    down = (
+        topo.downstream_of(entity, "link" if kind == "link" else "node")
+        if kind != "site"
+        else sorted({d for v in starts for d in topo.downstream_of(v, "node")})
+    )
     if down:
         x[[idx.position(v) for v in down], _HYP["hyp_downstream"]] = 1.0
     hops: dict[str, int] = {}
@@ -424,12 +487,16 @@ def _hypothesise(x: np.ndarray, idx: EntityIndex, topo: Topology, fault: str, en
             hops[w] = min(d, hops.get(w, d))
     if hops:
         rows = np.asarray([idx.position(w) for w in hops])
-        x[rows, _HYP["hyp_closeness"]] = 1.0 / (1.0 + np.asarray(list(hops.values()), dtype=np.float32))
+        x[rows, _HYP["hyp_closeness"]] = 1.0 / (
+            1.0 + np.asarray(list(hops.values()), dtype=np.float32)
+        )
         # links: the closer endpoint, half a hop further
         close = np.zeros(n, dtype=np.float32)
         close[rows] = x[rows, _HYP["hyp_closeness"]]
         if m:
-            x[n:n + m, _HYP["hyp_closeness"]] = np.maximum(close[idx.link_src], close[idx.link_dst]) * 0.8
+            x[n : n + m, _HYP["hyp_closeness"]] = (
+                np.maximum(close[idx.link_src], close[idx.link_dst]) * 0.8
+            )
     if kind == "link":
         x[p, _HYP["hyp_closeness"]] = 1.0
 
@@ -482,7 +549,9 @@ def failure_graph(
     (True, True)
     """
     if not isinstance(topology, Topology):
-        raise InputError(f"failure_graph: topology must be a Topology, found {type(topology).__name__}")
+        raise InputError(
+            f"failure_graph: topology must be a Topology, found {type(topology).__name__}"
+        )
     idx = entity_index(topology)
     x = np.zeros((len(idx.ids), len(FEATURES)), dtype=np.float32)
     x[:, :_N_S] = idx.structure
@@ -492,8 +561,12 @@ def failure_graph(
     if hypothesis is not None:
         fault, entity = hypothesis
         _hypothesise(x, idx, topology, str(fault), str(entity))
-    data = Data(x=torch.from_numpy(x), edge_index=idx.edge_index, edge_kind=idx.edge_kind,
-                entity_kind=torch.as_tensor(idx.kinds))
+    data = Data(
+        x=torch.from_numpy(x),
+        edge_index=idx.edge_index,
+        edge_kind=idx.edge_kind,
+        entity_kind=torch.as_tensor(idx.kinds),
+    )
     data.onset = onset
     data.entity_ids = list(idx.ids)
     return data

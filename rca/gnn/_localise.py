@@ -25,18 +25,34 @@ def _first_alarms(incident: Incident, onset: float) -> dict[str, list[EvidenceAl
     t = frame["time"].to_numpy(dtype=np.float64)
     keep = (t >= onset - 120.0) & (t <= onset + 1800.0) & ~clear_rows(frame)
     out: dict[str, list[EvidenceAlarm]] = {}
-    link = frame["link_id"].astype(object).to_numpy() if "link_id" in frame.columns else [None] * len(frame)
-    for dev, kind, when, lid in zip(frame["device"].astype(object).to_numpy()[keep],
-                                    frame["alarm_type"].astype(object).to_numpy()[keep], t[keep],
-                                    np.asarray(link, dtype=object)[keep]):
+    link = (
+        frame["link_id"].astype(object).to_numpy()
+        if "link_id" in frame.columns
+        else [None] * len(frame)
+    )
+    for dev, kind, when, lid in zip(
+        frame["device"].astype(object).to_numpy()[keep],
+        frame["alarm_type"].astype(object).to_numpy()[keep],
+        t[keep],
+        np.asarray(link, dtype=object)[keep],
+    ):
         got = out.setdefault(str(dev), [])
         if len(got) < 3:
-            got.append(EvidenceAlarm(str(dev), str(kind), float(when), lid if isinstance(lid, str) else None))
+            got.append(
+                EvidenceAlarm(
+                    str(dev), str(kind), float(when), lid if isinstance(lid, str) else None
+                )
+            )
     return out
 
 
-def _evidence(incident: Incident, entity: str, kind: str, alarming: list[str],
-              alarms: dict[str, list[EvidenceAlarm]]) -> tuple[list[Evidence], int]:
+def _evidence(
+    incident: Incident,
+    entity: str,
+    kind: str,
+    alarming: list[str],
+    alarms: dict[str, list[EvidenceAlarm]],
+) -> tuple[list[Evidence], int]:
     topo = incident.topology
     if kind == "link":
         starts = list(topo.link_endpoints(entity))
@@ -55,14 +71,23 @@ def _evidence(incident: Incident, entity: str, kind: str, alarming: list[str],
         path = best[target] if kind == "node" else [entity, *best[target]]
         hops = len(best[target]) - 1
         if hops == 0:
-            why = {"node": f"{target} alarms itself", "link": f"{target}, an end of {entity}, alarms",
-                   "site": f"{target}, at site {entity}, alarms"}[kind]
+            why = {
+                "node": f"{target} alarms itself",
+                "link": f"{target}, an end of {entity}, alarms",
+                "site": f"{target}, at site {entity}, alarms",
+            }[kind]
         else:
             why = f"{target} alarms {hops} hop(s) from {entity}"
         out.append(Evidence(tuple(path), why, tuple(alarms.get(target, ())), source="gnn"))
     if not out:
-        out.append(Evidence((entity,), f"no alarming element within {_MAX_HOPS} hops of {entity}; "
-                                       "scored from the topology and telemetry", source="gnn"))
+        out.append(
+            Evidence(
+                (entity,),
+                f"no alarming element within {_MAX_HOPS} hops of {entity}; "
+                "scored from the topology and telemetry",
+                source="gnn",
+            )
+        )
     close = sum(1 for v in near if len(best[v]) - 1 <= 2)
     return out, close
 
@@ -108,10 +133,33 @@ def localise(incident: Incident, *, max_candidates: int = 20, model=None) -> RCA
     for rank, i in enumerate(scores.order()[: int(max_candidates)], start=1):
         entity, kind, p = scores.entity_ids[i], scores.kinds[i], float(scores.probability[i])
         evidence, close = _evidence(incident, entity, kind, alarming, alarms)
-        reason = (f"GNN root probability {p:.2f} for {scores.fault[i]}; "
-                  f"{close} alarming element(s) within 2 hops")
-        candidates.append(Candidate(rank, entity, kind, min(max(p, 0.0), 1.0), scores.fault[i], reason,
-                                    tuple(evidence), explained=close, scores={"gnn": p}))
-    notes = () if alarming else ("no alarms in the incident window: the ranking rests on topology and metrics",)
-    return RCAResult(incident.name, tuple(candidates), time.perf_counter() - start, "gnn",
-                     len(incident.alarms), notes)
+        reason = (
+            f"GNN root probability {p:.2f} for {scores.fault[i]}; "
+            f"{close} alarming element(s) within 2 hops"
+        )
+        candidates.append(
+            Candidate(
+                rank,
+                entity,
+                kind,
+                min(max(p, 0.0), 1.0),
+                scores.fault[i],
+                reason,
+                tuple(evidence),
+                explained=close,
+                scores={"gnn": p},
+            )
+        )
+    notes = (
+        ()
+        if alarming
+        else ("no alarms in the incident window: the ranking rests on topology and metrics",)
+    )
+    return RCAResult(
+        incident.name,
+        tuple(candidates),
+        time.perf_counter() - start,
+        "gnn",
+        len(incident.alarms),
+        notes,
+    )

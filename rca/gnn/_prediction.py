@@ -58,8 +58,12 @@ class CongestionPrediction:
                 index=pd.Index(list(self.link_ids), name="link_id"),
             )
         if entity == "path":
-            return pd.DataFrame({"source": self.path_source, "target": self.path_target, "delay": self.path_delay})
-        raise InputError(f"CongestionPrediction.to_frame: entity must be 'link' or 'path', found {entity!r}")
+            return pd.DataFrame(
+                {"source": self.path_source, "target": self.path_target, "delay": self.path_delay}
+            )
+        raise InputError(
+            f"CongestionPrediction.to_frame: entity must be 'link' or 'path', found {entity!r}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able: the name, then per-link and per-path records."""
@@ -102,14 +106,19 @@ class CongestionScores:
 
     def to_dict(self) -> dict[str, Any]:
         """The scores as a JSON-able dict."""
-        return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in self.__dict__.items()}
+        return {
+            k: (None if isinstance(v, float) and np.isnan(v) else v)
+            for k, v in self.__dict__.items()
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """One row of scores."""
         return pd.DataFrame([self.__dict__])
 
 
-def score_congestion(predictions: Sequence[CongestionPrediction], samples: Iterable[Any]) -> CongestionScores:
+def score_congestion(
+    predictions: Sequence[CongestionPrediction], samples: Iterable[Any]
+) -> CongestionScores:
     """Score predictions against the labels of the samples they were made for.
 
     Parameters

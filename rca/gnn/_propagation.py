@@ -40,21 +40,35 @@ class PropagationPrediction:
     def affected(self, threshold: float = 0.5) -> list[tuple[str, float, float]]:
         """``(element, probability, delay_s)`` at or above ``threshold``, most probable first."""
         order = np.lexsort((np.arange(len(self.elements)), -self.probability))
-        return [(self.elements[i], float(self.probability[i]), float(self.delay_s[i]))
-                for i in order if self.probability[i] >= threshold]
+        return [
+            (self.elements[i], float(self.probability[i]), float(self.delay_s[i]))
+            for i in order
+            if self.probability[i] >= threshold
+        ]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per element, most probable first."""
-        frame = pd.DataFrame({"entity": list(self.elements), "probability": self.probability,
-                              "delay_s": self.delay_s})
-        return frame.sort_values(["probability", "entity"], ascending=[False, True], kind="stable",
-                                 ignore_index=True)
+        frame = pd.DataFrame(
+            {
+                "entity": list(self.elements),
+                "probability": self.probability,
+                "delay_s": self.delay_s,
+            }
+        )
+        return frame.sort_values(
+            ["probability", "entity"], ascending=[False, True], kind="stable", ignore_index=True
+        )
 
     def to_dict(self, threshold: float = 0.5) -> dict:
         """``{"fault", "entity", "affected": [{"entity", "probability", "delay_s"}]}``, most probable first."""
-        return {"fault": self.fault, "entity": self.entity,
-                "affected": [{"entity": e, "probability": round(p, 4), "delay_s": round(d, 1)}
-                             for e, p, d in self.affected(threshold)]}
+        return {
+            "fault": self.fault,
+            "entity": self.entity,
+            "affected": [
+                {"entity": e, "probability": round(p, 4), "delay_s": round(d, 1)}
+                for e, p, d in self.affected(threshold)
+            ],
+        }
 
 
 def propagate(topology: Topology, fault: str, entity: str, *, model=None) -> PropagationPrediction:

@@ -15,13 +15,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONGESTION_RECIPE", "PROPAGATION_RECIPE", "corpus_key", "default_gnnet_dir", "propagation_corpus", "train_congestion",
-           "train_propagation"]
+__all__ = [
+    "CONGESTION_RECIPE",
+    "PROPAGATION_RECIPE",
+    "corpus_key",
+    "default_gnnet_dir",
+    "propagation_corpus",
+    "train_congestion",
+    "train_propagation",
+]
 
 logger = logging.getLogger(__name__)
 
 CONGESTION_RECIPE: dict[str, Any] = {
-    "hidden": 8,   # 32 was no more accurate on validation and four times slower
+    "hidden": 8,  # 32 was no more accurate on validation and four times slower
     "iterations": 2,
     "epochs": 120,
     "lr": 3e-3,
@@ -52,8 +59,14 @@ def default_gnnet_dir() -> Path:
     return get_data_home() / "gnnet-2021"
 
 
-def train_congestion(train_dir: str | Path, validation_dir: str | Path | None, out: str | Path,
-                     *, progress: bool = False, **overrides: Any) -> dict[str, Any]:
+def train_congestion(
+    train_dir: str | Path,
+    validation_dir: str | Path | None,
+    out: str | Path,
+    *,
+    progress: bool = False,
+    **overrides: Any,
+) -> dict[str, Any]:
     """Train the congestion predictor with :data:`CONGESTION_RECIPE` and save it.
 
     Returns
@@ -113,7 +126,16 @@ benchmark), by the mean of AC@1 and AC@3: 0.810 / 0.853, 0.793 / 0.869 and
 0.807 / 0.878."""
 
 _MODEL_KEYS = ("hidden", "layers", "epochs", "lr", "batch_size", "random_state")
-_SAMPLE_KEYS = ("x", "edge_index", "edge_kind", "entity_kind", "y_root", "y_fault", "y_symptom", "y_delay")
+_SAMPLE_KEYS = (
+    "x",
+    "edge_index",
+    "edge_kind",
+    "entity_kind",
+    "y_root",
+    "y_fault",
+    "y_symptom",
+    "y_delay",
+)
 
 
 def corpus_key(params: dict[str, Any]) -> str:
@@ -129,23 +151,39 @@ def corpus_key(params: dict[str, Any]) -> str:
     import pkgutil
 
     import rca.datasets
+    import rca.datasets.othersim
     from rca.gnn._graph_data import FEATURES
 
-    import rca.datasets.othersim
-
     names = sorted(f"rca.datasets.{m.name}" for m in pkgutil.iter_modules(rca.datasets.__path__))
-    names += sorted(f"rca.datasets.othersim.{m.name}" for m in pkgutil.iter_modules(rca.datasets.othersim.__path__))
-    names += ["rca.datasets", "rca.gnn._corpus", "rca.gnn._graph_data", "rca.vocabulary", "rca._observe",
-              "rca._telemetry", "rca._reachability", "rca._time", "rca.topology", "rca.alarms", "rca.metrics",
-              "rca.incident"]
+    names += sorted(
+        f"rca.datasets.othersim.{m.name}"
+        for m in pkgutil.iter_modules(rca.datasets.othersim.__path__)
+    )
+    names += [
+        "rca.datasets",
+        "rca.gnn._corpus",
+        "rca.gnn._graph_data",
+        "rca.vocabulary",
+        "rca._observe",
+        "rca._telemetry",
+        "rca._reachability",
+        "rca._time",
+        "rca.topology",
+        "rca.alarms",
+        "rca.metrics",
+        "rca.incident",
+    ]
     sources = "".join(inspect.getsource(importlib.import_module(n)) for n in names)
     features = hashlib.sha256((",".join(FEATURES) + sources).encode()).hexdigest()[:8]
-    return (f"{params['data_seed']}-{params['n_localisation']}-{params['n_propagation']}-"
-            f"{params.get('n_othersim', 0)}-{features}")
+    return (
+        f"{params['data_seed']}-{params['n_localisation']}-{params['n_propagation']}-"
+        f"{params.get('n_othersim', 0)}-{features}"
+    )
 
 
-def propagation_corpus(params: dict[str, Any], *, cache_dir: str | Path | None = None,
-                       progress: bool = False) -> list:
+def propagation_corpus(
+    params: dict[str, Any], *, cache_dir: str | Path | None = None, progress: bool = False
+) -> list:
     """The training samples of :data:`PROPAGATION_RECIPE` (cached as tensors in ``cache_dir``).
 
     The cache is a plain dict of tensors read with ``weights_only=True``;
@@ -155,10 +193,19 @@ def propagation_corpus(params: dict[str, Any], *, cache_dir: str | Path | None =
     from torch_geometric.data import Data
 
     from rca.errors import InputError
-    from rca.gnn._corpus import (localisation_sample, othersim_incidents, propagation_sample, twin_incidents,
-                                 zoo_cores)
+    from rca.gnn._corpus import (
+        localisation_sample,
+        othersim_incidents,
+        propagation_sample,
+        twin_incidents,
+        zoo_cores,
+    )
 
-    cache = Path(cache_dir) / f"netrca-failure-corpus-{corpus_key(params)}.pt" if cache_dir is not None else None
+    cache = (
+        Path(cache_dir) / f"netrca-failure-corpus-{corpus_key(params)}.pt"
+        if cache_dir is not None
+        else None
+    )
     if cache is not None and cache.is_file():
         try:
             stored = torch.load(str(cache), map_location="cpu", weights_only=True)
@@ -169,17 +216,24 @@ def propagation_corpus(params: dict[str, Any], *, cache_dir: str | Path | None =
     seed = int(params["data_seed"])
     samples = []
     loc = twin_incidents(int(params["n_localisation"]), random_state=seed, zoo=zoo)
-    prop = twin_incidents(int(params["n_propagation"]), random_state=seed + 1, zoo=zoo,
-                          single_fault_noise_free=True)
+    prop = twin_incidents(
+        int(params["n_propagation"]), random_state=seed + 1, zoo=zoo, single_fault_noise_free=True
+    )
     if progress:
         from tqdm.auto import tqdm
 
-        loc = tqdm(loc, total=int(params["n_localisation"]), desc="localisation corpus", unit="incident")
-        prop = tqdm(prop, total=int(params["n_propagation"]), desc="propagation corpus", unit="incident")
+        loc = tqdm(
+            loc, total=int(params["n_localisation"]), desc="localisation corpus", unit="incident"
+        )
+        prop = tqdm(
+            prop, total=int(params["n_propagation"]), desc="propagation corpus", unit="incident"
+        )
     samples += [localisation_sample(inc) for inc in loc]
     other = othersim_incidents(int(params.get("n_othersim", 0)), random_state=seed * 1000)
     if progress:
-        other = tqdm(other, total=int(params.get("n_othersim", 0)), desc="othersim corpus", unit="incident")
+        other = tqdm(
+            other, total=int(params.get("n_othersim", 0)), desc="othersim corpus", unit="incident"
+        )
     for inc in other:
         try:
             samples.append(localisation_sample(inc))
@@ -192,12 +246,19 @@ def propagation_corpus(params: dict[str, Any], *, cache_dir: str | Path | None =
             continue
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        torch.save({"samples": [{k: getattr(s, k) for k in _SAMPLE_KEYS} for s in samples]}, str(cache))
+        torch.save(
+            {"samples": [{k: getattr(s, k) for k in _SAMPLE_KEYS} for s in samples]}, str(cache)
+        )
     return samples
 
 
-def train_propagation(out: str | Path, *, cache_dir: str | Path | None = None, progress: bool = False,
-                      **overrides: Any) -> dict[str, Any]:
+def train_propagation(
+    out: str | Path,
+    *,
+    cache_dir: str | Path | None = None,
+    progress: bool = False,
+    **overrides: Any,
+) -> dict[str, Any]:
     """Train the failure GNN with :data:`PROPAGATION_RECIPE` on twin cascades and save it.
 
     Returns
@@ -219,8 +280,13 @@ def train_propagation(out: str | Path, *, cache_dir: str | Path | None = None, p
     seconds = time.perf_counter() - start
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
-    return {"seconds": round(seconds, 1), "corpus_seconds": round(corpus_seconds, 1),
-            "bytes": Path(out).stat().st_size, "n_samples": len(samples), **params}
+    return {
+        "seconds": round(seconds, 1),
+        "corpus_seconds": round(corpus_seconds, 1),
+        "bytes": Path(out).stat().st_size,
+        "n_samples": len(samples),
+        **params,
+    }
 
 
 # -- congestion forecaster (rca/gnn/weights/forecast.pt) ------------------------------
@@ -241,10 +307,21 @@ FORECAST_RECIPE: dict[str, Any] = {
 """Parameters of the shipped congestion forecaster and of its twin corpus
 (``ramp_fraction``: share of the incidents given :func:`with_demand_ramps`)."""
 
-_FORECAST_MODEL_KEYS = ("window", "horizon", "hidden", "rounds", "epochs", "lr", "batch_windows", "random_state")
+_FORECAST_MODEL_KEYS = (
+    "window",
+    "horizon",
+    "hidden",
+    "rounds",
+    "epochs",
+    "lr",
+    "batch_windows",
+    "random_state",
+)
 
 
-def forecast_corpus(n_incidents: int, *, random_state: int, ramp_fraction: float = 0.0) -> list[Any]:
+def forecast_corpus(
+    n_incidents: int, *, random_state: int, ramp_fraction: float = 0.0
+) -> list[Any]:
     """Twin incidents for the forecaster: random networks, faults and polling periods.
 
     Small (70 %) and medium networks; half the incidents are congestion
@@ -261,9 +338,13 @@ def forecast_corpus(n_incidents: int, *, random_state: int, ramp_fraction: float
     out = []
     for i in range(n_incidents):
         fault = "congestion" if rng.random() < 0.5 else str(rng.choice(FAULT_TYPES))
-        kwargs = {"n_roots": int(rng.integers(1, 3)), "size": "small" if rng.random() < 0.7 else "medium",
-                  "random_state": int(rng.integers(2**31)), "name": f"forecast-{random_state}-{i}",
-                  "metric_period_s": float(rng.choice([60.0, 120.0, 300.0], p=[0.5, 0.3, 0.2]))}
+        kwargs = {
+            "n_roots": int(rng.integers(1, 3)),
+            "size": "small" if rng.random() < 0.7 else "medium",
+            "random_state": int(rng.integers(2**31)),
+            "name": f"forecast-{random_state}-{i}",
+            "metric_period_s": float(rng.choice([60.0, 120.0, 300.0], p=[0.5, 0.3, 0.2])),
+        }
         try:
             out.append(make_incident(fault=fault, **kwargs))
         except InputError:  # the network has nothing this fault can hit (no microwave link...)
@@ -318,9 +399,15 @@ def with_demand_ramps(incident: Any, *, random_state: int, n_ramps: int | None =
         for entity, share in targets:
             on = (util & (frame["entity"] == entity)).to_numpy()
             extra[on] += 100.0 * share * shape[on]
-    ramped = frame.assign(value=np.where(util, np.minimum(frame["value"] + extra, 100.0), frame["value"]))
-    return dataclasses.replace(incident, metrics=Metrics.from_frame(ramped.drop(columns=["line"]),
-                                                                    source=f"{incident.name} (ramped)"))
+    ramped = frame.assign(
+        value=np.where(util, np.minimum(frame["value"] + extra, 100.0), frame["value"])
+    )
+    return dataclasses.replace(
+        incident,
+        metrics=Metrics.from_frame(
+            ramped.drop(columns=["line"]), source=f"{incident.name} (ramped)"
+        ),
+    )
 
 
 def train_forecast(out: str | Path, *, progress: bool = False, **overrides: Any) -> dict[str, Any]:
@@ -336,18 +423,27 @@ def train_forecast(out: str | Path, *, progress: bool = False, **overrides: Any)
 
     params = {**FORECAST_RECIPE, **overrides}
     start = time.perf_counter()
-    incidents = forecast_corpus(int(params["n_incidents"]), random_state=int(params["corpus_seed"]),
-                                ramp_fraction=float(params["ramp_fraction"]))
+    incidents = forecast_corpus(
+        int(params["n_incidents"]),
+        random_state=int(params["corpus_seed"]),
+        ramp_fraction=float(params["ramp_fraction"]),
+    )
     corpus_seconds = time.perf_counter() - start
     start = time.perf_counter()
     with _one_thread():
-        model = CongestionForecaster(**{k: params[k] for k in _FORECAST_MODEL_KEYS}, progress=progress)
+        model = CongestionForecaster(
+            **{k: params[k] for k in _FORECAST_MODEL_KEYS}, progress=progress
+        )
         model.fit(incidents)
     seconds = time.perf_counter() - start
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
-    return {"seconds": round(seconds, 1), "corpus_seconds": round(corpus_seconds, 1),
-            "bytes": Path(out).stat().st_size, **params}
+    return {
+        "seconds": round(seconds, 1),
+        "corpus_seconds": round(corpus_seconds, 1),
+        "bytes": Path(out).stat().st_size,
+        **params,
+    }
 
 
 __all__ += ["FORECAST_RECIPE", "forecast_corpus", "train_forecast", "with_demand_ramps"]

@@ -119,12 +119,18 @@ class RouteNet(nn.Module):
         self.hidden = hidden
         self.iterations = iterations
         n_link, n_path = len(LINK_FEATURES), len(PATH_FEATURES)
-        self.link_embed = nn.Sequential(nn.Linear(n_link, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
+        self.link_embed = nn.Sequential(
+            nn.Linear(n_link, hidden), nn.ReLU(), nn.Linear(hidden, hidden)
+        )
         if iterations > 0:
-            self.path_embed = nn.Sequential(nn.Linear(n_path, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
+            self.path_embed = nn.Sequential(
+                nn.Linear(n_path, hidden), nn.ReLU(), nn.Linear(hidden, hidden)
+            )
             self.path_gru = nn.GRU(hidden + 1, hidden)
             self.link_gru = nn.GRUCell(2 * hidden, hidden)
-        self.readout = nn.Sequential(nn.Linear(hidden + n_link, hidden), nn.ReLU(), nn.Linear(hidden, 4))
+        self.readout = nn.Sequential(
+            nn.Linear(hidden + n_link, hidden), nn.ReLU(), nn.Linear(hidden, 4)
+        )
         with torch.no_grad():  # start at the M/M/1/K estimate, no loss
             last = self.readout[-1]
             last.weight.mul_(0.1)
@@ -153,18 +159,39 @@ class RouteNet(nn.Module):
         per_link = torch.bincount(link_seq, minlength=n_links)
         by_link = torch.argsort(link_seq, stable=True)
         inverse = 1.0 / per_link.clamp(min=1).to(share_seq.dtype)
-        aggregate = _csr(torch.cat([per_link, per_link]), torch.cat([by_link, by_link]),
-                         torch.cat([share_seq[by_link], inverse[link_seq[by_link]]]),
-                         (2 * n_links, link_seq.shape[0]))
-        with warnings.catch_warnings():  # "sparse CSR support is in beta": only sparse @ dense is used
+        aggregate = _csr(
+            torch.cat([per_link, per_link]),
+            torch.cat([by_link, by_link]),
+            torch.cat([share_seq[by_link], inverse[link_seq[by_link]]]),
+            (2 * n_links, link_seq.shape[0]),
+        )
+        with (
+            warnings.catch_warnings()
+        ):  # "sparse CSR support is in beta": only sparse @ dense is used
             warnings.simplefilter("ignore", UserWarning)
-            path_links = torch.sparse_coo_tensor(rel.edge_index, torch.ones_like(rel.share),
-                                                 (n_paths, n_links)).coalesce().to_sparse_csr()
+            path_links = (
+                torch.sparse_coo_tensor(
+                    rel.edge_index, torch.ones_like(rel.share), (n_paths, n_links)
+                )
+                .coalesce()
+                .to_sparse_csr()
+            )
         hops = torch.bincount(e_path, minlength=n_paths)[paths_sorted]
         device = e_path.device
-        last_edge = torch.tensor(starts, dtype=torch.long, device=device)[hops - 1] + torch.arange(n_paths, device=device)
-        return PathWalk(order, batch_sizes, paths_sorted, link_seq, share_seq[:, None],
-                        tuple(zip(starts, sizes)), aggregate, path_links, last_edge)
+        last_edge = torch.tensor(starts, dtype=torch.long, device=device)[hops - 1] + torch.arange(
+            n_paths, device=device
+        )
+        return PathWalk(
+            order,
+            batch_sizes,
+            paths_sorted,
+            link_seq,
+            share_seq[:, None],
+            tuple(zip(starts, sizes)),
+            aggregate,
+            path_links,
+            last_edge,
+        )
 
     def forward(self, data: HeteroData, walk: PathWalk | None = None) -> dict[str, Tensor]:
         """Predict per-link and per-path figures; see the class docstring.
@@ -189,7 +216,9 @@ class RouteNet(nn.Module):
             if torch.is_grad_enabled():
                 h_link = self._iterate_packed(h_link, h_path[walk.paths_sorted], walk, n_links)
             else:
-                h_link = self._iterate_unrolled(h_link, h_path.index_select(0, walk.paths_sorted), walk)
+                h_link = self._iterate_unrolled(
+                    h_link, h_path.index_select(0, walk.paths_sorted), walk
+                )
 
         out = self.readout(torch.cat([h_link, x_link], dim=1))
         log_sojourn = x_link[:, 1] + out[:, 0]
@@ -210,7 +239,9 @@ class RouteNet(nn.Module):
             "loss_logit": out[:, 2],
         }
 
-    def _iterate_packed(self, h_link: Tensor, h_path: Tensor, walk: PathWalk, n_links: int) -> Tensor:
+    def _iterate_packed(
+        self, h_link: Tensor, h_path: Tensor, walk: PathWalk, n_links: int
+    ) -> Tensor:
         """Message passing with the packed GRU (differentiable; used in training)."""
         link_seq, share_seq = walk.link_seq, walk.share_seq
         h_path = h_path.unsqueeze(0)
@@ -239,22 +270,31 @@ class RouteNet(nn.Module):
         b_ih, b_hh = gru.bias_ih_l0, gru.bias_hh_l0
         # r and z add both biases; n keeps its hidden bias inside r * (...). The n gate gets its
         # own contiguous tensors: tanh on a strided slice costs three times as much.
-        w_link_rz, w_link_n = w_ih[:2 * hid, :hid].t(), w_ih[2 * hid:, :hid].t()
-        w_rz, w_n, b_n = w_hh[:2 * hid].t(), w_hh[2 * hid:].t(), b_hh[2 * hid:]
+        w_link_rz, w_link_n = w_ih[: 2 * hid, :hid].t(), w_ih[2 * hid :, :hid].t()
+        w_rz, w_n, b_n = w_hh[: 2 * hid].t(), w_hh[2 * hid :].t(), b_hh[2 * hid :]
         # the share's part of the input projection (and the input biases) does not change
         # across iterations: once per edge
-        share_rz = torch.addmm(b_ih[:2 * hid] + b_hh[:2 * hid], walk.share_seq, w_ih[None, :2 * hid, hid])
-        share_n = torch.addmm(b_ih[2 * hid:], walk.share_seq, w_ih[None, 2 * hid:, hid])
+        share_rz = torch.addmm(
+            b_ih[: 2 * hid] + b_hh[: 2 * hid], walk.share_seq, w_ih[None, : 2 * hid, hid]
+        )
+        share_n = torch.addmm(b_ih[2 * hid :], walk.share_seq, w_ih[None, 2 * hid :, hid])
         messages = h_link.new_empty(walk.link_seq.shape[0], hid)
-        blocks = [(messages[start:start + size], walk.link_seq[start:start + size],
-                   share_rz[start:start + size], share_n[start:start + size]) for start, size in walk.steps]
+        blocks = [
+            (
+                messages[start : start + size],
+                walk.link_seq[start : start + size],
+                share_rz[start : start + size],
+                share_n[start : start + size],
+            )
+            for start, size in walk.steps
+        ]
         h = h_path
         for _ in range(self.iterations):
             link_rz = h_link @ w_link_rz
             link_n = h_link @ w_link_n
             state = h
             for out, links, edge_rz, edge_n in blocks:
-                state = state[:out.shape[0]]
+                state = state[: out.shape[0]]
                 rz = link_rz.index_select(0, links).add_(edge_rz)
                 rz = rz.addmm_(state, w_rz).sigmoid_()
                 n = link_n.index_select(0, links).add_(edge_n)

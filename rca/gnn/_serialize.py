@@ -6,8 +6,9 @@ import json
 import os
 import pickle
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import torch
 
@@ -18,8 +19,14 @@ from rca.limits import MAX_MODEL_FILE_BYTES
 __all__ = ["write_model_file", "read_model_file"]
 
 
-def write_model_file(path: str | Path, kind: str, version: int, config: dict[str, Any],
-                     state: dict[str, torch.Tensor], extra: dict[str, Any] | None = None) -> None:
+def write_model_file(
+    path: str | Path,
+    kind: str,
+    version: int,
+    config: dict[str, Any],
+    state: dict[str, torch.Tensor],
+    extra: dict[str, Any] | None = None,
+) -> None:
     """Write ``{"format", "format_version", "config" (JSON), "extra" (JSON), "state"}``."""
     payload = {
         "format": kind,
@@ -28,12 +35,17 @@ def write_model_file(path: str | Path, kind: str, version: int, config: dict[str
         "extra": json.dumps(extra or {}, sort_keys=True),
         "state": {k: v.detach().clone().contiguous() for k, v in state.items()},
     }
-    with atomic_open(path, "wb") as handle:   # a full disk leaves the old file, not half a new one
+    with atomic_open(path, "wb") as handle:  # a full disk leaves the old file, not half a new one
         torch.save(payload, handle)
 
 
-def read_model_file(path: str | Path, kind: str, version: int, *, sizes: Mapping[str, int] | None = None,
-                    ) -> tuple[dict[str, Any], dict[str, torch.Tensor], dict[str, Any]]:
+def read_model_file(
+    path: str | Path,
+    kind: str,
+    version: int,
+    *,
+    sizes: Mapping[str, int] | None = None,
+) -> tuple[dict[str, Any], dict[str, torch.Tensor], dict[str, Any]]:
     """Read a file of :func:`write_model_file`; never unpickles arbitrary objects.
 
     Parameters
@@ -69,14 +81,26 @@ def read_model_file(path: str | Path, kind: str, version: int, *, sizes: Mapping
     except OSError as exc:
         raise ModelFileError(f"{where}: cannot read the model file: {exc}") from exc
     if size > MAX_MODEL_FILE_BYTES:
-        raise ModelFileError(f"{where}: {size} bytes is larger than a model file may be "
-                             f"({MAX_MODEL_FILE_BYTES} bytes, rca.limits.MAX_MODEL_FILE_BYTES); refused unread")
+        raise ModelFileError(
+            f"{where}: {size} bytes is larger than a model file may be "
+            f"({MAX_MODEL_FILE_BYTES} bytes, rca.limits.MAX_MODEL_FILE_BYTES); refused unread"
+        )
     try:
         payload = torch.load(where, map_location="cpu", weights_only=True)
     except FileNotFoundError as exc:
         raise ModelFileError(f"{where}: model file not found") from exc
-    except (pickle.UnpicklingError, RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError,
-            AttributeError, TypeError, KeyError, IndexError) as exc:
+    except (
+        pickle.UnpicklingError,
+        RuntimeError,
+        EOFError,
+        zipfile.BadZipFile,
+        ValueError,
+        OSError,
+        AttributeError,
+        TypeError,
+        KeyError,
+        IndexError,
+    ) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelFileError(
             f"{where}: not a readable netrca model file (corrupted, or it holds objects other than "
@@ -97,7 +121,9 @@ def read_model_file(path: str | Path, kind: str, version: int, *, sizes: Mapping
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"{where}: malformed {kind} model file: {exc}") from exc
     if not isinstance(config, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise ModelFileError(f"{where}: malformed {kind} model file: config or state of the wrong type")
+        raise ModelFileError(
+            f"{where}: malformed {kind} model file: config or state of the wrong type"
+        )
     for name, largest in (sizes or {}).items():
         if name not in config:
             continue
@@ -105,5 +131,6 @@ def read_model_file(path: str | Path, kind: str, version: int, *, sizes: Mapping
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= largest:
             raise ModelFileError(
                 f"{where}: {kind} model file asks for {name}={value!r}; expected a whole number from 1 to "
-                f"{largest} (rca.limits); refused before building the model")
+                f"{largest} (rca.limits); refused before building the model"
+            )
     return config, state, extra

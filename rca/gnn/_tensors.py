@@ -43,7 +43,13 @@ from torch_geometric.data import HeteroData
 from rca.errors import InputError, SchemaError
 from rca.gnn._queueing import mm1k
 
-__all__ = ["LINK_FEATURES", "PATH_FEATURES", "CONGESTION_UTILIZATION", "NetworkSample", "congestion_data"]
+__all__ = [
+    "LINK_FEATURES",
+    "PATH_FEATURES",
+    "CONGESTION_UTILIZATION",
+    "NetworkSample",
+    "congestion_data",
+]
 
 LINK_FEATURES = ("offered_load", "log_mm1k_sojourn", "mm1k_blocking", "mm1k_fill")
 PATH_FEATURES = ("bottleneck_share", "mean_share")
@@ -102,7 +108,9 @@ def congestion_data(sample: NetworkSample) -> HeteroData:
     for frame, cols, what in ((links, _LINK_COLUMNS, "links"), (paths, _PATH_COLUMNS, "paths")):
         missing = [c for c in cols if c not in frame.columns]
         if missing:
-            raise SchemaError(f"{what} frame lacks column(s) {missing}; has {list(frame.columns)}", file=name)
+            raise SchemaError(
+                f"{what} frame lacks column(s) {missing}; has {list(frame.columns)}", file=name
+            )
     cap = links["capacity_bps"].to_numpy(dtype=float)
     if len(cap) == 0 or not np.all(cap > 0):
         raise InputError("every link needs a positive capacity_bps", file=name)
@@ -122,7 +130,9 @@ def congestion_data(sample: NetworkSample) -> HeteroData:
         for pos, (a, b) in enumerate(zip(nodes[:-1], nodes[1:])):
             li = index.get((int(a), int(b)))
             if li is None:
-                raise InputError(f"path {p} ({list(nodes)}) steps over {a}->{b}, which is not a link", file=name)
+                raise InputError(
+                    f"path {p} ({list(nodes)}) steps over {a}->{b}, which is not a link", file=name
+                )
             e_path.append(p)
             e_link.append(li)
             e_pos.append(pos)
@@ -159,7 +169,9 @@ def congestion_data(sample: NetworkSample) -> HeteroData:
     data["link"].y_occupancy = torch.as_tensor(_column(links, "occupancy"), dtype=f32)
     data["link"].y_loss = torch.as_tensor(losses, dtype=f32)
     with np.errstate(invalid="ignore"):
-        cong = np.where(np.isnan(util), np.nan, ((util >= CONGESTION_UTILIZATION) | (losses > 0)).astype(float))
+        cong = np.where(
+            np.isnan(util), np.nan, ((util >= CONGESTION_UTILIZATION) | (losses > 0)).astype(float)
+        )
     data["link"].y_congested = torch.as_tensor(cong, dtype=f32)
     data["path"].x = torch.as_tensor(path_x, dtype=f32)
     data["path"].y_delay = torch.as_tensor(_column(paths, "delay"), dtype=f32)

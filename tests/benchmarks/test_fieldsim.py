@@ -4,6 +4,7 @@ fieldsim is held-out test data: these tests check only that its output
 follows the incident-format contract and its own promises, never how any
 ranker does on it.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,9 @@ def check_folder(folder: Path) -> dict:
     """Assert that one written incident folder follows the contract."""
     nodes = pd.read_csv(folder / "nodes.csv", dtype={"node_id": str, "site": str})
     links = pd.read_csv(folder / "links.csv", dtype={"link_id": str, "source": str, "target": str})
-    alarms = pd.read_csv(folder / "alarms.csv", dtype={"device": str, "link_id": str}, keep_default_na=False)
+    alarms = pd.read_csv(
+        folder / "alarms.csv", dtype={"device": str, "link_id": str}, keep_default_na=False
+    )
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     assert NODE_COLS <= set(nodes.columns)
     assert LINK_COLS <= set(links.columns)
@@ -87,7 +90,9 @@ def check_folder(folder: Path) -> dict:
     return truth
 
 
-@pytest.mark.parametrize("size,seed", [("small", 1), ("small", 2), ("small", 3), ("small", 4), ("medium", 5)])
+@pytest.mark.parametrize(
+    "size,seed", [("small", 1), ("small", 2), ("small", 3), ("small", 4), ("medium", 5)]
+)
 def test_written_folder_follows_spec(tmp_path: Path, size: str, seed: int) -> None:
     inc = make_incident(size, seed)
     check_folder(write_incident(inc, tmp_path / "inc"))
@@ -114,12 +119,19 @@ def test_reproducible_from_random_state() -> None:
 
 
 def _digest_in_subprocess(hashseed: str) -> str:
-    code = ("import sys, hashlib; sys.path.insert(0, sys.argv[1]); import fieldsim; "
-            "i = fieldsim.make_incident('small', 21, 'fiber_cut'); "
-            "print(hashlib.sha256((i.alarms.to_csv() + i.links.to_csv() + str(i.truth)).encode()).hexdigest())")
+    code = (
+        "import sys, hashlib; sys.path.insert(0, sys.argv[1]); import fieldsim; "
+        "i = fieldsim.make_incident('small', 21, 'fiber_cut'); "
+        "print(hashlib.sha256((i.alarms.to_csv() + i.links.to_csv() + str(i.truth)).encode()).hexdigest())"
+    )
     env = dict(os.environ, PYTHONHASHSEED=hashseed)
-    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "benchmarks")], env=env,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "benchmarks")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.strip()
 
 
@@ -156,8 +168,13 @@ def test_forced_fault_is_first_root(fault: str) -> None:
     inc = make_incident("small", 77, fault)
     first = inc.truth["root_causes"][0]
     assert first["fault"] == fault
-    kind = {"site_power": "site", "link_down": "link", "fiber_cut": "link", "microwave_fading": "link",
-            "congestion": "link"}.get(fault, "node")
+    kind = {
+        "site_power": "site",
+        "link_down": "link",
+        "fiber_cut": "link",
+        "microwave_fading": "link",
+        "congestion": "link",
+    }.get(fault, "node")
     assert first["kind"] == kind
     if fault == "fiber_cut":
         cut = [r for r in inc.truth["root_causes"] if r["fault"] == "fiber_cut"]
@@ -207,8 +224,22 @@ def test_generate_corpus_layout_and_balance(tmp_path: Path) -> None:
 
 
 def test_cli(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fieldsim"), str(tmp_path / "c"),
-                          "--n", "2", "--size", "small", "--seed", "4"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "fieldsim"),
+            str(tmp_path / "c"),
+            "--n",
+            "2",
+            "--size",
+            "small",
+            "--seed",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert len(out.stdout.strip().splitlines()) == 1
     assert sorted(p.name for p in (tmp_path / "c").iterdir()) == ["small-4-000", "small-4-001"]
 

@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-BENCHMARKS = ["rca_accuracy", "gnn_propagation", "independent_sim", "causal_chains", "rca_sparse_inputs"]
+BENCHMARKS = [
+    "rca_accuracy",
+    "gnn_propagation",
+    "independent_sim",
+    "causal_chains",
+    "rca_sparse_inputs",
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +41,12 @@ def test_roles_and_labels():
         sys.path.remove(str(REPO / "benchmarks"))
     seeds = Seeds(dev={1: "tuned on it"}, seen={3: "reported"}, fresh=(10, 11))
     assert [seeds.role(s) for s in (1, 3, 10, 99)] == ["dev", "seen", "fresh", "unregistered"]
-    assert seeds.by_role([11, 99, 1, 10, 3]) == {"dev": [1], "seen": [3], "fresh": [11, 10], "unregistered": [99]}
+    assert seeds.by_role([11, 99, 1, 10, 3]) == {
+        "dev": [1],
+        "seen": [3],
+        "fresh": [11, 10],
+        "unregistered": [99],
+    }
     assert seeds.label("fresh", [10, 11]) == "fresh seeds 10, 11 (fresh, never run before)"
     assert seeds.label("dev", [1]) == "dev seed 1 (development)"
     assert "UNREGISTERED" in seeds.label("unregistered", [99])
@@ -49,14 +60,19 @@ def test_benchmark_declares_its_seeds_and_runs_the_fresh_ones(modules, name):
     module = modules[name]
     seeds, default = module.SEEDS, module.DEFAULT_SEEDS
     assert seeds.fresh, f"{name} has no fresh seeds"
-    assert set(seeds.fresh) <= set(default), f"a plain run of {name} does not report its fresh seeds"
+    assert set(seeds.fresh) <= set(default), (
+        f"a plain run of {name} does not report its fresh seeds"
+    )
     assert all(seeds.role(s) != "unregistered" for s in default)
     # its docstring tells the reader which seeds are which
     doc = module.__doc__
     for word in ("dev", "fresh", "_seeds.py"):
         assert word in doc, (name, word)
     for seed in [*seeds.dev, *seeds.seen, seeds.fresh[0], seeds.fresh[-1]]:
-        assert str(seed) in doc.replace("_", "") or f"{seed:_}" in doc or _in_range(doc, seed), (name, seed)
+        assert str(seed) in doc.replace("_", "") or f"{seed:_}" in doc or _in_range(doc, seed), (
+            name,
+            seed,
+        )
 
 
 def _in_range(doc: str, seed: int) -> bool:
@@ -67,9 +83,11 @@ def _in_range(doc: str, seed: int) -> bool:
 def _fresh_random_states(modules) -> list[range]:
     """The random_state ranges the fresh corpora draw their incidents from."""
     out = []
-    for name in ("rca_accuracy", "independent_sim", "rca_sparse_inputs"):   # seed * 100_000 + i
+    for name in ("rca_accuracy", "independent_sim", "rca_sparse_inputs"):  # seed * 100_000 + i
         out += [range(s * 100_000, (s + 1) * 100_000) for s in modules[name].SEEDS.fresh]
-    out += [range(s, s + 300_000) for s in modules["causal_chains"].SEEDS.fresh]   # seed + size offset + i
+    out += [
+        range(s, s + 300_000) for s in modules["causal_chains"].SEEDS.fresh
+    ]  # seed + size offset + i
     return out
 
 
@@ -84,7 +102,9 @@ def test_no_test_pins_an_incident_of_a_fresh_corpus(modules):
             assert str(seed) not in text, f"{path} names fresh seed {seed}"
         for literal in re.findall(r"random_state\s*=\s*([\d_]+)", text):
             value = int(literal.replace("_", ""))
-            assert not any(value in r for r in fresh), f"{path}: random_state={value} is a fresh corpus's incident"
+            assert not any(value in r for r in fresh), (
+                f"{path}: random_state={value} is a fresh corpus's incident"
+            )
 
 
 def test_pinned_twin_incidents_come_from_development_corpora(modules):

@@ -46,7 +46,9 @@ def _telemetry(random_state: int = 0) -> pd.DataFrame:
 def _incident(frame: pd.DataFrame, name: str = "congested") -> Incident:
     topo = small_network()
     rows = list(frame.itertuples(index=False, name=None))
-    return incident(topo, [(ONSET_STEP * PERIOD + 5, "S3", "HIGH_UTILIZATION", ROOT)], metrics=rows, name=name)
+    return incident(
+        topo, [(ONSET_STEP * PERIOD + 5, "S3", "HIGH_UTILIZATION", ROOT)], metrics=rows, name=name
+    )
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +97,9 @@ def test_upstream_root_ranks_first(congested):
 
 def test_onset_is_found_from_the_data(congested):
     topo = congested.topology
-    window = kpi_window(congested.metrics.frame, set(topo.node_ids) | set(topo.link_ids), set(topo.node_ids))
+    window = kpi_window(
+        congested.metrics.frame, set(topo.node_ids) | set(topo.link_ids), set(topo.node_ids)
+    )
     assert window.period == PERIOD
     assert abs(window.onset - (T0 + ONSET_STEP * PERIOD)) <= 2 * PERIOD
 
@@ -116,7 +120,9 @@ def test_missing_samples_and_a_silent_element_do_not_break_it():
     frame = frame[rng.random(len(frame)) >= 0.08]  # dropped rows
     gap = (frame["entity"] == "B3") & frame["dt"].between(30 * PERIOD, 31 * PERIOD)
     frame = frame[~gap]  # a two-step gap in a target KPI
-    frame.loc[(frame["entity"] == "A1--S1") & frame["dt"].between(5 * PERIOD, 12 * PERIOD), "value"] = np.nan
+    frame.loc[
+        (frame["entity"] == "A1--S1") & frame["dt"].between(5 * PERIOD, 12 * PERIOD), "value"
+    ] = np.nan
     silent = (frame["entity"] == "B2") & (frame["dt"] >= 30 * PERIOD)
     frame = frame[~silent]  # B2 stops reporting
     frame = frame.dropna(subset=["value"])
@@ -124,17 +130,22 @@ def test_missing_samples_and_a_silent_element_do_not_break_it():
     assert result[0].entity == ROOT
     silent_cands = [c for c in result.candidates if c.entity == "B2"]
     assert silent_cands and "stopped reporting" in silent_cands[0].reason + " ".join(
-        e.why for e in silent_cands[0].evidence)
+        e.why for e in silent_cands[0].evidence
+    )
 
 
 def test_a_collector_gap_is_not_read_as_elements_going_silent():
     """Five elements stop and resume together (the collector's outage); B2 stops alone and stays silent."""
     frame = _telemetry(random_state=2)
-    together = frame["entity"].isin(["C1", "A1", "S1", "S2", "B4"]) & frame["dt"].between(10 * PERIOD, 17 * PERIOD)
+    together = frame["entity"].isin(["C1", "A1", "S1", "S2", "B4"]) & frame["dt"].between(
+        10 * PERIOD, 17 * PERIOD
+    )
     alone = (frame["entity"] == "B2") & (frame["dt"] >= 30 * PERIOD)
     inc = _incident(frame[~together & ~alone], "collector-gap")
     topo = inc.topology
-    window = kpi_window(inc.metrics.frame, set(topo.node_ids) | set(topo.link_ids), set(topo.node_ids))
+    window = kpi_window(
+        inc.metrics.frame, set(topo.node_ids) | set(topo.link_ids), set(topo.node_ids)
+    )
     assert set(window.silent) == {"B2"}
     assert any("collection gap" in n for n in window.notes)
     assert MetricAttribution(random_state=0).rank(inc)[0].entity == ROOT
@@ -155,8 +166,9 @@ def test_deterministic_under_random_state_and_leaves_global_rng_alone(congested)
     a = MetricAttribution(random_state=3).rank(congested)
     assert np.random.random() == expected_next  # the caller's global RNG is untouched
     b = MetricAttribution(random_state=3).rank(congested)
-    assert [(c.entity, round(c.score, 12)) for c in a.candidates] == [(c.entity, round(c.score, 12))
-                                                                       for c in b.candidates]
+    assert [(c.entity, round(c.score, 12)) for c in a.candidates] == [
+        (c.entity, round(c.score, 12)) for c in b.candidates
+    ]
 
 
 def test_estimator_contract_clone_keeps_parameters():
@@ -176,7 +188,9 @@ def test_input_frame_is_not_mutated(congested):
 
 def test_metrics_of_unknown_entities_are_left_out_with_a_note():
     frame = _telemetry()
-    extra = pd.DataFrame({"dt": frame["dt"].unique(), "entity": "GHOST", "metric": "cpu", "value": 1.0})
+    extra = pd.DataFrame(
+        {"dt": frame["dt"].unique(), "entity": "GHOST", "metric": "cpu", "value": 1.0}
+    )
     result = MetricAttribution(random_state=0).rank(_incident(pd.concat([frame, extra]), "ghost"))
     assert result[0].entity == ROOT
     assert any("not in the topology" in n for n in result.notes)

@@ -22,7 +22,9 @@ def test_forbidden_edge_is_never_learned_and_required_edge_always_kept(method):
     assert ("A0", "A1") not in edges and ("A1", "A4") in edges
     # the rest of the planted graph is still found
     assert set(truth) - {("A0", "A1")} <= edges
-    assert graph.params["forbidden"] == [("A0", "A1")] and graph.params["required"] == [("A1", "A4")]
+    assert graph.params["forbidden"] == [("A0", "A1")] and graph.params["required"] == [
+        ("A1", "A4")
+    ]
 
 
 def test_a_required_edge_wins_over_the_cycle_it_closes():
@@ -38,7 +40,9 @@ def test_prior_masks_reject_contradictions_and_skip_unknown_types(caplog):
     types = ["a", "b", "c"]
     with pytest.raises(InputError, match="both forbidden and required"):
         prior_masks(types, forbidden=[("a", "b")], required=[("a", "b")])
-    with pytest.raises(InputError, match=r"cycle: (a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c)"):
+    with pytest.raises(
+        InputError, match=r"cycle: (a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c)"
+    ):
         prior_masks(types, required=[("a", "b"), ("b", "c"), ("c", "a")])
     with pytest.raises(InputError, match="self-loop"):
         prior_masks(types, forbidden=[("a", "a")])

@@ -34,9 +34,13 @@ CHAIN_ROWS = [
 PLANTED = ("LOS", "LINK_DOWN", "OSPF_NBR_DOWN", "BGP_PEER_DOWN")
 
 
-def graph_of(*edges: tuple[str, str], weight: float = 5.0, nodes: tuple[str, ...] = ()) -> CausalGraph:
+def graph_of(
+    *edges: tuple[str, str], weight: float = 5.0, nodes: tuple[str, ...] = ()
+) -> CausalGraph:
     names = tuple(dict.fromkeys([n for e in edges for n in e] + list(nodes)))
-    return CausalGraph(names, [{"cause": c, "effect": e, "weight": weight} for c, e in edges], method="manual")
+    return CausalGraph(
+        names, [{"cause": c, "effect": e, "weight": weight} for c, e in edges], method="manual"
+    )
 
 
 LEARNED = graph_of(*zip(PLANTED, PLANTED[1:]), ("HIGH_CPU", "SLA_LATENCY_HIGH"))
@@ -59,7 +63,13 @@ def test_planted_chain_is_found_with_its_alarm_type_steps(planted):
 
 def test_chain_steps_are_observed_neighbouring_and_forward_in_time(planted):
     topo = planted.topology
-    observed = set(zip(planted.alarms.frame["device"], planted.alarms.frame["alarm_type"], planted.alarms.frame["time"]))
+    observed = set(
+        zip(
+            planted.alarms.frame["device"],
+            planted.alarms.frame["alarm_type"],
+            planted.alarms.frame["time"],
+        )
+    )
     for entity in ("S1--S2", "S2", "S1", "C1--C2"):
         for chain in root_cause_chains(planted, LEARNED, entity, max_chains=5):
             for step in chain.steps:
@@ -72,7 +82,9 @@ def test_chain_steps_are_observed_neighbouring_and_forward_in_time(planted):
 
 def test_why_names_the_types_devices_and_timing(planted):
     why = root_cause_chains(planted, LEARNED, "S1--S2")[0].why
-    assert "LOS on S2 at 10:00:00 -> LINK_DOWN on S1 (+2.0 s) -> OSPF_NBR_DOWN on A1 (+5.0 s)" in why
+    assert (
+        "LOS on S2 at 10:00:00 -> LINK_DOWN on S1 (+2.0 s) -> OSPF_NBR_DOWN on A1 (+5.0 s)" in why
+    )
     assert "BGP_PEER_DOWN on C1 (+8.0 s)" in why
 
 
@@ -98,13 +110,17 @@ def test_graph_without_matching_edges_adds_no_chain(planted):
 def test_hops_delay_and_tolerance_bound_the_steps():
     topo = small_network()
     g = graph_of(("LOS", "LINK_DOWN"))
-    two_hops = incident(topo, [(0, "S2", "LOS", "S1--S2"), (2, "A1", "LINK_DOWN", "A1--C1")])  # A1 is 2 hops from S2
+    two_hops = incident(
+        topo, [(0, "S2", "LOS", "S1--S2"), (2, "A1", "LINK_DOWN", "A1--C1")]
+    )  # A1 is 2 hops from S2
     assert root_cause_chains(two_hops, g, "S2") == []
     assert root_cause_chains(two_hops, g, "S2", max_hops=2)[0].alarm_types == ("LOS", "LINK_DOWN")
     late = incident(topo, [(0, "S2", "LOS", "S1--S2"), (700, "S1", "LINK_DOWN", "S1--S2")])
     assert root_cause_chains(late, g, "S2") == []
     assert root_cause_chains(late, g, "S2", max_delay_s=800) != []
-    skewed = incident(topo, [(3, "S2", "LOS", "S1--S2"), (0, "S1", "LINK_DOWN", "S1--S2")])  # effect stamped 3 s early
+    skewed = incident(
+        topo, [(3, "S2", "LOS", "S1--S2"), (0, "S1", "LINK_DOWN", "S1--S2")]
+    )  # effect stamped 3 s early
     assert root_cause_chains(skewed, g, "S2", tolerance_s=5)[0].alarm_types == ("LOS", "LINK_DOWN")
     assert root_cause_chains(skewed, g, "S2", tolerance_s=0) == []
 
@@ -128,8 +144,9 @@ def test_a_cyclic_graph_gives_chains_without_repeated_types(planted):
 def test_add_chains_keeps_the_ranking_and_adds_causal_evidence(planted):
     result = rca.analyze(planted)
     out = add_chains(result, planted, LEARNED)
-    assert [(c.rank, c.entity, c.score) for c in out.candidates] == [(c.rank, c.entity, c.score)
-                                                                      for c in result.candidates]
+    assert [(c.rank, c.entity, c.score) for c in out.candidates] == [
+        (c.rank, c.entity, c.score) for c in result.candidates
+    ]
     with_chain = [c for c in out.candidates if any(e.source == "causal" for e in c.evidence)]
     assert with_chain
     for cand in with_chain:
@@ -138,7 +155,9 @@ def test_add_chains_keeps_the_ranking_and_adds_causal_evidence(planted):
         causal = [e for e in cand.evidence if e.source == "causal"]
         assert causal[0].path[0] == cand.entity and all(":" in step for step in causal[0].path[1:])
         assert 0 < cand.scores["causal"] <= 1
-    assert result.candidates[0].evidence == rca.analyze(planted).candidates[0].evidence  # input not mutated
+    assert (
+        result.candidates[0].evidence == rca.analyze(planted).candidates[0].evidence
+    )  # input not mutated
     json.loads(out.to_json())  # still the spec's JSON
 
 
@@ -158,7 +177,9 @@ def test_analyze_with_knowledge_on_a_twin_incident_only_reorders_ties():
     with_knowledge = rca.analyze(inc, knowledge=graph)
     # the same candidates and scores; only equally scored ones may swap, by chain support
     assert [c.score for c in with_knowledge.candidates] == [c.score for c in plain.candidates]
-    assert sorted(c.entity for c in with_knowledge.candidates) == sorted(c.entity for c in plain.candidates)
+    assert sorted(c.entity for c in with_knowledge.candidates) == sorted(
+        c.entity for c in plain.candidates
+    )
     for a, b in zip(with_knowledge.candidates, with_knowledge.candidates[1:]):
         if a.score == b.score:
             assert a.scores.get("causal", 0.0) >= b.scores.get("causal", 0.0)
@@ -204,12 +225,17 @@ def test_malformed_knowledge_file_is_a_clear_error(tmp_path, content, words):
 
 def test_history_keeps_incident_networks_apart(tmp_path):
     for k in range(2):
-        incident(small_network(), [(k, "S2", "LOS", "S1--S2"), (k + 1, "S1", "LINK_DOWN", "S1--S2")],
-                 name=f"i{k}").write(tmp_path / f"i{k}")
+        incident(
+            small_network(),
+            [(k, "S2", "LOS", "S1--S2"), (k + 1, "S1", "LINK_DOWN", "S1--S2")],
+            name=f"i{k}",
+        ).write(tmp_path / f"i{k}")
     history = read_alarm_history(tmp_path)
     assert history.n_incidents == 2
     assert set(history.alarms["device"]) == {"i0/S1", "i0/S2", "i1/S1", "i1/S2"}
-    assert history.topology.has_edge("i0/S1", "i0/S2") and not history.topology.has_edge("i0/S1", "i1/S2")
+    assert history.topology.has_edge("i0/S1", "i0/S2") and not history.topology.has_edge(
+        "i0/S1", "i1/S2"
+    )
     assert history.alarms["time"].max() - history.alarms["time"].min() > 86_000  # a day apart
 
 
@@ -222,12 +248,29 @@ def test_history_errors_name_the_path(tmp_path):
 def test_ties_are_ordered_by_chain_support_and_nothing_else_moves():
     def cand(rank, entity, score, causal=None):
         scores = {"explain": score} if causal is None else {"explain": score, "causal": causal}
-        return Candidate(rank, entity, "node", score, "node_down", "", (Evidence((entity,), ""),), scores=scores)
+        return Candidate(
+            rank, entity, "node", score, "node_down", "", (Evidence((entity,), ""),), scores=scores
+        )
 
     # B and C tie below A; C's chain reaches more of the incident. D scores above
     # its predecessor (a fused ranking's lead rule can do that) and stays put.
-    result = RCAResult("t", (cand(1, "A", 0.9, 0.1), cand(2, "B", 0.5), cand(3, "C", 0.5, 0.4),
-                             cand(4, "D", 0.7, 0.9), cand(5, "E", 0.2, 0.3)), 0.0)
+    result = RCAResult(
+        "t",
+        (
+            cand(1, "A", 0.9, 0.1),
+            cand(2, "B", 0.5),
+            cand(3, "C", 0.5, 0.4),
+            cand(4, "D", 0.7, 0.9),
+            cand(5, "E", 0.2, 0.3),
+        ),
+        0.0,
+    )
     out = order_ties_by_chains(result)
-    assert [(c.rank, c.entity) for c in out.candidates] == [(1, "A"), (2, "C"), (3, "B"), (4, "D"), (5, "E")]
-    assert [c.entity for c in result.candidates] == ["A", "B", "C", "D", "E"]   # input unchanged
+    assert [(c.rank, c.entity) for c in out.candidates] == [
+        (1, "A"),
+        (2, "C"),
+        (3, "B"),
+        (4, "D"),
+        (5, "E"),
+    ]
+    assert [c.entity for c in result.candidates] == ["A", "B", "C", "D", "E"]  # input unchanged

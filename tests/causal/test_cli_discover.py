@@ -78,7 +78,9 @@ def test_discover_reports_a_bad_prior(tmp_path):
     res = CliRunner().invoke(main, ["discover", str(tmp_path), "--prior", str(prior)])
     assert res.exit_code != 0 and "prior.csv:2" in res.output and "'edge'" in res.output
     prior.write_text("cause,effect,edge\n0,1,1\n")
-    res = CliRunner().invoke(main, ["discover", str(tmp_path), "--method", "granger", "--prior", str(prior)])
+    res = CliRunner().invoke(
+        main, ["discover", str(tmp_path), "--method", "granger", "--prior", str(prior)]
+    )
     assert res.exit_code != 0 and "takes no required edges" in res.output
 
 
@@ -100,7 +102,9 @@ def test_discover_ges_says_it_can_be_slow_and_takes_max_parents(tmp_path):
     res = CliRunner().invoke(main, ["discover", str(tmp_path), "-m", "ges"])
     assert res.exit_code == 0, res.output
     assert "--max-parents 1 or 2 bounds it" in res.stderr and "ges: 3 alarm types" in res.stderr
-    res = CliRunner().invoke(main, ["discover", str(tmp_path), "-m", "ges", "--max-parents", "1", "--no-progress"])
+    res = CliRunner().invoke(
+        main, ["discover", str(tmp_path), "-m", "ges", "--max-parents", "1", "--no-progress"]
+    )
     assert res.exit_code == 0, res.output
     assert res.stderr == ""
     res = CliRunner().invoke(main, ["discover", str(tmp_path), "-m", "thp", "--max-parents", "1"])

@@ -50,7 +50,9 @@ def test_thp_uses_topology_across_devices():
         rows.append((t + rng.exponential(10.0), "v", "COMM_LOST"))
         rows.append((rng.uniform(0, 200_000), "w", "COMM_LOST"))
     frame = pd.DataFrame(rows, columns=["time", "device", "alarm_type"])
-    topo = pd.DataFrame([[0, 1, 0], [1, 0, 0], [0, 0, 0]], index=["u", "v", "w"], columns=["u", "v", "w"])
+    topo = pd.DataFrame(
+        [[0, 1, 0], [1, 0, 0], [0, 0, 0]], index=["u", "v", "w"], columns=["u", "v", "w"]
+    )
     with_topo = TopologicalHawkes(max_hop=1).fit(frame, topo).graph_
     assert with_topo.edge_set() == {("POWER", "COMM_LOST")}
     without = TopologicalHawkes(max_hop=0).fit(frame, topo).graph_
@@ -63,12 +65,19 @@ def test_granger_and_pc_find_true_edges(planted):
         edges = est.fit(frame).graph_.edge_set()
         true_found = len(edges & set(truth))
         assert true_found >= 4, type(est).__name__
-        assert len(edges - set(truth)) < true_found, type(est).__name__  # indirect edges are possible
+        assert len(edges - set(truth)) < true_found, type(
+            est
+        ).__name__  # indirect edges are possible
 
 
 @pytest.mark.parametrize(
     "est",
-    [TopologicalHawkes(), GrangerDiscovery(), CausalLearnDiscovery(algorithm="ges"), BaselineGraph(kind="random", random_state=0)],
+    [
+        TopologicalHawkes(),
+        GrangerDiscovery(),
+        CausalLearnDiscovery(algorithm="ges"),
+        BaselineGraph(kind="random", random_state=0),
+    ],
     ids=lambda e: type(e).__name__,
 )
 def test_estimator_contract(est, planted):
@@ -95,19 +104,30 @@ def test_random_baseline_follows_random_state(planted):
 
 def test_forbidden_edges_are_respected(planted):
     frame, _ = planted
-    g = CausalLearnDiscovery(algorithm="pc", forbidden=[("A0", "A1"), ("A1", "A0")]).fit(frame).graph_
+    g = (
+        CausalLearnDiscovery(algorithm="pc", forbidden=[("A0", "A1"), ("A1", "A0")])
+        .fit(frame)
+        .graph_
+    )
     assert not g.has_edge("A0", "A1") and not g.has_edge("A1", "A0")
 
 
 def test_series_views():
     frame = pd.DataFrame(
-        {"time": [0.0, 5.0, 7.0, 100.0], "device": ["a", "b", "c", "a"], "alarm_type": ["X", "Y", "Y", "X"]}
+        {
+            "time": [0.0, 5.0, 7.0, 100.0],
+            "device": ["a", "b", "c", "a"],
+            "alarm_type": ["X", "Y", "Y", "X"],
+        }
     )
     topo = pd.DataFrame([[0, 1, 0], [1, 0, 1], [0, 1, 0]], index=list("abc"), columns=list("abc"))
     ev = event_sequences(frame, topo)
     assert [m.nnz for m in hop_matrices(ev, 3)] == [3, 4, 2]
     pairs = local_pairs(ev, 10.0, max_hop=1)
-    got = {(ev.devices[ev.device_code[c]], ev.devices[ev.device_code[e]]) for c, e in zip(pairs.cause, pairs.effect)}
+    got = {
+        (ev.devices[ev.device_code[c]], ev.devices[ev.device_code[e]])
+        for c, e in zip(pairs.cause, pairs.effect)
+    }
     assert got == {("a", "b"), ("b", "c")}  # a and c are 2 hops apart
     counts = binned_counts(ev, 60.0)
     assert counts.to_numpy().tolist() == [[1, 2], [1, 0]]
@@ -158,7 +178,9 @@ def test_ges_max_parents_reaches_causal_learn(planted, monkeypatch):
 
     seen = []
     real = ges_module.ges
-    monkeypatch.setattr(ges_module, "ges", lambda *a, **kw: seen.append(kw["maxP"]) or real(*a, **kw))
+    monkeypatch.setattr(
+        ges_module, "ges", lambda *a, **kw: seen.append(kw["maxP"]) or real(*a, **kw)
+    )
     frame, truth = planted
     graph = CausalLearnDiscovery(algorithm="ges", max_parents=1).fit(frame).graph_
     assert seen == [1] and graph.edge_set() & set(truth)
@@ -166,7 +188,9 @@ def test_ges_max_parents_reaches_causal_learn(planted, monkeypatch):
     assert seen == [1, None]
 
 
-def test_causal_learn_progress_shows_elapsed_time_and_stops_on_interrupt(planted, monkeypatch, capsys):
+def test_causal_learn_progress_shows_elapsed_time_and_stops_on_interrupt(
+    planted, monkeypatch, capsys
+):
     import threading
 
     frame, _ = planted
@@ -178,7 +202,9 @@ def test_causal_learn_progress_shows_elapsed_time_and_stops_on_interrupt(planted
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("causallearn.search.ScoreBased.GES.ges", interrupted)  # Ctrl-C during the search
+    monkeypatch.setattr(
+        "causallearn.search.ScoreBased.GES.ges", interrupted
+    )  # Ctrl-C during the search
     with pytest.raises(KeyboardInterrupt):
         CausalLearnDiscovery(algorithm="ges", progress=True).fit(frame)
     assert not [t for t in threading.enumerate() if t.name == "netrca-elapsed"]

@@ -13,7 +13,9 @@ from rca.causal._multiscale import MultiScaleHawkes, storm_profile
 from rca.errors import InputError, NotFittedError
 
 
-def _cascades(rng, n, cause, effect, lag, span=400_000.0, device="u", effect_device=None, jitter=50.0):
+def _cascades(
+    rng, n, cause, effect, lag, span=400_000.0, device="u", effect_device=None, jitter=50.0
+):
     """``n`` cause events, each followed by one effect after an exponential delay of mean ``lag``."""
     starts = np.sort(rng.uniform(0, span, n)) + rng.uniform(0, jitter, n)
     rows = [(t, device, cause) for t in starts]
@@ -22,11 +24,15 @@ def _cascades(rng, n, cause, effect, lag, span=400_000.0, device="u", effect_dev
 
 
 def _noise(rng, n, alarm_type, devices, span=400_000.0):
-    return [(t, devices[i % len(devices)], alarm_type) for i, t in enumerate(rng.uniform(0, span, n))]
+    return [
+        (t, devices[i % len(devices)], alarm_type) for i, t in enumerate(rng.uniform(0, span, n))
+    ]
 
 
 def _frame(rows):
-    return pd.DataFrame(rows, columns=["time", "device", "alarm_type"]).sort_values("time", kind="stable")
+    return pd.DataFrame(rows, columns=["time", "device", "alarm_type"]).sort_values(
+        "time", kind="stable"
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -48,7 +54,9 @@ def test_a_requested_type_without_events_is_a_node_without_edges():
 def test_each_edge_gets_its_own_time_scale():
     # FAST -> ECHO within about a second, SLOW -> LATE within about two minutes
     rng = np.random.default_rng(0)
-    rows = _cascades(rng, 600, "FAST", "ECHO", 1.0, device="a") + _cascades(rng, 600, "SLOW", "LATE", 120.0, device="b")
+    rows = _cascades(rng, 600, "FAST", "ECHO", 1.0, device="a") + _cascades(
+        rng, 600, "SLOW", "LATE", 120.0, device="b"
+    )
     rows += _noise(rng, 300, "ECHO", ["a", "b"]) + _noise(rng, 300, "LATE", ["a", "b"])
     graph = MultiScaleHawkes(baseline_bin=None).fit(_frame(rows)).graph_
     assert graph.edge_set() == {("FAST", "ECHO"), ("SLOW", "LATE")}
@@ -61,7 +69,9 @@ def test_uses_topology_across_devices():
     rows = _cascades(rng, 400, "POWER", "COMM_LOST", 10.0, device="u", effect_device="v")
     rows += _noise(rng, 400, "COMM_LOST", ["w"])
     topo = pd.DataFrame([[0, 1, 0], [1, 0, 0], [0, 0, 0]], index=list("uvw"), columns=list("uvw"))
-    assert MultiScaleHawkes(max_hop=1).fit(_frame(rows), topo).graph_.edge_set() == {("POWER", "COMM_LOST")}
+    assert MultiScaleHawkes(max_hop=1).fit(_frame(rows), topo).graph_.edge_set() == {
+        ("POWER", "COMM_LOST")
+    }
     assert len(MultiScaleHawkes(max_hop=0).fit(_frame(rows), topo).graph_) == 0
 
 

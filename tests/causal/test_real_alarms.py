@@ -13,4 +13,6 @@ def test_default_beats_trivial_on_wireless(shared_datasets):
     s = score_graph(graph, ds.true_graph)
     assert s.f1 > 0.37  # the "every pair" answer
     assert s.g_score > 0.1  # more true than false edges
-    assert s.orientation > 0.7  # 18V's timing points the true way: most related pairs found are oriented right
+    assert (
+        s.orientation > 0.7
+    )  # 18V's timing points the true way: most related pairs found are oriented right

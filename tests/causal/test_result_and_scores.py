@@ -37,11 +37,19 @@ def test_json_round_trip_keeps_edges_and_nan(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ['{"nodes": "x"}', "[1, 2]", '{"nodes": ["a"], "edges": [{"cause": "a"}]}', '{"format": "pickle"}', "not json"],
+    [
+        '{"nodes": "x"}',
+        "[1, 2]",
+        '{"nodes": ["a"], "edges": [{"cause": "a"}]}',
+        '{"format": "pickle"}',
+        "not json",
+    ],
 )
 def test_from_json_rejects_malformed(text):
     with pytest.raises(ModelFileError):
-        CausalGraph.from_json("{" + text[1:] if text.startswith("{") else text if text.startswith("[") else "{" + text)
+        CausalGraph.from_json(
+            "{" + text[1:] if text.startswith("{") else text if text.startswith("[") else "{" + text
+        )
 
 
 def test_unknown_node_and_self_loop_rejected():
@@ -57,13 +65,19 @@ def test_scores_on_hand_made_graph():
     s = score_graph(pred, truth)
     # TP: 0->1, 2->3; FP: 2->1 (reversed), 3->0 (extra); FN: 0->2, 1->2
     assert (s.tp, s.fp, s.fn) == (2, 2, 2)
-    assert s.precision == pytest.approx(0.5) and s.recall == pytest.approx(0.5) and s.f1 == pytest.approx(0.5)
+    assert (
+        s.precision == pytest.approx(0.5)
+        and s.recall == pytest.approx(0.5)
+        and s.f1 == pytest.approx(0.5)
+    )
     assert s.shd == 3  # pairs (0,2) missing, (1,2) reversed, (0,3) extra
     assert s.g_score == 0.0
     assert score_graph(truth, truth).g_score == 1.0
     # pairs predicted {0,1}, {1,2}, {2,3}, {0,3}; true {0,1}, {0,2}, {1,2}, {2,3}
     assert s.skeleton_precision == pytest.approx(0.75) and s.skeleton_recall == pytest.approx(0.75)
-    assert s.orientation == pytest.approx(2 / 3)  # 0->1 and 2->3 right, 2->1 reversed; 3->0 is on no true pair
+    assert s.orientation == pytest.approx(
+        2 / 3
+    )  # 0->1 and 2->3 right, 2->1 reversed; 3->0 is on no true pair
 
 
 def test_orientation_counts_both_directions_of_a_pair_once_right():
@@ -72,7 +86,11 @@ def test_orientation_counts_both_directions_of_a_pair_once_right():
     assert (s.skeleton_precision, s.skeleton_recall, s.orientation) == (1.0, 1.0, 0.5)
     assert s.precision == 0.5 and s.g_score == 0.0
     reversed_only = score_graph(truth.T, truth)
-    assert reversed_only.skeleton_f1 == 1.0 and reversed_only.orientation == 0.0 and reversed_only.f1 == 0.0
+    assert (
+        reversed_only.skeleton_f1 == 1.0
+        and reversed_only.orientation == 0.0
+        and reversed_only.f1 == 0.0
+    )
     assert np.isnan(score_graph(np.zeros((2, 2)), truth).orientation)
 
 

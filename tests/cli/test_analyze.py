@@ -1,7 +1,14 @@
 import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+import rca.analysis
 from rca.cli import main
 from rca.incident import RootCause, Truth
 from tests._builders import background, incident, small_network
@@ -14,8 +21,12 @@ def write_incident(folder, rows, root):
 
 
 NODE_DOWN = background() + [
-    (2, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"),
-    (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None)]
+    (2, "S2", "LINK_DOWN", "S2--S3"),
+    (3, "A2", "LINK_DOWN", "A2--S3"),
+    (95, "S3", "NE_COMM_LOST", None),
+    (96, "B3", "NE_COMM_LOST", None),
+    (97, "B4", "NE_COMM_LOST", None),
+]
 
 
 def test_analyze_json_follows_spec(tmp_path):
@@ -50,7 +61,9 @@ def test_batch_survives_a_bad_incident(tmp_path):
 
 def test_evaluate_reports_metrics(tmp_path):
     write_incident(tmp_path / "a", NODE_DOWN, "S3")
-    write_incident(tmp_path / "b", [(2, "S1", "LOS", "S1--S2"), (3, "S2", "LINK_DOWN", "S1--S2")], "S1--S2")
+    write_incident(
+        tmp_path / "b", [(2, "S1", "LOS", "S1--S2"), (3, "S2", "LINK_DOWN", "S1--S2")], "S1--S2"
+    )
     out = CliRunner().invoke(main, ["evaluate", str(tmp_path), "--json", "--no-progress"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
@@ -68,20 +81,13 @@ def test_cli_does_not_import_torch():
     import sys
 
     code = "import sys; from rca.cli import main; import rca; print('torch' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip()
+        == "False"
+    )
 
 
 # --------------------------------------------------------------- hardened batches
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-import rca.analysis
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -104,7 +110,9 @@ def test_batch_survives_unexpected_exceptions(tmp_path, monkeypatch):
     out = CliRunner().invoke(main, ["analyze", str(tmp_path), "--json"])
     assert out.exit_code == 1
     assert [a["incident"] for a in json.loads(out.stdout)] == ["inc0", "inc2"]
-    assert f"error: {tmp_path / 'inc1'}: internal error (TypeError): a bug in a ranker" in out.stderr
+    assert (
+        f"error: {tmp_path / 'inc1'}: internal error (TypeError): a bug in a ranker" in out.stderr
+    )
 
 
 @pytest.mark.parametrize("damage", ["latin1_truth", "epoch_ns", "inf_timestamp"])
@@ -118,31 +126,37 @@ def test_damaged_incident_never_costs_the_batch_its_answers(tmp_path, damage):
         head, rows = alarms[0], alarms[1:]
         cells = [r.split(",", 1) for r in rows]
         if damage == "epoch_ns":
-            from rca._time import parse_timestamps
             import pandas as pd
+
+            from rca._time import parse_timestamps
 
             secs = parse_timestamps(pd.Series([c[0] for c in cells]))[0]
             rows = [f"{int(s) * 10**9},{c[1]}" for s, c in zip(secs, cells)]
         else:
             rows[0] = "inf," + cells[0][1]
         (bad / "alarms.csv").write_text("\n".join([head] + rows) + "\n")
-    out = CliRunner().invoke(main, ["analyze", str(tmp_path), "--json", "--html", str(tmp_path / "reports")])
+    out = CliRunner().invoke(
+        main, ["analyze", str(tmp_path), "--json", "--html", str(tmp_path / "reports")]
+    )
     answers = json.loads(out.stdout)
     if damage == "latin1_truth":
-        assert out.exit_code == 1 and "inc1" in out.stderr and "truth.json:1: not UTF-8" in out.stderr
+        assert (
+            out.exit_code == 1 and "inc1" in out.stderr and "truth.json:1: not UTF-8" in out.stderr
+        )
         assert [a["incident"] for a in answers] == ["inc0", "inc2"]
-    else:   # read in the right unit, or the bad row dropped and reported: every incident answered
+    else:  # read in the right unit, or the bad row dropped and reported: every incident answered
         assert out.exit_code == 0, out.stderr
         assert [a["incident"] for a in answers] == ["inc0", "inc1", "inc2"]
         assert answers[1]["candidates"][0]["entity"] == "S3"
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [
-        f"{a['incident']}.html" for a in answers]
+        f"{a['incident']}.html" for a in answers
+    ]
 
 
 def test_report_that_cannot_be_written_is_that_incidents_error(tmp_path):
     batch(tmp_path)
     reports = tmp_path / "reports"
-    (reports / "inc1.html").mkdir(parents=True)          # a folder where the page should go
+    (reports / "inc1.html").mkdir(parents=True)  # a folder where the page should go
     out = CliRunner().invoke(main, ["analyze", str(tmp_path), "--json", "--html", str(reports)])
     assert out.exit_code == 1
     assert "inc1" in out.stderr and "report not written" in out.stderr
@@ -173,7 +187,9 @@ def test_interrupted_batch_closes_the_json_list(tmp_path, monkeypatch, how, code
     monkeypatch.setattr(rca.analysis, "analyze", interrupt_at_second)
     out = CliRunner().invoke(main, ["analyze", str(tmp_path), "--json"])
     assert out.exit_code == code
-    assert [a["incident"] for a in json.loads(out.stdout)] == ["inc0"]   # valid JSON, with the answers so far
+    assert [a["incident"] for a in json.loads(out.stdout)] == [
+        "inc0"
+    ]  # valid JSON, with the answers so far
     assert "interrupted after" in out.stderr
     assert signal.getsignal(signal.SIGTERM) is not None
 
@@ -216,7 +232,9 @@ def test_warnings_never_carry_terminal_escapes(tmp_path):
     with (folder / "alarms.csv").open("a") as f:
         f.write("2026-03-01T10:00:09Z,\x1b[2J\x1b]0;pwned\x07EVIL,LOS,major,,\n")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-m", "rca", "analyze", str(folder)], capture_output=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "rca", "analyze", str(folder)], capture_output=True, env=env
+    )
     assert done.returncode == 0, done.stderr
     assert b"unknown_device" in done.stderr and b"\\x1b[2J" in done.stderr
     assert b"\x1b" not in done.stderr and b"\x07" not in done.stderr and b"\x1b" not in done.stdout
@@ -227,10 +245,21 @@ def test_the_table_says_whether_the_root_is_confident_and_which_answers_are_tied
     from rca.result import Candidate, Evidence, RCAResult
 
     def cand(rank, entity, kind, score):
-        return Candidate(rank, entity, kind, score, "node_down" if kind == "node" else "link_down",
-                         f"{entity} explains it", (Evidence((entity,), "why"),))
+        return Candidate(
+            rank,
+            entity,
+            kind,
+            score,
+            "node_down" if kind == "node" else "link_down",
+            f"{entity} explains it",
+            (Evidence((entity,), "why"),),
+        )
 
-    cands = (cand(1, "B4", "node", 0.45), cand(2, "B3--B4", "link", 0.44), cand(3, "S3", "node", 0.05))
+    cands = (
+        cand(1, "B4", "node", 0.45),
+        cand(2, "B3--B4", "link", 0.44),
+        cand(3, "S3", "node", 0.05),
+    )
     text = format_result(RCAResult("x", cands, 0.01, confident=False, ties=((1, 2),)))
     assert "no confident root: the likeliest, B4 (node_down), has probability 0.45" in text
     rows = [line for line in text.splitlines() if line.strip().startswith(("1 ", "2 ", "3 "))]

@@ -32,7 +32,9 @@ def test_demo_end_to_end(runner: CliRunner, tmp_path) -> None:
 
 def test_demo_json(runner: CliRunner, tmp_path) -> None:
     out = tmp_path / "d.html"
-    res = runner.invoke(main, ["demo", "--json", "--out", str(out), "--fault", "link_down", "--seed", "1"])
+    res = runner.invoke(
+        main, ["demo", "--json", "--out", str(out), "--fault", "link_down", "--seed", "1"]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["truth"][0]["kind"] == "link" and data["truth"][0]["fault"] == "link_down"
@@ -49,8 +51,21 @@ def test_demo_bad_fault_is_a_clean_error(runner: CliRunner, tmp_path) -> None:
 
 def test_demo_output_is_terminal_safe(runner: CliRunner, tmp_path, monkeypatch) -> None:
     evil = "A1\x1b[2J\x07"
-    result = RCAResult("small", (Candidate(1, evil, "node", 0.5, "node_down", "why \x1b[31mred",
-                                           (Evidence((evil, "B1"), "B1 \x1b]0;title\x07 lost"),)),), 0.1)
+    result = RCAResult(
+        "small",
+        (
+            Candidate(
+                1,
+                evil,
+                "node",
+                0.5,
+                "node_down",
+                "why \x1b[31mred",
+                (Evidence((evil, "B1"), "B1 \x1b]0;title\x07 lost"),),
+            ),
+        ),
+        0.1,
+    )
     monkeypatch.setattr(_demo, "_simulate", lambda **kw: small_incident())
     monkeypatch.setattr(_demo, "_analyze", lambda incident: result)
     res = runner.invoke(main, ["demo", "--out", str(tmp_path / "r.html")])
@@ -60,7 +75,9 @@ def test_demo_output_is_terminal_safe(runner: CliRunner, tmp_path, monkeypatch) 
     assert "True root cause: A1 (node, node_down) -> not among the candidates" in res.output
 
 
-def test_demo_without_out_writes_to_the_temporary_folder(runner: CliRunner, tmp_path, monkeypatch) -> None:
+def test_demo_without_out_writes_to_the_temporary_folder(
+    runner: CliRunner, tmp_path, monkeypatch
+) -> None:
     import tempfile
 
     temp = tmp_path / "temp"
@@ -84,17 +101,33 @@ def _one_root_incident(fault: str | None):
 
 
 def _ranked(fault: str, entity: str = "A1", kind: str = "node") -> RCAResult:
-    return RCAResult("small", (Candidate(1, entity, kind, 0.9, fault, "why", (Evidence((entity,), "it"),)),), 0.1)
+    return RCAResult(
+        "small", (Candidate(1, entity, kind, 0.9, fault, "why", (Evidence((entity,), "it"),)),), 0.1
+    )
 
 
-@pytest.mark.parametrize("true_fault, named, verdict, mark", [
-    # a card failure named node_down: the entity is right, the fault is not
-    ("card_failure", "node_down", "entity at rank 1; fault wrong (named node_down)",
-     "<- true root's entity, but the fault is card_failure"),
-    ("node_reboot", "node_down", "entity at rank 1; fault right (node_down, the same family)", "<- true root"),
-    ("node_down", "node_down", "entity at rank 1; fault right", "<- true root"),
-])
-def test_demo_compares_entity_and_fault_family(runner, tmp_path, monkeypatch, true_fault, named, verdict, mark):
+@pytest.mark.parametrize(
+    "true_fault, named, verdict, mark",
+    [
+        # a card failure named node_down: the entity is right, the fault is not
+        (
+            "card_failure",
+            "node_down",
+            "entity at rank 1; fault wrong (named node_down)",
+            "<- true root's entity, but the fault is card_failure",
+        ),
+        (
+            "node_reboot",
+            "node_down",
+            "entity at rank 1; fault right (node_down, the same family)",
+            "<- true root",
+        ),
+        ("node_down", "node_down", "entity at rank 1; fault right", "<- true root"),
+    ],
+)
+def test_demo_compares_entity_and_fault_family(
+    runner, tmp_path, monkeypatch, true_fault, named, verdict, mark
+):
     monkeypatch.setattr(_demo, "_simulate", lambda **kw: _one_root_incident(true_fault))
     monkeypatch.setattr(_demo, "_analyze", lambda incident: _ranked(named))
     res = runner.invoke(main, ["demo", "--out", str(tmp_path / "r.html")])
@@ -110,7 +143,8 @@ def test_demo_matches_a_link_root_written_the_other_way_round():
     root = RootCause("R2--R1", "link", "fiber_cut")
     assert _demo._candidate_of(_ranked("link_down", "R1--R2", "link"), root).rank == 1
     assert _demo._verdict(_ranked("link_down", "R1--R2", "link").candidates[0], root) == (
-        "entity at rank 1; fault right (link_down, the same family)")
+        "entity at rank 1; fault right (link_down, the same family)"
+    )
 
 
 def test_demo_counts_read_in_the_singular(runner, tmp_path, monkeypatch):

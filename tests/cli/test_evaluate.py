@@ -33,9 +33,25 @@ B_DOWN = """timestamp,device,alarm_type,link_id
 2026-03-01T10:01:35Z,B,NE_COMM_LOST,
 2026-03-01T10:01:36Z,D,NE_COMM_LOST,
 """
-TRUTH_B = {"root_causes": [{"entity": "B", "kind": "node", "fault": "node_down", "time": "2026-03-01T10:00:00Z"}]}
+TRUTH_B = {
+    "root_causes": [
+        {"entity": "B", "kind": "node", "fault": "node_down", "time": "2026-03-01T10:00:00Z"}
+    ]
+}
 
-COLUMNS = ["fault", "n", "AC@1", "AC@3", "AC@5", "Avg@5", "MRR", "AC@1_fault", "ECE", "median_ms", "p95_ms"]
+COLUMNS = [
+    "fault",
+    "n",
+    "AC@1",
+    "AC@3",
+    "AC@5",
+    "Avg@5",
+    "MRR",
+    "AC@1_fault",
+    "ECE",
+    "median_ms",
+    "p95_ms",
+]
 
 
 def write_folder(root, name, alarms=B_DOWN, truth=TRUTH_B):
@@ -57,13 +73,17 @@ def evaluate(*args):
 
 def test_table_has_every_column_and_the_count_line(tmp_path):
     write_folder(tmp_path, "one")
-    write_folder(tmp_path, "two", truth={"root_causes": [{"entity": "B", "kind": "node", "fault": "node_reboot"}]})
+    write_folder(
+        tmp_path,
+        "two",
+        truth={"root_causes": [{"entity": "B", "kind": "node", "fault": "node_reboot"}]},
+    )
     out = evaluate(tmp_path)
     assert out.exit_code == 0, out.output
     lines = out.stdout.splitlines()
     assert lines[0].split() == COLUMNS
     all_row = next(line.split() for line in lines if line.split()[:1] == ["all"])
-    assert all_row[1:4] == ["2", "1.000", "1.000"]          # n, AC@1, AC@3: the dead node ranks first
+    assert all_row[1:4] == ["2", "1.000", "1.000"]  # n, AC@1, AC@3: the dead node ranks first
     assert all_row[COLUMNS.index("AC@1_fault")] == "1.000"  # node_down answers a reboot's family
     title = lines.index("reliability of the rank-1 scores (bins with answers):")
     assert lines[title + 1].split() == ["bin_low", "bin_high", "n", "mean_score", "accuracy"]
@@ -86,7 +106,7 @@ def test_broken_folder_is_a_failed_miss(tmp_path, alarms, error):
     assert out.exit_code == 1, out.output
     lines = out.stdout.splitlines()
     all_row = next(line.split() for line in lines if line.split()[:1] == ["all"])
-    assert all_row[1:3] == ["3", "0.667"]   # n counts the failure; AC@1 = (1 + 0 + 1) / 3
+    assert all_row[1:3] == ["3", "0.667"]  # n counts the failure; AC@1 = (1 + 0 + 1) / 3
     assert lines[-1] == "3 analysed, 1 failed"
     failed = [line for line in out.stderr.splitlines() if line.startswith("failed: ")]
     assert len(failed) == 1 and failed[0].startswith("failed: b_broken: ") and error in failed[0]
@@ -97,7 +117,9 @@ def test_broken_folder_is_a_failed_miss(tmp_path, alarms, error):
     assert data["overall"]["n"] == 3 and data["overall"]["AC@1"] == pytest.approx(2 / 3)
     assert [f["incident"] for f in data["failures"]] == ["b_broken"]
     broken = next(i for i in data["incidents"] if i["incident"] == "b_broken")
-    assert broken["ranks"] == [None] and broken["fault"] == "node_down"   # its truth.json was still read
+    assert (
+        broken["ranks"] == [None] and broken["fault"] == "node_down"
+    )  # its truth.json was still read
 
 
 def test_any_exception_while_ranking_is_that_incidents_failure(tmp_path, monkeypatch):

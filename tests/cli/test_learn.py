@@ -14,8 +14,9 @@ from tests._builders import incident, small_network
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     out = tmp_path_factory.mktemp("hist") / "hist"
-    res = CliRunner().invoke(main, ["simulate", str(out), "--n", "12", "--size", "small", "--seed", "1",
-                                    "--no-progress"])
+    res = CliRunner().invoke(
+        main, ["simulate", str(out), "--n", "12", "--size", "small", "--seed", "1", "--no-progress"]
+    )
     assert res.exit_code == 0, res.output
     return out
 
@@ -42,7 +43,9 @@ def test_learn_takes_an_operators_prior(history, tmp_path):
     prior = tmp_path / "prior.csv"
     prior.write_text("cause,effect,edge\nLOS,LINK_DOWN,0\nNOT_IN_THIS_LOG,LOS,1\n")
     path = tmp_path / "k.json"
-    res = CliRunner().invoke(main, ["learn", str(history), "--out", str(path), "--prior", str(prior)])
+    res = CliRunner().invoke(
+        main, ["learn", str(history), "--out", str(path), "--prior", str(prior)]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(path.read_text())
     assert ("LOS", "LINK_DOWN") not in {(e["cause"], e["effect"]) for e in data["edges"]}
@@ -51,8 +54,9 @@ def test_learn_takes_an_operators_prior(history, tmp_path):
 
 def test_analyze_with_knowledge_adds_causal_evidence(knowledge, tmp_path):
     out = tmp_path / "held"
-    res = CliRunner().invoke(main, ["simulate", str(out), "--n", "3", "--size", "small", "--seed", "99",
-                                    "--no-progress"])
+    res = CliRunner().invoke(
+        main, ["simulate", str(out), "--n", "3", "--size", "small", "--seed", "99", "--no-progress"]
+    )
     assert res.exit_code == 0, res.output
     plain = CliRunner().invoke(main, ["analyze", str(out), "--json"])
     res = CliRunner().invoke(main, ["analyze", str(out), "--json", "--knowledge", str(knowledge)])
@@ -61,24 +65,40 @@ def test_analyze_with_knowledge_adds_causal_evidence(knowledge, tmp_path):
     # the same candidates with the same scores; equal scores may be reordered by chain support
     for a, p in zip(answers, json.loads(plain.output)):
         assert [c["score"] for c in a["candidates"]] == [c["score"] for c in p["candidates"]]
-        assert sorted(c["entity"] for c in a["candidates"]) == sorted(c["entity"] for c in p["candidates"])
-    causal = [e for a in answers for c in a["candidates"] for e in c["evidence"] if e["source"] == "causal"]
+        assert sorted(c["entity"] for c in a["candidates"]) == sorted(
+            c["entity"] for c in p["candidates"]
+        )
+    causal = [
+        e
+        for a in answers
+        for c in a["candidates"]
+        for e in c["evidence"]
+        if e["source"] == "causal"
+    ]
     assert causal, "no candidate gained a causal chain"
     for ev in causal:
-        assert all(":" in step for step in ev["path"][1:]) and len(ev["alarms"]) == len(ev["path"]) - 1
+        assert (
+            all(":" in step for step in ev["path"][1:]) and len(ev["alarms"]) == len(ev["path"]) - 1
+        )
         assert ev["why"].startswith("causal chain ")
 
 
 def test_analyze_table_shows_the_chain(knowledge, tmp_path):
-    rows = [(0, "S2", "LOS", "S1--S2"), (1, "S1", "LOS", "S1--S2"), (2, "S1", "LINK_DOWN", "S1--S2"),
-            (2.5, "S2", "LINK_DOWN", "S1--S2")]
+    rows = [
+        (0, "S2", "LOS", "S1--S2"),
+        (1, "S1", "LOS", "S1--S2"),
+        (2, "S1", "LINK_DOWN", "S1--S2"),
+        (2.5, "S2", "LINK_DOWN", "S1--S2"),
+    ]
     folder = incident(small_network(), rows).write(tmp_path / "inc")
     res = CliRunner().invoke(main, ["analyze", str(folder), "--knowledge", str(knowledge)])
     assert res.exit_code == 0, res.output
     assert ":LOS -> " in res.output and "causal chain LOS on " in res.output
 
 
-@pytest.mark.parametrize("content", ["{broken", "[]", '{"nodes": ["A"], "edges": [{"cause": "A", "effect": "Z"}]}'])
+@pytest.mark.parametrize(
+    "content", ["{broken", "[]", '{"nodes": ["A"], "edges": [{"cause": "A", "effect": "Z"}]}']
+)
 def test_malformed_knowledge_fails_clearly(tmp_path, content):
     folder = incident(small_network(), [(0, "S2", "LOS", "S1--S2")]).write(tmp_path / "inc")
     bad = tmp_path / "bad.json"
@@ -91,11 +111,16 @@ def test_malformed_knowledge_fails_clearly(tmp_path, content):
 def test_learn_from_an_alarms_csv_with_topology(tmp_path):
     rows = []
     for k in range(40):  # a fibre flapping: LOS then LINK_DOWN on the far end, again and again
-        rows += [(600 * k, "S2", "LOS", "S1--S2"), (600 * k + 2, "S1", "LINK_DOWN", "S1--S2"),
-                 (600 * k + 300, "A2", "HIGH_CPU", None)]
+        rows += [
+            (600 * k, "S2", "LOS", "S1--S2"),
+            (600 * k + 2, "S1", "LINK_DOWN", "S1--S2"),
+            (600 * k + 300, "A2", "HIGH_CPU", None),
+        ]
     folder = incident(small_network(), rows).write(tmp_path / "log")
     out = tmp_path / "k.json"
-    res = CliRunner().invoke(main, ["learn", str(folder / "alarms.csv"), "--topology", str(folder), "--out", str(out)])
+    res = CliRunner().invoke(
+        main, ["learn", str(folder / "alarms.csv"), "--topology", str(folder), "--out", str(out)]
+    )
     assert res.exit_code == 0, res.output
     edges = {(e["cause"], e["effect"]) for e in json.loads(out.read_text())["edges"]}
     assert ("LOS", "LINK_DOWN") in edges and ("HIGH_CPU", "LOS") not in edges
@@ -115,11 +140,16 @@ def test_learn_prints_the_edges_it_wrote(history, tmp_path):
     data = json.loads(path.read_text())
     lines = res.stdout.splitlines()
     n_types, n_edges = len(data["nodes"]), len(data["edges"])
-    assert lines[0].startswith(f"thp: {data['knowledge']['n_alarms']} alarms from 12 incidents, {n_types} alarm types, "
-                               f"{n_edges} causal edges in ")
+    assert lines[0].startswith(
+        f"thp: {data['knowledge']['n_alarms']} alarms from 12 incidents, {n_types} alarm types, "
+        f"{n_edges} causal edges in "
+    )
     assert lines[0].endswith(f" s; wrote {path}")
-    shown = [f"  {e['cause']} -> {e['effect']}  weight {e['weight']:.3g}"
-             + ("" if e["lag_s"] is None else f"  lag {e['lag_s']:.0f} s") for e in data["edges"][:10]]
-    assert lines[1:1 + min(10, n_edges)] == shown
+    shown = [
+        f"  {e['cause']} -> {e['effect']}  weight {e['weight']:.3g}"
+        + ("" if e["lag_s"] is None else f"  lag {e['lag_s']:.0f} s")
+        for e in data["edges"][:10]
+    ]
+    assert lines[1 : 1 + min(10, n_edges)] == shown
     if n_edges > 10:
         assert lines[-1] == f"  ... and {n_edges - 10} more"

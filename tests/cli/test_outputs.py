@@ -23,11 +23,17 @@ from tests._builders import background, incident, small_network
 from tests.test_report_tables import Page
 
 NODE_DOWN_S3 = background() + [
-    (2, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"),
-    (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None)]
-N_ALARMS = len(NODE_DOWN_S3)   # 15
+    (2, "S2", "LINK_DOWN", "S2--S3"),
+    (3, "A2", "LINK_DOWN", "A2--S3"),
+    (95, "S3", "NE_COMM_LOST", None),
+    (96, "B3", "NE_COMM_LOST", None),
+    (97, "B4", "NE_COMM_LOST", None),
+]
+N_ALARMS = len(NODE_DOWN_S3)  # 15
 
-ROW = re.compile(r"^\s+(\d+)\s+(\S+)\s+(node|link|site)\s+(\S+)\s+(\d\.\d\d)((?:  tied with rank [\d, ]+)?)$")
+ROW = re.compile(
+    r"^\s+(\d+)\s+(\S+)\s+(node|link|site)\s+(\S+)\s+(\d\.\d\d)((?:  tied with rank [\d, ]+)?)$"
+)
 
 
 def write(folder, root=("S3", "node", "node_down"), rows=NODE_DOWN_S3):
@@ -56,14 +62,25 @@ def test_analyze_table_is_the_json_ranking(tmp_path):
     rows = [ROW.match(line).groups() for line in lines if ROW.match(line)]
 
     def tie(rank):
-        return f"  tied with rank {', '.join(str(r) for r in ties[rank] if r != rank)}" if rank in ties else ""
+        return (
+            f"  tied with rank {', '.join(str(r) for r in ties[rank] if r != rank)}"
+            if rank in ties
+            else ""
+        )
 
-    expected = [(str(c["rank"]), c["entity"], c["kind"], c["fault"], f"{c['score']:.2f}", tie(c["rank"]))
-                for c in data["candidates"]]
+    expected = [
+        (str(c["rank"]), c["entity"], c["kind"], c["fault"], f"{c['score']:.2f}", tie(c["rank"]))
+        for c in data["candidates"]
+    ]
     assert rows == expected
     # S3 and the site SITE3 it alone makes up explain the same alarms: tied, and said so on both rows
-    assert rows[0][5] == "  tied with rank 2" and rows[1][1:] == ("SITE3", "site", "site_power", rows[1][4],
-                                                                    "  tied with rank 1")
+    assert rows[0][5] == "  tied with rank 2" and rows[1][1:] == (
+        "SITE3",
+        "site",
+        "site_power",
+        rows[1][4],
+        "  tied with rank 1",
+    )
     # the injected root ranks first
     assert rows[0][1:4] == ("S3", "node", "node_down")
     # each candidate's first two evidence paths, in its own block
@@ -71,19 +88,26 @@ def test_analyze_table_is_the_json_ranking(tmp_path):
         for e in c["evidence"][:2]:
             assert f"        path: {' -> '.join(e['path'])}   ({e['why']})" in lines
     third = [e for c in data["candidates"] for e in c["evidence"][2:3]]
-    assert third and f"path: {' -> '.join(third[0]['path'])}   ({third[0]['why']})" not in out.stdout
+    assert (
+        third and f"path: {' -> '.join(third[0]['path'])}   ({third[0]['why']})" not in out.stdout
+    )
 
 
 def test_analyze_top_limits_the_table_and_max_candidates_the_json(tmp_path):
     folder = write(tmp_path / "inc1")
     out = run("analyze", folder, "--top", "2")
-    assert [ROW.match(line).group(1) for line in out.stdout.splitlines() if ROW.match(line)] == ["1", "2"]
+    assert [ROW.match(line).group(1) for line in out.stdout.splitlines() if ROW.match(line)] == [
+        "1",
+        "2",
+    ]
     data = json.loads(run("analyze", folder, "--json", "--max-candidates", "3").stdout)
     assert [c["rank"] for c in data["candidates"]] == [1, 2, 3]
     assert "seconds" not in data
     timed = json.loads(run("analyze", folder, "--json", "--timing").stdout)
     assert timed["seconds"] >= 0
-    assert {k: v for k, v in timed.items() if k != "seconds"} == json.loads(run("analyze", folder, "--json").stdout)
+    assert {k: v for k, v in timed.items() if k != "seconds"} == json.loads(
+        run("analyze", folder, "--json").stdout
+    )
 
 
 def test_analyze_notes_validation_issues_in_the_table(tmp_path):
@@ -94,7 +118,7 @@ def test_analyze_notes_validation_issues_in_the_table(tmp_path):
     assert out.exit_code == 0, out.output
     n = len(read_incident(folder).report)
     assert n >= 1
-    assert n == 2   # a row with fewer fields (repaired), a time that is no time (dropped)
+    assert n == 2  # a row with fewer fields (repaired), a time that is no time (dropped)
     assert out.stdout.splitlines()[-1] == "  input: 2 validation issues; run with -v to see them"
 
 
@@ -108,9 +132,16 @@ def test_analyze_html_is_the_same_ranking(tmp_path):
     (table,) = page.sections["candidates"]["tables"]
     # one row per answer: candidates that are one answer in several names (tied) share a row, in rank order
     rows = [r[:5] for r in table["rows"]]
-    assert rows[:2] == [["1-2", "S3 true root, SITE3 tied: one answer in 2 names", "node", "node_down",
-                         f"{data['candidates'][0]['score']:.3f}"],
-                        ["3", "A2", "node", "cpu_overload", f"{data['candidates'][2]['score']:.3f}"]]
+    assert rows[:2] == [
+        [
+            "1-2",
+            "S3 true root, SITE3 tied: one answer in 2 names",
+            "node",
+            "node_down",
+            f"{data['candidates'][0]['score']:.3f}",
+        ],
+        ["3", "A2", "node", "cpu_overload", f"{data['candidates'][2]['score']:.3f}"],
+    ]
     by_rank = {c["rank"]: c for c in data["candidates"]}
     shown = []
     for label, names, kind, fault, score in rows:
@@ -123,18 +154,30 @@ def test_analyze_html_is_the_same_ranking(tmp_path):
         assert listed == [by_rank[r]["entity"] for r in ranks]
         assert names.endswith(f" tied: one answer in {len(ranks)} names") == (len(ranks) > 1)
     assert shown == [c["rank"] for c in data["candidates"]]
-    assert all(any(set(g) <= set(range(int(r[0].partition("-")[0]), int(r[0].partition("-")[2] or r[0]) + 1))
-                   for r in rows) for g in data["ties"])
+    assert all(
+        any(
+            set(g)
+            <= set(range(int(r[0].partition("-")[0]), int(r[0].partition("-")[2] or r[0]) + 1))
+            for r in rows
+        )
+        for g in data["ties"]
+    )
     assert "true root cause (evaluation): S3 node node_down, ranked 1" in page.header()
 
 
 def test_analyze_batch_json_and_jsonl_name_each_incident(tmp_path):
     write(tmp_path / "a")
-    write(tmp_path / "b", root=("S1--S2", "link", "link_down"),
-          rows=[(2, "S1", "LOS", "S1--S2"), (3, "S2", "LINK_DOWN", "S1--S2")])
+    write(
+        tmp_path / "b",
+        root=("S1--S2", "link", "link_down"),
+        rows=[(2, "S1", "LOS", "S1--S2"), (3, "S2", "LINK_DOWN", "S1--S2")],
+    )
     listed = json.loads(run("analyze", tmp_path, "--json").stdout)
     assert [a["incident"] for a in listed] == ["a", "b"]
-    assert (listed[0]["candidates"][0]["entity"], listed[1]["candidates"][0]["entity"]) == ("S3", "S1--S2")
+    assert (listed[0]["candidates"][0]["entity"], listed[1]["candidates"][0]["entity"]) == (
+        "S3",
+        "S1--S2",
+    )
     lines = run("analyze", tmp_path, "--jsonl").stdout.splitlines()
     assert [json.loads(line) for line in lines] == listed
     # a report per incident, named after its folder
@@ -150,12 +193,18 @@ def test_evaluate_table_values_worked_out_by_hand(tmp_path):
     write(tmp_path / "node", root=("S3", "node", "node_down"))
     write(tmp_path / "site", root=("SITE3", "site", "site_power"))
     data = json.loads(run("evaluate", tmp_path, "--json", "--no-progress").stdout)
-    assert [(i["incident"], i["ranks"]) for i in data["incidents"]] == [("node", [1]), ("site", [2])]
+    assert [(i["incident"], i["ranks"]) for i in data["incidents"]] == [
+        ("node", [1]),
+        ("site", [2]),
+    ]
     o = data["overall"]
     assert (o["n"], o["AC@1"], o["AC@3"], o["AC@5"], o["MRR"]) == (2, 0.5, 1.0, 1.0, 0.75)
     assert o["Avg@5"] == pytest.approx((0.5 + 1 + 1 + 1 + 1) / 5)
     assert o["AC@1_fault"] == 0.5
-    assert data["per_fault"]["site_power"]["AC@1"] == 0.0 and data["per_fault"]["site_power"]["MRR"] == 0.5
+    assert (
+        data["per_fault"]["site_power"]["AC@1"] == 0.0
+        and data["per_fault"]["site_power"]["MRR"] == 0.5
+    )
     assert data["per_fault"]["node_down"]["AC@1"] == 1.0
     # both incidents' rank-1 answer is S3 with one score s; ECE = 1/2 |1 - s| + 1/2 |0 - s| ... in one bin:
     s = {i["top_score"] for i in data["incidents"]}
@@ -176,7 +225,9 @@ def test_evaluate_table_values_worked_out_by_hand(tmp_path):
 def test_evaluate_method_is_the_one_scored(tmp_path):
     write(tmp_path / "node")
     inc = read_incident(tmp_path / "node")
-    data = json.loads(run("evaluate", tmp_path, "--json", "--no-progress", "--method", "gnn").stdout)
+    data = json.loads(
+        run("evaluate", tmp_path, "--json", "--no-progress", "--method", "gnn").stdout
+    )
     assert data["method"] == "gnn"
     expected = rca.analyze(inc, method="gnn")
     assert data["incidents"][0]["top_score"] == pytest.approx(expected[0].score)
@@ -195,8 +246,11 @@ def _pcic(tmp_path, dag):
     assert sorted(truth) == [("A0", "A1"), ("A0", "A2"), ("A1", "A2")]
     (tmp_path / "Alarm.csv").write_text(
         "alarm_id,device_id,start_timestamp,end_timestamp\n"
-        + "".join(f"{int(a[1:])},{int(d[1:])},{int(t)},{int(t) + 5}\n"
-                  for t, d, a in frame[["time", "device", "alarm_type"]].itertuples(index=False)))
+        + "".join(
+            f"{int(a[1:])},{int(d[1:])},{int(t)},{int(t) + 5}\n"
+            for t, d, a in frame[["time", "device", "alarm_type"]].itertuples(index=False)
+        )
+    )
     np.save(tmp_path / "DAG.npy", np.array(dag))
     return tmp_path
 
@@ -207,15 +261,23 @@ TRUE_DAG = [[0, 1, 1], [0, 0, 1], [0, 0, 0]]
 def test_discover_text_is_the_json_graph(tmp_path):
     folder = _pcic(tmp_path, TRUE_DAG)
     data = json.loads(run("discover", folder, "--json").stdout)
-    assert {(e["cause"], e["effect"]) for e in data["edges"]} == {("0", "1"), ("0", "2"), ("1", "2")}
+    assert {(e["cause"], e["effect"]) for e in data["edges"]} == {
+        ("0", "1"),
+        ("0", "2"),
+        ("1", "2"),
+    }
     out = run("discover", folder)
     assert out.exit_code == 0, out.output
     lines = out.stdout.splitlines()
     assert re.fullmatch(r"thp: 3 alarm types, 3 edges, \d+\.\d s", lines[0])
-    assert lines[1:4] == [f"  {e['cause']} -> {e['effect']}  weight {e['weight']:.3g}  lag {e['lag_s']:.0f} s"
-                          for e in data["edges"]]
-    assert lines[4] == ("vs true graph: precision 1.000 recall 1.000 F1 1.000 SHD 0 g-score 1.000; "
-                        "direction ignored F1 1.000, on true pairs 1.000 point the true way")
+    assert lines[1:4] == [
+        f"  {e['cause']} -> {e['effect']}  weight {e['weight']:.3g}  lag {e['lag_s']:.0f} s"
+        for e in data["edges"]
+    ]
+    assert lines[4] == (
+        "vs true graph: precision 1.000 recall 1.000 F1 1.000 SHD 0 g-score 1.000; "
+        "direction ignored F1 1.000, on true pairs 1.000 point the true way"
+    )
 
 
 @pytest.mark.parametrize(
@@ -223,14 +285,26 @@ def test_discover_text_is_the_json_graph(tmp_path):
     [
         # 6 edges, 3 right: precision 3/6, recall 3/3, F1 2/3; every pair differs (both ways vs one): SHD 3;
         # g = max(0, 3 - 3) / 3; pairs all right; of the 6 edges on true pairs, 3 point the true way
-        ("complete", TRUE_DAG, "precision 0.500 recall 1.000 F1 0.667 SHD 3 g-score 0.000; "
-                               "direction ignored F1 1.000, on true pairs 0.500 point the true way"),
-        ("empty", TRUE_DAG, "precision 0.000 recall 0.000 F1 0.000 SHD 3 g-score 0.000; "
-                            "direction ignored F1 0.000, on true pairs - point the true way"),
+        (
+            "complete",
+            TRUE_DAG,
+            "precision 0.500 recall 1.000 F1 0.667 SHD 3 g-score 0.000; "
+            "direction ignored F1 1.000, on true pairs 0.500 point the true way",
+        ),
+        (
+            "empty",
+            TRUE_DAG,
+            "precision 0.000 recall 0.000 F1 0.000 SHD 3 g-score 0.000; "
+            "direction ignored F1 0.000, on true pairs - point the true way",
+        ),
         # thp finds 0->1, 0->2, 1->2 but the file says only 2->0: no edge right, all 3 pairs differ;
         # pairs: 1 of 3 predicted is true (precision 1/3, recall 1/1, F1 1/2); 0->2 points the wrong way
-        ("thp", [[0, 0, 0], [0, 0, 0], [1, 0, 0]], "precision 0.000 recall 0.000 F1 0.000 SHD 3 g-score 0.000; "
-                                                  "direction ignored F1 0.500, on true pairs 0.000 point the true way"),
+        (
+            "thp",
+            [[0, 0, 0], [0, 0, 0], [1, 0, 0]],
+            "precision 0.000 recall 0.000 F1 0.000 SHD 3 g-score 0.000; "
+            "direction ignored F1 0.500, on true pairs 0.000 point the true way",
+        ),
     ],
     ids=["complete", "empty", "wrong-truth"],
 )
@@ -244,14 +318,29 @@ def test_discover_out_file_is_the_graph(tmp_path):
     folder = _pcic(tmp_path, TRUE_DAG)
     data = json.loads(run("discover", folder, "--json", "--out", tmp_path / "g.json").stdout)
     saved = json.loads((tmp_path / "g.json").read_text())
-    assert {(e["cause"], e["effect"]) for e in saved["edges"]} == {(e["cause"], e["effect"]) for e in data["edges"]}
+    assert {(e["cause"], e["effect"]) for e in saved["edges"]} == {
+        (e["cause"], e["effect"]) for e in data["edges"]
+    }
 
 
 # --------------------------------------------------------------------- simulate
 def test_simulate_writes_what_it_was_asked_for(tmp_path):
     out = tmp_path / "sims"
-    res = run("simulate", out, "--n", "2", "--size", "small", "--seed", "5", "--fault", "link_down", "--roots", "1",
-              "--no-progress")
+    res = run(
+        "simulate",
+        out,
+        "--n",
+        "2",
+        "--size",
+        "small",
+        "--seed",
+        "5",
+        "--fault",
+        "link_down",
+        "--roots",
+        "1",
+        "--no-progress",
+    )
     assert res.exit_code == 0, res.output
     folders = sorted(out.iterdir())
     assert [f.name for f in folders] == ["incident-0001", "incident-0002"]
@@ -262,7 +351,19 @@ def test_simulate_writes_what_it_was_asked_for(tmp_path):
         assert roots[0].entity in inc.topology.link_ids
         assert len(inc.alarms) > 0
     again = tmp_path / "again"
-    run("simulate", again, "--n", "2", "--size", "small", "--seed", "5", "--fault", "link_down", "--no-progress")
+    run(
+        "simulate",
+        again,
+        "--n",
+        "2",
+        "--size",
+        "small",
+        "--seed",
+        "5",
+        "--fault",
+        "link_down",
+        "--no-progress",
+    )
     for name in ("incident-0001", "incident-0002"):
         assert (again / name / "alarms.csv").read_text() == (out / name / "alarms.csv").read_text()
 
@@ -275,9 +376,14 @@ def test_propagate_table_is_the_json(tmp_path):
     assert out.exit_code == 0, out.output
     lines = out.stdout.splitlines()
     n = len(data["affected"])
-    assert lines[0] == f"node_down at S3: {n} element{'s' if n != 1 else ''} with symptom probability >= 0.5"
-    assert lines[1:] == [f"  {a['entity']:<28} p={a['probability']:.2f}  first alarm after ~{a['delay_s']:.0f} s"
-                         for a in data["affected"]]
+    assert (
+        lines[0]
+        == f"node_down at S3: {n} element{'s' if n != 1 else ''} with symptom probability >= 0.5"
+    )
+    assert lines[1:] == [
+        f"  {a['entity']:<28} p={a['probability']:.2f}  first alarm after ~{a['delay_s']:.0f} s"
+        for a in data["affected"]
+    ]
     short = run("propagate", folder, "--fault", "node_down:S3", "--top", "1").stdout.splitlines()
     assert len(short) == 3 and short[2] == f"  ... {n - 1} more (use --json for all)"
 

@@ -12,8 +12,12 @@ from rca.incident import RootCause, Truth
 from tests._builders import background, incident, small_network
 
 NODE_DOWN_S3 = background() + [
-    (2, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"),
-    (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None)]
+    (2, "S2", "LINK_DOWN", "S2--S3"),
+    (3, "A2", "LINK_DOWN", "A2--S3"),
+    (95, "S3", "NE_COMM_LOST", None),
+    (96, "B3", "NE_COMM_LOST", None),
+    (97, "B4", "NE_COMM_LOST", None),
+]
 
 
 @pytest.fixture()
@@ -36,17 +40,26 @@ def test_propagate_json(folder):
 
 
 def test_propagate_table_and_threshold(folder):
-    out = CliRunner().invoke(main, ["propagate", str(folder), "--fault", "site_power:SITE3", "--threshold", "0"])
+    out = CliRunner().invoke(
+        main, ["propagate", str(folder), "--fault", "site_power:SITE3", "--threshold", "0"]
+    )
     assert out.exit_code == 0, out.output
     assert "site_power at SITE3: 10 elements" in out.output
 
 
-@pytest.mark.parametrize("spec, code, message", [
-    ("S3", 2, "expected KIND:ENTITY"),                  # usage errors: click's exit code 2
-    ("meteor:S3", 2, "unknown fault type 'meteor'"),
-    ("link_down:S3", 1, "link_down fault hits a link"),  # library errors: a clean message, exit code 1
-    ("node_down:NOPE", 1, "NOPE"),
-])
+@pytest.mark.parametrize(
+    "spec, code, message",
+    [
+        ("S3", 2, "expected KIND:ENTITY"),  # usage errors: click's exit code 2
+        ("meteor:S3", 2, "unknown fault type 'meteor'"),
+        (
+            "link_down:S3",
+            1,
+            "link_down fault hits a link",
+        ),  # library errors: a clean message, exit code 1
+        ("node_down:NOPE", 1, "NOPE"),
+    ],
+)
 def test_propagate_bad_fault_spec(folder, spec, code, message):
     out = CliRunner().invoke(main, ["propagate", str(folder), "--fault", spec, "--json"])
     assert out.exit_code == code and message in out.output

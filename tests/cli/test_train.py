@@ -29,7 +29,10 @@ def small_corpus(n, *, random_state=0):
     """Ten small twin incidents instead of the recipe's mix of sizes (the command's work, in seconds)."""
     from rca.datasets import make_incident
 
-    return (make_incident(size="small", random_state=1000 + random_state + k, name=f"t{k}") for k in range(n))
+    return (
+        make_incident(size="small", random_state=1000 + random_state + k, name=f"t{k}")
+        for k in range(n)
+    )
 
 
 @pytest.mark.slow
@@ -39,7 +42,10 @@ def test_train_explain_on_ten_incidents(tmp_path, monkeypatch):
     res = train("explain", "--n", "10", "--out", out)
     assert res.exit_code == 0, res.output
     data = json.loads(out.read_text())
-    m = re.fullmatch(rf"wrote {re.escape(str(out))} in \d+ s: (\d+) incidents, log loss (\d\.\d{{3}})\n", res.stdout)
+    m = re.fullmatch(
+        rf"wrote {re.escape(str(out))} in \d+ s: (\d+) incidents, log loss (\d\.\d{{3}})\n",
+        res.stdout,
+    )
     assert m, res.stdout
     # every incident whose true root is among the hypotheses is used (at most the ten simulated)
     assert int(m.group(1)) == data["n_incidents"] and 5 <= data["n_incidents"] <= 10
@@ -72,18 +78,29 @@ def test_train_forecast_tiny(tmp_path, tiny_forecast):
     res = train("forecast", "--out", out)
     assert res.exit_code == 0, res.output
     kib = out.stat().st_size / 1024
-    assert re.fullmatch(rf"wrote {re.escape(str(out))} \({kib:.0f} KiB\) in \d+ s \(\+\d+ s simulating 3 incidents\)\n",
-                        res.stdout), res.stdout
+    assert re.fullmatch(
+        rf"wrote {re.escape(str(out))} \({kib:.0f} KiB\) in \d+ s \(\+\d+ s simulating 3 incidents\)\n",
+        res.stdout,
+    ), res.stdout
     model = CongestionForecaster.load(out)
     assert (model.window, model.horizon, model.hidden) == (8, 3, 8)
 
 
 @pytest.fixture
 def tiny_propagation(monkeypatch):
-    for key, value in {"n_localisation": 4, "n_propagation": 2, "n_othersim": 2, "epochs": 1, "hidden": 8,
-                       "layers": 2, "batch_size": 4}.items():
+    for key, value in {
+        "n_localisation": 4,
+        "n_propagation": 2,
+        "n_othersim": 2,
+        "epochs": 1,
+        "hidden": 8,
+        "layers": 2,
+        "batch_size": 4,
+    }.items():
         monkeypatch.setitem(recipes.PROPAGATION_RECIPE, key, value)
-    monkeypatch.setattr("rca.gnn._corpus.zoo_cores", lambda *a, **k: [])   # twin networks only: no data home
+    monkeypatch.setattr(
+        "rca.gnn._corpus.zoo_cores", lambda *a, **k: []
+    )  # twin networks only: no data home
 
 
 @pytest.mark.slow
@@ -93,23 +110,30 @@ def test_train_propagation_tiny_and_its_corpus_cache(tmp_path, tiny_propagation)
     out, cache = tmp_path / "p.pt", tmp_path / "cache"
     res = train("propagation", "--out", out, "--cache", cache)
     assert res.exit_code == 0, res.output
-    m = re.fullmatch(rf"wrote {re.escape(str(out))} \((\d+) KiB\): corpus \d+ s, training \d+ s on (\d+) samples; "
-                     r"seed 2\n", res.stdout)
+    m = re.fullmatch(
+        rf"wrote {re.escape(str(out))} \((\d+) KiB\): corpus \d+ s, training \d+ s on (\d+) samples; "
+        r"seed 2\n",
+        res.stdout,
+    )
     assert m, res.stdout
     assert int(m.group(1)) == round(out.stat().st_size / 1024)
     # 4 twin and 2 othersim localisation samples, and up to 2 propagation ones (a fibre cut has no single
     # root and is skipped)
     assert 6 <= int(m.group(2)) <= 8
     (cached,) = cache.glob("netrca-failure-corpus-*.pt")
-    assert cached.name.startswith(f"netrca-failure-corpus-{recipes.PROPAGATION_RECIPE['data_seed']}-4-2-2-")
+    assert cached.name.startswith(
+        f"netrca-failure-corpus-{recipes.PROPAGATION_RECIPE['data_seed']}-4-2-2-"
+    )
     model = FailureGNN.load(out)
     assert (model.hidden, model.layers) == (8, 2)
     # a second run reads the corpus from the cache: the same samples, without simulating
     monkeypatch_twin = pytest.MonkeyPatch()
     try:
         for simulator in ("twin_incidents", "othersim_incidents"):
-            monkeypatch_twin.setattr(f"rca.gnn._corpus.{simulator}",
-                                     lambda *a, **k: (_ for _ in ()).throw(AssertionError("simulated again")))
+            monkeypatch_twin.setattr(
+                f"rca.gnn._corpus.{simulator}",
+                lambda *a, **k: (_ for _ in ()).throw(AssertionError("simulated again")),
+            )
         again = train("propagation", "--out", tmp_path / "p2.pt", "--cache", cache)
     finally:
         monkeypatch_twin.undo()
@@ -129,7 +153,10 @@ def test_train_congestion_tiny(tmp_path, monkeypatch):
     out = tmp_path / "c.pt"
     res = train("congestion", "--data", tmp_path / "data", "--out", out)
     assert res.exit_code == 0, res.output
-    m = re.fullmatch(rf"wrote {re.escape(str(out))} \((\d+) KiB\) in \d+ s; seed 0, best epoch (\d+)\n", res.stdout)
+    m = re.fullmatch(
+        rf"wrote {re.escape(str(out))} \((\d+) KiB\) in \d+ s; seed 0, best epoch (\d+)\n",
+        res.stdout,
+    )
     assert m, res.stdout
     assert int(m.group(2)) in (1, 2)
     assert CongestionPredictor.load(out).hidden == 8
@@ -138,7 +165,10 @@ def test_train_congestion_tiny(tmp_path, monkeypatch):
 def test_train_congestion_without_data_names_the_folder(tmp_path):
     res = train("congestion", "--data", tmp_path / "nowhere", "--out", tmp_path / "c.pt")
     assert res.exit_code == 1
-    assert f"{tmp_path / 'nowhere' / 'train'} not found: pass --data pointing at gnnet-2021" in res.output
+    assert (
+        f"{tmp_path / 'nowhere' / 'train'} not found: pass --data pointing at gnnet-2021"
+        in res.output
+    )
     assert not (tmp_path / "c.pt").exists()
 
 

@@ -37,7 +37,13 @@ def test_finds_challenge_folders_at_any_depth(tmp_path):
     s = samples[0]
     assert s.n_nodes == 7
     assert np.isfinite(s.paths["delay"]).all()
-    assert set(s.links.columns) >= {"capacity_bps", "queue_size", "utilization", "occupancy", "losses"}
+    assert set(s.links.columns) >= {
+        "capacity_bps",
+        "queue_size",
+        "utilization",
+        "occupancy",
+        "losses",
+    }
 
 
 def test_no_challenge_folder_is_an_input_error(tmp_path):
@@ -47,8 +53,10 @@ def test_no_challenge_folder_is_an_input_error(tmp_path):
 
 def test_bad_gml_names_file_and_line(tmp_path):
     path = tmp_path / "g.txt"
-    path.write_text('graph [\n  node [\n    id 0\n  ]\n  edge [\n    source 0\n    target 7\n'
-                    '    bandwidth 10\n  ]\n]\n')
+    path.write_text(
+        "graph [\n  node [\n    id 0\n  ]\n  edge [\n    source 0\n    target 7\n"
+        "    bandwidth 10\n  ]\n]\n"
+    )
     with pytest.raises(InputError) as err:
         read_gnnet_graph(path)
     assert f"{path}:5" in str(err.value) and "unknown node 7" in str(err.value)
@@ -76,7 +84,9 @@ def test_malformed_result_line_names_tarball_member_and_line(tmp_path):
     import tarfile
 
     with tarfile.open(tmp_path / "results_tiny.tar.gz") as tar:
-        files = {m.name.split("/")[-1]: tar.extractfile(m).read().decode() for m in tar if m.isfile()}
+        files = {
+            m.name.split("/")[-1]: tar.extractfile(m).read().decode() for m in tar if m.isfile()
+        }
     lines = files["linkUsage.txt"].splitlines()
     lines[1] = lines[1].replace("1000", "abc", 1)
     files["linkUsage.txt"] = "\n".join(lines) + "\n"

@@ -60,7 +60,9 @@ def test_loaders_look_in_the_data_home(layout, tmp_path, monkeypatch):
     _, beside, _ = layout
     pcic = beside / "huawei-alarms" / "tiny"
     pcic.mkdir(parents=True)
-    (pcic / "Alarm.csv").write_text("alarm_id,device_id,start_timestamp,end_timestamp\n0,0,1,2\n1,0,3,4\n")
+    (pcic / "Alarm.csv").write_text(
+        "alarm_id,device_id,start_timestamp,end_timestamp\n0,0,1,2\n1,0,3,4\n"
+    )
     np.save(pcic / "DAG.npy", np.array([[0, 1], [0, 0]]))
     assert load_pcic("huawei-alarms/tiny").true_graph.shape == (2, 2)
     assert topology_zoo_root() == beside / "topology-zoo"
@@ -83,7 +85,9 @@ def test_a_data_set_found_nowhere_names_both_places(layout, tmp_path, monkeypatc
     assert message.startswith("huawei-alarms/absent: not found here nor in the data home ")
     assert str(tmp_path / "data") in message and "NETRCA_SHARED_DATASETS" in message
     with pytest.raises(InputError, match="not found here; pass"):
-        find_gnnet_folders(tmp_path / "absent")  # an absolute path is not looked for in the data home
+        find_gnnet_folders(
+            tmp_path / "absent"
+        )  # an absolute path is not looked for in the data home
 
 
 def test_gnn_recipes_train_on_gnnet_in_the_data_home(layout, tmp_path, monkeypatch):

@@ -21,7 +21,9 @@ def _write(folder, rows, dag=None, topo=None, lower=False):
 
 
 def test_reads_small_folder(tmp_path):
-    ds = load_pcic(_write(tmp_path, "1,0,10,12\n0,1,5,5\n", dag=[[0, 1], [0, 0]], topo=[[0, 1], [1, 0]]))
+    ds = load_pcic(
+        _write(tmp_path, "1,0,10,12\n0,1,5,5\n", dag=[[0, 1], [0, 0]], topo=[[0, 1], [1, 0]])
+    )
     assert ds.alarms.frame["alarm_type"].tolist() == ["0", "1"]  # sorted by time
     assert ds.alarms.frame["time"].tolist() == [5.0, 10.0]
     assert ds.true_graph.loc["0", "1"] == 1 and ds.true_graph.loc["1", "0"] == 0
@@ -38,7 +40,11 @@ def test_lower_case_layout_with_prior(tmp_path):
 
 @pytest.mark.parametrize(
     "rows, line, column",
-    [("0,0,10,12\n1,x,5,5\n", 3, "device_id"), ("0,0,1.5,2\n", 2, "start_timestamp"), ("0,0,1,2\n-1,0,1,2\n", 3, "alarm_id")],
+    [
+        ("0,0,10,12\n1,x,5,5\n", 3, "device_id"),
+        ("0,0,1.5,2\n", 2, "start_timestamp"),
+        ("0,0,1,2\n-1,0,1,2\n", 3, "alarm_id"),
+    ],
 )
 def test_bad_value_names_file_line_column(tmp_path, rows, line, column):
     _write(tmp_path, rows)
@@ -83,8 +89,12 @@ def test_real_data_sets(shared_datasets):
     base = shared_datasets / "huawei-alarms"
     wireless = load_pcic(base / "18V_55N_Wireless")
     assert wireless.to_dict() == {
-        "name": "18V_55N_Wireless", "events": 34838, "alarm_types": 18, "devices": 55,
-        "topology_links": None, "true_edges": 69,
+        "name": "18V_55N_Wireless",
+        "events": 34838,
+        "alarm_types": 18,
+        "devices": 55,
+        "topology_links": None,
+        "true_edges": 69,
     }
     micro = load_pcic(base / "24V_439N_Microwave")
     assert micro.topology.n_links == 395 and micro.true_graph.shape == (24, 24)

@@ -12,7 +12,14 @@ from click.testing import CliRunner
 
 from rca import InputError, Topology, read_incident
 from rca._time import parse_timestamps
-from rca.datasets import FAULT_KINDS, FAULT_TYPES, VOCABULARIES, make_incident, make_incidents, make_network
+from rca.datasets import (
+    FAULT_KINDS,
+    FAULT_TYPES,
+    VOCABULARIES,
+    make_incident,
+    make_incidents,
+    make_network,
+)
 
 # no background noise, no lost or duplicated alarms, exact clocks: signatures must show in full
 CLEAN = dict(noise=0.0, loss_rate=0.0, dup_rate=0.0, skew_s=0.0, bad_clock_rate=0.0)
@@ -64,8 +71,13 @@ def test_network_is_deterministic_and_varied():
     a, b = make_network("small", random_state=5), make_network("small", random_state=5)
     pd.testing.assert_frame_equal(a.nodes, b.nodes)
     pd.testing.assert_frame_equal(a.links, b.links)
-    shapes = {(len(make_network("small", random_state=s).links), tuple(sorted(set(make_network("small", random_state=s).nodes["layer"]))))
-              for s in range(6)}
+    shapes = {
+        (
+            len(make_network("small", random_state=s).links),
+            tuple(sorted(set(make_network("small", random_state=s).nodes["layer"]))),
+        )
+        for s in range(6)
+    }
     assert len(shapes) > 2
 
 
@@ -75,7 +87,7 @@ def test_network_with_given_core(tmp_path):
     path = tmp_path / "core.graphml"
     nx.write_graphml(g, path)
     topo = make_network("small", core=path, random_state=0)
-    core = topo.nodes[topo.nodes["layer"] == "core"]   # (rows are sorted by id, not by layer)
+    core = topo.nodes[topo.nodes["layer"] == "core"]  # (rows are sorted by id, not by layer)
     assert len(core) == 6
     assert len(topo) > 30
     again = make_network(60, core=Topology.read_graphml(path), random_state=0)
@@ -128,11 +140,17 @@ def test_node_down_signature(net, seed):
         a, b = net.link_endpoints(link)
         other = b if a == dead else a
         if other not in lost:
-            hit = after[(after["device"] == other) & (after["link_id"] == link) & (after["alarm_type"] == "LINK_DOWN")]
+            hit = after[
+                (after["device"] == other)
+                & (after["link_id"] == link)
+                & (after["alarm_type"] == "LINK_DOWN")
+            ]
             assert len(hit) == 1, (other, link)
     assert _comm_lost(after) == lost
     # nothing lost reports on its own after the fault
-    assert set(after["device"][~after["alarm_type"].isin(["NE_COMM_LOST", "CELL_OUTAGE", "DYING_GASP"])]).isdisjoint(lost)
+    assert set(
+        after["device"][~after["alarm_type"].isin(["NE_COMM_LOST", "CELL_OUTAGE", "DYING_GASP"])]
+    ).isdisjoint(lost)
     # and it stops reporting telemetry
     m = inc.metrics.frame
     assert not ((m["entity"].isin(lost)) & (m["time"] > t0)).any()
@@ -145,7 +163,11 @@ def test_link_down_signature(net, seed):
     after = _after(inc, _t0(inc))
     lost = set(net.unreachable_if(failed_links=[link]))
     for end in net.link_endpoints(link):
-        hit = after[(after["device"] == end) & (after["link_id"] == link) & (after["alarm_type"] == "LINK_DOWN")]
+        hit = after[
+            (after["device"] == end)
+            & (after["link_id"] == link)
+            & (after["alarm_type"] == "LINK_DOWN")
+        ]
         assert len(hit) == (0 if end in lost else 1)
     assert _comm_lost(after) == lost
 
@@ -166,7 +188,9 @@ def test_site_power_signature(net, seed):
 def test_site_power_sometimes_announced_by_mains_failure(net):
     seen = 0
     for seed in range(6):
-        inc = make_incident(net, fault="site_power", random_state=seed, mains_alarm_prob=1.0, **CLEAN)
+        inc = make_incident(
+            net, fault="site_power", random_state=seed, mains_alarm_prob=1.0, **CLEAN
+        )
         f = inc.alarms.frame
         seen += bool(((f["alarm_type"] == "MAINS_FAILURE") & (f["time"] < _t0(inc))).any())
     assert seen == 6
@@ -176,7 +200,11 @@ def test_card_failure_signature(net):
     inc = make_incident(net, fault="card_failure", random_state=2, card_alarm_prob=1.0, **CLEAN)
     node = inc.truth.root_causes[0].entity
     after = _after(inc, _t0(inc))
-    down = set(after.loc[(after["alarm_type"] == "LINK_DOWN") & (after["severity"] != "cleared"), "link_id"])
+    down = set(
+        after.loc[
+            (after["alarm_type"] == "LINK_DOWN") & (after["severity"] != "cleared"), "link_id"
+        ]
+    )
     mine = set(net.incident_links(node))
     assert down & mine and not mine <= down  # a subset of its links, not all of them
     lost = set(net.unreachable_if(failed_links=sorted(down & mine)))
@@ -210,12 +238,17 @@ def test_fiber_cut_hits_several_links_at_once(net):
 
 
 def test_microwave_fading_on_a_microwave_link():
-    topo = next(t for t in (make_network("small", random_state=s) for s in range(20))
-                if (t.links["link_type"] == "microwave").any())
+    topo = next(
+        t
+        for t in (make_network("small", random_state=s) for s in range(20))
+        if (t.links["link_type"] == "microwave").any()
+    )
     inc = make_incident(topo, fault="microwave_fading", random_state=0, **CLEAN)
     link = inc.truth.root_causes[0].entity
     assert topo.links.at[link, "link_type"] == "microwave"
-    assert "MW_RSL_LOW" in set(inc.alarms.frame.loc[inc.alarms.frame["link_id"] == link, "alarm_type"])
+    assert "MW_RSL_LOW" in set(
+        inc.alarms.frame.loc[inc.alarms.frame["link_id"] == link, "alarm_type"]
+    )
 
 
 def test_several_independent_roots(net):
@@ -232,10 +265,15 @@ def test_feed_is_imperfect_and_reads_back(tmp_path, net):
     inc.write(tmp_path / "inc")
     back = read_incident(tmp_path / "inc")
     assert {"duplicate_row", "out_of_order"} <= set(back.alarms.report.kinds())
-    pd.testing.assert_frame_equal(back.alarms.frame[OWN].reset_index(drop=True),
-                                  inc.alarms.frame[OWN].reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        back.alarms.frame[OWN].reset_index(drop=True),
+        inc.alarms.frame[OWN].reset_index(drop=True),
+        check_dtype=False,
+    )
     cols = ["time", "entity", "metric", "value"]
-    pd.testing.assert_frame_equal(back.metrics.frame[cols], inc.metrics.frame[cols], check_dtype=False)
+    pd.testing.assert_frame_equal(
+        back.metrics.frame[cols], inc.metrics.frame[cols], check_dtype=False
+    )
     assert back.truth == inc.truth
     pd.testing.assert_frame_equal(back.topology.nodes, inc.topology.nodes, check_dtype=False)
     assert back.topology.link_ids == inc.topology.link_ids
@@ -252,7 +290,7 @@ def _flap_spells(inc, root_links: set[str]) -> list[tuple[str, float, float]]:
     f = inc.alarms.frame
     f = f[(f["alarm_type"] == "LINK_DOWN") & f["link_id"].notna() & ~f["link_id"].isin(root_links)]
     spells = []
-    for (link, device), g in f.sort_values("time").groupby(["link_id", "device"]):
+    for (link, _device), g in f.sort_values("time").groupby(["link_id", "device"]):
         down = None
         for t, sev in zip(g["time"], g["severity"]):
             if sev != "cleared":
@@ -265,15 +303,30 @@ def _flap_spells(inc, root_links: set[str]) -> list[tuple[str, float, float]]:
 
 def test_a_flapping_link_carries_nothing_while_down(net):
     """Background flaps show in the link's utilisation: 0 at an instant inside the spell, or a lower average."""
-    knobs = dict(skew_s=0.0, bad_clock_rate=0.0, flappers=8.0, metric_period_s=60.0, missing_rate=0.0,
-                 collector_gap_prob=0.0)
-    instant = make_incident(net, fault="cpu_overload", random_state=3, util_gauge="instant", **knobs)
-    average = make_incident(net, fault="cpu_overload", random_state=3, util_gauge="average", **knobs)
+    knobs = dict(
+        skew_s=0.0,
+        bad_clock_rate=0.0,
+        flappers=8.0,
+        metric_period_s=60.0,
+        missing_rate=0.0,
+        collector_gap_prob=0.0,
+    )
+    instant = make_incident(
+        net, fault="cpu_overload", random_state=3, util_gauge="instant", **knobs
+    )
+    average = make_incident(
+        net, fault="cpu_overload", random_state=3, util_gauge="average", **knobs
+    )
     pd.testing.assert_frame_equal(instant.alarms.frame, average.alarms.frame)
     m = instant.metrics.frame
     inside = []
     for link, down, up in _flap_spells(instant, set()):
-        on = (m["entity"] == link) & (m["metric"] == "utilization") & (m["time"] > down + 2.0) & (m["time"] < up - 2.0)
+        on = (
+            (m["entity"] == link)
+            & (m["metric"] == "utilization")
+            & (m["time"] > down + 2.0)
+            & (m["time"] < up - 2.0)
+        )
         inside += m.loc[on, "value"].tolist()
     assert inside and all(v == 0.0 for v in inside)
     # the average loses only the down share of each poll interval: never more than the instant reading
@@ -289,7 +342,9 @@ def test_collector_gap_leaves_a_stretch_without_telemetry(net):
     knobs = dict(metric_period_s=60.0, missing_rate=0.0)
     gaps = []
     for prob in (0.0, 1.0):
-        m = make_incident(net, fault="link_down", random_state=4, collector_gap_prob=prob, **knobs).metrics.frame
+        m = make_incident(
+            net, fault="link_down", random_state=4, collector_gap_prob=prob, **knobs
+        ).metrics.frame
         step = m.sort_values("time").groupby(["entity", "metric"])["time"].diff()
         gaps.append(float(step.max()))
     assert gaps[0] <= 120.0 and gaps[1] >= 600.0
@@ -338,18 +393,50 @@ def test_rca_simulate_writes_folders(tmp_path):
 
     runner = CliRunner()
     out = tmp_path / "out"
-    res = runner.invoke(main, ["simulate", str(out), "--n", "2", "--size", "small", "--seed", "1",
-                               "--fault", "link_down", "--no-progress"])
+    res = runner.invoke(
+        main,
+        [
+            "simulate",
+            str(out),
+            "--n",
+            "2",
+            "--size",
+            "small",
+            "--seed",
+            "1",
+            "--fault",
+            "link_down",
+            "--no-progress",
+        ],
+    )
     assert res.exit_code == 0, res.output
     folders = sorted(p.name for p in out.iterdir())
     assert folders == ["incident-0001", "incident-0002"]
     for name in folders:
         inc = read_incident(out / name)
         assert inc.truth.root_causes[0].fault == "link_down"
-        assert {"nodes.csv", "links.csv", "alarms.csv", "metrics.csv", "truth.json"} <= {p.name for p in (out / name).iterdir()}
+        assert {"nodes.csv", "links.csv", "alarms.csv", "metrics.csv", "truth.json"} <= {
+            p.name for p in (out / name).iterdir()
+        }
     again = tmp_path / "again"
-    runner.invoke(main, ["simulate", str(again), "--n", "2", "--size", "small", "--seed", "1",
-                         "--fault", "link_down", "--no-progress"])
-    assert filecmp.cmp(out / "incident-0002" / "alarms.csv", again / "incident-0002" / "alarms.csv", shallow=False)
+    runner.invoke(
+        main,
+        [
+            "simulate",
+            str(again),
+            "--n",
+            "2",
+            "--size",
+            "small",
+            "--seed",
+            "1",
+            "--fault",
+            "link_down",
+            "--no-progress",
+        ],
+    )
+    assert filecmp.cmp(
+        out / "incident-0002" / "alarms.csv", again / "incident-0002" / "alarms.csv", shallow=False
+    )
     bad = runner.invoke(main, ["simulate", str(tmp_path / "bad"), "--n", "1", "--fault", "meteor"])
     assert bad.exit_code != 0 and "meteor" in bad.output

@@ -14,8 +14,21 @@ def test_train_then_evaluate_json(tmp_path):
     data = write_tiny_gnnet(tmp_path / "deep" / "set", 3)
     runner = CliRunner()
     out = tmp_path / "m.pt"
-    res = runner.invoke(main, ["congestion", "train", str(tmp_path), "--out", str(out), "--epochs", "2",
-                               "--hidden", "8", "--no-progress"])
+    res = runner.invoke(
+        main,
+        [
+            "congestion",
+            "train",
+            str(tmp_path),
+            "--out",
+            str(out),
+            "--epochs",
+            "2",
+            "--hidden",
+            "8",
+            "--no-progress",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert out.is_file()
     res = runner.invoke(main, ["congestion", "evaluate", str(data), "--model", str(out), "--json"])

@@ -18,8 +18,21 @@ def data_and_model(tmp_path_factory):
     root = tmp_path_factory.mktemp("gnnet")
     data = write_tiny_gnnet(root / "set", 3)
     model = root / "m.pt"
-    res = CliRunner().invoke(main, ["congestion", "train", str(data), "--out", str(model), "--epochs", "2",
-                                    "--hidden", "8", "--no-progress"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "congestion",
+            "train",
+            str(data),
+            "--out",
+            str(model),
+            "--epochs",
+            "2",
+            "--hidden",
+            "8",
+            "--no-progress",
+        ],
+    )
     assert res.exit_code == 0, res.output
     return data, model
 
@@ -40,7 +53,9 @@ def test_the_model_given_is_the_model_scored(data_and_model):
     assert mine == pytest.approx(CongestionPredictor.load(model).evaluate(samples).to_dict())
     shipped = json.loads(evaluate(data, "--json"))
     assert shipped == pytest.approx(CongestionPredictor.pretrained().evaluate(samples).to_dict())
-    assert mine["path_delay_mape"] != pytest.approx(shipped["path_delay_mape"])   # a 2-epoch model is not it
+    assert mine["path_delay_mape"] != pytest.approx(
+        shipped["path_delay_mape"]
+    )  # a 2-epoch model is not it
     mm1k = json.loads(evaluate(data, "--baseline", "mm1k", "--json"))
     assert mm1k == pytest.approx(QueueingBaseline().fit().evaluate(samples).to_dict())
 
@@ -50,5 +65,7 @@ def test_the_table_is_the_json(data_and_model):
     scores = json.loads(evaluate(data, "--model", model, "--json"))
     lines = evaluate(data, "--model", model).splitlines()
     width = max(len(k) for k in scores)
-    assert lines == [f"{k:<{width}}  {v:.4g}" if isinstance(v, float) else f"{k:<{width}}  {v}"
-                     for k, v in scores.items()]
+    assert lines == [
+        f"{k:<{width}}  {v:.4g}" if isinstance(v, float) else f"{k:<{width}}  {v}"
+        for k, v in scores.items()
+    ]

@@ -40,20 +40,32 @@ def _sample(graph, routes, traffic, name="planted") -> GnnetSample:
         [(f"{s}->{t}", s, t, d["bandwidth"], 32) for s, t, d in graph.edges(data=True)],
         columns=["link_id", "source", "target", "capacity_bps", "queue_size"],
     ).set_index("link_id")
-    paths = pd.DataFrame({
-        "source": [k[0] for k in routes], "target": [k[1] for k in routes],
-        "nodes": list(routes.values()), "traffic_bps": [traffic[k] for k in routes],
-        "avg_packet_size": 1000.0,
-    })
+    paths = pd.DataFrame(
+        {
+            "source": [k[0] for k in routes],
+            "target": [k[1] for k in routes],
+            "nodes": list(routes.values()),
+            "traffic_bps": [traffic[k] for k in routes],
+            "avg_packet_size": 1000.0,
+        }
+    )
     return GnnetSample(name=name, graph=graph, links=links, paths=paths)
 
 
 def _fit(samples, seed=0, **kw):
-    params = {"hidden": 8, "iterations": 2, "epochs": 3, "batch_size": 2, "random_state": seed, **kw}
+    params = {
+        "hidden": 8,
+        "iterations": 2,
+        "epochs": 3,
+        "batch_size": 2,
+        "random_state": seed,
+        **kw,
+    }
     return CongestionPredictor(**params).fit(samples)
 
 
 # -- tensors -----------------------------------------------------------------
+
 
 def test_congestion_data_shapes_and_features(tiny):
     s = tiny[0]
@@ -64,19 +76,30 @@ def test_congestion_data_shapes_and_features(tiny):
     assert d["path", "crosses", "link"].edge_index.shape == (2, n_hops)
     # offered load is the routed traffic over capacity
     link = s.links.index.get_loc("0->1")
-    routed = sum(t for n, t in zip(s.paths["nodes"], s.paths["traffic_bps"]) if (0, 1) in zip(n[:-1], n[1:]))
-    assert float(d["link"].x[link, 0]) == pytest.approx(routed / s.links.loc["0->1", "capacity_bps"], rel=1e-5)
+    routed = sum(
+        t for n, t in zip(s.paths["nodes"], s.paths["traffic_bps"]) if (0, 1) in zip(n[:-1], n[1:])
+    )
+    assert float(d["link"].x[link, 0]) == pytest.approx(
+        routed / s.links.loc["0->1", "capacity_bps"], rel=1e-5
+    )
 
 
 def test_congestion_data_rejects_bad_input(tiny):
     s = tiny[0]
-    bad = GnnetSample(name="bad", graph=s.graph, links=s.links,
-                      paths=s.paths.assign(nodes=[(0, 4)] + list(s.paths["nodes"][1:])))
+    bad = GnnetSample(
+        name="bad",
+        graph=s.graph,
+        links=s.links,
+        paths=s.paths.assign(nodes=[(0, 4)] + list(s.paths["nodes"][1:])),
+    )
     with pytest.raises(InputError, match="0->4, which is not a link"):
         congestion_data(bad)
     with pytest.raises(SchemaError, match="capacity_bps"):
-        congestion_data(GnnetSample(name="x", graph=s.graph, links=s.links.drop(columns="capacity_bps"),
-                                    paths=s.paths))
+        congestion_data(
+            GnnetSample(
+                name="x", graph=s.graph, links=s.links.drop(columns="capacity_bps"), paths=s.paths
+            )
+        )
 
 
 def test_mm1k_matches_mm1_for_large_buffers():
@@ -89,6 +112,7 @@ def test_mm1k_matches_mm1_for_large_buffers():
 
 
 # -- estimator contract --------------------------------------------------------
+
 
 def test_fit_returns_self_and_predicts_shapes(tiny):
     model = CongestionPredictor(hidden=8, iterations=2, epochs=2, batch_size=2)
@@ -107,7 +131,7 @@ def test_inference_path_computes_the_training_function(tiny, pretrained):
     for sample in tiny:
         data = congestion_data(sample)
         with torch.enable_grad():
-            reference = net(data)   # the packed GRU, as trained
+            reference = net(data)  # the packed GRU, as trained
         with torch.inference_mode():
             walk = net.walk(data)
             unrolled = net(data, walk)
@@ -149,6 +173,7 @@ def test_mlp_baseline_is_iterations_zero(tiny):
 
 
 # -- physics the model must get right ------------------------------------------
+
 
 @pytest.mark.parametrize("model_name", ["pretrained", "queueing"])
 def test_planted_overloaded_link_is_flagged(model_name, pretrained):
@@ -192,13 +217,16 @@ def test_pretrained_beats_queueing_on_shared_validation(shared_datasets, pretrai
 
 # -- files -------------------------------------------------------------------------
 
+
 def test_save_load_round_trip(tiny, tmp_path):
     model = _fit(tiny)
     path = tmp_path / "m.pt"
     model.save(path)
     loaded = CongestionPredictor.load(path)
     assert loaded.get_params() == {**model.get_params(), "progress": False}
-    np.testing.assert_array_equal(loaded.predict(tiny[0]).path_delay, model.predict(tiny[0]).path_delay)
+    np.testing.assert_array_equal(
+        loaded.predict(tiny[0]).path_delay, model.predict(tiny[0]).path_delay
+    )
 
 
 def test_corrupted_file_is_a_model_file_error(tiny, tmp_path):
@@ -240,6 +268,8 @@ def test_incompatible_files_are_model_file_errors(tiny, tmp_path):
     torch.save({**payload, "format_version": 99}, path)
     with pytest.raises(ModelFileError, match="version 99"):
         CongestionPredictor.load(path)
-    torch.save({**payload, "config": payload["config"].replace('"hidden": 8', '"hidden": 16')}, path)
+    torch.save(
+        {**payload, "config": payload["config"].replace('"hidden": 8', '"hidden": 16')}, path
+    )
     with pytest.raises(ModelFileError, match="does not fit its parameters"):
         CongestionPredictor.load(path)

@@ -35,7 +35,10 @@ def pretrained():
 
 @pytest.fixture(scope="module")
 def twin():
-    return [make_incident(size="small", fault="congestion", random_state=s, metric_period_s=120.0) for s in (3, 4)]
+    return [
+        make_incident(size="small", fault="congestion", random_state=s, metric_period_s=120.0)
+        for s in (3, 4)
+    ]
 
 
 def _planted_metrics(topology, samples: int = 12) -> Metrics:
@@ -48,7 +51,9 @@ def _planted_metrics(topology, samples: int = 12) -> Metrics:
             if link == RISING:
                 value = 20.0 + 7.5 * max(0, i - (samples - 8))
             rows.append((T0 + 60.0 * i, link, "utilization", value))
-    return Metrics.from_frame(pd.DataFrame(rows, columns=["timestamp", "entity", "metric", "value"]))
+    return Metrics.from_frame(
+        pd.DataFrame(rows, columns=["timestamp", "entity", "metric", "value"])
+    )
 
 
 def _fit(incidents, seed=0, **kw):
@@ -72,8 +77,17 @@ def test_series_in_percent_becomes_a_fraction_on_the_polling_grid():
 def test_series_unit_can_be_stated():
     topo = small_network()
     link = topo.link_ids[0]
-    idle = pd.DataFrame({"time": [T0, T0 + 60], "entity": [link, link], "metric": "utilization", "value": [0.9, 1.2]})
-    assert np.nanmax(utilization_series(topo, idle).values) == pytest.approx(1.2)  # auto: read as fractions
+    idle = pd.DataFrame(
+        {
+            "time": [T0, T0 + 60],
+            "entity": [link, link],
+            "metric": "utilization",
+            "value": [0.9, 1.2],
+        }
+    )
+    assert np.nanmax(utilization_series(topo, idle).values) == pytest.approx(
+        1.2
+    )  # auto: read as fractions
     assert np.nanmax(utilization_series(topo, idle, unit="percent").values) == pytest.approx(0.012)
     with pytest.raises(InputError, match="unit must be"):
         utilization_series(topo, idle, unit="bps")
@@ -90,7 +104,9 @@ def test_window_features_fill_gaps_and_mark_them():
     values = np.array([[np.nan, 0.1], [0.5, np.nan], [np.nan, np.nan], [0.7, np.nan]])
     x = window_features(values, [3], window=4)
     assert x.shape == (1, 2, 8)
-    np.testing.assert_allclose(x[0, 0, :4], [0.5, 0.5, 0.5, 0.7])  # leading gap back-filled, inner gap carried
+    np.testing.assert_allclose(
+        x[0, 0, :4], [0.5, 0.5, 0.5, 0.7]
+    )  # leading gap back-filled, inner gap carried
     np.testing.assert_array_equal(x[0, 0, 4:], [0, 1, 0, 1])
     np.testing.assert_allclose(x[0, 1, :4], [0.1, 0.1, 0.1, 0.1])
     # a window reaching before the series is padded as missing
@@ -224,8 +240,15 @@ def test_sustained_twin_congestion_is_forecast_on_the_root_link(pretrained):
 
 
 def _candidate(rank, entity, kind, fault):
-    return Candidate(rank, entity, kind, 1.0 / rank, fault, "test",
-                     (Evidence(path=(entity,), why="from the ranker"),))
+    return Candidate(
+        rank,
+        entity,
+        kind,
+        1.0 / rank,
+        fault,
+        "test",
+        (Evidence(path=(entity,), why="from the ranker"),),
+    )
 
 
 def test_evidence_goes_to_the_congestion_candidates_that_cross_the_threshold(pretrained):
@@ -233,19 +256,28 @@ def test_evidence_goes_to_the_congestion_candidates_that_cross_the_threshold(pre
     metrics = _planted_metrics(topo)
     from rca import AlarmLog, Incident
 
-    alarms = AlarmLog.from_frame(pd.DataFrame({"timestamp": [T0], "device": ["S1"], "alarm_type": ["HIGH_UTILIZATION"]}),
-                                 topology=topo)
+    alarms = AlarmLog.from_frame(
+        pd.DataFrame({"timestamp": [T0], "device": ["S1"], "alarm_type": ["HIGH_UTILIZATION"]}),
+        topology=topo,
+    )
     inc = Incident(topo, alarms, metrics, name="planted")
-    result = RCAResult("planted", (
-        _candidate(1, "S2--S3", "link", "congestion"),  # flat: nothing to add
-        _candidate(2, RISING, "link", "congestion"),
-        _candidate(3, RISING, "link", "link_degraded"),  # the same link, another fault: still evidence
-        _candidate(4, "S2", "node", "congestion"),  # an end of the rising link
-        _candidate(5, "S1", "node", "node_down"),  # an end, but not a congestion hypothesis
-    ), seconds=0.0)
+    result = RCAResult(
+        "planted",
+        (
+            _candidate(1, "S2--S3", "link", "congestion"),  # flat: nothing to add
+            _candidate(2, RISING, "link", "congestion"),
+            _candidate(
+                3, RISING, "link", "link_degraded"
+            ),  # the same link, another fault: still evidence
+            _candidate(4, "S2", "node", "congestion"),  # an end of the rising link
+            _candidate(5, "S1", "node", "node_down"),  # an end, but not a congestion hypothesis
+        ),
+        seconds=0.0,
+    )
     out = forecast_evidence(result, inc, forecaster=pretrained)
-    assert [(c.rank, c.entity, c.fault, c.score) for c in out.candidates] == \
-        [(c.rank, c.entity, c.fault, c.score) for c in result.candidates]
+    assert [(c.rank, c.entity, c.fault, c.score) for c in out.candidates] == [
+        (c.rank, c.entity, c.fault, c.score) for c in result.candidates
+    ]
     added = [c.evidence[1:] for c in out.candidates]
     assert added[0] == () and added[4] == ()
     assert added[2] == added[1]
@@ -278,11 +310,18 @@ def test_routenet_inference_loop_matches_the_packed_gru():
     import networkx as nx
 
     g = nx.convert_node_labels_to_integers(nx.random_regular_graph(3, 12, seed=1))
-    links = pd.DataFrame([(f"{a}->{b}", a, b, 1e9, 32) for u, v in g.edges for a, b in ((u, v), (v, u))],
-                         columns=["link_id", "source", "target", "capacity_bps", "queue_size"]).set_index("link_id")
+    links = pd.DataFrame(
+        [(f"{a}->{b}", a, b, 1e9, 32) for u, v in g.edges for a, b in ((u, v), (v, u))],
+        columns=["link_id", "source", "target", "capacity_bps", "queue_size"],
+    ).set_index("link_id")
     pairs = [(s, t) for s in range(12) for t in range(12) if s != t]
-    paths = pd.DataFrame({"nodes": [tuple(nx.shortest_path(g, s, t)) for s, t in pairs],
-                          "traffic_bps": rng.uniform(1e6, 2e7, len(pairs)), "avg_packet_size": 1000.0})
+    paths = pd.DataFrame(
+        {
+            "nodes": [tuple(nx.shortest_path(g, s, t)) for s, t in pairs],
+            "traffic_bps": rng.uniform(1e6, 2e7, len(pairs)),
+            "avg_packet_size": 1000.0,
+        }
+    )
     data = congestion_data(GnnetSample(name="g", graph=g, links=links, paths=paths))
     net = CongestionPredictor.pretrained().model_
     with torch.no_grad():

@@ -11,12 +11,19 @@ from rca.gnn import localise
 from tests._builders import background, incident, small_network
 
 NODE_DOWN_S3 = background() + [
-    (2, "S2", "LINK_DOWN", "S2--S3"), (3, "A2", "LINK_DOWN", "A2--S3"),
-    (95, "S3", "NE_COMM_LOST", None), (96, "B3", "NE_COMM_LOST", None), (97, "B4", "NE_COMM_LOST", None)]
+    (2, "S2", "LINK_DOWN", "S2--S3"),
+    (3, "A2", "LINK_DOWN", "A2--S3"),
+    (95, "S3", "NE_COMM_LOST", None),
+    (96, "B3", "NE_COMM_LOST", None),
+    (97, "B4", "NE_COMM_LOST", None),
+]
 
 LINK_DOWN_S1_S2 = background() + [
-    (1, "S1", "LINK_DOWN", "S1--S2"), (1.5, "S2", "LINK_DOWN", "S1--S2"),
-    (2, "S1", "LOS", "S1--S2"), (2.2, "S2", "LOS", "S1--S2")]
+    (1, "S1", "LINK_DOWN", "S1--S2"),
+    (1.5, "S2", "LINK_DOWN", "S1--S2"),
+    (2, "S1", "LOS", "S1--S2"),
+    (2.2, "S2", "LOS", "S1--S2"),
+]
 
 
 def _is_walk(topo, path):

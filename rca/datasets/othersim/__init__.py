@@ -26,8 +26,15 @@ from ._incident import SimIncident, make_incident
 from ._network import Network, make_network
 from ._writer import write_incident
 
-__all__ = ["FAULT_TYPES", "Network", "SimIncident", "generate_corpus", "make_incident", "make_network",
-           "write_incident"]
+__all__ = [
+    "FAULT_TYPES",
+    "Network",
+    "SimIncident",
+    "generate_corpus",
+    "make_incident",
+    "make_network",
+    "write_incident",
+]
 
 
 def generate_corpus(out: str | Path, n: int, *, size: str = "small", seed: int = 1) -> list[Path]:
@@ -39,6 +46,8 @@ def generate_corpus(out: str | Path, n: int, *, size: str = "small", seed: int =
     """
     folders = []
     for i in range(n):
-        inc = make_incident(size, random_state=seed * 100_000 + i, fault=FAULT_TYPES[i % len(FAULT_TYPES)])
+        inc = make_incident(
+            size, random_state=seed * 100_000 + i, fault=FAULT_TYPES[i % len(FAULT_TYPES)]
+        )
         folders.append(write_incident(inc, Path(out) / f"{size}-{seed}-{i:03d}"))
     return folders

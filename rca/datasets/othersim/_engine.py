@@ -51,7 +51,9 @@ class Timeline:
         return self.states[self.index(t)]
 
 
-def play(net: Network, changes: list[Change], rng: np.random.Generator, t_start: float) -> tuple[list[Symptom], Timeline]:
+def play(
+    net: Network, changes: list[Change], rng: np.random.Generator, t_start: float
+) -> tuple[list[Symptom], Timeline]:
     """Replay state changes; return the state-driven alarms and the timeline."""
     down_nodes: set = set()
     down_links: set = set()
@@ -63,10 +65,16 @@ def play(net: Network, changes: list[Change], rng: np.random.Generator, t_start:
     cores = set(net.nodes.loc[net.nodes["node_type"] == "core_router", "node_id"])
 
     def up_links(dn, dl):
-        return {lid for lid in net.links["link_id"] if lid not in dl and not set(net.endpoints(lid)) & dn}
+        return {
+            lid
+            for lid in net.links["link_id"]
+            if lid not in dl and not set(net.endpoints(lid)) & dn
+        }
 
     prev_up = up_links(down_nodes, down_links)
-    for t, group in groupby(sorted(changes, key=lambda c: (c.time, c.entity)), key=lambda c: c.time):
+    for t, group in groupby(
+        sorted(changes, key=lambda c: (c.time, c.entity)), key=lambda c: c.time
+    ):
         returned = set()
         for c in group:
             target = down_nodes if c.kind == "node" else down_links
@@ -94,22 +102,65 @@ def play(net: Network, changes: list[Change], rng: np.random.Generator, t_start:
         found = sorted(new_reach - reach)
         poll = t + u(30, 300)
         for i, node in enumerate(lost):
-            out += _raise(raised, Symptom(poll + 0.05 * i + u(0, 5), node, "comm_lost", origin="nms"))
+            out += _raise(
+                raised, Symptom(poll + 0.05 * i + u(0, 5), node, "comm_lost", origin="nms")
+            )
             if node in cores:
                 for peer in sorted(cores & new_reach):
-                    out += _raise(raised, Symptom(t + u(30, 90), peer, "bgp", fields={"peer_ip": net.loopback[node]}, link_id=node))
+                    out += _raise(
+                        raised,
+                        Symptom(
+                            t + u(30, 90),
+                            peer,
+                            "bgp",
+                            fields={"peer_ip": net.loopback[node]},
+                            link_id=node,
+                        ),
+                    )
             if net.node_type(node) in RADIO:
                 for cell in range(1, int(rng.integers(2, 4))):
-                    out += _raise(raised, Symptom(t + u(5, 60), node, "cell_outage", link_id=f"cell{cell}", origin="oss",
-                                                  fields={"cell": cell}))
+                    out += _raise(
+                        raised,
+                        Symptom(
+                            t + u(5, 60),
+                            node,
+                            "cell_outage",
+                            link_id=f"cell{cell}",
+                            origin="oss",
+                            fields={"cell": cell},
+                        ),
+                    )
         poll = t + u(30, 300)
         for i, node in enumerate(found):
-            out += _clear(raised, Symptom(poll + 0.05 * i + u(0, 5), node, "comm_lost", clear=True, origin="nms"))
+            out += _clear(
+                raised,
+                Symptom(poll + 0.05 * i + u(0, 5), node, "comm_lost", clear=True, origin="nms"),
+            )
             for peer in sorted(cores & new_reach) if node in cores else ():
-                out += _clear(raised, Symptom(t + u(10, 60), peer, "bgp", clear=True, fields={"peer_ip": net.loopback[node]}, link_id=node))
+                out += _clear(
+                    raised,
+                    Symptom(
+                        t + u(10, 60),
+                        peer,
+                        "bgp",
+                        clear=True,
+                        fields={"peer_ip": net.loopback[node]},
+                        link_id=node,
+                    ),
+                )
             for cell in (1, 2, 3):
-                out += _clear(raised, Symptom(t + u(30, 120), node, "cell_outage", link_id=f"cell{cell}", clear=True, origin="oss",
-                                              fields={"cell": cell}))
+                out += _clear(
+                    raised,
+                    Symptom(
+                        t + u(30, 120),
+                        node,
+                        "cell_outage",
+                        link_id=f"cell{cell}",
+                        clear=True,
+                        origin="oss",
+                        fields={"cell": cell},
+                    ),
+                )
         for node in sorted(returned & new_reach):
             out.append(Symptom(t + u(0, 30), node, "restart"))
         states.append(State(t, frozenset(down_nodes), frozenset(down_links), frozenset(new_reach)))
@@ -122,7 +173,9 @@ def play(net: Network, changes: list[Change], rng: np.random.Generator, t_start:
     return out, timeline
 
 
-def _unseen_outages_dropped(net: Network, symptoms: list[Symptom], timeline: Timeline) -> list[Symptom]:
+def _unseen_outages_dropped(
+    net: Network, symptoms: list[Symptom], timeline: Timeline
+) -> list[Symptom]:
     """Alarms whose condition is gone when they would fire raise nothing, and so clear nothing.
 
     The NMS poll (or OSS check) finds the element back; the link came back
@@ -133,7 +186,11 @@ def _unseen_outages_dropped(net: Network, symptoms: list[Symptom], timeline: Tim
         key = (s.device, s.role, s.link_id)
         state = timeline.at(s.time)
         gone = (s.origin != "device" and s.device in state.reach) or (
-            s.role == "igp" and s.link_id not in state.down_links and not set(net.endpoints(s.link_id)) & state.down_nodes)
+            s.role == "igp"
+            and s.link_id is not None
+            and s.link_id not in state.down_links
+            and not set(net.endpoints(s.link_id)) & state.down_nodes
+        )
         if not s.clear and gone:
             muted.add(key)
         elif s.clear and key in muted:

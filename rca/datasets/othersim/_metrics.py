@@ -17,8 +17,15 @@ from ._network import ROUTER_TYPES, Network
 from ._symptom import MetricEffect
 
 
-def sample_metrics(net: Network, timeline: Timeline, effects: list[MetricEffect], rng: np.random.Generator,
-                   t_start: float, t_end: float, names: tuple[str, str]) -> pd.DataFrame:
+def sample_metrics(
+    net: Network,
+    timeline: Timeline,
+    effects: list[MetricEffect],
+    rng: np.random.Generator,
+    t_start: float,
+    t_end: float,
+    names: tuple[str, str],
+) -> pd.DataFrame:
     """Long-format ``timestamp, entity, metric, value`` rows (timestamps as epoch seconds)."""
     links = net.links.set_index("link_id")
     capacity = links["capacity_mbps"].astype(float)
@@ -32,7 +39,11 @@ def sample_metrics(net: Network, timeline: Timeline, effects: list[MetricEffect]
     base_cpu = dict(zip(routers, rng.uniform(5, 35, len(routers))))
     period = float(rng.choice([60, 120, 300]))
     phase = {e: rng.uniform(0, period) for e in [*links.index, *routers]}
-    gap = {e: (rng.uniform(t_start, t_end), rng.uniform(3, 10) * period) for e in phase if rng.random() < 0.1}
+    gap = {
+        e: (rng.uniform(t_start, t_end), rng.uniform(3, 10) * period)
+        for e in phase
+        if rng.random() < 0.1
+    }
     util_name, cpu_name = names
     loads: dict[int, pd.Series] = {}
     rows = []
@@ -76,7 +87,9 @@ def _load(net: Network, state, demand: dict, index: pd.Index) -> pd.Series:
     return load
 
 
-def _override(effects: list[MetricEffect], entity: str, metric: str, t: float, rng, value: float) -> float:
+def _override(
+    effects: list[MetricEffect], entity: str, metric: str, t: float, rng, value: float
+) -> float:
     for e in effects:
         if e.entity == entity and e.metric == metric and e.start <= t <= e.end:
             return float(rng.uniform(e.low, e.high))

@@ -26,12 +26,33 @@ NODE_TYPES = (*ROUTER_TYPES, "base_station", "enterprise_cpe", "small_cell", "ol
 
 #: structure knobs per size: (low, high) ranges drawn per network
 SIZES = {
-    "small": dict(core=(4, 4), agg_pairs=(2, 3), rings=(1, 2), ring_len=(4, 6), chains=(1, 2),
-                  chain_len=(1, 3), leaves=(2, 4)),
-    "medium": dict(core=(5, 6), agg_pairs=(5, 7), rings=(2, 3), ring_len=(3, 6), chains=(1, 2),
-                   chain_len=(2, 4), leaves=(5, 10)),
-    "large": dict(core=(6, 8), agg_pairs=(8, 10), rings=(2, 4), ring_len=(4, 7), chains=(1, 3),
-                  chain_len=(2, 4), leaves=(8, 14)),
+    "small": dict(
+        core=(4, 4),
+        agg_pairs=(2, 3),
+        rings=(1, 2),
+        ring_len=(4, 6),
+        chains=(1, 2),
+        chain_len=(1, 3),
+        leaves=(2, 4),
+    ),
+    "medium": dict(
+        core=(5, 6),
+        agg_pairs=(5, 7),
+        rings=(2, 3),
+        ring_len=(3, 6),
+        chains=(1, 2),
+        chain_len=(2, 4),
+        leaves=(5, 10),
+    ),
+    "large": dict(
+        core=(6, 8),
+        agg_pairs=(8, 10),
+        rings=(2, 4),
+        ring_len=(4, 7),
+        chains=(1, 3),
+        chain_len=(2, 4),
+        leaves=(8, 14),
+    ),
 }
 
 _PORT_STYLES = ("ge-{slot}/0/{port}", "GigabitEthernet0/{slot}/{port}", "1/{slot}/{port}")
@@ -85,8 +106,11 @@ class Network:
     def reachable(self, down_nodes: set, down_links: set) -> set:
         """Alive elements the NMS still reaches through some alive gateway."""
         alive = [n for n in self.graph if n not in down_nodes]
-        view = nx.subgraph_view(self.graph, filter_node=lambda n: n not in down_nodes,
-                                filter_edge=lambda a, b: self.graph[a][b]["link_id"] not in down_links)
+        view = nx.subgraph_view(
+            self.graph,
+            filter_node=lambda n: n not in down_nodes,
+            filter_edge=lambda a, b: self.graph[a][b]["link_id"] not in down_links,
+        )
         seen: set = set()
         for gw in self.gateways:
             if gw in alive and gw not in seen:
@@ -95,8 +119,11 @@ class Network:
 
     def routes(self, down_nodes: set, down_links: set) -> dict[str, list[str]]:
         """Each reachable base station's route (list of link ids) to its nearest gateway."""
-        view = nx.subgraph_view(self.graph, filter_node=lambda n: n not in down_nodes,
-                                filter_edge=lambda a, b: self.graph[a][b]["link_id"] not in down_links)
+        view = nx.subgraph_view(
+            self.graph,
+            filter_node=lambda n: n not in down_nodes,
+            filter_edge=lambda a, b: self.graph[a][b]["link_id"] not in down_links,
+        )
         gws = [g for g in self.gateways if g not in down_nodes]
         if not gws:
             return {}
@@ -108,8 +135,9 @@ class Network:
         return out
 
 
-def make_network(size: str, rng: np.random.Generator, *, link_ids: str = "default",
-                 naming: int = 0) -> Network:
+def make_network(
+    size: str, rng: np.random.Generator, *, link_ids: str = "default", naming: int = 0
+) -> Network:
     """Draw a layered operator network.
 
     Parameters
@@ -131,8 +159,11 @@ def make_network(size: str, rng: np.random.Generator, *, link_ids: str = "defaul
     knobs = SIZES[size]
     draw = lambda key: int(rng.integers(knobs[key][0], knobs[key][1] + 1))  # noqa: E731
     region = str(rng.choice(["north", "east", "lon", "mad", "ber"]))
-    fmt = (lambda kind, n, sub="": f"{kind.upper()}{n:03d}{sub}") if naming == 0 else \
-          (lambda kind, n, sub="": f"{kind}-{n:03d}{sub.lower()}.{region}")
+    fmt = (
+        (lambda kind, n, sub="": f"{kind.upper()}{n:03d}{sub}")
+        if naming == 0
+        else (lambda kind, n, sub="": f"{kind}-{n:03d}{sub.lower()}.{region}")
+    )
     nodes: list[dict] = []
     links: list[dict] = []
     centre = np.array([rng.uniform(40, 55), rng.uniform(-5, 15)])
@@ -143,9 +174,17 @@ def make_network(size: str, rng: np.random.Generator, *, link_ids: str = "defaul
         return f"{prefix}{counter['site']:03d}", centre + rng.normal(0, 0.3, 2)
 
     def node(node_id, node_type, site_id, layer, xy, gateway=False):
-        nodes.append(dict(node_id=node_id, node_type=node_type, site=site_id, layer=layer,
-                          lat=round(float(xy[0] + rng.normal(0, 1e-4)), 5),
-                          lon=round(float(xy[1] + rng.normal(0, 1e-4)), 5), gateway=gateway))
+        nodes.append(
+            dict(
+                node_id=node_id,
+                node_type=node_type,
+                site=site_id,
+                layer=layer,
+                lat=round(float(xy[0] + rng.normal(0, 1e-4)), 5),
+                lon=round(float(xy[1] + rng.normal(0, 1e-4)), 5),
+                gateway=gateway,
+            )
+        )
         return node_id
 
     def link(a, b, link_type, capacity):
@@ -168,7 +207,7 @@ def make_network(size: str, rng: np.random.Generator, *, link_ids: str = "defaul
 
     def cell_site(router: str, sid: str, xy) -> None:
         nonlocal n_bs
-        for k in range(int(rng.integers(1, 4))):
+        for _k in range(int(rng.integers(1, 4))):
             n_bs += 1
             bs = node(fmt("bs", n_bs), "base_station", sid, "ran", xy)
             link(router, bs, "fiber", 1_000)
@@ -208,7 +247,12 @@ def make_network(size: str, rng: np.random.Generator, *, link_ids: str = "defaul
                     n_csr += 1
                     hop = node(fmt("csr", n_csr), "cell_site_router", sid, "access", xy)
                 mw = rng.random() < 0.7
-                link(prev, hop, "microwave" if mw else "fiber", int(rng.choice([400, 1_000])) if mw else 1_000)
+                link(
+                    prev,
+                    hop,
+                    "microwave" if mw else "fiber",
+                    int(rng.choice([400, 1_000])) if mw else 1_000,
+                )
                 if not direct_bs:
                     cell_site(hop, sid, xy)
                 prev = hop
@@ -217,7 +261,9 @@ def make_network(size: str, rng: np.random.Generator, *, link_ids: str = "defaul
     hosts = [n["node_id"] for n in nodes if n["node_type"] in ("cell_site_router", "agg_router")]
     for _ in range(draw("leaves")):
         n_leaf += 1
-        kind, layer = [("enterprise_cpe", "access"), ("small_cell", "ran"), ("olt", "access")][rng.integers(3)]
+        kind, layer = [("enterprise_cpe", "access"), ("small_cell", "ran"), ("olt", "access")][
+            rng.integers(3)
+        ]
         sid, xy = site("LF")
         leaf = node(fmt(kind.split("_")[-1][:4], n_leaf), kind, sid, layer, xy)
         link(str(rng.choice(hosts)), leaf, "fiber", 1_000)
@@ -225,7 +271,11 @@ def make_network(size: str, rng: np.random.Generator, *, link_ids: str = "defaul
     nodes_df = pd.DataFrame(nodes)
     links_df = pd.DataFrame(links)
     if link_ids == "default":
-        links_df.insert(0, "link_id", ["--".join(sorted((s, t))) for s, t in zip(links_df["source"], links_df["target"])])
+        links_df.insert(
+            0,
+            "link_id",
+            ["--".join(sorted((s, t))) for s, t in zip(links_df["source"], links_df["target"])],
+        )
     else:
         prefix = links_df["link_type"].map({"fiber": "FO", "microwave": "MW"})
         links_df.insert(0, "link_id", [f"{p}-{i + 1:05d}" for i, p in enumerate(prefix)])
