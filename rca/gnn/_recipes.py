@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONGESTION_RECIPE", "PROPAGATION_RECIPE", "corpus_key", "default_gnnet_dir", "propagation_corpus", "train_congestion",
+__all__ = ["CONGESTION_RECIPE", "CONGESTION_REALNET_RECIPE", "PROPAGATION_RECIPE", "corpus_key", "default_gnnet_dir",
+           "default_realnet_dir", "propagation_corpus", "train_congestion", "train_congestion_realnet",
            "train_propagation"]
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,21 @@ def _one_thread() -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(threads)
+
+
+CONGESTION_REALNET_RECIPE: dict[str, Any] = {
+    "features": "flows",
+    "hidden": 32,
+    "iterations": 3,
+    "epochs": 12,
+    "lr": 2e-3,
+    "batch_size": 16,
+    "log_warmup": 1 / 3,
+    "random_state": 0,
+}
+"""Parameters of the congestion model for the measured network (``congestion_realnet.pt``):
+trained on every fold of both GNNet 2023 traffic families, last epoch kept. The same recipe,
+trained on four folds, gives the cross-validation figures of ``benchmarks/gnn_congestion_real.py``."""
 
 
 def default_gnnet_dir() -> Path:
@@ -82,6 +98,71 @@ def train_congestion(train_dir: str | Path, validation_dir: str | Path | None, o
         "loss_threshold": model.loss_threshold_,
         "n_train": len(train),
         "n_validation": len(val or []),
+        **params,
+    }
+
+
+def default_realnet_dir() -> Path:
+    """``gnnet-2023-realnet`` in the data home (:func:`rca.datasets.get_data_home`)."""
+    from rca.datasets import get_data_home
+
+    return get_data_home() / "gnnet-2023-realnet"
+
+
+def train_congestion_realnet(out: str | Path, *, data: str | Path | None = None, family: str | None = None,
+                             folds: list[int] | None = None, validation: str | Path | None = None,
+                             validation_folds: list[int] | None = None, progress: bool = False,
+                             **overrides: Any) -> dict[str, Any]:
+    """Train the ``"flows"`` congestion model with :data:`CONGESTION_REALNET_RECIPE` and save it.
+
+    Parameters
+    ----------
+    out : str or Path
+        The model file to write.
+    data : str or Path, optional
+        GNNet 2023 files (default :func:`default_realnet_dir`).
+    family : {"cbr_mb", "mb"}, optional
+        One traffic family; default both.
+    folds : list of int, optional
+        Training folds; default all five.
+    validation, validation_folds : optional
+        Data scored after every epoch (not used to select: the last epoch
+        is kept); ``validation_folds`` picks its folds.
+    progress : bool
+        Show a progress bar.
+    **overrides
+        Recipe parameters to change.
+
+    Returns
+    -------
+    dict
+        ``seconds`` (training time), ``bytes`` (file size), ``best_epoch``,
+        ``n_train``, ``n_validation``, ``validation_mape`` (last epoch, when
+        validation data is given) and the parameters used.
+    """
+    from rca.datasets._gnnet2023 import load_gnnet2023
+    from rca.gnn._congestion import CongestionPredictor
+
+    params = {**CONGESTION_REALNET_RECIPE, **overrides}
+    source = data if data is not None else default_realnet_dir()
+    train = list(load_gnnet2023(source, family=family, folds=folds))
+    val = (list(load_gnnet2023(validation, family=family, folds=validation_folds))
+           if validation is not None else None)
+    logger.info("training on %d samples, scoring %d", len(train), len(val or []))
+    start = time.perf_counter()
+    with _one_thread():
+        model = CongestionPredictor(**params, progress=progress).fit(train, validation=val, select=False)
+    seconds = time.perf_counter() - start
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    last = model.history_[-1].get("val_path_delay_mape") if model.history_ else None
+    return {
+        "seconds": round(seconds, 1),
+        "bytes": Path(out).stat().st_size,
+        "best_epoch": model.best_epoch_,
+        "n_train": len(train),
+        "n_validation": len(val or []),
+        "validation_mape": last,
         **params,
     }
 
