@@ -29,6 +29,8 @@ Usage::
 
 Writes ``benchmarks/results/gnn_congestion_real.json`` after every rotation
 (``--resume`` keeps the rotations already there and runs the others).
+Rotations can run in parallel processes, each with its own ``--out``, and be
+joined with ``--merge a.json b.json ...`` (which writes ``--out``).
 """
 
 from __future__ import annotations
@@ -103,11 +105,31 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=default_realnet_dir())
     parser.add_argument("--rotations", default="0,1,2,3,4", help="validation folds to run, e.g. 0,1")
     parser.add_argument("--resume", action="store_true", help="keep the rotations already in --out")
+    parser.add_argument("--epochs", type=int, default=None, help="override the recipe (smoke tests only)")
+    parser.add_argument("--hidden", type=int, default=None, help="override the recipe (smoke tests only)")
+    parser.add_argument("--merge", nargs="+", type=Path, default=None,
+                        help="join the rotations of these result files into --out, and print the table")
     parser.add_argument("--out", type=Path,
                         default=Path(__file__).parent / "results" / "gnn_congestion_real.json")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.merge:
+        parts = [json.loads(p.read_text()) for p in args.merge]
+        recipes = {json.dumps(p["meta"]["recipe"], sort_keys=True) for p in parts}
+        if len(recipes) != 1:
+            raise SystemExit(f"--merge: the files were made with different recipes: {sorted(recipes)}")
+        rows = [r for p in parts for r in p["scores"]]
+        training = [t for p in parts for t in p["training"]]
+        done = [t["rotation"] for t in training]
+        if len(done) != len(set(done)):
+            raise SystemExit(f"--merge: a rotation appears twice: {sorted(done)}")
+        _write(args, parts[0]["meta"]["recipe"], rows, training,
+               merged=[{"file": str(p), "command": q["meta"]["command"]} for p, q in zip(args.merge, parts)])
+        _print(rows)
+        return
     rotations = [int(k) for k in args.rotations.split(",")]
+    recipe = {**CONGESTION_REALNET_RECIPE, **{k: v for k, v in (("epochs", args.epochs), ("hidden", args.hidden))
+                                               if v is not None}}
 
     start = time.perf_counter()
     samples = {(f, k): list(load_gnnet2023(args.data, family=f, folds=k)) for f in FAMILIES for k in FOLDS}
@@ -124,7 +146,7 @@ def main() -> None:
     for k in rotations:
         t0 = time.perf_counter()
         train = [d for f in FAMILIES for j in FOLDS if j != k for d in datas[(f, j)]]
-        model = CongestionPredictor(**CONGESTION_REALNET_RECIPE).fit(train)
+        model = CongestionPredictor(**recipe).fit(train)
         seconds = time.perf_counter() - t0
         training.append({"rotation": k, "train_folds": [j for j in FOLDS if j != k], "n_train": len(train),
                          "seconds": round(seconds, 1), "loss_history": [round(h["loss"], 5) for h in model.history_]})
@@ -149,7 +171,7 @@ def main() -> None:
             rows.append(_row(f, k, "per-hop median", _ape(np.array([medians.get(h, overall) for h in hops_val]), y)))
             print(f"  {f} fold {k}: " + ", ".join(f"{r['model']} {r['mape']:.1f} / {r['median_ape']:.1f}"
                                                   for r in rows if r["family"] == f and r["fold"] == k), flush=True)
-        _write(args, rows, training)
+        _write(args, recipe, rows, training)
     _print(rows)
 
 
@@ -165,11 +187,12 @@ def _means(rows: list[dict]) -> list[dict]:
     return out
 
 
-def _write(args: argparse.Namespace, rows: list[dict], training: list[dict]) -> None:
+def _write(args: argparse.Namespace, recipe: dict, rows: list[dict], training: list[dict],
+           merged: list[dict] | None = None) -> None:
     meta = {
         "command": "python benchmarks/gnn_congestion_real.py " + " ".join(sys.argv[1:]),
         "data": str(args.data),
-        "recipe": CONGESTION_REALNET_RECIPE,
+        "recipe": recipe,
         "protocol": "rotation k: train on the four other folds of both families, validate on fold k of each; "
                     "last epoch kept, nothing selected on fold k",
         "development_split": DEVELOPMENT,
@@ -180,6 +203,8 @@ def _write(args: argparse.Namespace, rows: list[dict], training: list[dict]) -> 
         "machine": platform.processor() or platform.machine(),
         "git_commit": _git_commit(),
     }
+    if merged:
+        meta["merged_from"] = merged
     rows = sorted(rows, key=lambda r: (FAMILIES.index(r["family"]), r["fold"], r["model"]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"meta": meta, "scores": rows, "means": _means(rows),

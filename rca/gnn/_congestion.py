@@ -143,6 +143,11 @@ class CongestionPredictor(BaseEstimator):
     log_warmup : float, default 0.0
         Share of the epochs trained on the absolute log error of the delay
         before the percentage error (``features="flows"`` only).
+    average : float, default 0.0
+        Share of the final epochs whose end-of-epoch weights are averaged
+        into the kept model (stochastic weight averaging: steadier than any
+        single late epoch). With ``average > 0`` no epoch is selected on
+        validation data.
     random_state : int, default 0
         Seeds initialisation and the order of samples; two fits with the
         same value give identical models.
@@ -158,7 +163,7 @@ class CongestionPredictor(BaseEstimator):
         samples, ``val_path_delay_mape``.
     best_epoch_ : int
         The epoch whose weights were kept (the last, or the best on the
-        validation samples).
+        validation samples; with ``average``, the last of those averaged).
     loss_threshold_ : float
         Predicted loss probability from which a link is flagged congested,
         chosen for the best congested-link F1 on the training samples.
@@ -180,6 +185,7 @@ class CongestionPredictor(BaseEstimator):
         batch_size: int = 5,
         features: str = "queues",
         log_warmup: float = 0.0,
+        average: float = 0.0,
         random_state: int = 0,
         progress: bool = False,
     ) -> None:
@@ -190,6 +196,7 @@ class CongestionPredictor(BaseEstimator):
         self.batch_size = batch_size
         self.features = features
         self.log_warmup = log_warmup
+        self.average = average
         self.random_state = random_state
         self.progress = progress
 
@@ -237,8 +244,9 @@ class CongestionPredictor(BaseEstimator):
                 raise InputError(f"CongestionPredictor: {name} must be at least 1, found {getattr(self, name)!r}")
         if int(self.iterations) < 0:
             raise InputError(f"CongestionPredictor: iterations must be >= 0, found {self.iterations!r}")
-        if not 0.0 <= float(self.log_warmup) <= 1.0:
-            raise InputError(f"CongestionPredictor: log_warmup must be within [0, 1], found {self.log_warmup!r}")
+        for name in ("log_warmup", "average"):
+            if not 0.0 <= float(getattr(self, name)) <= 1.0:
+                raise InputError(f"CongestionPredictor: {name} must be within [0, 1], found {getattr(self, name)!r}")
         train = [_as_data(s) for s in samples]
         if not train:
             raise InputError("CongestionPredictor.fit: no training samples")
@@ -255,6 +263,9 @@ class CongestionPredictor(BaseEstimator):
         )
         history: list[dict[str, Any]] = []
         best, best_epoch, best_state = float("inf"), int(self.epochs), None
+        n_average = int(round(float(self.average) * int(self.epochs)))
+        first_averaged = int(self.epochs) - n_average + 1
+        averaged: dict[str, torch.Tensor] | None = None
         epochs: Iterable[int] = range(1, int(self.epochs) + 1)
         if self.progress:
             from tqdm.auto import tqdm
@@ -279,11 +290,22 @@ class CongestionPredictor(BaseEstimator):
             if val:
                 mape = _delay_mape(model, val)
                 record["val_path_delay_mape"] = mape
-                if select and mape < best:
+                if select and n_average == 0 and mape < best:
                     best, best_epoch, best_state = mape, epoch, copy.deepcopy(model.state_dict())
+            if n_average and epoch >= first_averaged:
+                state = model.state_dict()
+                if averaged is None:
+                    averaged = {k: v.detach().clone() for k, v in state.items()}
+                else:
+                    for k, v in state.items():
+                        averaged[k] += v.detach()
             history.append(record)
             logger.info("epoch %d: %s", epoch, record)
-        if best_state is not None:
+        if averaged is not None:
+            model.load_state_dict({k: v / n_average for k, v in averaged.items()})
+            if val:
+                history[-1]["val_path_delay_mape_averaged"] = _delay_mape(model, val)
+        elif best_state is not None:
             model.load_state_dict(best_state)
         model.eval()
         self.loss_threshold_ = 0.5 if flows else _pick_loss_threshold(model, train)

@@ -276,3 +276,31 @@ def test_rca_train_congestion_realnet(realnet_dir, tmp_path, monkeypatch):
     assert res.exit_code == 0, res.output
     model = CongestionPredictor.load(out)
     assert model.features == "flows" and "30 samples" in res.output
+
+
+def test_benchmark_rotations_run_apart_and_merge(realnet_dir, tmp_path, monkeypatch, capsys):
+    import runpy
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "gnn_congestion_real.py"
+
+    def run(*argv):
+        monkeypatch.setattr(sys, "argv", [str(script), "--data", str(realnet_dir), *argv])
+        runpy.run_path(str(script), run_name="__main__")
+
+    for k in (3, 0):
+        run("--epochs", "1", "--hidden", "4", "--rotations", str(k), "--out", str(tmp_path / f"r{k}.json"))
+    part = json.loads((tmp_path / "r3.json").read_text())
+    models = {"trained", "zero-shot", "M/M/1/K", "M/M/1/K fitted", "per-hop median"}
+    assert {(r["family"], r["fold"], r["model"]) for r in part["scores"]} == {
+        (f, 3, m) for f in ("cbr_mb", "mb") for m in models}
+    assert [t["train_folds"] for t in part["training"]] == [[0, 1, 2, 4]]
+    assert part["meta"]["recipe"]["epochs"] == 1
+    assert all(r["n_flows"] == 18 and r["mape"] > 0 for r in part["scores"])
+    capsys.readouterr()
+    run("--merge", str(tmp_path / "r3.json"), str(tmp_path / "r0.json"), "--out", str(tmp_path / "all.json"))
+    merged = json.loads((tmp_path / "all.json").read_text())
+    assert [t["rotation"] for t in merged["training"]] == [0, 3]
+    assert {m["folds"] == [0, 3] for m in merged["means"]} == {True}
+    assert "per validation fold" in capsys.readouterr().out
