@@ -45,10 +45,10 @@ METHODS = [
     "random",
 ]
 # variants: a registered method with other parameters (every variant tried is reported, not only the best).
-# Round 1, chosen on the NeurIPS 2023 sample and simulations only: mshawkes-plain, mshawkes-plain-both.
-# Round 2, added after the first look at the 18V/24V scores (checked on the sample and on simulated
-# storms before the second look): self-excitation and the storm baseline (now mshawkes's defaults),
-# and the 10 s single-kernel variant.
+# Chosen on the NeurIPS 2023 sample and simulations only: mshawkes-plain, mshawkes-plain-both.
+# Added after a first look at the 18V/24V scores (checked on the sample and on simulated storms
+# before a second look): self-excitation and the storm baseline (mshawkes's defaults), and the
+# 10 s single-kernel variant.
 VARIANTS = {
     "thp-both": ("thp", {"acyclic": False}),
     "mshawkes-both": ("mshawkes", {"orientation": "both"}),

@@ -31,14 +31,10 @@ from rca import analyze, read_incident
 from rca.datasets import othersim
 from rca.evaluation import score_incident, summarize
 
-METHODS = ("explain", "gnn", "fused", "fused-vote")  # fused-vote: fusion without the lead rule
+METHODS = ("explain", "gnn", "fused")
 
 
 def _rank(incident, method: str):
-    if method == "fused-vote":
-        from rca.fusion import fused_ranking
-
-        return fused_ranking(incident, lead_margin=None)
     return analyze(incident, method=method)
 
 

@@ -31,6 +31,8 @@ from .incident import Incident, RootCause, Truth, read_incident, read_truth
 from .evaluation import Evaluation, score_incident
 from .metrics import Metrics
 from .result import Candidate, Evidence, EvidenceAlarm, RCAResult
+from .segment import Segment, Segmentation, Segmenter, segment  # rca.segment is the function; the module's
+                                                                 # names are importable from rca.segment as well
 from .topology import Topology
 from .validation import ValidationIssue, ValidationReport
 
@@ -61,6 +63,10 @@ __all__ = [
     "ValidationReport",
     "read_incident",
     "read_truth",
+    "Segment",
+    "Segmentation",
+    "Segmenter",
+    "segment",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -8,7 +8,9 @@ ranker, the reports and the CLI. Heavier parts need an *extra* (declared in
   ``rca analyze --method gnn`` or ``fused``, ``rca propagate``,
   ``rca congestion``, ``rca train``);
 - ``causal``: ``causallearn`` and ``dowhy``, for ``rca discover -m pc``,
-  ``fci`` and ``ges`` and the metric attribution.
+  ``fci`` and ``ges`` and the metric attribution;
+- ``dask``: ``dask`` and ``distributed``, for ``rca report --scheduler``
+  (a batch report on a Dask cluster).
 
 Every lazy import of these modules goes through :func:`require`, so a
 missing one raises :class:`~rca.errors.MissingExtraError` with the ``pip``
@@ -38,12 +40,14 @@ __all__ = ["EXTRAS", "MissingExtraError", "require"]
 EXTRAS: dict[str, tuple[str, ...]] = {
     "gnn": ("torch", "torch_geometric"),
     "causal": ("causallearn", "dowhy"),
+    "dask": ("dask", "distributed"),
 }
 
 #: What each extra enables, as the error message names it.
 _FEATURES: dict[str, str] = {
     "gnn": "the graph neural networks (rca.gnn)",
     "causal": "causal-learn and DoWhy",
+    "dask": "a Dask cluster",
 }
 
 

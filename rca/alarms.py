@@ -19,7 +19,7 @@ from .validation import ValidationReport
 if TYPE_CHECKING:
     from .topology import Topology
 
-__all__ = ["AlarmLog", "ALARM_COLUMNS"]
+__all__ = ["AlarmLog", "ALARM_COLUMNS", "parse_columns"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ class AlarmLog:
         self.source = source
 
     @classmethod
-    def read_csv(cls, path: str | Path, *, topology: "Topology | None" = None, strict: bool = False) -> "AlarmLog":
+    def read_csv(cls, path: str | Path, *, topology: "Topology | None" = None, strict: bool = False,
+                 columns: "dict[str, str] | str | None" = None) -> "AlarmLog":
         """Read ``alarms.csv``.
 
         Parameters
@@ -71,32 +72,44 @@ class AlarmLog:
             The CSV file (columns ``timestamp, device, alarm_type`` required).
         topology : Topology, optional
             When given, alarms from devices or about links it does not know
-            are reported (and kept).
+            are reported (and kept); a device named by its GraphML ``label``
+            (a city) is read as its node id, and a link id written the other
+            way round (``7--10`` for ``10--7``) as the topology's.
         strict : bool, default False
             Raise on the first recoverable problem instead of reporting it.
+        columns : dict or str, optional
+            A vendor export's column names: ``{"device": "NE_NAME",
+            "alarm_type": "ALARM_NAME", "timestamp": "RAISE_TIME"}``, or the
+            same as text, ``"device=NE_NAME,alarm_type=ALARM_NAME,..."``
+            (:func:`parse_columns`).
 
         Raises
         ------
         InputError
             Missing file, empty file, no parsable timestamp.
         SchemaError
-            A required column is missing.
+            A required column is missing, or a mapped column is not in the
+            header (the message names both).
         """
         report = ValidationReport()
-        raw = read_table(path, required=_REQUIRED, report=report)
+        mapping = parse_columns(columns)
+        raw = read_table(path, required=tuple(mapping.get(c, c) for c in _REQUIRED), report=report)
+        raw = _rename(raw, mapping, file=path)
         return cls._build(raw, topology=topology, file=str(path), report=report, strict=strict)
 
     @classmethod
     def from_frame(
         cls, frame: pd.DataFrame, *, topology: "Topology | None" = None, source: str = "<frame>",
-        strict: bool = False,
+        strict: bool = False, columns: "dict[str, str] | str | None" = None,
     ) -> "AlarmLog":
         """Build from a DataFrame with ``timestamp`` (or ``time``), ``device``, ``alarm_type``.
 
         ``timestamp`` is read as in a file (ISO 8601, or epoch numbers whose
         unit is inferred within 1990-2100); ``time`` holds seconds taken as
         they are (relative times are allowed), which must be finite.
+        ``columns`` maps a vendor's column names as in :meth:`read_csv`.
         """
+        frame = _rename(frame, parse_columns(columns), file=source)
         relative = "timestamp" not in frame.columns and "time" in frame.columns
         frame = frame_input(frame, _REQUIRED, source)
         return cls._build(frame, topology=topology, file=source, report=ValidationReport(), strict=strict,
@@ -175,8 +188,131 @@ class AlarmLog:
             self.to_frame().drop(columns=[LINE]).to_csv(handle, index=False)
 
 
+def parse_columns(columns: "dict[str, str] | str | None") -> dict[str, str]:
+    """A column mapping ``{our name: the export's name}`` from a dict or ``"ours=theirs,..."`` text.
+
+    Our names are the alarm columns of the incident format (``timestamp``,
+    ``device``, ``alarm_type``, ``severity``, ``link_id``, ``message``).
+
+    Raises
+    ------
+    InputError
+        A malformed item, an unknown name of ours, or one export column
+        mapped twice.
+
+    Examples
+    --------
+    >>> parse_columns("device=NE_NAME, alarm_type=ALARM_NAME,timestamp=RAISE_TIME")
+    {'device': 'NE_NAME', 'alarm_type': 'ALARM_NAME', 'timestamp': 'RAISE_TIME'}
+    >>> parse_columns("node=NE_NAME")
+    Traceback (most recent call last):
+    ...
+    rca.errors.InputError: column mapping: 'node' is not an alarm column; expected one of timestamp, device, alarm_type, severity, link_id, message
+    """
+    from .errors import InputError
+
+    if columns is None or columns == "":
+        return {}
+    if isinstance(columns, str):
+        items = {}
+        for part in columns.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            ours, sep, theirs = part.partition("=")
+            if not sep or not ours.strip() or not theirs.strip():
+                raise InputError(f"column mapping: expected OURS=THEIRS (e.g. device=NE_NAME), got {part!r}")
+            items[ours.strip()] = theirs.strip()
+        columns = items
+    known = ("timestamp", "device", "alarm_type", "severity", "link_id", "message")
+    for ours in columns:
+        if ours not in known:
+            raise InputError(f"column mapping: {ours!r} is not an alarm column; expected one of {', '.join(known)}")
+    theirs = list(columns.values())
+    twice = sorted({t for t in theirs if theirs.count(t) > 1})
+    if twice:
+        raise InputError(f"column mapping: export column {twice[0]!r} is mapped twice")
+    return dict(columns)
+
+
+def _rename(raw: pd.DataFrame, mapping: dict[str, str], *, file: str | Path) -> pd.DataFrame:
+    """Rename an export's columns to ours; the export's own column of one of our names steps aside."""
+    if not mapping:
+        return raw
+    missing = [(o, t) for o, t in mapping.items() if t not in raw.columns]
+    if missing:
+        ours, theirs = missing[0]
+        raise SchemaError(f"column {theirs!r} (mapped to {ours!r}) is not in the header; the header has "
+                          f"{[c for c in raw.columns if c != LINE]}", file=file, line=1, column=theirs)
+    clash = {o: f"{o}_original" for o in mapping if o in raw.columns and o not in mapping.values()}
+    return raw.rename(columns=clash).rename(columns={t: o for o, t in mapping.items()})
+
+
 def _check_against(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:
+    _devices_by_label(frame, topology, file, report)
+    _links_either_way(frame, topology, file, report)
     report_unknown(frame, "device", set(topology.node_ids), kind="unknown_device", what="alarms from",
                    consequence="kept, but they cannot be placed", file=file, report=report, logger=logger)
     report_unknown(frame, "link_id", set(topology.links.index), kind="unknown_link", what="alarms about",
                    consequence="kept, the link is ignored", file=file, report=report, logger=logger)
+
+
+def _devices_by_label(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:
+    """Devices named by a node's ``label`` (a GraphML city name) are read as its node id, and reported."""
+    if "label" not in topology.nodes.columns or not len(frame):
+        return
+    labels = topology.nodes["label"].astype(object)
+    by_label: dict[str, list[str]] = {}
+    for node, label in zip(topology.node_ids, labels.tolist()):
+        if isinstance(label, str) and label.strip():
+            by_label.setdefault(label.strip(), []).append(node)
+    if not by_label:
+        return
+    known = set(topology.node_ids)
+    devices = frame["device"]
+    unknown = ~devices.isin(known).to_numpy()
+    mapped = {d: by_label[d][0] for d in set(devices[unknown]) if len(by_label.get(d, ())) == 1}
+    ambiguous = sorted(d for d in set(devices[unknown]) if len(by_label.get(d, ())) > 1)
+    if mapped:
+        rows = devices.isin(mapped).to_numpy()
+        frame.loc[rows, "device"] = devices[rows].map(mapped)
+        example = next(iter(sorted(mapped.items())))
+        report.add("device_by_label", f"alarms name {len(mapped)} device(s) by their node label (e.g. "
+                   f"{example[0]!r} is node {example[1]!r}); read as the node ids",
+                   file=file, lines=_row_lines(frame, rows), count=int(rows.sum()), action="repaired",
+                   logger=logger, level=logging.INFO)
+    if ambiguous:
+        rows = devices.isin(ambiguous).to_numpy()
+        report.add("ambiguous_label", f"alarms name {len(ambiguous)} device(s) by a label several nodes share "
+                   f"({', '.join(ambiguous[:5])}); kept as they are",
+                   file=file, lines=_row_lines(frame, rows), count=int(rows.sum()), action="kept", logger=logger)
+
+
+def _links_either_way(frame: pd.DataFrame, topology: "Topology", file: str, report: ValidationReport) -> None:
+    """A link id ``A--B`` that the topology has as ``B--A`` is read as the topology's, and reported."""
+    if not len(frame):
+        return
+    ids = set(topology.links.index)
+    links = frame["link_id"]
+    given = links.notna().to_numpy() & ~links.isin(ids).to_numpy()
+    if not given.any():
+        return
+    swapped = {}
+    for lid in set(links[given]):
+        a, sep, b = str(lid).partition("--")
+        if sep and f"{b}--{a}" in ids:
+            swapped[lid] = f"{b}--{a}"
+    if swapped:
+        rows = links.isin(swapped).to_numpy()
+        frame.loc[rows, "link_id"] = links[rows].map(swapped)
+        example = next(iter(sorted(swapped.items())))
+        report.add("link_id_reversed", f"{len(swapped)} link id(s) written with the ends the other way round "
+                   f"(e.g. {example[0]!r} for {example[1]!r}); read as the topology's",
+                   file=file, lines=_row_lines(frame, rows), count=int(rows.sum()), action="repaired",
+                   logger=logger, level=logging.INFO)
+
+
+def _row_lines(frame: pd.DataFrame, mask: np.ndarray) -> list[int]:
+    from ._tables import row_lines
+
+    return row_lines(frame, mask)

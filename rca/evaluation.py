@@ -1,6 +1,6 @@
 """Scoring rankings against known root causes: AC@k, Avg@5, MRR, calibration.
 
-Definitions follow ``spec/incident-format.md``, "Scoring":
+Definitions follow ``docs/incident-format.md``, "Scoring":
 
 - AC@k of one incident is the number of its true roots among the first k
   candidates divided by ``min(k, number of true roots)``; AC@k of a set is

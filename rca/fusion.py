@@ -15,8 +15,8 @@ them, where it stays silent and the fused ranking is the explain ranking.
 explain ranker's log odds as a fixed offset (:func:`fit_source`), on the
 development families' dev incidents; ``floor`` is the share credited to a
 candidate the source does not list. The GNN's familiarity is measured from
-what it learned on (:func:`rca.datasets.twin_familiarity`: the share of
-the incident's alarm types and element types the network twin uses); the
+what it learned on (:func:`rca.datasets.familiarity`: the share of the
+incident's alarm types and element types that the twin and othersim use); the
 attribution reads metrics the same way everywhere, so its familiarity is 1
 when the incident has metrics and 0 otherwise.
 
@@ -86,9 +86,9 @@ def _gnn(incident: Incident, max_candidates: int) -> RCAResult:
 
 
 def _gnn_familiarity(incident: Incident) -> float:
-    from .datasets._domain import twin_familiarity
+    from .datasets._domain import familiarity
 
-    return twin_familiarity(incident)
+    return familiarity(incident)
 
 
 def _attribution(incident: Incident, max_candidates: int) -> RCAResult:
@@ -104,10 +104,11 @@ def _has_metrics(incident: Incident) -> float:
 #: The learned sources of :func:`fused_ranking`, with their fitted ratios
 #: (``python benchmarks/fit_fusion.py``: logistic regression with the
 #: explain ranker's log odds as offset, on the dev incidents of the twin
-#: and of othersim; see ``benchmarks/README.md``).
+#: and of othersim, with the GNN trained on both families; see
+#: ``benchmarks/README.md``).
 DEFAULT_SOURCES: tuple[FusionSource, ...] = (
-    FusionSource("gnn", _gnn, 1.051, -1.897, 0.01, _gnn_familiarity),
-    FusionSource("attribution", _attribution, 0.121, -2.635, 0.01, _has_metrics),
+    FusionSource("gnn", _gnn, 0.967, -1.966, 0.01, _gnn_familiarity),
+    FusionSource("attribution", _attribution, 0.153, -2.468, 0.01, _has_metrics),
 )
 
 

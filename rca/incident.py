@@ -78,6 +78,12 @@ class Incident:
     def __repr__(self) -> str:
         return f"Incident({self.name!r}, {self.topology!r}, {self.alarms!r}, metrics={self.metrics!r}, truth={self.truth is not None})"
 
+    def _repr_html_(self) -> str:
+        """Jupyter: counts, the alarms per minute as a small chart, the truth (no script)."""
+        from ._report._repr import incident_html
+
+        return incident_html(self)
+
     def write(self, folder: str | Path) -> Path:
         """Write the incident folder (nodes, links, alarms, metrics, truth)."""
         folder = Path(folder)
@@ -124,8 +130,9 @@ def read_truth(path: str | Path) -> Truth:
     return Truth(tuple(roots), extra)
 
 
-def read_incident(path: str | Path, *, strict: bool = False) -> Incident:
-    """Read an incident folder in the format of ``spec/incident-format.md``.
+def read_incident(path: str | Path, *, strict: bool = False, columns: dict[str, str] | str | None = None,
+                  topology: Topology | None = None) -> Incident:
+    """Read an incident folder in the format of ``docs/incident-format.md``.
 
     Parameters
     ----------
@@ -134,6 +141,11 @@ def read_incident(path: str | Path, *, strict: bool = False) -> Incident:
         ``alarms.csv``, and optionally ``metrics.csv`` and ``truth.json``.
     strict : bool, default False
         Raise on recoverable problems instead of reporting them.
+    columns : dict or str, optional
+        The export's names of the alarm columns (``device=NE_NAME,...``; see
+        :meth:`rca.AlarmLog.read_csv`).
+    topology : Topology, optional
+        The network, for a folder that holds the alarms (and metrics) only.
 
     Returns
     -------
@@ -148,16 +160,19 @@ def read_incident(path: str | Path, *, strict: bool = False) -> Incident:
     folder = Path(path)
     if not folder.is_dir():
         raise InputError("not an incident folder (expected a directory)", file=folder)
-    if (folder / "nodes.csv").exists():
+    if topology is not None:
+        pass
+    elif (folder / "nodes.csv").exists():
         topology = Topology.read_csv(folder / "nodes.csv", folder / "links.csv")
     elif (folder / "topology.graphml").exists():
         topology = Topology.read_graphml(folder / "topology.graphml")
     else:
-        raise InputError("no topology: expected nodes.csv (+ links.csv) or topology.graphml", file=folder)
+        raise InputError("no topology: expected nodes.csv (+ links.csv) or topology.graphml, "
+                         "or give one (rca analyze --topology)", file=folder)
     alarms_path = folder / "alarms.csv"
     if not alarms_path.exists():
         raise InputError("missing alarms.csv", file=folder)
-    alarms = AlarmLog.read_csv(alarms_path, topology=topology, strict=strict)
+    alarms = AlarmLog.read_csv(alarms_path, topology=topology, strict=strict, columns=columns)
     metrics = Metrics.read_csv(folder / "metrics.csv", topology=topology) if (folder / "metrics.csv").exists() else None
     truth = read_truth(folder / "truth.json") if (folder / "truth.json").exists() else None
     return Incident(topology, alarms, metrics, truth, name=folder.name)

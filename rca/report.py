@@ -36,7 +36,8 @@ __all__ = ["render_report", "write_report"]
 logger = logging.getLogger(__name__)
 
 
-def render_report(incident: Incident, result: RCAResult, *, title: str | None = None) -> str:
+def render_report(incident: Incident, result: RCAResult, *, title: str | None = None,
+                  plotly_src: str | None = None, index_href: str | None = None) -> str:
     """The HTML report of one analysed incident, as text.
 
     Parameters
@@ -47,16 +48,26 @@ def render_report(incident: Incident, result: RCAResult, *, title: str | None = 
         The ranked candidates with their evidence.
     title : str, optional
         Page title; default ``"RCA report: <incident name>"``.
+    plotly_src : str, optional
+        Load plotly.js from this (relative) address instead of inlining it:
+        the pages of a batch share one copy (:func:`rca.report.write_batch`).
+    index_href : str, optional
+        A link back to the index of a batch.
 
     Returns
     -------
     str
-        A complete HTML page: header, ranked candidates with evidence paths,
-        topology figure, alarm timeline, validation issues. It needs no
-        network access (plotly.js is inlined).
+        A complete HTML page, summary first: the answer in one sentence
+        with its probability and what to check; the topology around the
+        root with its evidence paths; the alarm timeline with the fault time
+        marked; the ranked hypotheses, near-identical ones grouped, evidence
+        collapsed; validation issues. It needs no network access.
     """
     started = time.perf_counter()
-    page = _environment().get_template("report.html").render(**_context(incident, result, title))
+    context = _context(incident, result, title)
+    context.update(plotly_src=plotly_src, index_href=index_href,
+                   plotly_js=Markup("") if plotly_src else _plotly_js())
+    page = _environment().get_template("report.html").render(**context)
     logger.info("rendered report of %r: %.1f kB in %.2f s", incident.name, len(page) / 1e3,
                 time.perf_counter() - started)
     return page
@@ -125,15 +136,36 @@ def _plotly_js() -> Markup:
 
 
 def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
+    from ._report._around import around_spec
+    from ._report._timeline import timeline_spec
+    from ._report._summary import answer_sentence, fault_time, group_candidates, what_to_check, why_lower
+
     topo = incident.topology
     frame = incident.alarms.frame
     issues = list(incident.report)
     truth = list(incident.truth.root_causes) if incident.truth is not None else []
     true_ids = {r.entity for r in truth}
     top = result.candidates[0] if result.candidates else None
-    top_nodes = tuple(highlighted(topo, top.entity, top.kind)[0]) if top is not None else ()
+    groups = group_candidates(result)
+    top_group = groups[0].members if groups else []
+    top_names = [c.entity for c in top_group]
     devices = frame["device"].unique().tolist() if len(frame) else []
     unknown = [d for d in devices if d not in topo]
+    t_fault = fault_time(top) if top is not None else None
+    top_nodes = tuple(highlighted(topo, top.entity, top.kind)[0]) if top is not None else ()
+    if top is not None:
+        topology_fig = around_spec(incident, top_group).to_dict()
+    else:
+        topology_fig = topology_figure(incident, result)
+    rows = []
+    for i, g in enumerate(groups):
+        members = [_candidate_row(c, true_ids) for c in g.members]
+        ranks = [c.rank for c in g.members]
+        rows.append({"first": members[0], "members": members, "tie": g.tie,
+                     "ranks": str(ranks[0]) if len(ranks) == 1 else f"{ranks[0]}-{ranks[-1]}"
+                     if ranks == list(range(ranks[0], ranks[-1] + 1)) else ", ".join(map(str, ranks)),
+                     "is_true": any(m["is_true"] for m in members),
+                     "why_lower": why_lower(g, top) if i > 0 and top is not None else ""})
     return {
         "title": title if title is not None else f"RCA report: {incident.name}",
         "name": incident.name,
@@ -152,13 +184,20 @@ def _context(incident: Incident, result: RCAResult, title: str | None) -> dict:
         "truth": [{"entity": r.entity, "kind": r.kind, "fault": r.fault or "", "rank": result.rank_of(r.entity)}
                   for r in truth],
         "top": top,
+        "confident": bool(result.confident),
+        "top_probability": f"{round(100 * top.score)} %" if top is not None else "",
+        "top_names": top_names,
+        "sentence": answer_sentence(result, top_names),
+        "checks": what_to_check(top, topo) if top is not None else [],
+        "fault_time": to_iso(t_fault) if t_fault is not None else "",
+        "groups": rows,
         "candidates": [_candidate_row(c, true_ids) for c in result.candidates],
-        "topology_json": Markup(figure_json(topology_figure(incident, result))),
-        "timeline_json": Markup(figure_json(timeline_figure(
+        "topology_json": Markup(figure_json(topology_fig)),
+        "timeline_json": Markup(figure_json(timeline_spec(
             incident.alarms, highlight_devices=top_nodes,
-            cited=[a for e in top.evidence for a in e.alarms] if top is not None else ()))),
+            cited=[a for e in top.evidence for a in e.alarms] if top is not None else (),
+            fault_time=t_fault).to_dict())),
         "result_json": Markup(script_json(result.to_dict())),
-        "plotly_js": _plotly_js(),
     }
 
 

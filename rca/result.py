@@ -170,14 +170,28 @@ class RCAResult:
         return json.dumps(self.to_dict(), **kwargs)  # type: ignore[arg-type]
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per candidate, with its best evidence path."""
+        """One row per candidate, indexed by rank: entity, fault, probability and reason first.
+
+        Examples
+        --------
+        >>> c = Candidate(1, "R7", "node", 0.9, "node_down", "R7 down", (Evidence(("R7", "A3"), "A3 lost R7"),))
+        >>> list(RCAResult("x", (c,), 0.1).to_frame().columns[:4])
+        ['entity', 'fault', 'probability', 'reason']
+        """
         rows = []
         for c in self.candidates:
             first = c.evidence[0] if c.evidence else None
-            rows.append({"rank": c.rank, "entity": c.entity, "kind": c.kind, "fault": c.fault,
-                         "score": c.score, "explained": c.explained, "contradicted": c.contradicted,
-                         "reason": c.reason,
+            rows.append({"rank": c.rank, "entity": c.entity, "fault": c.fault, "probability": c.score,
+                         "reason": c.reason, "kind": c.kind, "explained": c.explained,
+                         "contradicted": c.contradicted,
                          "path": " -> ".join(first.path) if first else "",
                          "n_evidence": len(c.evidence)})
-        return pd.DataFrame(rows, columns=["rank", "entity", "kind", "fault", "score", "explained",
-                                           "contradicted", "reason", "path", "n_evidence"])
+        frame = pd.DataFrame(rows, columns=["rank", "entity", "fault", "probability", "reason", "kind", "explained",
+                                            "contradicted", "path", "n_evidence"])
+        return frame.set_index("rank")
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the top candidates, their probabilities as bars, ties and counts (no script)."""
+        from ._report._repr import result_html
+
+        return result_html(self)

@@ -253,6 +253,40 @@ class Topology:
         return topo
 
     @classmethod
+    def read(cls, spec: str | Path) -> "Topology":
+        """Read a topology named as on the command line.
+
+        Parameters
+        ----------
+        spec : str or Path
+            ``nodes.csv,links.csv``; ``nodes.csv`` alone; a GraphML file; or
+            a folder holding ``nodes.csv`` (+ ``links.csv``) or
+            ``topology.graphml``.
+
+        Raises
+        ------
+        InputError
+            Nothing readable there; the message names the path.
+        """
+        text = str(spec)
+        parts = [p.strip() for p in text.split(",") if p.strip()] if "," in text else [text]
+        if len(parts) > 2:
+            raise InputError("expected nodes.csv,links.csv or one GraphML file, got "
+                             f"{len(parts)} paths", file=text)
+        first = Path(parts[0])
+        if first.is_dir():
+            if (first / "nodes.csv").exists():
+                return cls.read_csv(first / "nodes.csv", first / "links.csv")
+            if (first / "topology.graphml").exists():
+                return cls.read_graphml(first / "topology.graphml")
+            raise InputError("no nodes.csv or topology.graphml in this folder", file=first)
+        if not first.exists():
+            raise InputError("file not found", file=first)
+        if first.suffix.lower() in (".graphml", ".xml") and len(parts) == 1:
+            return cls.read_graphml(first)
+        return cls.read_csv(first, parts[1] if len(parts) == 2 else None)
+
+    @classmethod
     def from_networkx(cls, graph: nx.Graph, *, source: str | None = None) -> "Topology":
         """Build a topology from a networkx graph of any kind.
 
@@ -340,6 +374,12 @@ class Topology:
             f"Topology({len(self._ids)} elements, {len(self._phys_ids)} links, "
             f"{len(self._dep_edges)} dependencies, {len(self.sites)} sites)"
         )
+
+    def _repr_html_(self) -> str:
+        """Jupyter: counts, gateways, and the elements per layer and type as small bars (no script)."""
+        from ._report._repr import topology_html
+
+        return topology_html(self)
 
     @property
     def node_ids(self) -> list[str]:

@@ -276,7 +276,10 @@ def test_large_incident_renders() -> None:
     page = render_report(inc, RCAResult("large", (cand,), 1.0))
     figures = [json.loads(b) for a, b in parse(page).scripts if "data-figure" in a]
     topo_fig, timeline = figures
-    assert {t["type"] for t in topo_fig["data"]} == {"scattergl"}
+    # the page draws the subgraph around the root, not the 2,000 elements
+    drawn = {x for t in topo_fig["data"] if t["name"].startswith(("quiet", "alarming", "cut off"))
+             for x in t["text"]}
+    assert "N1" in drawn and 5 < len(drawn) <= 100
     assert sum(len(t["x"]) for t in timeline["data"] if not t["name"].startswith("cited")) == m  # none dropped
     assert any(t["name"].startswith("other types: 20") for t in timeline["data"])
     assert len(page) < len(get_plotlyjs()) + 4_000_000
@@ -285,3 +288,52 @@ def test_large_incident_renders() -> None:
 def test_terminal_safe() -> None:
     assert terminal_safe("R7\x1b[2J") == "R7\\x1b[2J"
     assert terminal_safe("abcdef", limit=3) == "ab…"
+
+
+# ------------------------------------------------------- summary-first page
+def test_page_leads_with_the_answer_then_figures_then_hypotheses(page: str) -> None:
+    answer, topology, timeline, ranked = (page.index(f'id="{s}"') for s in ("answer", "topology", "timeline", "candidates"))
+    assert answer < topology < timeline < ranked
+    head = page[answer:topology]
+    assert "A1 (node): element down, probability 100 %" in head
+    assert "What to check" in head and "<li>" in head
+    # evidence collapsed: inside <details> without "open"
+    body = page[ranked:]
+    assert "<details><summary>1 evidence path</summary>" in body
+
+
+def test_tied_and_same_evidence_candidates_are_one_group() -> None:
+    from rca._report._summary import group_candidates
+
+    ev = (Evidence(("L1",), "w", (EvidenceAlarm("B1", "LOS", T0),)),)
+    other = (Evidence(("X",), "w", (EvidenceAlarm("B2", "LOS", T0 + 9),)),)
+    cands = (Candidate(1, "A1", "node", 0.8, "node_down", "r", other),
+             Candidate(2, "L1", "link", 0.1, "fiber_cut", "duct cut of L1, L2", ev),
+             Candidate(3, "L2", "link", 0.1, "fiber_cut", "duct cut of L1, L2", ev),
+             Candidate(4, "S1", "site", 0.05, "site_power", "s", other),
+             Candidate(5, "S2", "site", 0.05, "site_power", "s", other))
+    groups = group_candidates(RCAResult("x", cands, 0.1, ties=((4, 5),)))
+    assert [[c.rank for c in g.members] for g in groups] == [[1], [2, 3], [4, 5]]
+    assert [g.tie for g in groups] == [False, False, True]
+    page = render_report(small_incident(), RCAResult("x", cands, 0.1, ties=((4, 5),)))
+    assert "tied: one answer in 2 names" in page and "the same alarms, 2 names" in page
+    assert "ranks lower: probability 0.100 against 0.800" in page
+
+
+def test_timeline_marks_the_fault_time() -> None:
+    inc = small_incident()
+    cand = Candidate(1, "A1", "node", 0.9, "node_down", "A1 down at ~2026-03-01T10:00:00Z: explains 2",
+                     (Evidence(("A1", "B1"), "w"),))
+    page = render_report(inc, RCAResult("small", (cand,), 0.1))
+    (_, body), = [s for s in parse(page).scripts if s[0].get("data-figure") == "fig-timeline"]
+    layout = json.loads(body)["layout"]
+    assert layout["shapes"][0]["x0"].startswith("2026-03-01T10:00:00")
+    assert layout["annotations"][0]["text"] == "fault"
+    assert "fault began at about <b>2026-03-01T10:00:00Z</b>" in page
+
+
+def test_shared_plotly_page_loads_it_by_address() -> None:
+    page = render_report(small_incident(), result_for(("A1", "node")), plotly_src="../assets/plotly.min.js",
+                         index_href="../index.html")
+    assert '<script src="../assets/plotly.min.js"></script>' in page and get_plotlyjs()[:300] not in page
+    assert len(page) < 200_000 and 'href="../index.html"' in page

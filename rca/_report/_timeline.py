@@ -12,9 +12,10 @@ from plotly.colors import qualitative
 from ..alarms import AlarmLog
 from ..result import EvidenceAlarm
 from ._escape import esc
+from ._spec import FigureSpec, tracer
 from ._topology import GL_THRESHOLD
 
-__all__ = ["timeline_figure", "MAX_TYPES"]
+__all__ = ["timeline_figure", "timeline_spec", "MAX_TYPES"]
 
 #: Alarm types drawn in their own colour (the most frequent); the others
 #: share one grey trace, and their hover still names the type.
@@ -24,7 +25,13 @@ MESSAGE_LIMIT = 200
 
 
 def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
-                    cited: Sequence[EvidenceAlarm] = ()) -> go.Figure:
+                    cited: Sequence[EvidenceAlarm] = (), fault_time: float | None = None) -> go.Figure:
+    """Every alarm as a point (a validated plotly figure of :func:`timeline_spec`)."""
+    return timeline_spec(alarms, highlight_devices=highlight_devices, cited=cited, fault_time=fault_time).figure()
+
+
+def timeline_spec(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
+                  cited: Sequence[EvidenceAlarm] = (), fault_time: float | None = None) -> FigureSpec:
     """Every alarm as a point: when (x), which device (y), which type (colour).
 
     Parameters
@@ -35,6 +42,9 @@ def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
     cited : sequence of EvidenceAlarm
         Alarms cited as evidence (the top candidate's), ringed in a trace
         of their own named ``cited as evidence``.
+    fault_time : float, optional
+        When the answer's fault began (epoch seconds): a dashed vertical
+        line labelled ``fault``.
 
     Returns
     -------
@@ -44,7 +54,7 @@ def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
         ordered by their first alarm, earliest on top. No alarm is left out.
     """
     frame = alarms.frame
-    fig = go.Figure()
+    fig = FigureSpec()
     if not len(frame):
         fig.add_annotation(text="no alarms", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
         fig.update_layout(height=200, xaxis={"visible": False}, yaxis={"visible": False})
@@ -59,7 +69,7 @@ def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
              f"{'<br>link: ' + esc(lk, limit=80) if esc(lk) else ''}<br>{ts} UTC<br>{esc(m, limit=MESSAGE_LIMIT)}"
              for t, s, d, lk, ts, m in zip(frame["alarm_type"], frame["severity"], frame["device"],
                                            frame["link_id"], iso, frame["message"])]
-    Scatter = go.Scattergl if len(frame) >= GL_THRESHOLD else go.Scatter
+    Scatter = tracer("scattergl" if len(frame) >= GL_THRESHOLD else "scatter")
     types = frame["alarm_type"].value_counts()
     own = list(types.index[:MAX_TYPES]) if len(types) > MAX_TYPES + 1 else list(types.index)
     palette = qualitative.Dark24
@@ -84,6 +94,12 @@ def timeline_figure(alarms: AlarmLog, *, highlight_devices: Sequence[str] = (),
                        for a in cited],
             marker={"symbol": "circle-open", "size": 13, "color": "#d62728", "line": {"width": 2}}))
     order = list(dict.fromkeys(y.tolist()))
+    if fault_time is not None and np.isfinite(fault_time):
+        at = pd.Timestamp(fault_time, unit="s").isoformat()
+        fig.add_shape(type="line", x0=at, x1=at, y0=0, y1=1, xref="x", yref="paper",
+                      line={"color": "#d62728", "width": 2, "dash": "dash"}, name="fault time")
+        fig.add_annotation(x=at, y=1, xref="x", yref="paper", text="fault", showarrow=False, yanchor="bottom",
+                           font={"color": "#d62728", "size": 11})
     fig.update_layout(
         height=int(min(max(260, 16 * len(order) + 120), 900)), margin={"l": 10, "r": 10, "t": 30, "b": 40},
         hovermode="closest", plot_bgcolor="white", paper_bgcolor="white",

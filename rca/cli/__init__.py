@@ -26,6 +26,7 @@ _COMMANDS: dict[str, str] = {
     "congestion": "rca.cli._congestion:congestion",
     "propagate": "rca.cli._propagate:propagate",
     "train": "rca.cli._train:train",
+    "report": "rca.cli._report:report",
 }
 
 _HELP: dict[str, str] = {
@@ -38,6 +39,7 @@ _HELP: dict[str, str] = {
     "congestion": "Train and evaluate the congestion predictor.",
     "propagate": "Predict which elements a fault will affect.",
     "train": "Retrain the shipped GNN models (their documented recipes).",
+    "report": "Segment, analyse and write the HTML report of many incidents or a long log.",
 }
 
 

@@ -12,25 +12,18 @@ from __future__ import annotations
 
 import json
 import logging
-import signal
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
-from .._text import terminal_safe
+from .._text import plural, terminal_safe
 from ..analysis import METHODS
+from ._batch import EXIT_FAILED, EXIT_SIGINT, EXIT_SIGTERM, Terminated, report_error, sigterm_raises
 from ._common import fail, format_result, incident_folders, skipped_folders
 
 logger = logging.getLogger(__name__)
-
-#: Exit codes: some incident failed; interrupted by SIGINT / SIGTERM (128 + signal).
-EXIT_FAILED, EXIT_SIGINT, EXIT_SIGTERM = 1, 130, 143
-
-
-class _Terminated(BaseException):
-    """Raised in the main loop when SIGTERM arrives (a BaseException: no incident may catch it)."""
 
 
 @click.command("analyze")
@@ -50,21 +43,37 @@ class _Terminated(BaseException):
               help="A learned alarm causal graph (rca learn): adds root-cause chains to the evidence "
                    "and orders equally scored candidates by them.")
 @click.option("--html", "html_out", type=click.Path(path_type=Path), default=None,
-              help="Also write an HTML report (a folder when analysing several incidents).")
+              help="Also write an HTML report (a folder when analysing several incidents; "
+                   "for a batch, rca report writes an index and shares one plotly.js).")
+@click.option("--topology", "topology_spec", default=None, metavar="NODES.csv,LINKS.csv|TOPOLOGY.graphml",
+              help="The network, for incident folders that hold the alarms only (it replaces a topology "
+                   "in the folder).")
+@click.option("--columns", default=None, metavar="device=NE_NAME,alarm_type=ALARM_NAME,...",
+              help="The export's names of the alarm columns (timestamp, device, alarm_type, severity, "
+                   "link_id, message).")
 def analyze(incident: Path, as_json: bool, as_jsonl: bool, timing: bool, method: str, top: int,
-            max_candidates: int, knowledge: Path | None, html_out: Path | None) -> None:
+            max_candidates: int, knowledge: Path | None, html_out: Path | None, topology_spec: str | None,
+            columns: str | None) -> None:
     """Rank the root causes of INCIDENT (a folder, or a folder of incident folders).
 
     One bad incident never stops a batch: its error is reported on stderr
-    with its folder, and the exit code is 1 when any incident failed
-    (130 or 143 when interrupted, after the answers so far are printed).
+    with its folder, and the exit code is 1 when any incident failed or got
+    no candidates (a warning names it), 130 or 143 when interrupted, after
+    the answers so far are printed.
     """
+    from ..alarms import parse_columns
     from ..errors import MissingExtraError, RCAError
+    from ..topology import Topology
 
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl are exclusive: choose one output format")
     if method not in METHODS:
         raise click.BadParameter(f"must be one of {', '.join(METHODS)}; got {method!r}", param_hint="--method")
+    try:
+        mapping = parse_columns(columns)
+        network = Topology.read(topology_spec) if topology_spec else None
+    except RCAError as exc:
+        fail(exc)
     graph = None
     if knowledge is not None:
         from ..causal import load_knowledge
@@ -86,34 +95,41 @@ def analyze(incident: Path, as_json: bool, as_jsonl: bool, timing: bool, method:
 
     mode = "jsonl" if as_jsonl else ("list" if batch else "one") if as_json else "text"
     out = _Output(mode)
-    failed = done = 0
+    failed = done = empty = 0
     interrupted: int | None = None
-    with _sigterm_raises():
+    with sigterm_raises():
         try:
             out.open()
             for folder in folders:
                 name = folder.name if batch else str(folder)
                 try:
-                    text = _one(folder, name, mode=mode, method=method, graph=graph, top=top,
-                                max_candidates=max_candidates, timing=timing,
-                                html=None if html_out is None else (html_out / f"{folder.name}.html" if batch
-                                                                    else html_out))
+                    text, n = _one(folder, name, mode=mode, method=method, graph=graph, top=top,
+                                   max_candidates=max_candidates, timing=timing, columns=mapping,
+                                   topology=network,
+                                   html=None if html_out is None else (html_out / f"{folder.name}.html" if batch
+                                                                       else html_out))
                 except _ReportFailed as exc:
                     failed += 1
-                    _error(folder, exc.cause)
+                    report_error(folder, exc.cause)
                     text = exc.text
+                    n = 1
                 except MissingExtraError:
                     raise   # not this incident's fault: every one would fail alike (exit 2, the extra named)
                 except Exception as exc:  # one incident's failure is never the batch's
                     failed += 1
-                    _error(folder, exc)
+                    report_error(folder, exc)
                     continue
+                if n == 0:
+                    empty += 1
+                    click.echo(terminal_safe(f"warning: {folder}: no candidates: nothing in the alarms points to "
+                                             "an element, link or site of the topology (do the device names "
+                                             "match node_id? see rca analyze -v)"), err=True)
                 done += 1
                 if text is not None:
                     out.answer(text)
         except KeyboardInterrupt:
             interrupted = EXIT_SIGINT
-        except _Terminated:
+        except Terminated:
             interrupted = EXIT_SIGTERM
         finally:
             out.close()
@@ -121,7 +137,7 @@ def analyze(incident: Path, as_json: bool, as_jsonl: bool, timing: bool, method:
         click.echo(f"interrupted after {done + failed} of {len(folders)} incident(s); "
                    f"the answers so far were printed", err=True)
         sys.exit(interrupted)
-    if failed:
+    if failed or empty:
         sys.exit(EXIT_FAILED)
 
 
@@ -134,17 +150,18 @@ class _ReportFailed(Exception):
 
 
 def _one(folder: Path, name: str, *, mode: str, method: str, graph: Any, top: int, max_candidates: int,
-         timing: bool, html: Path | None) -> str | None:
-    """Read, rank and format one incident; the text to print (None when nothing is printed)."""
+         timing: bool, html: Path | None, columns: dict | None = None,
+         topology: Any = None) -> tuple[str | None, int]:
+    """Read, rank and format one incident; the text to print and the number of candidates."""
     from ..analysis import analyze as run
     from ..incident import read_incident
 
-    inc = read_incident(folder)
+    inc = read_incident(folder, columns=columns, topology=topology)
     result = run(inc, method=method, knowledge=graph, max_candidates=max_candidates)
     if mode == "text":
         text = format_result(result, top=top)
         if len(inc.report):
-            text += f"\n  input: {len(inc.report)} validation issue(s); run with -v to see them"
+            text += f"\n  input: {plural(len(inc.report), 'validation issue')}; run with -v to see them"
     else:
         data = result.to_dict()
         data["incident"] = name
@@ -159,25 +176,13 @@ def _one(folder: Path, name: str, *, mode: str, method: str, graph: Any, top: in
             write_report(inc, result, html)
         except Exception as exc:
             raise _ReportFailed(_Wrapped(f"report not written: {exc}", exc), text) from exc
-    return text
+    return text, len(result.candidates)
 
 
 class _Wrapped(Exception):
     def __init__(self, message: str, cause: Exception) -> None:
         super().__init__(message)
         self.cause = cause
-
-
-def _error(folder: Path, exc: Exception) -> None:
-    from ..errors import RCAError
-
-    cause = exc.cause if isinstance(exc, _Wrapped) else exc
-    expected = isinstance(cause, (RCAError, OSError))
-    kind = "" if expected else f"internal error ({type(cause).__name__}): "
-    # the message can quote alarm text: no terminal control sequences
-    click.echo(terminal_safe(f"error: {folder}: {kind}{exc}"), err=True)
-    if not expected:
-        logger.debug("traceback of the failure of %s", folder, exc_info=cause)
 
 
 def _check_html_destination(html_out: Path, batch: bool) -> None:
@@ -225,23 +230,3 @@ class _Output:
         elif self.mode == "one" and self.count == 0:
             click.echo("[]")
         self.opened = False
-
-
-class _sigterm_raises:
-    """Within the block, SIGTERM raises :class:`_Terminated` (so the JSON list is closed)."""
-
-    def __enter__(self) -> "_sigterm_raises":
-        self.previous: Callable | int | None = None
-        try:
-            self.previous = signal.signal(signal.SIGTERM, self._raise)
-        except ValueError:  # not the main thread: leave signals alone
-            self.previous = None
-        return self
-
-    @staticmethod
-    def _raise(signum: int, frame: object) -> None:
-        raise _Terminated()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGTERM, self.previous)

@@ -44,9 +44,17 @@ def format_result(result: RCAResult, *, top: int = 5, paths: int = 2) -> str:
     if not result.candidates:
         lines.append("  no candidates: " + "; ".join(result.notes))
         return "\n".join(lines)
-    lines.append(f"  {'rank':>4}  {'entity':<22} {'kind':<5} {'fault':<13} {'score':>5}")
+    tied = {r: g for g in result.ties for r in g}
+    first = result.candidates[0]
+    if result.confident:
+        lines.append(f"  root cause: {_safe(first.entity)} ({first.fault}), probability {first.score:.2f}")
+    else:
+        lines.append(f"  no confident root: the likeliest, {_safe(first.entity)} ({first.fault}), "
+                     f"has probability {first.score:.2f}")
+    lines.append(f"  {'rank':>4}  {'entity':<22} {'kind':<5} {'fault':<13} {'prob':>5}")
     for c in result.candidates[:top]:
-        lines.append(f"  {c.rank:>4}  {_safe(c.entity):<22} {c.kind:<5} {c.fault:<13} {c.score:>5.2f}")
+        tie = f"  tied with rank {', '.join(str(r) for r in tied[c.rank] if r != c.rank)}" if c.rank in tied else ""
+        lines.append(f"  {c.rank:>4}  {_safe(c.entity):<22} {c.kind:<5} {c.fault:<13} {c.score:>5.2f}{tie}")
         lines.append(f"        why: {_safe(c.reason)}")
         for e in c.evidence[:paths]:
             lines.append(f"        path: {_safe(' -> '.join(e.path))}   ({_safe(e.why)})")

@@ -5,7 +5,7 @@ scikit-learn convention); :func:`get_data_home` says where the public data
 sets are looked for.
 """
 
-from ._domain import twin_familiarity
+from ._domain import familiarity
 from ._faults import FAULT_KINDS, FAULT_TYPES
 from ._gnnet import GnnetSample, find_gnnet_folders, load_gnnet
 from ._gnnet2023 import (
@@ -45,5 +45,5 @@ __all__ = [
     "make_incident",
     "make_incidents",
     "make_network",
-    "twin_familiarity",
+    "familiarity",
 ]

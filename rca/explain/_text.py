@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .._observe import Observation, Observations
 from .._time import to_iso
+from .._text import plural
 from ..result import Evidence, EvidenceAlarm
 from ._footprint import Footprint
 from ._load import SATURATION
@@ -42,7 +43,7 @@ def reason(s: Footprint, obs: Observations) -> str:
              if len(v) > 1 else f"{next(iter(v))} {ROLE_TEXT[k]}"
              for k, v in sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]]
     what = {"node_down": f"{h.entity} down", "link_down": f"link {h.entity} cut",
-            "site_power": f"site {h.entity} lost power ({len(h.members)} elements)",
+            "site_power": f"site {h.entity} lost power ({plural(len(h.members), 'element')})",
             "card_failure": (f"card failure on {h.entity} ({len(h.failed_links)} links)" if len(h.failed_links) > 1
                              else f"port or card failure on {h.entity} (link {next(iter(h.failed_links), '?')})"),
             "fiber_cut": f"duct cut of {', '.join(sorted(h.failed_links))} (they leave one site along one route)",

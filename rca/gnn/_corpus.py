@@ -6,6 +6,9 @@
   labelled with which elements showed symptoms and when.
 - :func:`twin_incidents`: incidents with widely randomised networks (sizes,
   Topology Zoo cores), alarm vocabularies, knobs, noise and root counts.
+- :func:`othersim_incidents`: incidents of the independently written
+  :mod:`rca.datasets.othersim` (its own shapes, vocabularies and noise),
+  read back from their folders as a real export would be.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from rca.errors import InputError
 from rca.incident import Incident
 from rca.gnn._graph_data import entity_index, failure_graph
 
-__all__ = ["localisation_sample", "propagation_sample", "twin_incidents", "zoo_cores"]
+__all__ = ["localisation_sample", "propagation_sample", "twin_incidents", "othersim_incidents", "zoo_cores"]
 
 logger = logging.getLogger(__name__)
 
@@ -204,3 +207,31 @@ def twin_incidents(
                 break
             except InputError as exc:  # e.g. no entity left for another root
                 logger.debug("redrawing incident %d: %s", i, exc)
+
+
+def othersim_incidents(n: int, *, random_state: int) -> Iterator[Incident]:
+    """Incidents of :mod:`rca.datasets.othersim`: sizes small, medium and large, every fault type in turn.
+
+    Incident ``i`` is ``othersim.make_incident(size, random_state=random_state + i)``, written to a
+    temporary folder and read back with :func:`rca.read_incident` (its deliberate export defects are
+    reported at debug level).
+    """
+    import tempfile
+
+    from rca.datasets import othersim
+    from rca.incident import read_incident
+
+    sizes = ("small", "medium", "small", "medium", "large")
+    quiet = logging.getLogger("rca")
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(int(n)):
+            size = sizes[i % len(sizes)]
+            fault = othersim.FAULT_TYPES[(i // len(sizes)) % len(othersim.FAULT_TYPES)]
+            sim = othersim.make_incident(size, random_state=int(random_state) + i, fault=fault)
+            folder = othersim.write_incident(sim, Path(tmp) / f"othersim-{random_state}-{i:05d}")
+            level = quiet.level
+            quiet.setLevel(logging.ERROR)
+            try:
+                yield read_incident(folder)
+            finally:
+                quiet.setLevel(level)

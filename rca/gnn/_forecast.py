@@ -726,7 +726,7 @@ def congestion_evidence(incident: Any, *, forecaster: CongestionForecaster | Non
     >>> incident = make_incident(fault="congestion", size="small", random_state=1)
     >>> root = incident.truth.root_causes[0].entity
     >>> print(congestion_evidence(incident)[root].why)  # doctest: +ELLIPSIS
-    predicted utilisation ... on L001 over the next 3 intervals (now 1.00; P(congested) ...)
+    predicted utilisation ... on L... over the next 3 intervals (now ...; P(congested) ...)
     """
     if getattr(incident, "metrics", None) is None:
         return {}

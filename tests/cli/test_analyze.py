@@ -220,3 +220,21 @@ def test_warnings_never_carry_terminal_escapes(tmp_path):
     assert done.returncode == 0, done.stderr
     assert b"unknown_device" in done.stderr and b"\\x1b[2J" in done.stderr
     assert b"\x1b" not in done.stderr and b"\x07" not in done.stderr and b"\x1b" not in done.stdout
+
+
+def test_the_table_says_whether_the_root_is_confident_and_which_answers_are_tied():
+    from rca.cli._common import format_result
+    from rca.result import Candidate, Evidence, RCAResult
+
+    def cand(rank, entity, kind, score):
+        return Candidate(rank, entity, kind, score, "node_down" if kind == "node" else "link_down",
+                         f"{entity} explains it", (Evidence((entity,), "why"),))
+
+    cands = (cand(1, "B4", "node", 0.45), cand(2, "B3--B4", "link", 0.44), cand(3, "S3", "node", 0.05))
+    text = format_result(RCAResult("x", cands, 0.01, confident=False, ties=((1, 2),)))
+    assert "no confident root: the likeliest, B4 (node_down), has probability 0.45" in text
+    rows = [line for line in text.splitlines() if line.strip().startswith(("1 ", "2 ", "3 "))]
+    assert rows[0].endswith("0.45  tied with rank 2") and rows[1].endswith("0.44  tied with rank 1")
+    assert "tied" not in rows[2]
+    text = format_result(RCAResult("x", cands[:1], 0.01, confident=True))
+    assert "root cause: B4 (node_down), probability 0.45" in text and "no confident" not in text

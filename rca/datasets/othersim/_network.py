@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 ROUTER_TYPES = ("core_router", "agg_router", "cell_site_router")
+#: Every element type the simulator draws.
+NODE_TYPES = (*ROUTER_TYPES, "base_station", "enterprise_cpe", "small_cell", "olt")
 
 #: structure knobs per size: (low, high) ranges drawn per network
 SIZES = {
