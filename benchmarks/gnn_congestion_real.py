@@ -17,8 +17,9 @@ validates on fold ``k`` of each family; nothing is chosen on it. Rows:
 - ``per-hop median``: the median delay of the training flows with as many
   hops (the data set README's reference: 317 % and 1,188 %);
 - ``trained``: ``CongestionPredictor(**CONGESTION_REALNET_RECIPE)`` (the
-  ``"flows"`` model) trained on the four other folds of both families, last
-  epoch kept.
+  ``"flows"`` model) trained on the four other folds of both families, the
+  weights of the last third of the epochs averaged; nothing is chosen on
+  the validation fold.
 
 MAPE and median APE are pooled over the flows of a fold; the means are over
 the five folds.
@@ -194,7 +195,7 @@ def _write(args: argparse.Namespace, recipe: dict, rows: list[dict], training: l
         "data": str(args.data),
         "recipe": recipe,
         "protocol": "rotation k: train on the four other folds of both families, validate on fold k of each; "
-                    "last epoch kept, nothing selected on fold k",
+                    "the recipe's last epochs averaged, nothing selected on fold k",
         "development_split": DEVELOPMENT,
         "assumed_queue_size": ASSUMED_QUEUE_SIZE,
         "buffer_grid": BUFFERS,
