@@ -304,3 +304,29 @@ def test_benchmark_rotations_run_apart_and_merge(realnet_dir, tmp_path, monkeypa
     assert [t["rotation"] for t in merged["training"]] == [0, 3]
     assert {m["folds"] == [0, 3] for m in merged["means"]} == {True}
     assert "per validation fold" in capsys.readouterr().out
+
+
+# -- the shipped model ------------------------------------------------------------
+
+def test_shipped_realnet_model_is_the_recipe():
+    from rca.gnn._recipes import CONGESTION_REALNET_RECIPE
+
+    model = CongestionPredictor.pretrained("realnet")
+    assert isinstance(model.model_, FlowRouteNet)
+    params = model.get_params()
+    assert {k: params[k] for k in CONGESTION_REALNET_RECIPE} == CONGESTION_REALNET_RECIPE
+    assert model.best_epoch_ == CONGESTION_REALNET_RECIPE["epochs"] and len(model.history_) == model.best_epoch_
+    with pytest.raises(InputError, match="network must be one of"):
+        CongestionPredictor.pretrained("testbed")
+
+
+@pytest.mark.parametrize(("family", "max_mape", "max_median"), [("cbr_mb", 35.0, 15.0), ("mb", 42.0, 22.0)])
+def test_shipped_realnet_model_on_the_shared_measurements(family, max_mape, max_median):
+    # in-sample (the shipped model saw every fold): a check that the file is the trained model,
+    # not a figure of merit; the cross-validation figures are in benchmarks/README.md
+    folder = require_shared("gnnet-2023-realnet")
+    samples = list(load_gnnet2023(folder, family=family, folds=0, limit=40))
+    ours = CongestionPredictor.pretrained("realnet").evaluate(samples)
+    queue = QueueingBaseline().fit().evaluate(samples)
+    assert ours.path_delay_mape < max_mape < queue.path_delay_mape
+    assert ours.to_dict()["path_delay_median_ape"] < max_median
