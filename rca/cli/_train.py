@@ -18,7 +18,7 @@ __all__ = ["train"]
 
 def _shipped(name: str) -> Path:
     """Where the package keeps the weights file ``name`` (in an editable install, the source tree)."""
-    return Path(str(resources.files("rca.gnn").joinpath("weights").joinpath(name)))
+    return Path(str(resources.files("rca.gnn").joinpath("weights", name)))
 
 
 @click.group()
@@ -46,7 +46,7 @@ def explain(out: str | None, n: int | None, progress: bool) -> None:
     from rca.explain._learn import RECIPE, WEIGHTS_PATH, train_explain
 
     target = Path(out) if out else WEIGHTS_PATH
-    info = train_explain(target, n=int(n or RECIPE["n_incidents"]), progress=progress)
+    info = train_explain(target, n=n or RECIPE["n_incidents"], progress=progress)
     click.echo(
         f"wrote {target} in {info['seconds']:.0f} s: {info['n_incidents']} incidents, "
         f"log loss {info['train_log_loss']:.3f}"
@@ -59,22 +59,49 @@ def explain(out: str | None, n: int | None, progress: bool) -> None:
     "data",
     type=click.Path(file_okay=False),
     default=None,
-    help="The gnnet-2021 folder with train/ and validation/ "
-    "(default: gnnet-2021 in the data home: $NETRCA_SHARED_DATASETS, else ../shared/datasets "
+    help="The gnnet-2021 folder with train/ and validation/, or with --realnet the gnnet-2023-realnet "
+    "folder (default: in the data home: $NETRCA_SHARED_DATASETS, else ../shared/datasets "
     "beside the source checkout, else ~/netrca_data).",
+)
+@click.option(
+    "--realnet",
+    is_flag=True,
+    help="Train the model for the measured network (congestion_realnet.pt: GNNet 2023, both traffic "
+    "families, all five folds) instead of the simulated one (congestion.pt).",
 )
 @click.option(
     "--out",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Where to write (default: the package's weights/congestion.pt).",
+    help="Where to write (default: the package's weights/congestion.pt, or congestion_realnet.pt).",
 )
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
-def congestion(data: str | None, out: str | None, progress: bool) -> None:
-    """Train the congestion predictor on gnnet-2021/train, select on validation/."""
-    from rca.gnn._congestion import PRETRAINED_CONGESTION
-    from rca.gnn._recipes import default_gnnet_dir, train_congestion
+def congestion(data: str | None, realnet: bool, out: str | None, progress: bool) -> None:
+    """Train the congestion predictor on gnnet-2021/train, select on validation/ (--realnet: on gnnet-2023-realnet)."""
+    from rca.gnn._congestion import PRETRAINED_CONGESTION, PRETRAINED_CONGESTION_REALNET
+    from rca.gnn._recipes import (
+        default_gnnet_dir,
+        default_realnet_dir,
+        train_congestion,
+        train_congestion_realnet,
+    )
 
+    if realnet:
+        root = Path(data) if data else default_realnet_dir()
+        if not root.is_dir():
+            raise click.ClickException(
+                f"{root} not found: pass --data pointing at gnnet-2023-realnet"
+            )
+        target = Path(out) if out else _shipped(PRETRAINED_CONGESTION_REALNET)
+        try:
+            info = train_congestion_realnet(target, data=root, progress=progress)
+        except RCAError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(
+            f"wrote {target} ({info['bytes'] / 1024:.0f} KiB) in {info['seconds']:.0f} s; "
+            f"seed {info['random_state']}, {info['n_train']} samples, last epoch {info['best_epoch']}"
+        )
+        return
     root = Path(data) if data else default_gnnet_dir()
     if not (root / "train").is_dir():
         raise click.ClickException(

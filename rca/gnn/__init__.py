@@ -2,10 +2,13 @@
 
 - :func:`congestion_data`: a network with routing and traffic as a PyG
   ``HeteroData`` of paths and links (documented, size-invariant features).
-- :class:`RouteNet`: path-link message passing (RouteNet family).
-- :class:`CongestionPredictor`: the trainable, savable estimator; with
-  ``iterations=0`` it is the MLP baseline. :class:`QueueingBaseline`: the
-  closed-form M/M/1/K estimate.
+- :class:`RouteNet`: path-link message passing (RouteNet family);
+  :class:`FlowRouteNet`: the same on per-flow features without buffer
+  sizes, with a per-hop delay readout, for measured networks.
+- :class:`CongestionPredictor`: the trainable, savable estimator
+  (``features="queues"`` or ``"flows"``); with ``iterations=0`` it is the
+  MLP baseline. :class:`QueueingBaseline`: the closed-form M/M/1/K estimate;
+  :func:`fluid_rates`: where overloaded links drop traffic.
 - :class:`CongestionPrediction`, :class:`CongestionScores`,
   :func:`score_congestion`: typed results and their scores.
 
@@ -34,7 +37,13 @@ from rca._extras import require as _require
 
 _require("gnn")  # torch and torch_geometric, or a MissingExtraError naming the extra to install
 
-from rca.gnn._congestion import PRETRAINED_CONGESTION, CongestionPredictor, QueueingBaseline
+from rca.gnn._congestion import (
+    CONGESTION_FEATURE_SETS,
+    PRETRAINED_CONGESTION,
+    PRETRAINED_CONGESTION_REALNET,
+    CongestionPredictor,
+    QueueingBaseline,
+)
 from rca.gnn._corpus import localisation_sample, propagation_sample
 from rca.gnn._failure_model import PRETRAINED_PROPAGATION, FailureGNN, RootScores
 from rca.gnn._forecast import (
@@ -59,18 +68,35 @@ from rca.gnn._graph_data import (
 from rca.gnn._localise import localise
 from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_congestion
 from rca.gnn._propagation import PropagationPrediction, propagate
-from rca.gnn._queueing import MM1KEstimate, mm1k
-from rca.gnn._routenet import PathWalk, RouteNet
+from rca.gnn._queueing import FluidRates, MM1KEstimate, fluid_rates, mm1k
+from rca.gnn._routenet import FlowRouteNet, PathWalk, RouteNet
 from rca.gnn._tensors import (
+    ASSUMED_QUEUE_SIZE,
     CONGESTION_UTILIZATION,
+    FLOW_EDGE_FEATURES,
+    FLOW_LINK_FEATURES,
+    FLOW_PATH_FEATURES,
+    FLOW_TYPES,
     LINK_FEATURES,
     PATH_FEATURES,
     NetworkSample,
     congestion_data,
+    link_devices,
 )
 
 __all__ = [
+    "ASSUMED_QUEUE_SIZE",
+    "CONGESTION_FEATURE_SETS",
     "CONGESTION_UTILIZATION",
+    "FLOW_EDGE_FEATURES",
+    "FLOW_LINK_FEATURES",
+    "FLOW_PATH_FEATURES",
+    "FLOW_TYPES",
+    "FlowRouteNet",
+    "FluidRates",
+    "PRETRAINED_CONGESTION_REALNET",
+    "fluid_rates",
+    "link_devices",
     "LINK_FEATURES",
     "PATH_FEATURES",
     "PRETRAINED_CONGESTION",

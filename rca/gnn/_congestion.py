@@ -1,9 +1,11 @@
 """Congestion predictors with the scikit-learn estimator contract.
 
 :class:`CongestionPredictor` trains :class:`~rca.gnn._routenet.RouteNet` on
-simulated networks; ``iterations=0`` gives the MLP baseline (same features,
-same readout, no message passing). :class:`QueueingBaseline` is the
-closed-form M/M/1/K estimate per link.
+simulated networks (``features="queues"``), or
+:class:`~rca.gnn._routenet.FlowRouteNet` on measured ones
+(``features="flows"``); ``iterations=0`` gives the MLP baseline (same
+features, same readout, no message passing). :class:`QueueingBaseline` is
+the closed-form M/M/1/K estimate per link.
 """
 
 from __future__ import annotations
@@ -24,12 +26,18 @@ from torch_geometric.data import Batch, HeteroData
 from rca.errors import InputError, ModelFileError, NotFittedError
 from rca.gnn._prediction import CongestionPrediction, CongestionScores, score_congestion
 from rca.gnn._queueing import mm1k
-from rca.gnn._routenet import RouteNet
+from rca.gnn._routenet import FlowRouteNet, RouteNet
 from rca.gnn._serialize import read_model_file, write_model_file
 from rca.gnn._tensors import CONGESTION_UTILIZATION, NetworkSample, congestion_data
 from rca.limits import MAX_MODEL_DEPTH, MAX_MODEL_WIDTH
 
-__all__ = ["CongestionPredictor", "QueueingBaseline", "PRETRAINED_CONGESTION"]
+__all__ = [
+    "CongestionPredictor",
+    "QueueingBaseline",
+    "PRETRAINED_CONGESTION",
+    "PRETRAINED_CONGESTION_REALNET",
+    "CONGESTION_FEATURE_SETS",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +46,13 @@ _SIZES = {"hidden": MAX_MODEL_WIDTH, "iterations": MAX_MODEL_DEPTH}
 _FORMAT = "netrca-congestion"
 _FORMAT_VERSION = 1
 PRETRAINED_CONGESTION = "congestion.pt"
-"""File name of the shipped weights, under ``rca/gnn/weights/``."""
+"""File name of the shipped weights for simulated networks (GNNet 2021), under ``rca/gnn/weights/``."""
+PRETRAINED_CONGESTION_REALNET = "congestion_realnet.pt"
+"""File name of the shipped weights for the measured testbed network (GNNet 2023), under ``rca/gnn/weights/``."""
+CONGESTION_FEATURE_SETS = ("queues", "flows")
+"""``"queues"``: buffer sizes and M/M/1/K features, per-link readout (:class:`RouteNet`);
+``"flows"``: traffic, packet sizes, flow types, routes and capacities only, per-hop readout
+(:class:`FlowRouteNet`). See :mod:`rca.gnn._tensors`."""
 
 
 def _as_data(sample: NetworkSample | HeteroData) -> HeteroData:
@@ -51,11 +65,14 @@ def _prediction(
     util = out["utilization"].double().numpy()
     loss_p = torch.sigmoid(out["loss_logit"]).double().numpy()
     links, paths = sample.links, sample.paths
+    occupancy = (
+        out["occupancy"].double().numpy() if "occupancy" in out else np.full(len(util), np.nan)
+    )
     return CongestionPrediction(
         name=str(getattr(sample, "name", "<sample>")),
         link_ids=tuple(str(i) for i in links.index),
         utilization=util,
-        occupancy=out["occupancy"].double().numpy(),
+        occupancy=occupancy,
         loss_probability=loss_p,
         congested=(util >= CONGESTION_UTILIZATION) | (loss_p >= loss_threshold),
         path_source=np.array(paths["source"])
@@ -66,6 +83,15 @@ def _prediction(
         else np.array([n[-1] for n in paths["nodes"]]),
         path_delay=out["delay"].double().numpy(),
     )
+
+
+def _flow_loss(out: dict[str, torch.Tensor], batch: HeteroData, log_error: bool) -> torch.Tensor:
+    """Per-flow delay: mean absolute log error (``log_error``), else mean absolute percentage error."""
+    y = batch["path"].y_delay
+    ok = torch.isfinite(y) & (y > 0)
+    if log_error:
+        return (torch.log(out["delay"][ok]) - torch.log(y[ok])).abs().mean()
+    return ((out["delay"][ok] - y[ok]).abs() / y[ok]).mean()
 
 
 def _loss(out: dict[str, torch.Tensor], batch: HeteroData) -> torch.Tensor:
@@ -95,11 +121,26 @@ def _loss(out: dict[str, torch.Tensor], batch: HeteroData) -> torch.Tensor:
 class CongestionPredictor(BaseEstimator):
     """Predict per-path delay and per-link load, occupancy and congestion.
 
-    A RouteNet-style graph network (:class:`rca.gnn.RouteNet`) over paths
-    and links, trained on packet-level simulations (the GNNet 2021 format,
-    :func:`rca.datasets.load_gnnet`). It reads link capacities, queue sizes,
+    A RouteNet-style graph network over paths and links. With
+    ``features="queues"`` (:class:`rca.gnn.RouteNet`) it is trained on
+    packet-level simulations (the GNNet 2021 format,
+    :func:`rca.datasets.load_gnnet`) and reads link capacities, queue sizes,
     routing and the traffic matrix only, all as ratios, so a model trained
-    on small networks applies to larger ones.
+    on small networks applies to larger ones; its loss adds per-link
+    utilisation, occupancy and loss labels to the path delay MAPE.
+
+    With ``features="flows"`` (:class:`rca.gnn.FlowRouteNet`) it reads what
+    an operator of a real network has: each flow's offered traffic, packet
+    size and type, its route and the link capacities, and no buffer sizes
+    (the GNNet 2023 measurements, :func:`rca.datasets.load_gnnet2023`). It
+    predicts each flow's delay as a sum of per-hop delays, each the
+    exponential of a network output (measured delays are heavy-tailed: four
+    decades between an idle and a saturated path). It learns the per-flow
+    delay only: first, for a share ``log_warmup`` of the epochs, on the mean
+    absolute error of its logarithm (scale-free, so the rare saturated
+    flows do not dominate and the idle ones are not ignored), then on the
+    mean absolute percentage error, the challenge's figure. Links are
+    reported with the fluid model's carried load and drop share.
 
     Parameters
     ----------
@@ -113,6 +154,16 @@ class CongestionPredictor(BaseEstimator):
         Adam learning rate, cosine-decayed to a tenth over training.
     batch_size : int, default 5
         Networks per gradient step.
+    features : {"queues", "flows"}, default "queues"
+        The input features and model; see :data:`CONGESTION_FEATURE_SETS`.
+    log_warmup : float, default 0.0
+        Share of the epochs trained on the absolute log error of the delay
+        before the percentage error (``features="flows"`` only).
+    average : float, default 0.0
+        Share of the final epochs whose end-of-epoch weights are averaged
+        into the kept model (stochastic weight averaging: steadier than any
+        single late epoch). With ``average > 0`` no epoch is selected on
+        validation data.
     random_state : int, default 0
         Seeds initialisation and the order of samples; two fits with the
         same value give identical models.
@@ -121,14 +172,14 @@ class CongestionPredictor(BaseEstimator):
 
     Attributes
     ----------
-    model_ : RouteNet
+    model_ : RouteNet or FlowRouteNet
         The trained network.
     history_ : list of dict
         Per epoch: ``epoch``, ``loss``, ``seconds`` and, with validation
         samples, ``val_path_delay_mape``.
     best_epoch_ : int
         The epoch whose weights were kept (the last, or the best on the
-        validation samples).
+        validation samples; with ``average``, the last of those averaged).
     loss_threshold_ : float
         Predicted loss probability from which a link is flagged congested,
         chosen for the best congested-link F1 on the training samples.
@@ -148,6 +199,9 @@ class CongestionPredictor(BaseEstimator):
         epochs: int = 60,
         lr: float = 3e-3,
         batch_size: int = 5,
+        features: str = "queues",
+        log_warmup: float = 0.0,
+        average: float = 0.0,
         random_state: int = 0,
         progress: bool = False,
     ) -> None:
@@ -156,15 +210,24 @@ class CongestionPredictor(BaseEstimator):
         self.epochs = epochs
         self.lr = lr
         self.batch_size = batch_size
+        self.features = features
+        self.log_warmup = log_warmup
+        self.average = average
         self.random_state = random_state
         self.progress = progress
 
     # -- training ---------------------------------------------------------
 
     def _new_model(self) -> RouteNet:
+        if self.features not in CONGESTION_FEATURE_SETS:
+            raise InputError(
+                f"CongestionPredictor: features must be one of {list(CONGESTION_FEATURE_SETS)}, "
+                f"found {self.features!r}"
+            )
+        kind = FlowRouteNet if self.features == "flows" else RouteNet
         with torch.random.fork_rng(devices=[]):  # seeds init without touching global state
             torch.manual_seed(int(self.random_state))
-            return RouteNet(hidden=int(self.hidden), iterations=int(self.iterations))
+            return kind(hidden=int(self.hidden), iterations=int(self.iterations))
 
     def fit(
         self,
@@ -172,6 +235,7 @@ class CongestionPredictor(BaseEstimator):
         y: None = None,
         *,
         validation: Iterable[NetworkSample | HeteroData] | None = None,
+        select: bool = True,
     ) -> CongestionPredictor:
         """Train on labelled samples; keep the epoch best on ``validation`` if given.
 
@@ -182,7 +246,12 @@ class CongestionPredictor(BaseEstimator):
         y : None
             Unused; the labels are in the samples.
         validation : iterable of samples, optional
-            Labelled networks for model selection (per-path delay MAPE).
+            Labelled networks scored after every epoch (per-path delay MAPE,
+            in ``history_``).
+        select : bool, default True
+            Keep the epoch best on ``validation``; with False the last
+            epoch is kept and ``validation`` is only scored (so that it can
+            be reported as held out).
 
         Returns
         -------
@@ -197,11 +266,18 @@ class CongestionPredictor(BaseEstimator):
             raise InputError(
                 f"CongestionPredictor: iterations must be >= 0, found {self.iterations!r}"
             )
+        for name in ("log_warmup", "average"):
+            if not 0.0 <= float(getattr(self, name)) <= 1.0:
+                raise InputError(
+                    f"CongestionPredictor: {name} must be within [0, 1], found {getattr(self, name)!r}"
+                )
         train = [_as_data(s) for s in samples]
         if not train:
             raise InputError("CongestionPredictor.fit: no training samples")
         val = [_as_data(s) for s in validation] if validation is not None else []
         model = self._new_model()
+        flows = self.features == "flows"
+        warmup = int(round(float(self.log_warmup) * int(self.epochs)))
         rng = np.random.default_rng(self.random_state)
         opt = torch.optim.Adam(model.parameters(), lr=float(self.lr))
         n_batches = -(-len(train) // int(self.batch_size))
@@ -211,6 +287,9 @@ class CongestionPredictor(BaseEstimator):
         )
         history: list[dict[str, Any]] = []
         best, best_epoch, best_state = float("inf"), int(self.epochs), None
+        n_average = int(round(float(self.average) * int(self.epochs)))
+        first_averaged = int(self.epochs) - n_average + 1
+        averaged: dict[str, torch.Tensor] | None = None
         epochs: Iterable[int] = range(1, int(self.epochs) + 1)
         if self.progress:
             from tqdm.auto import tqdm
@@ -226,7 +305,11 @@ class CongestionPredictor(BaseEstimator):
                     [train[i] for i in order[b * self.batch_size : (b + 1) * self.batch_size]]
                 )
                 opt.zero_grad()
-                loss = _loss(model(batch), batch)
+                loss = (
+                    _flow_loss(model(batch), batch, epoch <= warmup)
+                    if flows
+                    else _loss(model(batch), batch)
+                )
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 opt.step()
@@ -240,14 +323,25 @@ class CongestionPredictor(BaseEstimator):
             if val:
                 mape = _delay_mape(model, val)
                 record["val_path_delay_mape"] = mape
-                if mape < best:
+                if select and n_average == 0 and mape < best:
                     best, best_epoch, best_state = mape, epoch, copy.deepcopy(model.state_dict())
+            if n_average and epoch >= first_averaged:
+                state = model.state_dict()
+                if averaged is None:
+                    averaged = {k: v.detach().clone() for k, v in state.items()}
+                else:
+                    for k, v in state.items():
+                        averaged[k] += v.detach()
             history.append(record)
             logger.info("epoch %d: %s", epoch, record)
-        if best_state is not None:
+        if averaged is not None:
+            model.load_state_dict({k: v / n_average for k, v in averaged.items()})
+            if val:
+                history[-1]["val_path_delay_mape_averaged"] = _delay_mape(model, val)
+        elif best_state is not None:
             model.load_state_dict(best_state)
         model.eval()
-        self.loss_threshold_ = _pick_loss_threshold(model, train)
+        self.loss_threshold_ = 0.5 if flows else _pick_loss_threshold(model, train)
         self.model_ = model
         self.history_ = history
         self.best_epoch_ = best_epoch
@@ -328,9 +422,25 @@ class CongestionPredictor(BaseEstimator):
         return est
 
     @classmethod
-    def pretrained(cls) -> CongestionPredictor:
-        """The shipped model (``rca train congestion`` reproduces it)."""
-        ref = resources.files("rca.gnn").joinpath("weights", PRETRAINED_CONGESTION)
+    def pretrained(cls, network: str = "simulated") -> CongestionPredictor:
+        """A shipped model.
+
+        Parameters
+        ----------
+        network : {"simulated", "realnet"}, default "simulated"
+            ``"simulated"``: trained on the GNNet 2021 simulations
+            (``congestion.pt``, ``rca train congestion`` reproduces it);
+            ``"realnet"``: trained on the GNNet 2023 measurements of a real
+            testbed network, both traffic families, all five folds
+            (``congestion_realnet.pt``, ``rca train congestion --realnet``).
+        """
+        names = {"simulated": PRETRAINED_CONGESTION, "realnet": PRETRAINED_CONGESTION_REALNET}
+        if network not in names:
+            raise InputError(
+                f"CongestionPredictor.pretrained: network must be one of {list(names)}, "
+                f"found {network!r}"
+            )
+        ref = resources.files("rca.gnn").joinpath("weights", names[network])
         with resources.as_file(ref) as path:
             return cls.load(path)
 
@@ -382,10 +492,16 @@ class QueueingBaseline(BaseEstimator):
     loss_threshold : float, default 1e-4
         A link is flagged congested when its utilisation is at least 0.8 or
         its blocking probability at least this.
+    queue_size : float, optional
+        Packets assumed for links whose queue size is unknown (NaN, as in
+        measurements of a real network); default
+        :data:`rca.gnn.ASSUMED_QUEUE_SIZE`. Links with a known queue size
+        keep theirs.
     """
 
-    def __init__(self, *, loss_threshold: float = 1e-4) -> None:
+    def __init__(self, *, loss_threshold: float = 1e-4, queue_size: float | None = None) -> None:
         self.loss_threshold = loss_threshold
+        self.queue_size = queue_size
 
     def fit(self, samples: Iterable[Any] = (), y: None = None) -> QueueingBaseline:
         """Nothing to learn; returns self."""
@@ -398,7 +514,14 @@ class QueueingBaseline(BaseEstimator):
             raise NotFittedError("This QueueingBaseline is not fitted yet: call fit() first")
         data = congestion_data(sample)
         link = data["link"]
-        q = mm1k(link.rho.double().numpy(), link.queue_size.double().numpy() + 1)
+        qsize = link.queue_size.double().numpy()
+        if self.queue_size is not None:
+            if not float(self.queue_size) >= 1:
+                raise InputError(
+                    f"QueueingBaseline: queue_size must be at least 1 packet, found {self.queue_size!r}"
+                )
+            qsize = np.where(link.queue_known.numpy(), qsize, float(self.queue_size))
+        q = mm1k(link.rho.double().numpy(), qsize + 1)
         e_path, e_link = data["path", "crosses", "link"].edge_index.numpy()
         per_hop = q.sojourn[e_link] * link.service_s.double().numpy()[e_link]
         delay = np.bincount(e_path, weights=per_hop, minlength=data["path"].num_nodes)

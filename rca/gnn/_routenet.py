@@ -24,6 +24,14 @@ meant for larger ones):
 For FIFO links with one queue, as in the GNNet 2021 data, each link has one
 queue and the link and queue states of RouteNet-Fermi coincide; the link
 state plays both parts.
+
+:class:`FlowRouteNet` is the same message passing on the ``"flows"``
+features (:mod:`rca.gnn._tensors`: offered traffic, packet sizes, flow
+types, routes and capacities, no buffer sizes), for measured networks. Its
+readout is per path-link edge, as RouteNet-Fermi's: a flow's delay on a
+link depends on the link's state and on the flow's own state there (a
+multi-burst flow queues behind its own bursts), and the flow's delay is the
+sum over its links.
 """
 
 from __future__ import annotations
@@ -37,9 +45,15 @@ from torch.nn.utils.rnn import PackedSequence
 from torch_geometric.data import HeteroData
 from torch_geometric.utils import scatter
 
-from rca.gnn._tensors import LINK_FEATURES, PATH_FEATURES
+from rca.gnn._tensors import (
+    FLOW_EDGE_FEATURES,
+    FLOW_LINK_FEATURES,
+    FLOW_PATH_FEATURES,
+    LINK_FEATURES,
+    PATH_FEATURES,
+)
 
-__all__ = ["RouteNet", "PathWalk"]
+__all__ = ["FlowRouteNet", "RouteNet", "PathWalk"]
 
 _REL = ("path", "crosses", "link")
 
@@ -58,6 +72,11 @@ class PathWalk:
         Paths, longest first.
     link_seq, share_seq : Tensor
         The link, and the flow's share of its capacity, of each edge in ``order``.
+    path_seq : Tensor
+        The path of each edge in ``order``.
+    edge_seq : Tensor
+        The edge inputs of the path GRU, in ``order``: the share (``RouteNet``)
+        or the ``FLOW_EDGE_FEATURES`` (``FlowRouteNet``).
     steps : tuple of (int, int)
         Start and length of each hop's block of edges in ``order``.
     aggregate : Tensor
@@ -78,6 +97,8 @@ class PathWalk:
     aggregate: Tensor
     path_links: Tensor
     last_edge: Tensor
+    path_seq: Tensor
+    edge_seq: Tensor
 
 
 def _csr(row_counts: Tensor, cols: Tensor, values: Tensor, size: tuple[int, int]) -> Tensor:
@@ -191,7 +212,13 @@ class RouteNet(nn.Module):
             aggregate,
             path_links,
             last_edge,
+            e_path[order],
+            self._edge_inputs(data)[order],
         )
+
+    def _edge_inputs(self, data: HeteroData) -> Tensor:
+        """What the path GRU reads about each path-link edge besides the link state: the flow's share."""
+        return data[_REL].share[:, None]
 
     def forward(self, data: HeteroData, walk: PathWalk | None = None) -> dict[str, Tensor]:
         """Predict per-link and per-path figures; see the class docstring.
@@ -214,9 +241,9 @@ class RouteNet(nn.Module):
                 walk = self.walk(data)
             h_path = self.path_embed(data["path"].x)
             if torch.is_grad_enabled():
-                h_link = self._iterate_packed(h_link, h_path[walk.paths_sorted], walk, n_links)
+                h_link, _ = self._iterate_packed(h_link, h_path[walk.paths_sorted], walk, n_links)
             else:
-                h_link = self._iterate_unrolled(
+                h_link, _ = self._iterate_unrolled(
                     h_link, h_path.index_select(0, walk.paths_sorted), walk
                 )
 
@@ -240,22 +267,33 @@ class RouteNet(nn.Module):
         }
 
     def _iterate_packed(
-        self, h_link: Tensor, h_path: Tensor, walk: PathWalk, n_links: int
-    ) -> Tensor:
-        """Message passing with the packed GRU (differentiable; used in training)."""
-        link_seq, share_seq = walk.link_seq, walk.share_seq
+        self,
+        h_link: Tensor,
+        h_path: Tensor,
+        walk: PathWalk,
+        n_links: int,
+    ) -> tuple[Tensor, Tensor]:
+        """Message passing with the packed GRU (differentiable; used in training).
+
+        Returns the link states and the last round's messages (each path's
+        state on leaving each link, in walk order).
+        """
+        link_seq, share_seq, edge_seq = walk.link_seq, walk.share_seq, walk.edge_seq
         h_path = h_path.unsqueeze(0)
+        msg = h_link.new_zeros(link_seq.shape[0], self.hidden)
         for _ in range(self.iterations):
             # inputs of the path GRU do not depend on the path state: one fused pass
-            seq = PackedSequence(torch.cat([h_link[link_seq], share_seq], dim=1), walk.batch_sizes)
+            seq = PackedSequence(torch.cat([h_link[link_seq], edge_seq], dim=1), walk.batch_sizes)
             messages, h_path = self.path_gru(seq, h_path)
             msg = messages.data  # the path state on leaving each link, in walk order
             weighted = scatter(msg * share_seq, link_seq, dim=0, dim_size=n_links, reduce="sum")
             mean = scatter(msg, link_seq, dim=0, dim_size=n_links, reduce="mean")
             h_link = self.link_gru(torch.cat([weighted, mean], dim=1), h_link)
-        return h_link
+        return h_link, msg
 
-    def _iterate_unrolled(self, h_link: Tensor, h_path: Tensor, walk: PathWalk) -> Tensor:
+    def _iterate_unrolled(
+        self, h_link: Tensor, h_path: Tensor, walk: PathWalk
+    ) -> tuple[Tensor, Tensor]:
         """Message passing as an explicit GRU loop over hops (inference only).
 
         The input projection of the path GRU depends on the link and the
@@ -272,12 +310,13 @@ class RouteNet(nn.Module):
         # own contiguous tensors: tanh on a strided slice costs three times as much.
         w_link_rz, w_link_n = w_ih[: 2 * hid, :hid].t(), w_ih[2 * hid :, :hid].t()
         w_rz, w_n, b_n = w_hh[: 2 * hid].t(), w_hh[2 * hid :].t(), b_hh[2 * hid :]
-        # the share's part of the input projection (and the input biases) does not change
+        # the edge inputs' part of the input projection (and the input biases) does not change
         # across iterations: once per edge
+        edge_seq = walk.edge_seq
         share_rz = torch.addmm(
-            b_ih[: 2 * hid] + b_hh[: 2 * hid], walk.share_seq, w_ih[None, : 2 * hid, hid]
+            b_ih[: 2 * hid] + b_hh[: 2 * hid], edge_seq, w_ih[: 2 * hid, hid:].t()
         )
-        share_n = torch.addmm(b_ih[2 * hid :], walk.share_seq, w_ih[None, 2 * hid :, hid])
+        share_n = torch.addmm(b_ih[2 * hid :], edge_seq, w_ih[2 * hid :, hid:].t())
         messages = h_link.new_empty(walk.link_seq.shape[0], hid)
         blocks = [
             (
@@ -306,7 +345,7 @@ class RouteNet(nn.Module):
             n_links = h_link.shape[0]
             inputs = torch.cat([weighted_and_mean[:n_links], weighted_and_mean[n_links:]], dim=1)
             h_link = self.link_gru(inputs, h_link)
-        return h_link
+        return h_link, messages
 
     @staticmethod
     def _packing(e_path: Tensor, pos: Tensor, n_paths: int) -> tuple[Tensor, Tensor, Tensor]:
@@ -322,3 +361,115 @@ class RouteNet(nn.Module):
         order = torch.argsort(pos * n_paths + rank[e_path])
         batch_sizes = torch.bincount(pos).cpu()
         return order, batch_sizes, paths_sorted
+
+
+class FlowRouteNet(RouteNet):
+    r"""RouteNet on the ``"flows"`` features, with a per-hop delay readout.
+
+    The message passing is :class:`RouteNet`'s (a GRU along each route, a
+    GRU per link over the states of the flows crossing it); the inputs are
+    the ``"flows"`` features of :func:`rca.gnn.congestion_data` (no buffer
+    sizes), and the path GRU also reads each edge's
+    :data:`~rca.gnn.FLOW_EDGE_FEATURES`. The readout is per path-link edge:
+    from the flow's state on leaving the link, the link's state and both
+    inputs, it predicts the log of the flow's time at that link in units of
+    the link's mean packet transmission time, as a correction of the M/M/1
+    queue at the link's fluid carried load (capped at 0.99). A flow's delay
+    is the sum over its links; its logarithm spans the four decades of
+    measured delays.
+
+    With ``iterations=0`` no message passes and the readout sees the
+    flow's embedded features in place of its state (the MLP baseline).
+
+    Parameters
+    ----------
+    hidden : int
+        Size of the link and path states.
+    iterations : int
+        Rounds of path-then-link updates.
+
+    Shapes:
+        - **input:** a :class:`~torch_geometric.data.HeteroData` (or a batch
+          of them) from :func:`rca.gnn.congestion_data`: ``link.xf``
+          :math:`(L, 14)`, ``path.xf`` :math:`(P, 9)`, path-link edges
+          :math:`(2, E)` with ``xf`` :math:`(E, 4)`, ``share`` and ``pos``
+          :math:`(E)`, ``link.service_s``, ``link.carried`` and ``link.rho``
+          :math:`(L)`.
+        - **output:** a dict of ``delay`` :math:`(P)` in seconds,
+          ``hop_delay`` :math:`(E)` (seconds, in the order of the edges),
+          ``link_delay`` :math:`(L)` (mean over the flows crossing the link,
+          seconds; 0 where none does), ``utilization`` :math:`(L)` (fluid
+          carried load, at most 1) and ``loss_logit`` :math:`(L)` (of the
+          fluid model's drop share).
+    """
+
+    def __init__(self, hidden: int = 32, iterations: int = 3) -> None:
+        nn.Module.__init__(self)
+        self.hidden = hidden
+        self.iterations = iterations
+        n_link, n_path, n_edge = (
+            len(FLOW_LINK_FEATURES),
+            len(FLOW_PATH_FEATURES),
+            len(FLOW_EDGE_FEATURES),
+        )
+        self.link_embed = nn.Sequential(
+            nn.Linear(n_link, hidden), nn.ReLU(), nn.Linear(hidden, hidden)
+        )
+        self.path_embed = nn.Sequential(
+            nn.Linear(n_path, hidden), nn.ReLU(), nn.Linear(hidden, hidden)
+        )
+        if iterations > 0:
+            self.path_gru = nn.GRU(hidden + n_edge, hidden)
+            self.link_gru = nn.GRUCell(2 * hidden, hidden)
+        self.readout = nn.Sequential(
+            nn.Linear(2 * hidden + n_edge + n_link, hidden),
+            nn.ReLU(),
+            nn.Linear(hidden, hidden // 2),
+            nn.ReLU(),
+            nn.Linear(hidden // 2, 1),
+        )
+        with torch.no_grad():  # start at the M/M/1 queue at the carried load
+            last = self.readout[-1]
+            last.weight.mul_(0.1)
+            last.bias.zero_()
+
+    def _edge_inputs(self, data: HeteroData) -> Tensor:
+        return data[_REL].xf
+
+    def forward(self, data: HeteroData, walk: PathWalk | None = None) -> dict[str, Tensor]:
+        """Predict per-flow and per-link delays; see the class docstring."""
+        x_link = data["link"].xf
+        n_links = x_link.shape[0]
+        n_paths = data["path"].xf.shape[0]
+        if walk is None:
+            walk = self.walk(data)
+        h_link = self.link_embed(x_link)
+        h_path = self.path_embed(data["path"].xf)
+        if self.iterations > 0:
+            if torch.is_grad_enabled():
+                h_link, msg = self._iterate_packed(h_link, h_path[walk.paths_sorted], walk, n_links)
+            else:
+                h_link, msg = self._iterate_unrolled(
+                    h_link, h_path.index_select(0, walk.paths_sorted), walk
+                )
+        else:
+            msg = h_path[walk.path_seq]
+        link_seq = walk.link_seq
+        out = self.readout(
+            torch.cat([msg, h_link[link_seq], walk.edge_seq, x_link[link_seq]], dim=1)
+        )[:, 0]
+        carried = data["link"].carried
+        base = -torch.log1p(-carried.clamp(max=0.99))
+        per_hop = data["link"].service_s[link_seq] * torch.exp(base[link_seq] + out)
+        delay = scatter(per_hop, walk.path_seq, dim=0, dim_size=n_paths, reduce="sum")
+        hop_delay = torch.empty_like(per_hop)
+        hop_delay[walk.order] = per_hop
+        link_delay = scatter(per_hop, link_seq, dim=0, dim_size=n_links, reduce="mean")
+        drop = (1 - 1 / carried.clamp(min=1.0)).clamp(1e-6, 1 - 1e-6)
+        return {
+            "delay": delay,
+            "hop_delay": hop_delay,
+            "link_delay": link_delay,
+            "utilization": carried.clamp(max=1.0),
+            "loss_logit": torch.log(drop) - torch.log1p(-drop),
+        }
