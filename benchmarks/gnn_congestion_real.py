@@ -55,7 +55,7 @@ FAMILIES = ("cbr_mb", "mb")
 FOLDS = range(5)
 DEVELOPMENT = {"train": [2, 3, 4], "validate": 1}
 """The split the recipe was developed on (features, sizes, epochs, loss): fold 0 was never looked at."""
-BUFFERS = [2 ** k for k in range(17)]
+BUFFERS = [2**k for k in range(17)]
 
 
 def _ape(pred: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -63,8 +63,15 @@ def _ape(pred: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _row(family: str, fold: int, model: str, ape: np.ndarray, **extra) -> dict:
-    return {"family": family, "fold": fold, "model": model, "mape": float(100 * ape.mean()),
-            "median_ape": float(100 * np.median(ape)), "n_flows": int(ape.size), **extra}
+    return {
+        "family": family,
+        "fold": fold,
+        "model": model,
+        "mape": float(100 * ape.mean()),
+        "median_ape": float(100 * np.median(ape)),
+        "n_flows": int(ape.size),
+        **extra,
+    }
 
 
 def _mm1k_delays(datas: list, buffer: float) -> np.ndarray:
@@ -95,8 +102,13 @@ def _model_delays(model: CongestionPredictor, datas: list) -> np.ndarray:
 
 def _git_commit() -> str | None:
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
-                              cwd=Path(__file__).parent).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parent,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -104,39 +116,66 @@ def _git_commit() -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_realnet_dir())
-    parser.add_argument("--rotations", default="0,1,2,3,4", help="validation folds to run, e.g. 0,1")
+    parser.add_argument(
+        "--rotations", default="0,1,2,3,4", help="validation folds to run, e.g. 0,1"
+    )
     parser.add_argument("--resume", action="store_true", help="keep the rotations already in --out")
-    parser.add_argument("--epochs", type=int, default=None, help="override the recipe (smoke tests only)")
-    parser.add_argument("--hidden", type=int, default=None, help="override the recipe (smoke tests only)")
-    parser.add_argument("--merge", nargs="+", type=Path, default=None,
-                        help="join the rotations of these result files into --out, and print the table")
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).parent / "results" / "gnn_congestion_real.json")
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="override the recipe (smoke tests only)"
+    )
+    parser.add_argument(
+        "--hidden", type=int, default=None, help="override the recipe (smoke tests only)"
+    )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        default=None,
+        help="join the rotations of these result files into --out, and print the table",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "gnn_congestion_real.json"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.merge:
         parts = [json.loads(p.read_text()) for p in args.merge]
         recipes = {json.dumps(p["meta"]["recipe"], sort_keys=True) for p in parts}
         if len(recipes) != 1:
-            raise SystemExit(f"--merge: the files were made with different recipes: {sorted(recipes)}")
+            raise SystemExit(
+                f"--merge: the files were made with different recipes: {sorted(recipes)}"
+            )
         rows = [r for p in parts for r in p["scores"]]
         training = [t for p in parts for t in p["training"]]
         done = [t["rotation"] for t in training]
         if len(done) != len(set(done)):
             raise SystemExit(f"--merge: a rotation appears twice: {sorted(done)}")
-        _write(args, parts[0]["meta"]["recipe"], rows, training,
-               merged=[{"file": str(p), "command": q["meta"]["command"]} for p, q in zip(args.merge, parts)])
+        _write(
+            args,
+            parts[0]["meta"]["recipe"],
+            rows,
+            training,
+            merged=[
+                {"file": str(p), "command": q["meta"]["command"]} for p, q in zip(args.merge, parts)
+            ],
+        )
         _print(rows)
         return
     rotations = [int(k) for k in args.rotations.split(",")]
-    recipe = {**CONGESTION_REALNET_RECIPE, **{k: v for k, v in (("epochs", args.epochs), ("hidden", args.hidden))
-                                               if v is not None}}
+    recipe = {
+        **CONGESTION_REALNET_RECIPE,
+        **{k: v for k, v in (("epochs", args.epochs), ("hidden", args.hidden)) if v is not None},
+    }
 
     start = time.perf_counter()
-    samples = {(f, k): list(load_gnnet2023(args.data, family=f, folds=k)) for f in FAMILIES for k in FOLDS}
+    samples = {
+        (f, k): list(load_gnnet2023(args.data, family=f, folds=k)) for f in FAMILIES for k in FOLDS
+    }
     datas = {key: [congestion_data(s) for s in ss] for key, ss in samples.items()}
-    print(f"read and converted {sum(map(len, datas.values()))} samples in {time.perf_counter() - start:.0f} s",
-          flush=True)
+    print(
+        f"read and converted {sum(map(len, datas.values()))} samples in {time.perf_counter() - start:.0f} s",
+        flush=True,
+    )
 
     previous = json.loads(args.out.read_text()) if args.resume and args.out.is_file() else {}
     rows = [r for r in previous.get("scores", []) if r["fold"] not in rotations]
@@ -149,29 +188,69 @@ def main() -> None:
         train = [d for f in FAMILIES for j in FOLDS if j != k for d in datas[(f, j)]]
         model = CongestionPredictor(**recipe).fit(train)
         seconds = time.perf_counter() - t0
-        training.append({"rotation": k, "train_folds": [j for j in FOLDS if j != k], "n_train": len(train),
-                         "seconds": round(seconds, 1), "loss_history": [round(h["loss"], 5) for h in model.history_]})
+        training.append(
+            {
+                "rotation": k,
+                "train_folds": [j for j in FOLDS if j != k],
+                "n_train": len(train),
+                "seconds": round(seconds, 1),
+                "loss_history": [round(h["loss"], 5) for h in model.history_],
+            }
+        )
         print(f"rotation {k}: trained on {len(train)} samples in {seconds:.0f} s", flush=True)
         for f in FAMILIES:
             val, val_samples = datas[(f, k)], samples[(f, k)]
             y = _targets(val)
             rows.append(_row(f, k, "trained", _ape(_model_delays(model, val), y)))
-            rows.append(_row(f, k, "zero-shot", _ape(np.concatenate(
-                [zero_shot.predict(s).path_delay for s in val_samples]), y)))
-            rows.append(_row(f, k, "M/M/1/K", _ape(np.concatenate(
-                [mm1k_32.predict(s).path_delay for s in val_samples]), y)))
+            rows.append(
+                _row(
+                    f,
+                    k,
+                    "zero-shot",
+                    _ape(np.concatenate([zero_shot.predict(s).path_delay for s in val_samples]), y),
+                )
+            )
+            rows.append(
+                _row(
+                    f,
+                    k,
+                    "M/M/1/K",
+                    _ape(np.concatenate([mm1k_32.predict(s).path_delay for s in val_samples]), y),
+                )
+            )
             fit = [d for j in FOLDS if j != k for d in datas[(f, j)]]
             y_fit = _targets(fit)
             best = min(BUFFERS, key=lambda b: float(_ape(_mm1k_delays(fit, b), y_fit).mean()))
             fitted = QueueingBaseline(queue_size=best).fit()
-            rows.append(_row(f, k, "M/M/1/K fitted", _ape(np.concatenate(
-                [fitted.predict(s).path_delay for s in val_samples]), y), buffer_packets=best))
+            rows.append(
+                _row(
+                    f,
+                    k,
+                    "M/M/1/K fitted",
+                    _ape(np.concatenate([fitted.predict(s).path_delay for s in val_samples]), y),
+                    buffer_packets=best,
+                )
+            )
             hops_fit, hops_val = _hops(fit), _hops(val)
             medians = {h: float(np.median(y_fit[hops_fit == h])) for h in np.unique(hops_fit)}
             overall = float(np.median(y_fit))
-            rows.append(_row(f, k, "per-hop median", _ape(np.array([medians.get(h, overall) for h in hops_val]), y)))
-            print(f"  {f} fold {k}: " + ", ".join(f"{r['model']} {r['mape']:.1f} / {r['median_ape']:.1f}"
-                                                  for r in rows if r["family"] == f and r["fold"] == k), flush=True)
+            rows.append(
+                _row(
+                    f,
+                    k,
+                    "per-hop median",
+                    _ape(np.array([medians.get(h, overall) for h in hops_val]), y),
+                )
+            )
+            print(
+                f"  {f} fold {k}: "
+                + ", ".join(
+                    f"{r['model']} {r['mape']:.1f} / {r['median_ape']:.1f}"
+                    for r in rows
+                    if r["family"] == f and r["fold"] == k
+                ),
+                flush=True,
+            )
         _write(args, recipe, rows, training)
     _print(rows)
 
@@ -182,20 +261,31 @@ def _means(rows: list[dict]) -> list[dict]:
         for model in dict.fromkeys(r["model"] for r in rows):
             sel = [r for r in rows if r["family"] == f and r["model"] == model]
             if sel:
-                out.append({"family": f, "model": model, "folds": sorted(r["fold"] for r in sel),
-                            "mape": float(np.mean([r["mape"] for r in sel])),
-                            "median_ape": float(np.mean([r["median_ape"] for r in sel]))})
+                out.append(
+                    {
+                        "family": f,
+                        "model": model,
+                        "folds": sorted(r["fold"] for r in sel),
+                        "mape": float(np.mean([r["mape"] for r in sel])),
+                        "median_ape": float(np.mean([r["median_ape"] for r in sel])),
+                    }
+                )
     return out
 
 
-def _write(args: argparse.Namespace, recipe: dict, rows: list[dict], training: list[dict],
-           merged: list[dict] | None = None) -> None:
+def _write(
+    args: argparse.Namespace,
+    recipe: dict,
+    rows: list[dict],
+    training: list[dict],
+    merged: list[dict] | None = None,
+) -> None:
     meta = {
         "command": "python benchmarks/gnn_congestion_real.py " + " ".join(sys.argv[1:]),
         "data": str(args.data),
         "recipe": recipe,
         "protocol": "rotation k: train on the four other folds of both families, validate on fold k of each; "
-                    "the recipe's last epochs averaged, nothing selected on fold k",
+        "the recipe's last epochs averaged, nothing selected on fold k",
         "development_split": DEVELOPMENT,
         "assumed_queue_size": ASSUMED_QUEUE_SIZE,
         "buffer_grid": BUFFERS,
@@ -208,8 +298,18 @@ def _write(args: argparse.Namespace, recipe: dict, rows: list[dict], training: l
         meta["merged_from"] = merged
     rows = sorted(rows, key=lambda r: (FAMILIES.index(r["family"]), r["fold"], r["model"]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"meta": meta, "scores": rows, "means": _means(rows),
-                                    "training": sorted(training, key=lambda t: t["rotation"])}, indent=2) + "\n")
+    args.out.write_text(
+        json.dumps(
+            {
+                "meta": meta,
+                "scores": rows,
+                "means": _means(rows),
+                "training": sorted(training, key=lambda t: t["rotation"]),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {args.out}", flush=True)
 
 
@@ -218,11 +318,16 @@ def _print(rows: list[dict]) -> None:
     for f in FAMILIES:
         print(f"\n{f}: MAPE / median APE (%) per validation fold")
         folds = sorted({r["fold"] for r in rows if r["family"] == f})
-        print(f"{'model':<16}" + "".join(f"{'fold ' + str(k):>16}" for k in folds) + f"{'mean':>16}")
+        print(
+            f"{'model':<16}" + "".join(f"{'fold ' + str(k):>16}" for k in folds) + f"{'mean':>16}"
+        )
         for model in models:
             sel = {r["fold"]: r for r in rows if r["family"] == f and r["model"] == model}
             cells = "".join(f"{sel[k]['mape']:>8.1f} / {sel[k]['median_ape']:<5.1f}" for k in folds)
-            mean = (np.mean([sel[k]["mape"] for k in folds]), np.mean([sel[k]["median_ape"] for k in folds]))
+            mean = (
+                np.mean([sel[k]["mape"] for k in folds]),
+                np.mean([sel[k]["median_ape"] for k in folds]),
+            )
             print(f"{model:<16}{cells}{mean[0]:>8.1f} / {mean[1]:<5.1f}")
 
 

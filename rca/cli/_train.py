@@ -18,7 +18,7 @@ __all__ = ["train"]
 
 def _shipped(name: str) -> Path:
     """Where the package keeps the weights file ``name`` (in an editable install, the source tree)."""
-    return Path(str(resources.files("rca.gnn").joinpath("weights", name)))
+    return Path(str(resources.files("rca.gnn").joinpath("weights").joinpath(name)))
 
 
 @click.group()

@@ -440,7 +440,7 @@ class CongestionPredictor(BaseEstimator):
                 f"CongestionPredictor.pretrained: network must be one of {list(names)}, "
                 f"found {network!r}"
             )
-        ref = resources.files("rca.gnn").joinpath("weights", names[network])
+        ref = resources.files("rca.gnn").joinpath("weights").joinpath(names[network])
         with resources.as_file(ref) as path:
             return cls.load(path)
 

@@ -26,7 +26,7 @@ from rca._time import parse_timestamps
 from rca.datasets import FAULT_TYPES, VOCABULARIES, make_incident, make_network
 from rca.errors import InputError
 from rca.gnn._graph_data import entity_index, failure_graph
-from rca.incident import Incident
+from rca.incident import Incident, Truth
 
 __all__ = [
     "localisation_sample",
@@ -43,16 +43,17 @@ _VOCABULARIES = (*sorted(VOCABULARIES), "mixed")
 
 
 def _fault_time(incident: Incident) -> float:
-    times = [r.time for r in incident.truth.root_causes if r.time]
+    times = [r.time for r in _check_truth(incident).root_causes if r.time]
     if not times:
         return float("nan")
     secs, _ = parse_timestamps(pd.Series(times))
     return float(np.nanmin(secs))
 
 
-def _check_truth(incident: Incident) -> None:
+def _check_truth(incident: Incident) -> Truth:
     if incident.truth is None or not incident.truth.root_causes:
         raise InputError(f"incident {incident.name!r} has no truth: training needs its root causes")
+    return incident.truth
 
 
 def _strip(data: Data) -> Data:
@@ -79,7 +80,7 @@ def localisation_sample(incident: Incident) -> Data:
     idx = entity_index(incident.topology)
     y_root = torch.zeros(n)
     y_fault = torch.full((n,), -1, dtype=torch.long)
-    roots = incident.truth.root_causes
+    roots = _check_truth(incident).root_causes
     for r in roots:
         if r.entity not in idx._pos:
             raise InputError(
@@ -111,8 +112,7 @@ def propagation_sample(incident: Incident) -> Data:
     rca.errors.InputError
         The incident has no truth or more than one root.
     """
-    _check_truth(incident)
-    roots = incident.truth.root_causes
+    roots = _check_truth(incident).root_causes
     if len(roots) != 1:
         raise InputError(
             f"incident {incident.name!r}: a propagation sample needs exactly one root, "

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -337,7 +337,7 @@ class ForecastNet(nn.Module):
             nn.Linear(hidden + n_in, hidden), nn.ReLU(), nn.Linear(hidden, 2 * horizon + 1)
         )
         with torch.no_grad():  # start near persistence, congestion unlikely
-            last = self.readout[-1]
+            last = cast(nn.Linear, self.readout[-1])
             last.weight.mul_(0.1)
             last.bias.zero_()
             last.bias[horizon : 2 * horizon] = -3.0
@@ -728,7 +728,7 @@ class CongestionForecaster(BaseEstimator):
             x, link_adjacency(topology) if adjacency is None else adjacency
         )
         current = series.values[end].copy()
-        seen = x[0, :, model.window :].any(axis=1)
+        seen = np.asarray(x[0, :, model.window :].any(axis=1), dtype=bool)
         current = np.where(
             np.isfinite(current), current, np.where(seen, x[0, :, model.window - 1], np.nan)
         )
@@ -781,7 +781,7 @@ class CongestionForecaster(BaseEstimator):
     @classmethod
     def pretrained(cls) -> CongestionForecaster:
         """The shipped forecaster (:func:`rca.gnn._recipes.train_forecast` reproduces it)."""
-        ref = resources.files("rca.gnn").joinpath("weights", PRETRAINED_FORECAST)
+        ref = resources.files("rca.gnn").joinpath("weights").joinpath(PRETRAINED_FORECAST)
         with resources.as_file(ref) as path:
             return cls.load(path)
 

@@ -453,7 +453,7 @@ def forecast_corpus(
     out = []
     for i in range(n_incidents):
         fault = "congestion" if rng.random() < 0.5 else str(rng.choice(FAULT_TYPES))
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "n_roots": int(rng.integers(1, 3)),
             "size": "small" if rng.random() < 0.7 else "medium",
             "random_state": int(rng.integers(2**31)),

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 from torch import Tensor, nn
@@ -153,7 +154,7 @@ class RouteNet(nn.Module):
             nn.Linear(hidden + n_link, hidden), nn.ReLU(), nn.Linear(hidden, 4)
         )
         with torch.no_grad():  # start at the M/M/1/K estimate, no loss
-            last = self.readout[-1]
+            last = cast(nn.Linear, self.readout[-1])
             last.weight.mul_(0.1)
             last.bias.copy_(torch.tensor([0.0, 0.0, -2.0, -6.0]))
 
@@ -304,8 +305,10 @@ class RouteNet(nn.Module):
         """
         hid = self.hidden
         gru = self.path_gru
-        w_ih, w_hh = gru.weight_ih_l0, gru.weight_hh_l0
-        b_ih, b_hh = gru.bias_ih_l0, gru.bias_hh_l0
+        w_ih, w_hh, b_ih, b_hh = (
+            cast(torch.Tensor, getattr(gru, name))
+            for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+        )
         # r and z add both biases; n keeps its hidden bias inside r * (...). The n gate gets its
         # own contiguous tensors: tanh on a strided slice costs three times as much.
         w_link_rz, w_link_n = w_ih[: 2 * hid, :hid].t(), w_ih[2 * hid :, :hid].t()
@@ -429,7 +432,7 @@ class FlowRouteNet(RouteNet):
             nn.Linear(hidden // 2, 1),
         )
         with torch.no_grad():  # start at the M/M/1 queue at the carried load
-            last = self.readout[-1]
+            last = cast(nn.Linear, self.readout[-1])
             last.weight.mul_(0.1)
             last.bias.zero_()
 

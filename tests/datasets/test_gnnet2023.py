@@ -16,7 +16,8 @@ from tests.conftest import require_shared
 def _record(**changes):
     """One sample: 3 links, 2 flows (one constant bit rate, one multi-burst)."""
     rec = {
-        "sample": "results_cbr-mb_0000-0024.tar.gz", "sample_id": 7,
+        "sample": "results_cbr-mb_0000-0024.tar.gz",
+        "sample_id": 7,
         "flow_id": ["0_1_0", "0_2_1"],
         "flow_traffic_bps": [5.0e7, 2.0e8],
         "flow_packets": [5000.0, 20000.0],
@@ -58,9 +59,14 @@ def test_units_routes_and_types(tmp_path):
 def test_folds_and_families_are_selected(tmp_path):
     for fam in ("cbr_mb", "mb"):
         for k in range(5):
-            _write(tmp_path / f"{fam}_fold{k}.jsonl.gz", [_record(sample_id=k), _record(sample_id=10 + k)])
+            _write(
+                tmp_path / f"{fam}_fold{k}.jsonl.gz",
+                [_record(sample_id=k), _record(sample_id=10 + k)],
+            )
     assert is_gnnet2023(tmp_path) and not is_gnnet2023(tmp_path / "x.tar.gz")
-    picked = [(s.family, s.fold, s.sample_id) for s in load_gnnet2023(tmp_path, family="mb", folds=[4, 1])]
+    picked = [
+        (s.family, s.fold, s.sample_id) for s in load_gnnet2023(tmp_path, family="mb", folds=[4, 1])
+    ]
     assert picked == [("mb", 1, 1), ("mb", 1, 11), ("mb", 4, 4), ("mb", 4, 14)]
     assert [f for f, _, _ in find_gnnet2023_files(tmp_path, folds=0)] == ["cbr_mb", "mb"]
     assert len(list(load_gnnet2023(tmp_path, limit=3))) == 3
@@ -89,11 +95,17 @@ def test_reads_one_uncompressed_file(tmp_path):
         ("{not json", "not a JSON object"),
         ("[1, 2]", "expected a JSON object"),
         (_record(flow_links=[[0, 1]]), "flow_links: expected a list of one entry per flow"),
-        ({k: v for k, v in _record().items() if k != "link_capacity"}, r"lacks field\(s\) \['link_capacity'\]"),
+        (
+            {k: v for k, v in _record().items() if k != "link_capacity"},
+            r"lacks field\(s\) \['link_capacity'\]",
+        ),
         (_record(flow_links=[[0, 1], [0, 3]]), "uses link 3; the sample has links 0-2"),
         (_record(flow_links=[[0, 1], []]), "expected a non-empty list of link indices"),
         (_record(link_capacity=[1.0, 0.0, 80.0]), "link_capacity must be positive"),
-        (_record(flow_traffic_bps=[5e7, -1.0]), "flow_traffic_bps of flow 1 .* must be a non-negative number"),
+        (
+            _record(flow_traffic_bps=[5e7, -1.0]),
+            "flow_traffic_bps of flow 1 .* must be a non-negative number",
+        ),
         (_record(flow_packet_size=["a", 1.0]), "flow_packet_size: expected a list of numbers"),
         (_record(flow_type=[[1, 0], [1, 1]]), r"flow_type of flow 1 .*found \[1, 1\]"),
         (_record(flow_mean_delay=[0.5, None]), "flow_mean_delay of flow 1 .* positive number"),
@@ -123,5 +135,5 @@ def test_reads_shared_realnet():
     s = samples[0]
     assert (s.paths["flow_type"] == "mb").all()
     assert set(s.links["capacity_bps"]) <= {1e9, 1e10, 8e10}
-    assert np.all(s.paths["delay"] > 0) and np.all(s.paths["delay"] < 1.0)   # seconds
+    assert np.all(s.paths["delay"] > 0) and np.all(s.paths["delay"] < 1.0)  # seconds
     assert all(set(r) <= set(s.links.index) for r in s.paths["route"])

@@ -43,22 +43,40 @@ def samples(realnet_dir):
 
 
 def _fit(samples, seed=0, **kw):
-    params = {"features": "flows", "hidden": 8, "iterations": 2, "epochs": 3, "batch_size": 4,
-              "log_warmup": 0.5, "random_state": seed, **kw}
+    params = {
+        "features": "flows",
+        "hidden": 8,
+        "iterations": 2,
+        "epochs": 3,
+        "batch_size": 4,
+        "log_warmup": 0.5,
+        "random_state": seed,
+        **kw,
+    }
     return CongestionPredictor(**params).fit(samples)
 
 
 def _sample(routes, traffic, capacity_gbps, kinds=None, name="planted"):
     """A measured-network sample: routes of link ids, traffic in bit/s, no queue sizes."""
-    links = pd.DataFrame({"capacity_bps": np.asarray(capacity_gbps, float) * 1e9,
-                          "queue_size": np.nan}, index=pd.Index([str(i) for i in range(len(capacity_gbps))]))
-    paths = pd.DataFrame({"source": 0, "target": 1, "route": [tuple(str(x) for x in r) for r in routes],
-                          "traffic_bps": np.asarray(traffic, float), "avg_packet_size": 8000.0,
-                          "flow_type": kinds or ["cbr"] * len(routes)})
+    links = pd.DataFrame(
+        {"capacity_bps": np.asarray(capacity_gbps, float) * 1e9, "queue_size": np.nan},
+        index=pd.Index([str(i) for i in range(len(capacity_gbps))]),
+    )
+    paths = pd.DataFrame(
+        {
+            "source": 0,
+            "target": 1,
+            "route": [tuple(str(x) for x in r) for r in routes],
+            "traffic_bps": np.asarray(traffic, float),
+            "avg_packet_size": 8000.0,
+            "flow_type": kinds or ["cbr"] * len(routes),
+        }
+    )
     return type("Sample", (), {"name": name, "links": links, "paths": paths})()
 
 
 # -- features ------------------------------------------------------------------
+
 
 def test_flow_features_shapes_and_meaning():
     # link 0 carries both flows (0.6 + 0.6 of 1 Gbit/s): overloaded; link 1 follows it for flow 0
@@ -69,7 +87,9 @@ def test_flow_features_shapes_and_meaning():
     assert d["path", "crosses", "link"].xf.shape == (4, len(FLOW_EDGE_FEATURES))
     x = pd.DataFrame(d["link"].xf.numpy(), columns=FLOW_LINK_FEATURES)
     assert x.loc[0, "offered_load"] == pytest.approx(1.2)
-    assert x.loc[0, "cbr_load"] == pytest.approx(0.6) and x.loc[0, "burst_load"] == pytest.approx(0.6)
+    assert x.loc[0, "cbr_load"] == pytest.approx(0.6) and x.loc[0, "burst_load"] == pytest.approx(
+        0.6
+    )
     # the bottleneck forwards 1/1.2 of what it is offered: link 1 carries 0.5, not 0.6
     assert x.loc[1, "offered_load"] == pytest.approx(0.6)
     assert x.loc[1, "carried_load"] == pytest.approx(0.5)
@@ -105,12 +125,13 @@ def test_link_devices_from_routes():
 
 def test_time_dist_of_simulations_reads_as_flow_type(tmp_path):
     s = next(load_gnnet(write_tiny_gnnet(tmp_path / "t", 1)))
-    d = congestion_data(s)      # exponential inter-arrivals: neither CBR nor multi-burst
+    d = congestion_data(s)  # exponential inter-arrivals: neither CBR nor multi-burst
     p = pd.DataFrame(d["path"].xf.numpy(), columns=FLOW_PATH_FEATURES)
     assert (p["is_other"] == 1).all()
 
 
 # -- the model -----------------------------------------------------------------
+
 
 def test_inference_path_computes_the_training_function(samples):
     model = _fit(samples[:6])
@@ -163,7 +184,7 @@ def test_fit_returns_self_predicts_and_scores(samples):
     assert ((pred.utilization >= 0) & (pred.utilization <= 1)).all()
     scores = model.evaluate(samples[:3])
     assert scores.n_paths == sum(len(s.paths) for s in samples[:3])
-    assert np.isnan(scores.link_util_mae)   # measurements label flows only
+    assert np.isnan(scores.link_util_mae)  # measurements label flows only
     d = scores.to_dict()
     assert d["link_util_mae"] is None and d["path_delay_median_ape"] > 0
 
@@ -171,11 +192,12 @@ def test_fit_returns_self_predicts_and_scores(samples):
 def test_same_seed_same_model_and_clone(samples):
     a, b = _fit(samples[:6], seed=3), _fit(samples[:6], seed=3)
     c = _fit(samples[:6], seed=4)
-    for (k, va), vb, vc in zip(a.model_.state_dict().items(), b.model_.state_dict().values(),
-                               c.model_.state_dict().values()):
+    for va, vb in zip(a.model_.state_dict().values(), b.model_.state_dict().values()):
         torch.testing.assert_close(va, vb)
-    assert any(not torch.equal(va, vc) for va, vc in zip(a.model_.state_dict().values(),
-                                                         c.model_.state_dict().values()))
+    assert any(
+        not torch.equal(va, vc)
+        for va, vc in zip(a.model_.state_dict().values(), c.model_.state_dict().values())
+    )
     assert clone(a).get_params() == a.get_params()
 
 
@@ -204,7 +226,9 @@ def test_save_load_round_trip(samples, tmp_path):
     model.save(path)
     back = CongestionPredictor.load(path)
     assert back.features == "flows" and isinstance(back.model_, FlowRouteNet)
-    np.testing.assert_allclose(back.predict(samples[0]).path_delay, model.predict(samples[0]).path_delay)
+    np.testing.assert_allclose(
+        back.predict(samples[0]).path_delay, model.predict(samples[0]).path_delay
+    )
 
 
 def test_file_with_unknown_feature_set_is_refused(samples, tmp_path):
@@ -230,20 +254,53 @@ def test_queueing_baseline_buffer_applies_to_unknown_buffers_only(samples):
 
 # -- CLI -----------------------------------------------------------------------
 
+
 def test_cli_trains_on_four_folds_and_evaluates_the_fifth(realnet_dir, tmp_path):
     runner = CliRunner()
     out = tmp_path / "m.pt"
-    res = runner.invoke(main, ["congestion", "train", str(realnet_dir), "--out", str(out), "--folds", "1,2,3,4",
-                               "--validation-folds", "0", "--epochs", "2", "--hidden", "8", "--no-progress"])
+    res = runner.invoke(
+        main,
+        [
+            "congestion",
+            "train",
+            str(realnet_dir),
+            "--out",
+            str(out),
+            "--folds",
+            "1,2,3,4",
+            "--validation-folds",
+            "0",
+            "--epochs",
+            "2",
+            "--hidden",
+            "8",
+            "--no-progress",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "validation MAPE" in res.output and out.is_file()
-    res = runner.invoke(main, ["congestion", "evaluate", str(realnet_dir), "--model", str(out), "--folds", "0",
-                               "--family", "mb", "--json"])
+    res = runner.invoke(
+        main,
+        [
+            "congestion",
+            "evaluate",
+            str(realnet_dir),
+            "--model",
+            str(out),
+            "--folds",
+            "0",
+            "--family",
+            "mb",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     scores = json.loads(res.output)
     assert scores["n_samples"] == 3 and scores["link_util_mae"] is None
-    res = runner.invoke(main, ["congestion", "evaluate", str(realnet_dir / "mb_fold0.jsonl.gz"), "--baseline",
-                               "mm1k"])
+    res = runner.invoke(
+        main,
+        ["congestion", "evaluate", str(realnet_dir / "mb_fold0.jsonl.gz"), "--baseline", "mm1k"],
+    )
     assert res.exit_code == 0, res.output
     assert "path_delay_median_ape" in res.output and "n/a" in res.output
 
@@ -256,11 +313,13 @@ def test_cli_fold_options_refused_on_the_2021_layout(tmp_path):
 
 def test_cli_malformed_line_is_reported_with_file_and_line(realnet_dir, tmp_path):
     bad = tmp_path / "mb_fold0.jsonl"
-    good = (realnet_dir / "mb_fold0.jsonl.gz")
+    good = realnet_dir / "mb_fold0.jsonl.gz"
     import gzip
 
     lines = gzip.open(good, "rt").read().splitlines()
-    bad.write_text(lines[0] + "\n" + lines[1].replace('"flow_mean_delay": [', '"flow_mean_delay": [-') + "\n")
+    bad.write_text(
+        lines[0] + "\n" + lines[1].replace('"flow_mean_delay": [', '"flow_mean_delay": [-') + "\n"
+    )
     res = CliRunner().invoke(main, ["congestion", "evaluate", str(bad), "--baseline", "mm1k"])
     assert res.exit_code != 0 and f"{bad}:2" in res.output
 
@@ -271,8 +330,19 @@ def test_rca_train_congestion_realnet(realnet_dir, tmp_path, monkeypatch):
     monkeypatch.setitem(recipes.CONGESTION_REALNET_RECIPE, "epochs", 1)
     monkeypatch.setitem(recipes.CONGESTION_REALNET_RECIPE, "hidden", 8)
     out = tmp_path / "r.pt"
-    res = CliRunner().invoke(main, ["train", "congestion", "--realnet", "--data", str(realnet_dir), "--out",
-                                    str(out), "--no-progress"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "congestion",
+            "--realnet",
+            "--data",
+            str(realnet_dir),
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+    )
     assert res.exit_code == 0, res.output
     model = CongestionPredictor.load(out)
     assert model.features == "flows" and "30 samples" in res.output
@@ -290,16 +360,32 @@ def test_benchmark_rotations_run_apart_and_merge(realnet_dir, tmp_path, monkeypa
         runpy.run_path(str(script), run_name="__main__")
 
     for k in (3, 0):
-        run("--epochs", "1", "--hidden", "4", "--rotations", str(k), "--out", str(tmp_path / f"r{k}.json"))
+        run(
+            "--epochs",
+            "1",
+            "--hidden",
+            "4",
+            "--rotations",
+            str(k),
+            "--out",
+            str(tmp_path / f"r{k}.json"),
+        )
     part = json.loads((tmp_path / "r3.json").read_text())
     models = {"trained", "zero-shot", "M/M/1/K", "M/M/1/K fitted", "per-hop median"}
     assert {(r["family"], r["fold"], r["model"]) for r in part["scores"]} == {
-        (f, 3, m) for f in ("cbr_mb", "mb") for m in models}
+        (f, 3, m) for f in ("cbr_mb", "mb") for m in models
+    }
     assert [t["train_folds"] for t in part["training"]] == [[0, 1, 2, 4]]
     assert part["meta"]["recipe"]["epochs"] == 1
     assert all(r["n_flows"] == 18 and r["mape"] > 0 for r in part["scores"])
     capsys.readouterr()
-    run("--merge", str(tmp_path / "r3.json"), str(tmp_path / "r0.json"), "--out", str(tmp_path / "all.json"))
+    run(
+        "--merge",
+        str(tmp_path / "r3.json"),
+        str(tmp_path / "r0.json"),
+        "--out",
+        str(tmp_path / "all.json"),
+    )
     merged = json.loads((tmp_path / "all.json").read_text())
     assert [t["rotation"] for t in merged["training"]] == [0, 3]
     assert {m["folds"] == [0, 3] for m in merged["means"]} == {True}
@@ -308,6 +394,7 @@ def test_benchmark_rotations_run_apart_and_merge(realnet_dir, tmp_path, monkeypa
 
 # -- the shipped model ------------------------------------------------------------
 
+
 def test_shipped_realnet_model_is_the_recipe():
     from rca.gnn._recipes import CONGESTION_REALNET_RECIPE
 
@@ -315,12 +402,17 @@ def test_shipped_realnet_model_is_the_recipe():
     assert isinstance(model.model_, FlowRouteNet)
     params = model.get_params()
     assert {k: params[k] for k in CONGESTION_REALNET_RECIPE} == CONGESTION_REALNET_RECIPE
-    assert model.best_epoch_ == CONGESTION_REALNET_RECIPE["epochs"] and len(model.history_) == model.best_epoch_
+    assert (
+        model.best_epoch_ == CONGESTION_REALNET_RECIPE["epochs"]
+        and len(model.history_) == model.best_epoch_
+    )
     with pytest.raises(InputError, match="network must be one of"):
         CongestionPredictor.pretrained("testbed")
 
 
-@pytest.mark.parametrize(("family", "max_mape", "max_median"), [("cbr_mb", 35.0, 15.0), ("mb", 42.0, 22.0)])
+@pytest.mark.parametrize(
+    ("family", "max_mape", "max_median"), [("cbr_mb", 35.0, 15.0), ("mb", 42.0, 22.0)]
+)
 def test_shipped_realnet_model_on_the_shared_measurements(family, max_mape, max_median):
     # in-sample (the shipped model saw every fold): a check that the file is the trained model,
     # not a figure of merit; the cross-validation figures are in benchmarks/README.md

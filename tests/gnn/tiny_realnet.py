@@ -23,7 +23,9 @@ def _route(src: int, dst: int) -> list[int]:
     return links + [12 + dst]
 
 
-def realnet_record(rng: np.random.Generator, sample_id: int, *, n_flows: int = 6, load: float = 0.9) -> dict:
+def realnet_record(
+    rng: np.random.Generator, sample_id: int, *, n_flows: int = 6, load: float = 0.9
+) -> dict:
     """One sample: random flows between devices; delay = transmission + M/M/1 queueing per hop, in ms."""
     pairs = [(s, t) for s in range(4) for t in range(4) if s != t]
     chosen = [pairs[i] for i in rng.choice(len(pairs), size=n_flows, replace=False)]
@@ -41,17 +43,27 @@ def realnet_record(rng: np.random.Generator, sample_id: int, *, n_flows: int = 6
         per_hop = (pkt / cap[r]) * (1.0 / (1.0 - rho[r])) * (1.5 if kind == 1 else 1.0) + 5e-6
         delay_ms.append(1e3 * float(per_hop.sum()))
     return {
-        "sample": "results_tiny.tar.gz", "sample_id": sample_id,
+        "sample": "results_tiny.tar.gz",
+        "sample_id": sample_id,
         "flow_id": [f"{s}_{t}_0" for s, t in chosen],
-        "flow_traffic_bps": traffic.tolist(), "flow_packets": (traffic / size).tolist(),
+        "flow_traffic_bps": traffic.tolist(),
+        "flow_packets": (traffic / size).tolist(),
         "flow_packet_size": size.tolist(),
         "flow_type": [[1, 0] if k == 0 else [0, 1] for k in kinds],
-        "flow_links": routes, "link_capacity": CAPACITY_GBPS, "flow_mean_delay": delay_ms,
+        "flow_links": routes,
+        "link_capacity": CAPACITY_GBPS,
+        "flow_mean_delay": delay_ms,
     }
 
 
-def write_tiny_realnet(folder: Path, n_per_fold: int = 3, *, families: tuple[str, ...] = ("cbr_mb", "mb"),
-                       folds: int = 5, seed: int = 0) -> Path:
+def write_tiny_realnet(
+    folder: Path,
+    n_per_fold: int = 3,
+    *,
+    families: tuple[str, ...] = ("cbr_mb", "mb"),
+    folds: int = 5,
+    seed: int = 0,
+) -> Path:
     """Write ``<family>_fold<k>.jsonl.gz`` files of ``n_per_fold`` samples each; returns ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
