@@ -65,7 +65,12 @@ def test_the_table_is_the_json(data_and_model):
     scores = json.loads(evaluate(data, "--model", model, "--json"))
     lines = evaluate(data, "--model", model).splitlines()
     width = max(len(k) for k in scores)
+    # a score the data cannot give (null in the JSON) reads n/a in the table
     assert lines == [
-        f"{k:<{width}}  {v:.4g}" if isinstance(v, float) else f"{k:<{width}}  {v}"
+        f"{k:<{width}}  {v:.4g}"
+        if isinstance(v, float)
+        else f"{k:<{width}}  n/a"
+        if v is None
+        else f"{k:<{width}}  {v}"
         for k, v in scores.items()
     ]
