@@ -34,6 +34,7 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+from _provenance import provenance
 from _seeds import Seeds
 
 from rca import analyze
@@ -165,7 +166,7 @@ def main() -> None:
     n = {"small": 60, "medium": 60, "large": 20}
     if args.n:
         n = {k: args.n for k in n}
-    result = run(args.sizes, n, args.seeds)
+    result = {**provenance(), **run(args.sizes, n, args.seeds)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1, default=float))
     print(f"\nwrote {args.out}")

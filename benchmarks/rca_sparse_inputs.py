@@ -36,6 +36,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+from _provenance import provenance
 from _seeds import Seeds
 
 import rca
@@ -127,7 +128,12 @@ def main() -> None:
         "--out", type=Path, default=Path(__file__).parent / "results" / "rca_sparse_inputs.json"
     )
     args = parser.parse_args()
-    result = {"size": args.size, "seeds": SEEDS.by_role(args.seeds), "by_seed": {}}
+    result = {
+        **provenance(),
+        "size": args.size,
+        "seeds": SEEDS.by_role(args.seeds),
+        "by_seed": {},
+    }
     for seed in args.seeds:
         rows = variants(args.size, args.n, seed)
         result["by_seed"][str(seed)] = {"role": SEEDS.role(seed), "rows": rows}

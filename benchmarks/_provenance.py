@@ -1,0 +1,26 @@
+"""What a benchmark's JSON records about the run: netrca's version, the git commit, the command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import rca
+
+
+def provenance(argv: list[str] | None = None) -> dict[str, str | None]:
+    """``{"netrca": version, "commit": HEAD or None, "command": the command line}``."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parent,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = None
+    args = sys.argv if argv is None else argv
+    command = " ".join(["python", f"benchmarks/{Path(args[0]).name}", *args[1:]])
+    return {"netrca": rca.__version__, "commit": commit, "command": command}
