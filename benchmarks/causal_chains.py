@@ -48,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _provenance import provenance
 from _seeds import Seeds
 
 from rca import analyze
@@ -204,6 +205,7 @@ def main() -> None:
         f"{info['edges']} edges learned in {info['learn_seconds']:.1f} s (thp)"
     )
     result = {
+        **provenance(),
         "train_seed": TRAIN_SEED,
         "test_seeds": SEEDS.by_role(args.test_seeds),
         "knowledge": info,
