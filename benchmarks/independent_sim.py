@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+from _provenance import provenance
 from _seeds import Seeds
 
 from rca import analyze, read_incident
@@ -178,8 +178,7 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(1)
-    result = run(args.sizes, args.n, args.seeds, args.methods, args.out)
-    result["command"] = "python benchmarks/independent_sim.py " + " ".join(sys.argv[1:])
+    result = {**provenance(), **run(args.sizes, args.n, args.seeds, args.methods, args.out)}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=1, default=float))
     print(f"\nwrote {args.json}")

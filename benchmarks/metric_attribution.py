@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+from _provenance import provenance
 from threadpoolctl import threadpool_limits
 
 from rca import analyze
@@ -101,7 +102,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     with threadpool_limits(1):
-        result = run(args.sizes, args.n)
+        result = {**provenance(), **run(args.sizes, args.n)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1, default=float))
     print(f"\nwrote {args.out}")
