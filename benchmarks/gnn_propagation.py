@@ -57,6 +57,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import torch
+from _provenance import provenance
 from _seeds import Seeds
 
 from rca.causal import attribution_ranking
@@ -288,7 +289,7 @@ def main() -> None:
         "fused": lambda inc: fused_ranking(inc),
     }
     roles = SEEDS.by_role(args.seeds)
-    result = {"seeds": roles, "n_per_corpus": args.n, "roles": {}}
+    result = {**provenance(), "seeds": roles, "n_per_corpus": args.n, "roles": {}}
     for role, seeds in roles.items():
         result["roles"][role] = localisation(methods, seeds, args.n)
         print(f"\n== localisation, {SEEDS.label(role, seeds)} ==")
