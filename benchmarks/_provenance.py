@@ -9,18 +9,25 @@ from pathlib import Path
 import rca
 
 
-def provenance(argv: list[str] | None = None) -> dict[str, str | None]:
-    """``{"netrca": version, "commit": HEAD or None, "command": the command line}``."""
+def git_commit(*, short: bool = True) -> str | None:
+    """The checkout's HEAD commit (abbreviated unless ``short=False``), or None outside git."""
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+        out = subprocess.run(
+            ["git", "rev-parse", *(["--short"] if short else []), "HEAD"],
             capture_output=True,
             text=True,
             check=True,
+            timeout=10,
             cwd=Path(__file__).parent,
         ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = None
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out or None
+
+
+def provenance(argv: list[str] | None = None) -> dict[str, str | None]:
+    """``{"netrca": version, "commit": HEAD or None, "command": the command line}``."""
+    commit = git_commit()
     args = sys.argv if argv is None else argv
     command = " ".join(["python", f"benchmarks/{Path(args[0]).name}", *args[1:]])
     return {"netrca": rca.__version__, "commit": commit, "command": command}

@@ -55,6 +55,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from _provenance import git_commit
 
 import rca
 from rca import InputError, read_incident
@@ -513,22 +514,6 @@ def run(probes: int, seed: int) -> list[dict]:
     return rows
 
 
-def _git_commit() -> str:
-    try:
-        return (
-            subprocess.run(
-                ["git", "rev-parse", "HEAD"],
-                cwd=Path(rca.__file__).parent,
-                capture_output=True,
-                text=True,
-                timeout=10,
-            ).stdout.strip()
-            or "unknown"
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -547,7 +532,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'all':20s} {tried:4d} {clean:6d}   ({time.perf_counter() - started:.0f} s)")
     result = {
         "netrca_version": getattr(rca, "__version__", "unknown"),
-        "git_commit": _git_commit(),
+        "git_commit": git_commit(short=False) or "unknown",
         "rca_path": str(Path(rca.__file__).parent),
         "command": "python "
         + " ".join([Path(sys.argv[0]).as_posix()] + (argv if argv is not None else sys.argv[1:])),

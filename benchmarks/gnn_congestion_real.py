@@ -39,13 +39,13 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
+from _provenance import git_commit
 
 from rca.datasets import load_gnnet2023
 from rca.gnn import ASSUMED_QUEUE_SIZE, CongestionPredictor, QueueingBaseline, congestion_data, mm1k
@@ -98,19 +98,6 @@ def _model_delays(model: CongestionPredictor, datas: list) -> np.ndarray:
     net = model.model_.eval()
     with torch.inference_mode():
         return np.concatenate([net(d)["delay"].double().numpy() for d in datas])
-
-
-def _git_commit() -> str | None:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).parent,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
 
 
 def main() -> None:
@@ -292,7 +279,7 @@ def _write(
         "threads": 1,
         "torch": torch.__version__,
         "machine": platform.processor() or platform.machine(),
-        "git_commit": _git_commit(),
+        "git_commit": git_commit(short=False),
     }
     if merged:
         meta["merged_from"] = merged

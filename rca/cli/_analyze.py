@@ -21,7 +21,7 @@ import click
 from .._text import plural, terminal_safe
 from ..analysis import METHODS
 from ._batch import EXIT_FAILED, EXIT_SIGINT, EXIT_SIGTERM, Terminated, report_error, sigterm_raises
-from ._common import fail, format_result, incident_folders, skipped_folders
+from ._common import fail, format_result, incident_folders, knowledge_option, skipped_folders
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +57,7 @@ logger = logging.getLogger(__name__)
 @click.option(
     "--max-candidates", default=20, show_default=True, help="Candidates returned in JSON."
 )
-@click.option(
-    "--knowledge",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="A learned alarm causal graph (rca learn): adds root-cause chains to the evidence "
-    "and orders equally scored candidates by them.",
-)
+@knowledge_option
 @click.option(
     "--html",
     "html_out",

@@ -9,6 +9,15 @@ import click
 from .._text import terminal_safe as _safe
 from ..result import RCAResult
 
+#: ``--knowledge``, as analyze, report and watch take it.
+knowledge_option = click.option(
+    "--knowledge",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A learned alarm causal graph (rca learn): adds root-cause chains to the evidence "
+    "and orders equally scored candidates by them.",
+)
+
 
 def fail(exc: Exception) -> None:
     """Turn a library error into a clean CLI error (exit code 2).

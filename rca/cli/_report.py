@@ -16,7 +16,7 @@ import click
 from .._text import plural, terminal_safe
 from ..analysis import METHODS
 from ._batch import EXIT_FAILED, EXIT_SIGINT, EXIT_SIGTERM, Terminated, sigterm_raises
-from ._common import fail, incident_folders, skipped_folders
+from ._common import fail, incident_folders, knowledge_option, skipped_folders
 
 
 @click.command("report")
@@ -55,12 +55,7 @@ from ._common import fail, incident_folders, skipped_folders
 @click.option(
     "--max-candidates", default=20, show_default=True, help="Candidates kept per incident."
 )
-@click.option(
-    "--knowledge",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="A learned alarm causal graph (rca learn).",
-)
+@knowledge_option
 @click.option(
     "--jobs",
     "-j",

@@ -17,7 +17,7 @@ import click
 
 from .._text import plural, terminal_safe
 from ..analysis import METHODS
-from ._common import fail
+from ._common import fail, knowledge_option
 
 __all__ = ["watch"]
 
@@ -156,12 +156,7 @@ def _is_redis(target: str | None) -> bool:
     show_default=True,
     help="Candidates in each answer.",
 )
-@click.option(
-    "--knowledge",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="A learned alarm causal graph (rca learn).",
-)
+@knowledge_option
 @click.option(
     "--quiet",
     "quiet_s",
