@@ -370,19 +370,16 @@ def _devices_by_label(
     mapped = {d: by_label[d][0] for d in set(devices[unknown]) if len(by_label.get(d, ())) == 1}
     ambiguous = sorted(d for d in set(devices[unknown]) if len(by_label.get(d, ())) > 1)
     if mapped:
-        rows = devices.isin(mapped).to_numpy()
-        frame.loc[rows, "device"] = devices[rows].map(mapped)
-        example = next(iter(sorted(mapped.items())))
-        report.add(
+        given, ours = min(mapped.items())
+        _replace_values(
+            frame,
+            "device",
+            mapped,
             "device_by_label",
             f"alarms name {len(mapped)} device(s) by their node label (e.g. "
-            f"{example[0]!r} is node {example[1]!r}); read as the node ids",
-            file=file,
-            lines=_row_lines(frame, rows),
-            count=int(rows.sum()),
-            action="repaired",
-            logger=logger,
-            level=logging.INFO,
+            f"{given!r} is node {ours!r}); read as the node ids",
+            file,
+            report,
         )
     if ambiguous:
         rows = devices.isin(ambiguous).to_numpy()
@@ -415,20 +412,42 @@ def _links_either_way(
         if sep and f"{b}--{a}" in ids:
             swapped[lid] = f"{b}--{a}"
     if swapped:
-        rows = links.isin(swapped).to_numpy()
-        frame.loc[rows, "link_id"] = links[rows].map(swapped)
-        example = next(iter(sorted(swapped.items())))
-        report.add(
+        given, ours = min(swapped.items())
+        _replace_values(
+            frame,
+            "link_id",
+            swapped,
             "link_id_reversed",
             f"{len(swapped)} link id(s) written with the ends the other way round "
-            f"(e.g. {example[0]!r} for {example[1]!r}); read as the topology's",
-            file=file,
-            lines=_row_lines(frame, rows),
-            count=int(rows.sum()),
-            action="repaired",
-            logger=logger,
-            level=logging.INFO,
+            f"(e.g. {given!r} for {ours!r}); read as the topology's",
+            file,
+            report,
         )
+
+
+def _replace_values(
+    frame: pd.DataFrame,
+    column: str,
+    mapping: dict,
+    code: str,
+    message: str,
+    file: str,
+    report: ValidationReport,
+) -> None:
+    """Replace ``column``'s values by ``mapping`` in place; report the rows as repaired."""
+    values = frame[column]
+    rows = values.isin(mapping).to_numpy()
+    frame.loc[rows, column] = values[rows].map(mapping)
+    report.add(
+        code,
+        message,
+        file=file,
+        lines=_row_lines(frame, rows),
+        count=int(rows.sum()),
+        action="repaired",
+        logger=logger,
+        level=logging.INFO,
+    )
 
 
 def _row_lines(frame: pd.DataFrame, mask: np.ndarray) -> list[int]:
