@@ -66,7 +66,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         # a utilisation threshold on a link or port is load, not the port going down
         # (a CPU or memory utilisation is the cpu role, below)
-        ("sla", r"^(?!.*(cpu|mem|processor)).*(utili[sz]|(^|[_\W])util([_\W]|$)|congest)"),
+        (
+            "sla",
+            r"^(?!.*(cpu|mem|processor)).*(utili[sz]|(^|[_\W])util([_\W]|$)|congest|"
+            r"(^|[_\W])bw[ _-]*(usage|utili)|bandwidth[ _-]*(usage|utili|high|exceed))",
+        ),
+        # a radio's received level or bit errors crossing a threshold is a
+        # degradation, not a loss of signal (a signal *fail* is the link's, below)
+        (
+            "sla",
+            r"(^|[_\W])rsl([_\W]|$)|(^|[_\W])ber([ _-]*(high|sd|tca|exceed|threshold|degrad)|$)",
+        ),
         # optical / radio signal power is the link's, not the mains'
         ("link", r"(optic\w*|rx|tx|laser|receiv\w*|transmit\w*|input|output|signal)[ _-]*power"),
         (
@@ -76,7 +86,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "link",
             r"\blos\b|(^|[_\W])los([_\W]|$)|\blof\b|(^|[_\W])lof([_\W]|$)|loss[ _-]*of[ _-]*(signal|frame|light)|"
-            r"link|port|interface|\bif[ _-]*down|eth|optic|fiber|fibre|laser|\brx[ _-]|\btx[ _-]|modem|\brsl\b|"
+            r"link|port|interface|\bif[ _-]*down|eth|optic|fiber|fibre|laser|\brx[ _-]|\btx[ _-]|modem|"
             r"radio[ _-]*(link|down)|microwave|\bmw[ _-]|carrier|lan[ _-]*down|trunk|lag[ _-]|sfp[ _-]*(los|rx)|"
             r"(^|[_\W])(ais|rdi|lom|oof)([_\W]|$)|ber[ _-]*s[df]|signal[ _-]*(degrad|fail)|(^|[_\W])line[ _-]*(down|fail)",
         ),
@@ -86,14 +96,20 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"session[ _-]*down|route|tunnel|pseudo|\bpw[ _-]|lsp",
         ),
         ("cpu", r"cpu|memory|\bmem[ _-]|overload|load[ _-]*high|process"),
+        # a temperature threshold is a condition of the room or the chassis, not a
+        # failure: it announces nothing (role "other")
+        ("environment", r"temperat|(^|[_\W])temp([_\W]|$)|humidit"),
         (
             "hardware",
-            r"card|board|module|fan|temperat|hardware|psu|\bhw[ _-]|chassis|slot|sfp|transceiver|disk",
+            r"card|(^|[_\W])bd([_\W]|$)|board|module|fan|hardware|psu|\bhw[ _-]|chassis|slot|sfp|"
+            r"transceiver|disk",
         ),
+        # a cell or radio site degrading is the service it carries, not an SLA probe
+        ("service", r"(^|[_\W])(cell|sector|e?nodeb|gnodeb|bts)"),
         (
             "sla",
             r"sla|latency|delay|jitter|packet[ _-]*loss|pkt[ _-]*loss|drop|congest|utili[sz]|throughput|"
-            r"degrad|\bkpi|crc|error[ _-]*rate|ber\b|queue|discard|(^|[_\W])(rsl|ber)([_\W]|$)",
+            r"degrad|\bkpi|crc|error[ _-]*rate|queue|discard|loss[ _-]*(threshold|exceed|ratio|rate|high)",
         ),
         (
             "service",
@@ -150,7 +166,7 @@ def alarm_role(alarm_type: str, message: str | None = None) -> str:
         admin = text is message and bool(_ADMIN.search(str(alarm_type).lower()))
         for role, pattern in _PATTERNS:
             if (not admin or role in _ADMIN_MESSAGE_ROLES) and pattern.search(norm):
-                return role
+                return "other" if role == "environment" else role
     return "other"
 
 

@@ -161,3 +161,45 @@ def test_overlong_alarm_types_from_a_frame_are_cut_and_reported():
     )
     assert len(log.frame["alarm_type"].iloc[0]) == MAX_ID_CHARS
     assert log.report.by_kind("field_too_long")[0].count == 1
+
+
+@pytest.mark.parametrize(
+    ("alarm_type", "role"),
+    [
+        ("PORT_BW_USAGE_HIGH", "sla"),  # bandwidth usage is load, not the port
+        ("CellOperationDegraded", "service"),  # a cell degrading is its service
+        ("BD_STATUS_FAULT", "hardware"),  # "BD" is a board
+        ("OamLossThresholdCrossed", "sla"),
+        ("MW_RSL_LOW", "sla"),
+        ("MODEM_BER_HIGH", "sla"),
+        ("MW_BER_SD", "sla"),  # a signal degrade, unlike BER_SF
+        ("TEMP_HIGH", "other"),  # a temperature threshold announces no failure
+        ("TemperatureThresholdCrossed", "other"),
+        ("OVER_TEMPERATURE", "other"),
+    ],
+)
+def test_vendor_spellings_map_to_the_roles_of_their_generic_names(alarm_type, role):
+    assert alarm_role(alarm_type) == role
+
+
+def test_every_dialect_of_both_simulators_gives_one_role_per_alarm():
+    """The same alarm named by another vendor or NMS style has the same role."""
+    from rca.datasets._vocabulary import CANONICAL, VOCABULARIES
+    from rca.datasets.othersim._vendors import STYLES
+
+    for kind in CANONICAL:
+        roles = {d: alarm_role(VOCABULARIES[d][kind]) for d in VOCABULARIES}
+        assert len(set(roles.values())) == 1, (kind, roles)
+    for symptom in STYLES["tmf"]:
+        roles = {
+            s: alarm_role(STYLES[s][symptom][0], STYLES[s][symptom][2].format_map(_Filled()))
+            for s in STYLES
+        }
+        assert len(set(roles.values())) == 1, (symptom, roles)
+
+
+class _Filled(dict):
+    """Message template fields filled with a neutral number."""
+
+    def __missing__(self, key: str) -> str:
+        return "7"
