@@ -384,6 +384,39 @@ def test_a_card_failure_announced_by_a_hardware_alarm_keeps_its_prior():
     assert math.isfinite(announced["off_onset"]) and announced["off_onset"] == 0.0
 
 
+def test_a_site_going_dark_without_a_power_alarm_is_less_likely_than_with_one():
+    """Sites report losing mains (or send a dying gasp) before they go dark."""
+    topo = network()
+    items = [
+        Observation(
+            ("S3", "dying_gasp"), "S3", "dying_gasp", 1000.0, 1, 1.0, open=1, types={"DYING_GASP"}
+        ),
+        Observation(
+            ("S2", "link", "S2--S3"),
+            "S2",
+            "link",
+            1001.0,
+            1,
+            1.0,
+            link="S2--S3",
+            open=1,
+            types={"LINK_DOWN"},
+        ),
+    ]
+    obs = Observations(topo, items, 1000.0, {"S3": [0], "S2": [1]}, {"S2--S3": [1]}, {}, {}, False)
+    model = EvidenceModel(obs)
+
+    def prior(explained):
+        fp = footprint("SITE-S3", "site_power", explained, kind="site")
+        return dict(zip(FEATURES, features(fp, obs, model)))["log_prior"]
+
+    assert prior({0: 1.0, 1: 1.0}) == pytest.approx(math.log(0.97))
+    assert prior({1: 1.0}) == pytest.approx(math.log(0.97 * 0.8))
+    # an element failing needs no announcement of its own
+    node = dict(zip(FEATURES, features(footprint("S3", "node_down", {1: 1.0}), obs, model)))
+    assert node["log_prior"] == pytest.approx(math.log(0.985))
+
+
 def test_no_onset_means_no_distance_from_it():
     obs = observations()
     obs.onset = float("nan")

@@ -58,7 +58,7 @@ from .._observe import Observations
 from ._footprint import Footprint
 from ._likelihood import EvidenceModel
 from ._load import level_factor
-from ._prior import log_prior
+from ._prior import is_announced, log_prior
 
 __all__ = ["FEATURES", "features"]
 
@@ -125,7 +125,7 @@ def features(fp: Footprint, obs: Observations, model: EvidenceModel) -> np.ndarr
     x[_INDEX["off_onset"]] = (
         min(1.0, abs(fp.t_fault - onset) / 1800.0) if math.isfinite(onset) else 0.0
     )
-    announced = any(items[i].role == "hardware" for i in fp.explained)
+    announced = is_announced(h.fault, (items[i].role for i in fp.explained))
     x[_INDEX["log_prior"]] = log_prior(h, obs.topology, announced=announced)
     x[_INDEX["log_coverage"]] = math.log(max(symptom / total, _FLOOR))
     slots = fp.slots

@@ -15,7 +15,11 @@ of the kinds of equipment:
 - a radio hop that flaps and degrades is more often fading (rain,
   multipath) than failing, so its degradation is likelier than a fibre's;
 - several links of a live element failing together without a card alarm:
-  elements usually report their failed cards, so that card is less likely.
+  elements usually report their failed cards, so that card is less likely;
+- likewise a site going dark without a power alarm (mains, battery,
+  rectifier, a dying gasp): sites report losing mains before their
+  batteries run out, so an unannounced site power failure is less likely
+  than its element failing, by the same factor as the unannounced card.
 
 The values are the ones the earlier hand-weighted ranker used (chosen on
 the development families' dev seeds, never on a test family).
@@ -28,7 +32,7 @@ import math
 from ..topology import Topology
 from ._hypotheses import Hypothesis
 
-__all__ = ["log_prior"]
+__all__ = ["log_prior", "is_announced"]
 
 _PRIOR = {
     "node_down": 0.985,
@@ -43,12 +47,35 @@ _PRIOR = {
 _INSIDE_SITE = 0.96
 _RADIO_FADING = 1.3
 _UNANNOUNCED_CARD = 0.8
+_UNANNOUNCED_POWER = _UNANNOUNCED_CARD
+#: The alarm roles by which equipment announces a fault of each kind.
+ANNOUNCING_ROLES = {
+    "card_failure": frozenset({"hardware"}),
+    "site_power": frozenset({"power", "dying_gasp"}),
+}
+
+
+def is_announced(fault: str, roles) -> bool:
+    """Whether alarms of ``roles`` (those a hypothesis explains) include its fault's announcement.
+
+    True for faults that announce nothing of their own.
+
+    Examples
+    --------
+    >>> is_announced("site_power", ["link", "dying_gasp"]), is_announced("site_power", ["link"])
+    (True, False)
+    >>> is_announced("node_down", [])
+    True
+    """
+    wanted = ANNOUNCING_ROLES.get(fault)
+    return wanted is None or any(r in wanted for r in roles)
 
 
 def log_prior(h: Hypothesis, topo: Topology, *, announced: bool = True) -> float:
     """Log prior weight of hypothesis ``h`` (see the module docstring).
 
-    ``announced`` says whether a card failure's element raised a hardware alarm.
+    ``announced`` says whether the fault was announced (:func:`is_announced`):
+    a card failure's element raised a hardware alarm, a dark site a power alarm.
     """
     prior = _PRIOR[h.fault]
     if h.fault == "link_down" and topo.inside_site(h.entity):
@@ -57,4 +84,6 @@ def log_prior(h: Hypothesis, topo: Topology, *, announced: bool = True) -> float
         prior *= _RADIO_FADING
     elif h.fault == "card_failure" and not announced:
         prior *= _UNANNOUNCED_CARD
+    elif h.fault == "site_power" and not announced:
+        prior *= _UNANNOUNCED_POWER
     return math.log(prior)

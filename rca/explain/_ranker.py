@@ -16,7 +16,7 @@ from ._hypotheses import Hypothesis, generate_hypotheses
 from ._joint import FailureState
 from ._learn import WEIGHTS_PATH, load_weights
 from ._likelihood import EvidenceModel
-from ._prior import log_prior
+from ._prior import is_announced, log_prior
 from ._select import Ranked, key_of, marginals, posterior, tie_groups
 from ._text import evidence, reason
 
@@ -163,7 +163,7 @@ class ExplainRanker:
             if learned and self._theta is not None:
                 fp.log_score = float(fp.x @ (self._further_theta if further else self._theta))
             else:
-                announced = any(obs.items[i].role == "hardware" for i in fp.explained)
+                announced = is_announced(fp.hyp.fault, (obs.items[i].role for i in fp.explained))
                 fp.log_score = (
                     fp.llr + log_prior(fp.hyp, obs.topology, announced=announced) + LOG_ROOT
                 )
