@@ -10,8 +10,10 @@ chosen, its chance of being that one given the ones before it.
 
 Log-likelihood ratios add up evidence as if observations were independent;
 they are not (the elements behind one cut are lost together), so the
-posterior is tempered: log odds are divided by a temperature estimated
-across many randomised networks (:mod:`._calibration`).
+ranker does not use them as log odds directly: its scores are the learned
+weighting of the evidence features (:mod:`._learn`), fitted as a
+conditional logit so that their softmax is a probability. ``posterior``
+takes a temperature for the unweighted scores (the rate estimation uses 1).
 """
 
 from __future__ import annotations
