@@ -109,8 +109,8 @@ def _has_metrics(incident: Incident) -> float:
 #: and of othersim, with the GNN trained on both families; see
 #: ``benchmarks/README.md``).
 DEFAULT_SOURCES: tuple[FusionSource, ...] = (
-    FusionSource("gnn", _gnn, 0.967, -1.966, 0.01, _gnn_familiarity),
-    FusionSource("attribution", _attribution, 0.153, -2.468, 0.01, _has_metrics),
+    FusionSource("gnn", _gnn, 0.725, -2.256, 0.01, _gnn_familiarity),
+    FusionSource("attribution", _attribution, 0.096, -3.386, 0.01, _has_metrics),
 )
 
 

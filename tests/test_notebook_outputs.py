@@ -72,12 +72,12 @@ def test_top_answer_is_the_site_of_the_simulated_root_and_the_root_comes_second(
     lines = _cell_output(executed, "top = result.candidates[0]").splitlines()
     entity, kind, fault, score = lines[0].split()
     # the card failure took every link of access-0004 down, as the power loss of its site would:
-    # the ranker prefers the site (it also explains access-0004's power alarm) at 0.562
-    assert (entity, kind, fault, score) == ("ST-0010", "site", "site_power", "0.562")
+    # the ranker prefers the site (it also explains access-0004's power alarm) at 0.554
+    assert (entity, kind, fault, score) == ("ST-0010", "site", "site_power", "0.554")
     assert inc.topology.site_of(root.entity) == "ST-0010"
     assert lines[1].startswith("site ST-0010 lost power (2 elements) at ~2026-01-22T19:34:35")
     alt = _cell_output(executed, "alt = result.candidates[1]").splitlines()
-    assert alt[0] == "access-0004 node_down 0.438 | explains 10 vs 10 | contradicted by 0"
+    assert alt[0] == "access-0004 node_down 0.4457 | explains 10 vs 10 | contradicted by 0"
     # the truth cell prints the root and a score with it at rank 2
     truth_out = _cell_output(executed, "incident.truth is not None").splitlines()
     assert truth_out[0] == str([(root.entity, root.kind, root.fault)])

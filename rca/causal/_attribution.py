@@ -67,6 +67,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -398,11 +399,26 @@ class _LoadResponse:
         return _LoadResponse(self.load_columns, self.alpha, self.min_slope)
 
 
+def _dowhy_gcm():
+    """``dowhy.gcm``, imported without changing how the user's Python session prints.
+
+    Importing DoWhy calls SymPy's ``init_printing()``, which replaces
+    ``sys.displayhook`` (a REPL or notebook would then print ``('a', 1)`` as
+    ``(a, 1)``); the hook is put back.
+    """
+    hook = sys.displayhook
+    try:
+        require("causal", "dowhy", feature="metric attribution (DoWhy)")
+        from dowhy import gcm
+    finally:
+        sys.displayhook = hook
+    return gcm
+
+
 @contextlib.contextmanager
 def _seeded(seed: int) -> Iterator[None]:
     """Seed NumPy's and Python's global RNGs (DoWhy uses them) and restore them afterwards."""
-    require("causal", "dowhy", feature="metric attribution (DoWhy)")
-    from dowhy.gcm import config
+    config = _dowhy_gcm().config
 
     np_state, py_state, bars = np.random.get_state(), random.getstate(), config.show_progress_bars
     np.random.seed(seed)
@@ -642,8 +658,7 @@ class MetricAttribution(BaseEstimator):
         """Fit the SCM on the normal window and attribute each target."""
         import networkx as nx
 
-        require("causal", "dowhy", feature="metric attribution (DoWhy)")
-        from dowhy import gcm
+        gcm = _dowhy_gcm()
         from dowhy.gcm.shapley import ShapleyConfig
 
         # the SCM: each target with its upstream causes that moved too (at most max_causes)

@@ -72,7 +72,10 @@ def propagate(incident: Path, hypothesis: str, as_json: bool, threshold: float, 
     if as_json:
         click.echo(json.dumps(result.to_dict(threshold), indent=1))
         return
-    rows = result.affected(threshold)
+    # the JSON's rounded values, so that the table never disagrees with it
+    rows = [
+        (a["entity"], a["probability"], a["delay_s"]) for a in result.to_dict(threshold)["affected"]
+    ]
     click.echo(
         f"{kind} at {terminal_safe(entity)}: {plural(len(rows), 'element')} with symptom probability "
         f">= {threshold:g}"

@@ -202,3 +202,21 @@ def test_on_a_twin_incident_the_congested_link_ranks_first():
     inc = make_incident(fault="congestion", size="small", random_state=1001)
     result = attribution_ranking(inc, max_candidates=5)
     assert result[0].entity == inc.truth.root_causes[0].entity
+
+
+def test_importing_dowhy_leaves_the_session_display_alone():
+    """DoWhy's import calls SymPy's init_printing(); the user's REPL must keep printing ('a', 1)."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("dowhy")
+    code = (
+        "import sys; hook = sys.displayhook\n"
+        "from rca.causal._attribution import _dowhy_gcm\n"
+        "_dowhy_gcm()\n"
+        "print(sys.displayhook is hook)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "True"
