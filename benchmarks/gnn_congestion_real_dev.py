@@ -23,12 +23,20 @@ scores fold 1 of each (``DEVELOPMENT`` of ``gnn_congestion_real.py``); fold
 Appends one JSON line (name, options, fold-1 MAPE / median APE per family,
 seconds) to ``--log`` and saves fold 1's predicted delays to
 ``--predictions`` (for ensembles: ``--ensemble a.npz b.npz`` scores the
-geometric mean of saved predictions and logs it, training nothing).
+geometric mean of saved predictions and logs it, training nothing; with
+one file it scores that model). Scores from saved predictions also log
+``where``: MAPE, median APE, median log ratio of predicted to measured
+delay and share of the MAPE, per bin of the flow's busiest-link offered
+load and per decile of the measured delay.
+
+The extra inputs widen ``FlowRouteNet``'s input layers for the run only
+(the module's feature-name tuples are set to the widths, then restored).
 
 Usage::
 
     nice python benchmarks/gnn_congestion_real_dev.py --name base
     nice python benchmarks/gnn_congestion_real_dev.py --name feats --extra link,edge,path,graph
+    python benchmarks/gnn_congestion_real_dev.py --name where_base --ensemble /tmp/netrca-realnet-dev/base.npz
 """
 
 from __future__ import annotations
@@ -47,7 +55,7 @@ import torch
 
 import rca.gnn._routenet as routenet
 from rca.datasets import load_gnnet2023
-from rca.gnn import CongestionPredictor, congestion_data
+from rca.gnn import FLOW_PATH_FEATURES, CongestionPredictor, congestion_data
 from rca.gnn._recipes import CONGESTION_REALNET_RECIPE, default_realnet_dir
 
 FAMILIES = ("cbr_mb", "mb")
@@ -169,6 +177,43 @@ def _score(pred: np.ndarray, y: np.ndarray) -> dict:
     }
 
 
+LOAD_BINS = (-np.inf, 0.4, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, np.inf)
+
+
+def _where(pred: np.ndarray, y: np.ndarray, busiest: np.ndarray) -> dict:
+    """Where the error is: per bin of the busiest link's offered load and per decile of the delay.
+
+    Each row: the bin, flows, MAPE, median APE, median log ratio of predicted
+    to measured delay, and ``points``, the bin's share of the whole MAPE.
+    """
+    ape = np.abs(pred - y) / y
+    ratio = np.log(pred / y)
+
+    def rows(keys: np.ndarray, edges: np.ndarray) -> list[dict]:
+        out = []
+        for lo, hi in zip(edges[:-1], edges[1:]):
+            sel = (keys > lo) & (keys <= hi)
+            if sel.any():
+                out.append(
+                    {
+                        "range": [float(v) if np.isfinite(v) else None for v in (lo, hi)],
+                        "n": int(sel.sum()),
+                        "mape": round(float(100 * ape[sel].mean()), 2),
+                        "median_ape": round(float(100 * np.median(ape[sel])), 2),
+                        "median_log_ratio": round(float(np.median(ratio[sel])), 3),
+                        "points": round(float(100 * ape[sel].sum() / ape.size), 2),
+                    }
+                )
+        return out
+
+    deciles = np.quantile(y, np.linspace(0, 1, 11))
+    deciles[0] = -np.inf
+    return {
+        "by_busiest_load": rows(busiest, np.asarray(LOAD_BINS)),
+        "by_delay_decile_s": rows(y, deciles),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", required=True)
@@ -219,6 +264,13 @@ def main() -> None:
         for f in FAMILIES:
             logs = np.mean([np.log(p[f]) for p in preds], axis=0)
             record[f] = _score(np.exp(logs), y[f])
+            busiest = np.concatenate(
+                [
+                    d["path"].xf[:, FLOW_PATH_FEATURES.index("max_load")].double().numpy()
+                    for d in val[f]
+                ]
+            )
+            record.setdefault("where", {})[f] = _where(np.exp(logs), y[f], busiest)
         seconds = 0.0
     else:
         t0 = time.perf_counter()

@@ -111,4 +111,12 @@ def test_dev_split_reads_no_fold_0_and_ensembles(tmp_path, monkeypatch, capsys):
         assert first[family]["mape"] > 0
         # the geometric mean of one model's predictions is that model
         assert ensemble[family] == first[family]
+        where = ensemble["where"][family]
+        for table in ("by_busiest_load", "by_delay_decile_s"):
+            rows = where[table]
+            # every flow of fold 1 in one bin
+            assert sum(r["n"] for r in rows) == sum(
+                len(s.paths) for s in real(data, family=family, folds=1)
+            )
+            assert sum(r["points"] for r in rows) == pytest.approx(first[family]["mape"], abs=0.05)
     assert "--name one" in ensemble["command"]
