@@ -354,7 +354,6 @@ def test_benchmark_rotations_run_apart_and_merge(realnet_dir, tmp_path, monkeypa
     from pathlib import Path
 
     script = Path(__file__).resolve().parents[2] / "benchmarks" / "gnn_congestion_real.py"
-    monkeypatch.syspath_prepend(str(script.parent))  # the script imports benchmarks/_provenance
 
     def run(*argv):
         monkeypatch.setattr(sys, "argv", [str(script), "--data", str(realnet_dir), *argv])
