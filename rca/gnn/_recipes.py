@@ -100,10 +100,11 @@ traffic over the capacity crossed, the number of flows, the multi-burst share, t
 largest load), 30.8 / 11.4 %, 36.8 / 22.2 %; the per-sample inputs alone, 30.7 / 10.7 %, 37.3 /
 22.5 %; the per-link, per-edge and per-flow ones without them, 30.6 / 11.1 %, 36.9 / 22.4 %;
 the geometric mean of the three seeds' delays, 30.2 / 10.7 %, 36.9 / 22.5 %; 24 epochs (the
-last 8 averaged; 575 s against 316 s), 29.5 / 9.2 %, 36.3 / 20.6 %, better on both families by
-0.8 and 0.7 points, about the spread of the three seeds (0.7 points) and under the point asked
-of a change (its cross-validation would take some 100 minutes). The other differences are
-within that spread.
+last 8 averaged; 575 s against 316 s), 29.5 / 9.2 %, 36.3 / 20.6 %, and with random_state 1,
+29.4 / 9.1 %, 36.5 / 21.3 %: better on both families by 0.6-0.9 points for either seed, under
+the point asked of a change, at twice the training time (a cross-validation of some 100
+minutes); 36 epochs (827 s), 29.4 / 9.1 %, 36.3 / 20.6 %, no further. The other differences are
+within the spread of the three seeds (0.7 points).
 
 Where the error is, on fold 1: the 40 % of flows measured below 0.15 ms are predicted within
 5-9 % MAPE; those measured at 0.6-3 ms (cbr_mb) and 1.4-3.5 ms (mb) are predicted 7-10 times
