@@ -625,3 +625,25 @@ def test_transient_share_adds_every_explained_symptom():
         zip(FEATURES, features(footprint("R2", "congestion", {2: 1.0}, level=0.4), obs, model))
     )
     assert cong["below_capacity"] == pytest.approx(-math.log((0.4 / 0.8) ** 4))
+
+
+def test_learned_weights_do_not_depend_on_the_order_floats_are_summed_in():
+    """A retraining sums the same numbers in another order; the weights file must not change."""
+    import numpy as np
+
+    from rca.explain._learn import Sample, fit_weights
+
+    rng = np.random.default_rng(0)
+    samples = []
+    for k in range(40):
+        n = 6 + k % 5
+        X = rng.normal(size=(n, len(FEATURES)))
+        y = np.zeros(n, dtype=bool)
+        y[int(np.argmax(X[:, 0] + rng.normal(scale=1.5, size=n)))] = True
+        X2 = rng.normal(size=(3, len(FEATURES)))
+        samples.append(Sample(f"s{k}", X, y, X2, np.array([k % 3 == 0, False, False])))
+    a = fit_weights(samples)
+    b = fit_weights(samples[::-1])
+    assert a == b
+    assert all(round(w, 4) == w for w in a["weights"] + a["further_weights"])
+    assert a["weights"][0] > 0.5  # the feature that decides the root weighs most

@@ -198,18 +198,34 @@ def fit_weights(samples: list[Sample], *, l2: float = 0.01) -> dict:
     if not usable:
         raise ValueError("no training incident has its true root among the hypotheses")
     theta0 = np.zeros(len(FEATURES))
-    res = minimize(_stage1_loss, theta0, args=(usable, l2), jac=True, method="L-BFGS-B")
+    # solved to convergence and rounded, so that a retraining gives the same file: the
+    # features sum floats in an order that may differ between processes, which moves an
+    # optimiser stopped at its default tolerance by up to 1e-3
+    options = {"gtol": 1e-10, "ftol": 1e-15, "maxiter": 10_000}
+    res = minimize(
+        _stage1_loss, theta0, args=(usable, l2), jac=True, method="L-BFGS-B", options=options
+    )
     further = minimize(
-        _stage2_loss, np.zeros(len(FEATURES) + 1), args=(samples, l2), jac=True, method="L-BFGS-B"
+        _stage2_loss,
+        np.zeros(len(FEATURES) + 1),
+        args=(samples, l2),
+        jac=True,
+        method="L-BFGS-B",
+        options=options,
     )
     return {
         "features": list(FEATURES),
-        "weights": [float(w) for w in res.x],
-        "further_weights": [float(w) for w in further.x[:-1]],
-        "further_bias": float(further.x[-1]),
+        "weights": [_rounded(w) for w in res.x],
+        "further_weights": [_rounded(w) for w in further.x[:-1]],
+        "further_bias": _rounded(further.x[-1]),
         "n_incidents": len(usable),
-        "train_log_loss": float(res.fun) / len(usable),
+        "train_log_loss": _rounded(float(res.fun) / len(usable)),
     }
+
+
+def _rounded(w: float) -> float:
+    """A fitted weight to 4 decimals (a thousandth of a nat is far below what ranks)."""
+    return round(float(w), 4)
 
 
 def save_weights(weights: dict, path: str | Path, **meta: object) -> Path:
