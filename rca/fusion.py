@@ -110,7 +110,7 @@ def _has_metrics(incident: Incident) -> float:
 #: ``benchmarks/README.md``).
 DEFAULT_SOURCES: tuple[FusionSource, ...] = (
     FusionSource("gnn", _gnn, 0.725, -2.256, 0.01, _gnn_familiarity),
-    FusionSource("attribution", _attribution, 0.096, -3.386, 0.01, _has_metrics),
+    FusionSource("attribution", _attribution, 0.096, -3.385, 0.01, _has_metrics),
 )
 
 
