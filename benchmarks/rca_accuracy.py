@@ -13,7 +13,7 @@ incident ``i`` of every size with ``random_state = s * 100_000 + i``.
   held-out then; the explain ranker and the fusion were developed on them,
   and two of their incidents (100002, 100003) are pinned in
   ``tests/test_explain_twin.py``. Its figures are in-sample.
-- seen 2026120811 .. 2026120815: reported once, with the ranker of commit
+- seen 2026120811-2026120815: reported once, with the ranker of commit
   e9c9a53; their misses were not studied.
 - fresh 2026120831 .. 2026120835: never run before the record that reports
   them. Report these; once their misses are studied they become dev.
