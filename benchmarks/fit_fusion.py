@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from _provenance import git_commit
 
 import rca
 from rca import read_incident
@@ -143,12 +143,7 @@ def main() -> None:
             for m, v in ac.items()
         }
         print(family, {m: f"{t['AC@1']:.3f} / {t['AC@3']:.3f}" for m, t in table[family].items()})
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parent,
-    ).stdout.strip()
+    commit = git_commit()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(

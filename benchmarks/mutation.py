@@ -53,6 +53,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _provenance import git_commit
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "mutation.json"
 
@@ -655,9 +657,7 @@ def main(argv: list[str] | None = None) -> int:
         if tmp is not None:
             tmp.cleanup()
 
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-    ).stdout.strip()
+    commit = git_commit()
     earlier = json.loads(args.out.read_text()).get("groups", {}) if args.out.exists() else {}
     for group, res in results.items():  # each group says which code and command it measured
         # (--collect-only re-reads an earlier run: that run's commit stays)

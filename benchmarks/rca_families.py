@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -45,6 +44,8 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from _provenance import git_commit  # noqa: E402
 
 import rca  # noqa: E402
 from rca import analyze, read_incident  # noqa: E402
@@ -122,19 +123,6 @@ def evaluate(
     return rows
 
 
-def _commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).parent,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -186,7 +174,7 @@ def main() -> None:
         json.dumps(
             {
                 "netrca": rca.__version__,
-                "commit": _commit(),
+                "commit": git_commit() or "unknown",
                 "command": "python benchmarks/rca_families.py " + " ".join(sys.argv[1:]),
                 "seeds": SEEDS,
                 "rows": rows,

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _provenance import git_commit
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -130,12 +132,7 @@ def main(argv: list[str] | None = None) -> None:
             f"one folder costs {cpu:.3f} s of CPU in one process ({args.cpu_sample} folders): {args.n} folders "
             f"are {args.n * cpu:.0f} CPU-seconds, {args.n * cpu / args.jobs:.0f} s on {args.jobs} idle cores"
         )
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT
-        ).stdout.strip()
-    except OSError:
-        commit = "unknown"
+    commit = git_commit(short=False) or "unknown"
     import rca
 
     args.out.parent.mkdir(parents=True, exist_ok=True)

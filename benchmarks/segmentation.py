@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,6 +40,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import _days  # noqa: E402
+from _provenance import git_commit  # noqa: E402
 
 import rca  # noqa: E402
 from rca.evaluation import score_incident  # noqa: E402
@@ -205,12 +205,7 @@ def main(argv: list[str] | None = None) -> None:
             f"| {family} | {t['days']} | {t['incidents']} | {t['alarms_per_day']:.0f} | {t['ari']:.3f} | {t['found']} | "
             f"{t['segments']} | {t['background_kept']:.3f} | {t['ac1']:.3f} | {t['oracle_ac1']:.3f} | {whole} |"
         )
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=HERE
-        ).stdout.strip()
-    except OSError:
-        commit = "unknown"
+    commit = git_commit(short=False) or "unknown"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(

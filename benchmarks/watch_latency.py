@@ -60,12 +60,12 @@ import json
 import math
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from _provenance import git_commit
 
 import rca
 from rca.datasets import make_incident, make_network
@@ -390,12 +390,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=HERE / "results" / "watch_latency.json")
     args = p.parse_args(argv)
     parts = set(args.parts.split(","))
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-    except OSError:
-        commit = None
+    commit = git_commit()
     load_before = os.getloadavg()
     rng = np.random.default_rng(args.seed)
     net = make_network(args.size, random_state=rng)

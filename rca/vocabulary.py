@@ -98,7 +98,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("cpu", r"cpu|memory|\bmem[ _-]|overload|load[ _-]*high|process"),
         # a temperature threshold is a condition of the room or the chassis, not a
         # failure: it announces nothing (role "other")
-        ("environment", r"temperat|(^|[_\W])temp([_\W]|$)|humidit"),
+        ("other", r"temperat|(^|[_\W])temp([_\W]|$)|humidit"),
         (
             "hardware",
             r"card|(^|[_\W])bd([_\W]|$)|board|module|fan|hardware|psu|\bhw[ _-]|chassis|slot|sfp|"
@@ -166,7 +166,7 @@ def alarm_role(alarm_type: str, message: str | None = None) -> str:
         admin = text is message and bool(_ADMIN.search(str(alarm_type).lower()))
         for role, pattern in _PATTERNS:
             if (not admin or role in _ADMIN_MESSAGE_ROLES) and pattern.search(norm):
-                return "other" if role == "environment" else role
+                return role
     return "other"
 
 

@@ -355,25 +355,29 @@ def test_missing_losses_count_only_where_the_nms_reports_them():
     assert x["log_precision"] == pytest.approx(math.log(1.0 / (1.0 + 0.3 * 2 + 0.5)))
 
 
-def test_a_card_failure_announced_by_a_hardware_alarm_keeps_its_prior():
-    topo = network()
+def _announcement_then_port_down(announcer, role, alarm_type, reporter, link) -> Observations:
+    """``announcer``'s own alarm (observation 0) at 1000 s, then ``reporter``'s port on ``link`` down (1)."""
     items = [
+        Observation((announcer, role), announcer, role, 1000.0, 1, 1.0, open=1, types={alarm_type}),
         Observation(
-            ("R1", "hardware"), "R1", "hardware", 1000.0, 1, 1.0, open=1, types={"CARD_FAIL"}
-        ),
-        Observation(
-            ("R1", "link", "R1--S1"),
-            "R1",
+            (reporter, "link", link),
+            reporter,
             "link",
             1001.0,
             1,
             1.0,
-            link="R1--S1",
+            link=link,
             open=1,
             types={"LINK_DOWN"},
         ),
     ]
-    obs = Observations(topo, items, 1000.0, {"R1": [0, 1]}, {"R1--S1": [1]}, {}, {}, False)
+    by_entity: dict[str, list[int]] = {announcer: [0]}
+    by_entity.setdefault(reporter, []).append(1)
+    return Observations(network(), items, 1000.0, by_entity, {link: [1]}, {}, {}, False)
+
+
+def test_a_card_failure_announced_by_a_hardware_alarm_keeps_its_prior():
+    obs = _announcement_then_port_down("R1", "hardware", "CARD_FAIL", "R1", "R1--S1")
     model = EvidenceModel(obs)
     announced = dict(
         zip(FEATURES, features(footprint("R1", "card_failure", {0: 1.0, 1: 1.0}), obs, model))
@@ -386,24 +390,7 @@ def test_a_card_failure_announced_by_a_hardware_alarm_keeps_its_prior():
 
 def test_a_site_going_dark_without_a_power_alarm_is_less_likely_than_with_one():
     """Sites report losing mains (or send a dying gasp) before they go dark."""
-    topo = network()
-    items = [
-        Observation(
-            ("S3", "dying_gasp"), "S3", "dying_gasp", 1000.0, 1, 1.0, open=1, types={"DYING_GASP"}
-        ),
-        Observation(
-            ("S2", "link", "S2--S3"),
-            "S2",
-            "link",
-            1001.0,
-            1,
-            1.0,
-            link="S2--S3",
-            open=1,
-            types={"LINK_DOWN"},
-        ),
-    ]
-    obs = Observations(topo, items, 1000.0, {"S3": [0], "S2": [1]}, {"S2--S3": [1]}, {}, {}, False)
+    obs = _announcement_then_port_down("S3", "dying_gasp", "DYING_GASP", "S2", "S2--S3")
     model = EvidenceModel(obs)
 
     def prior(explained):

@@ -46,8 +46,7 @@ _PRIOR = {
 }
 _INSIDE_SITE = 0.96
 _RADIO_FADING = 1.3
-_UNANNOUNCED_CARD = 0.8
-_UNANNOUNCED_POWER = _UNANNOUNCED_CARD
+_UNANNOUNCED = 0.8
 #: The alarm roles by which equipment announces a fault of each kind.
 ANNOUNCING_ROLES = {
     "card_failure": frozenset({"hardware"}),
@@ -82,8 +81,6 @@ def log_prior(h: Hypothesis, topo: Topology, *, announced: bool = True) -> float
         prior *= _INSIDE_SITE
     elif h.fault == "link_degraded" and h.entity in topo.radio_links:
         prior *= _RADIO_FADING
-    elif h.fault == "card_failure" and not announced:
-        prior *= _UNANNOUNCED_CARD
-    elif h.fault == "site_power" and not announced:
-        prior *= _UNANNOUNCED_POWER
+    elif h.fault in ANNOUNCING_ROLES and not announced:
+        prior *= _UNANNOUNCED
     return math.log(prior)
